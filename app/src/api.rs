@@ -1,0 +1,245 @@
+//! Every call the app makes to the JSON API under `/api/v1/`. In the browser the calls go
+//! over `fetch`; during server rendering the worker hands in [`ServerApi`], which runs the
+//! same API in-process with the visitor's cookie, so the first paint already has the data
+//! and both sides share one code path.
+
+use serde::{de::DeserializeOwned, Serialize};
+use shared_model::{
+    api::{CancelOrderResponse, CartView, OrderList, PlaceOrderResponse, ProductList, SetCartQuantity, StockUpdate, StoreList},
+    catalog::{ProductDetail, ProductSummary},
+    identity::{JoinRequest, Me, OwnerSignIn},
+    order::{NewOrder, Order},
+    store::Store,
+    Problem,
+};
+use std::future::Future;
+
+/// A failed API call: the problem the server sent, or one made up for a network failure.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ApiError(pub Problem);
+
+impl ApiError {
+    /// Stable machine code, used to pick the localized message.
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// HTTP status, 0 when the request never reached the server.
+    pub fn status(&self) -> u16 {
+        self.0.status
+    }
+    fn network() -> Self {
+        Self(Problem::new(0, "network_error", "Network error"))
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// One request as the transport sees it.
+#[derive(Debug, Clone)]
+pub struct RawCall {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// One response as the transport sees it.
+#[derive(Debug, Clone)]
+pub struct RawReply {
+    pub status: u16,
+    pub body: String,
+}
+
+#[cfg(feature = "ssr")]
+mod server_transport {
+    use super::{RawCall, RawReply};
+    use std::{future::Future, pin::Pin, sync::Arc};
+
+    pub type ReplyFuture = Pin<Box<dyn Future<Output = RawReply> + Send>>;
+
+    /// Runs an API call inside the worker during server rendering (provided as context).
+    #[derive(Clone)]
+    pub struct ServerApi(pub Arc<dyn Fn(RawCall) -> ReplyFuture + Send + Sync>);
+}
+#[cfg(feature = "ssr")]
+pub use server_transport::{ReplyFuture, ServerApi};
+
+/// Sends one call and decodes the JSON answer or the problem. Not `async fn`: the transport
+/// is looked up while the reactive owner is current, before the future is first polled.
+fn call<T: DeserializeOwned>(raw: RawCall) -> impl Future<Output = ApiResult<T>> + Send {
+    let reply = transport(raw);
+    async move {
+        let reply = reply.await;
+        if (200..300).contains(&reply.status) {
+            serde_json::from_str(&reply.body).map_err(|_| ApiError::network())
+        } else {
+            Err(ApiError(serde_json::from_str(&reply.body).unwrap_or_else(|_| {
+                Problem::new(reply.status, "unexpected_response", "Unexpected response")
+            })))
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn transport(raw: RawCall) -> impl Future<Output = RawReply> + Send {
+    let api = leptos::prelude::use_context::<ServerApi>();
+    async move {
+        match api {
+            Some(api) => (api.0)(raw).await,
+            None => RawReply { status: 0, body: String::new() },
+        }
+    }
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn transport(raw: RawCall) -> impl Future<Output = RawReply> + Send {
+    send_wrapper::SendWrapper::new(browser_fetch(raw))
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+async fn browser_fetch(raw: RawCall) -> RawReply {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let failed = RawReply { status: 0, body: String::new() };
+    let init = web_sys::RequestInit::new();
+    init.set_method(raw.method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let Ok(headers) = web_sys::Headers::new() else { return failed };
+    let _ = headers.set("Accept", "application/json");
+    if let Some(body) = &raw.body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    if let Some(key) = &raw.idempotency_key {
+        let _ = headers.set("Idempotency-Key", key);
+    }
+    init.set_headers(&headers);
+    let Ok(request) = web_sys::Request::new_with_str_and_init(&raw.path, &init) else { return failed };
+    let Some(window) = web_sys::window() else { return failed };
+    let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else { return failed };
+    let Ok(response) = response.dyn_into::<web_sys::Response>() else { return failed };
+    let status = response.status();
+    let Ok(text) = response.text() else { return failed };
+    let body = JsFuture::from(text).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+    RawReply { status, body }
+}
+
+/// Native builds without a feature (tests, `cargo check`) have no transport.
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+fn transport(_raw: RawCall) -> impl Future<Output = RawReply> + Send {
+    async { RawReply { status: 0, body: String::new() } }
+}
+
+fn get<T: DeserializeOwned>(path: String) -> impl Future<Output = ApiResult<T>> + Send {
+    call(RawCall { method: "GET", path, body: None, idempotency_key: None })
+}
+
+fn send<B: Serialize, T: DeserializeOwned>(
+    method: &'static str,
+    path: String,
+    body: Option<&B>,
+    idempotency_key: Option<String>,
+) -> impl Future<Output = ApiResult<T>> + Send {
+    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    call(RawCall { method, path, body, idempotency_key })
+}
+
+/// Percent-encodes a query value (Chinese search words included).
+fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+pub fn list_stores() -> impl Future<Output = ApiResult<StoreList>> + Send {
+    get("/api/v1/stores".into())
+}
+
+pub fn get_store(store: &str) -> impl Future<Output = ApiResult<Store>> + Send {
+    get(format!("/api/v1/stores/{store}"))
+}
+
+pub fn list_products(store: &str, category: Option<String>, q: Option<String>) -> impl Future<Output = ApiResult<ProductList>> + Send {
+    let mut path = format!("/api/v1/stores/{store}/products");
+    let mut sep = '?';
+    if let Some(c) = category.filter(|c| !c.is_empty()) {
+        path.push_str(&format!("{sep}category={}", encode_query(&c)));
+        sep = '&';
+    }
+    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+        path.push_str(&format!("{sep}q={}", encode_query(&q)));
+    }
+    get(path)
+}
+
+pub fn get_product(store: &str, product: &str) -> impl Future<Output = ApiResult<ProductDetail>> + Send {
+    get(format!("/api/v1/stores/{store}/products/{product}"))
+}
+
+/// The signed-in person, or `None` for a visitor.
+pub fn get_me() -> impl Future<Output = ApiResult<Option<Me>>> + Send {
+    let me = get::<Me>("/api/v1/me".into());
+    async move {
+        match me.await {
+            Ok(me) => Ok(Some(me)),
+            Err(e) if e.status() == 401 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+pub fn join_store(store: &str, join: &JoinRequest) -> impl Future<Output = ApiResult<Me>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/residents"), Some(join), None)
+}
+
+pub fn sign_in_owner(sign_in: &OwnerSignIn) -> impl Future<Output = ApiResult<Me>> + Send {
+    send("POST", "/api/v1/sessions".into(), Some(sign_in), None)
+}
+
+pub fn sign_out() -> impl Future<Output = ApiResult<serde_json::Value>> + Send {
+    send::<(), _>("DELETE", "/api/v1/sessions/current".into(), None, None)
+}
+
+pub fn get_cart() -> impl Future<Output = ApiResult<CartView>> + Send {
+    get("/api/v1/cart".into())
+}
+
+pub fn set_cart_quantity(product: &str, quantity: i64) -> impl Future<Output = ApiResult<CartView>> + Send {
+    send("PUT", format!("/api/v1/cart/items/{product}"), Some(&SetCartQuantity { quantity }), None)
+}
+
+/// Adds one more of a product: the cart's quantity plus one (browser actions only).
+pub async fn add_one_to_cart(product: String) -> ApiResult<CartView> {
+    let cart = get_cart().await?;
+    let held = cart.cart.lines.iter().find(|l| l.product_id.as_str() == product).map_or(0, |l| l.quantity);
+    set_cart_quantity(&product, i64::from(held) + 1).await
+}
+
+pub fn remove_from_cart(product: &str) -> impl Future<Output = ApiResult<CartView>> + Send {
+    send::<(), _>("DELETE", format!("/api/v1/cart/items/{product}"), None, None)
+}
+
+pub fn place_order(order: &NewOrder, idempotency_key: String) -> impl Future<Output = ApiResult<PlaceOrderResponse>> + Send {
+    send("POST", "/api/v1/orders".into(), Some(order), Some(idempotency_key))
+}
+
+pub fn list_orders() -> impl Future<Output = ApiResult<OrderList>> + Send {
+    get("/api/v1/orders".into())
+}
+
+pub fn get_order(order: &str) -> impl Future<Output = ApiResult<Order>> + Send {
+    get(format!("/api/v1/orders/{order}"))
+}
+
+pub fn cancel_order(order: &str) -> impl Future<Output = ApiResult<CancelOrderResponse>> + Send {
+    send::<(), _>("POST", format!("/api/v1/orders/{order}/cancellation"), None, None)
+}
+
+pub fn update_stock(store: &str, product: &str, update: &StockUpdate) -> impl Future<Output = ApiResult<ProductSummary>> + Send {
+    send("PATCH", format!("/api/v1/stores/{store}/products/{product}"), Some(update), None)
+}

@@ -1,0 +1,70 @@
+//! Product pieces: the card in the shop grid and the stock badge.
+
+use crate::i18n::{use_i18n, I18n};
+use leptos::prelude::*;
+use shared_model::catalog::{ProductSummary, StockState};
+
+/// "有货" / "仅剩 3 件" / "已售罄".
+pub fn stock_label(t: I18n, state: StockState, available: u32) -> String {
+    match state {
+        StockState::InStock => t.in_stock().to_string(),
+        StockState::Low => format!("{} {available} {}", t.low_stock(), t.units_left()),
+        StockState::SoldOut => t.sold_out().to_string(),
+    }
+}
+
+#[component]
+pub fn StockBadge(state: StockState, available: u32) -> impl IntoView {
+    let t = use_i18n();
+    let class = match state {
+        StockState::InStock => "badge badge-ok",
+        StockState::Low => "badge badge-low",
+        StockState::SoldOut => "badge badge-out",
+    };
+    view! { <span class=class data-testid="stock-badge">{stock_label(t, state, available)}</span> }
+}
+
+/// A product in the shop grid. `on_add` is called with the product id when a resident
+/// (`can_buy`) taps the add button; others get a "join to buy" link instead.
+#[component]
+pub fn ProductCard(product: ProductSummary, on_add: Callback<String>, can_buy: bool, #[prop(into)] join_href: String) -> impl IntoView {
+    let t = use_i18n();
+    let href = format!("/s/{}/p/{}", product.store_id, product.id);
+    let sold_out = product.stock_state == StockState::SoldOut;
+    let id = product.id.to_string();
+    let name = product.name.clone();
+    let button = match can_buy {
+        true => view! {
+            <button
+                class="btn btn-add"
+                type="button"
+                disabled=sold_out
+                aria-label=format!("{} {}", t.add_to_cart(), name)
+                data-testid="add-to-cart"
+                on:click=move |_| on_add.run(id.clone())
+            >
+                "+"
+            </button>
+        }
+        .into_any(),
+        false => view! { <a class="btn btn-add" href=join_href aria-label=t.join_to_buy()>"+"</a> }.into_any(),
+    };
+    view! {
+        <article class="product-card" class:sold-out=sold_out data-testid="product-card" data-product=product.id.to_string()>
+            <a href=href.clone() class="product-image-link">
+                <img class="product-image" src=product.image_url.clone() alt=product.name.clone() loading="lazy" width="400" height="400"/>
+            </a>
+            <div class="product-body">
+                <a href=href class="product-name">{product.name.clone()}</a>
+                <p class="product-meta">{product.unit.clone()} " · " {product.origin.clone()}</p>
+                {product.test_report.clone().map(|_| view! { <span class="badge badge-report">{t.test_report()}</span> })}
+                {product.per_buyer_cap.map(|cap| view! { <span class="badge badge-cap">{format!("{} {cap}", t.cap())}</span> })}
+                <div class="product-foot">
+                    <span class="price">{product.price.to_string()}</span>
+                    <StockBadge state=product.stock_state available=product.available/>
+                    {button}
+                </div>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,86 @@
+//! `/s/:store/join`: a resident joins the store (nickname, phone, building/unit, household).
+
+use super::use_param;
+use crate::{api, components::{layout::TopBar, problem::ActionProblem}, i18n::{use_i18n, Locale}};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use shared_model::identity::{HouseholdTag, JoinRequest};
+
+const TAGS: [HouseholdTag; 4] = [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let t = use_i18n();
+    let store = use_param("store");
+    let nickname = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let building = RwSignal::new(String::new());
+    let unit = RwSignal::new(String::new());
+    let tags = RwSignal::new(Vec::<HouseholdTag>::new());
+
+    let join = Action::new(move |req: &JoinRequest| api::join_store(&store.get_untracked(), req));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = join.value().get() {
+            navigate(&format!("/s/{}", store.get_untracked()), Default::default());
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        join.dispatch(JoinRequest {
+            nickname: nickname.get_untracked(),
+            phone: phone.get_untracked(),
+            building: building.get_untracked(),
+            unit: unit.get_untracked(),
+            household_tags: tags.get_untracked(),
+        });
+    };
+    let field = move |label: &'static str, name: &'static str, kind: &'static str, signal: RwSignal<String>, mode: &'static str| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input type=kind name=name inputmode=mode prop:value=move || signal.get()
+                    on:input:target=move |ev| signal.set(ev.target().value()) data-testid=format!("join-{name}")/>
+            </label>
+        }
+    };
+    view! {
+        <Title text=t.join_title()/>
+        <TopBar title=t.join_title() back=format!("/s/{}", store.get_untracked())/>
+        <main class="page">
+            <p class="intro">{t.join_intro()}</p>
+            <form class="form" on:submit=submit>
+                {field(t.nickname(), "nickname", "text", nickname, "text")}
+                {field(t.phone(), "phone", "tel", phone, "numeric")}
+                <div class="field-row">
+                    {field(t.building(), "building", "text", building, "text")}
+                    {field(t.unit(), "unit", "text", unit, "text")}
+                </div>
+                <fieldset class="field">
+                    <legend>{t.household()}</legend>
+                    <div class="chips">
+                        {TAGS.into_iter().map(|tag| {
+                            let label = if t.0 == Locale::ZhCn { tag.label_zh() } else { tag.label_en() };
+                            view! {
+                                <label class="chip">
+                                    <input type="checkbox" prop:checked=move || tags.read().contains(&tag)
+                                        on:change:target=move |ev| {
+                                            let on = ev.target().checked();
+                                            tags.update(|list| { list.retain(|x| *x != tag); if on { list.push(tag); } });
+                                        }/>
+                                    <span>{label}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <ActionProblem result=join.value().into()/>
+                <button class="btn btn-primary btn-block" type="submit" disabled=move || join.pending().get() data-testid="join-submit">
+                    {t.join_button()}
+                </button>
+            </form>
+        </main>
+    }
+}

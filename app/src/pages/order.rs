@@ -1,0 +1,78 @@
+//! `/s/:store/orders/:order`: one order with its pickup code, status timeline and lines.
+
+use super::use_param;
+use crate::{
+    api,
+    components::{layout::{BottomNav, TopBar}, problem::{ActionProblem, ProblemNotice}},
+    i18n::{use_i18n, Locale},
+    set_page_status,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared_model::{order::OrderStatus, time::{format_local, format_pickup_date}};
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let t = use_i18n();
+    let store = use_param("store");
+    let order_id = use_param("order");
+    let cancel = Action::new(|id: &String| api::cancel_order(id));
+    let order = Resource::new(move || (order_id.get(), cancel.version().get()), |(id, _)| api::get_order(&id));
+    let label = move |s: OrderStatus| if t.0 == Locale::ZhCn { s.label_zh() } else { s.label_en() };
+    view! {
+        <Title text=t.order()/>
+        <TopBar title=t.order() back=format!("/s/{}/orders", store.get_untracked())/>
+        <main class="page page-with-nav">
+            <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(o) => {
+                            let cancellable = o.status == OrderStatus::Placed;
+                            let id = o.id.to_string();
+                            view! {
+                                <section class="pickup-card" data-testid="pickup-card">
+                                    <p class="muted">{t.pickup_code()}</p>
+                                    <p class="pickup-code" data-testid="pickup-code">{o.pickup_code.clone()}</p>
+                                    <p class=format!("status status-{}", o.status.as_str()) data-testid="order-status">{label(o.status)}</p>
+                                    <p>{o.pickup_point.name.clone()} " · " {o.pickup_point.window.clone()}</p>
+                                    <p class="muted">{o.pickup_point.address.clone()}</p>
+                                    <p><strong>{t.pickup_date()} " " {format_pickup_date(o.pickup_date)}</strong></p>
+                                    <p class="muted small">{t.pickup_code_hint()}</p>
+                                </section>
+                                <section class="card">
+                                    <h2 class="section-title">{t.status_timeline()}</h2>
+                                    <ol class="timeline" data-testid="timeline">
+                                        {o.timeline.iter().map(|c| view! {
+                                            <li><span class="dot"></span><span>{label(c.status)}</span><span class="muted">{format_local(c.at)}</span></li>
+                                        }).collect_view()}
+                                    </ol>
+                                </section>
+                                <section class="card">
+                                    <ul class="order-lines">
+                                        {o.lines.iter().map(|l| view! {
+                                            <li><span>{l.name.clone()} <span class="muted">{format!(" × {}", l.quantity)}</span></span><span class="price">{l.line_total.to_string()}</span></li>
+                                        }).collect_view()}
+                                    </ul>
+                                    <p class="order-total">{t.total()} " " <strong class="price" data-testid="order-total">{o.total.to_string()}</strong></p>
+                                    {o.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
+                                </section>
+                                {cancellable.then(|| view! {
+                                    <p class="muted small">{t.cancel_before()} {format_local(o.cancel_deadline)}</p>
+                                    <button class="btn btn-secondary btn-block" type="button" data-testid="cancel-order"
+                                        disabled=move || cancel.pending().get()
+                                        on:click=move |_| { cancel.dispatch(id.clone()); }>{t.cancel_order()}</button>
+                                })}
+                                <ActionProblem result=cancel.value().into()/>
+                            }.into_any()
+                        }
+                        Err(error) => {
+                            if error.status() == 404 { set_page_status(404); }
+                            view! { <ProblemNotice error/> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </main>
+        <BottomNav store=store.get_untracked() active="orders"/>
+    }
+}

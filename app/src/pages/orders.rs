@@ -1,0 +1,59 @@
+//! `/s/:store/orders`: the resident's orders, newest first.
+
+use super::use_param;
+use crate::{
+    api,
+    components::{layout::{BottomNav, TopBar}, problem::ProblemNotice},
+    i18n::{use_i18n, Locale},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared_model::time::{format_local, format_pickup_date};
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let t = use_i18n();
+    let store = use_param("store");
+    let orders = Resource::new(|| (), |_| api::list_orders());
+    view! {
+        <Title text=t.orders()/>
+        <TopBar title=t.orders() back=format!("/s/{}", store.get_untracked())/>
+        <main class="page page-with-nav">
+            <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+                {move || Suspend::new(async move {
+                    let s = store.get_untracked();
+                    match orders.await {
+                        Ok(list) if list.orders.is_empty() => view! { <p class="empty-state">{t.no_orders()}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="order-list">
+                                {list.orders.into_iter().map(|o| {
+                                    let status = if t.0 == Locale::ZhCn { o.status.label_zh() } else { o.status.label_en() };
+                                    view! {
+                                        <li class="order-card" data-testid="order-card">
+                                            <a href=format!("/s/{s}/orders/{}", o.id)>
+                                                <div class="order-card-head">
+                                                    <span class=format!("status status-{}", o.status.as_str())>{status}</span>
+                                                    <span class="muted">{format_local(o.placed_at)}</span>
+                                                </div>
+                                                <p>{o.first_item_name.clone()} " · " {o.item_count} " " {t.items()}</p>
+                                                <div class="order-card-foot">
+                                                    <span class="muted">{t.pickup_date()} " " {format_pickup_date(o.pickup_date)}</span>
+                                                    <strong class="price">{o.total.to_string()}</strong>
+                                                </div>
+                                            </a>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! {
+                            <ProblemNotice error/>
+                            <a class="btn btn-primary" href=format!("/s/{s}/join")>{t.join_to_buy()}</a>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+        <BottomNav store=store.get_untracked() active="orders"/>
+    }
+}

@@ -1,0 +1,95 @@
+//! `/s/:store/p/:product`: one product with origin, test report and best-before date.
+//! Carries Open Graph metadata so a link shared into a residents' group previews it.
+
+use super::{is_resident_of, use_me, use_param};
+use crate::{
+    api,
+    components::{layout::{BottomNav, TopBar}, problem::{ActionProblem, ProblemNotice}, product::StockBadge},
+    i18n::use_i18n,
+    set_page_status, SiteOrigin,
+};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use shared_model::catalog::StockState;
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let t = use_i18n();
+    let store = use_param("store");
+    let product = use_param("product");
+    let me = use_me();
+    let detail = Resource::new(move || (store.get(), product.get()), |(s, p)| api::get_product(&s, &p));
+    let origin = use_context::<SiteOrigin>().unwrap_or_default().0;
+
+    let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
+
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            {move || {
+                let origin = origin.clone();
+                Suspend::new(async move {
+                    let viewer = me.await.ok().flatten();
+                    let s = store.get_untracked();
+                    match detail.await {
+                        Ok(d) => {
+                            let p = d.summary;
+                            let resident = is_resident_of(&viewer, &s);
+                            let sold_out = p.stock_state == StockState::SoldOut;
+                            let share_title = format!("{} {} · {}", p.name, p.price, p.unit);
+                            let share_image = format!("{origin}{}", p.image_url);
+                            let share_url = format!("{origin}/s/{s}/p/{}", p.id);
+                            let id = p.id.to_string();
+                            view! {
+                                <Title text=p.name.clone()/>
+                                <Meta name="description" content=d.description.clone()/>
+                                <Meta property="og:type" content="product"/>
+                                <Meta property="og:title" content=share_title/>
+                                <Meta property="og:description" content=d.description.clone()/>
+                                <Meta property="og:image" content=share_image/>
+                                <Meta property="og:url" content=share_url/>
+                                <Meta property="product:price:amount" content=format!("{:.2}", p.price.fen() as f64 / 100.0)/>
+                                <Meta property="product:price:currency" content="CNY"/>
+                                <TopBar title=p.name.clone() back=format!("/s/{s}")/>
+                                <main class="page page-with-nav product-page">
+                                    <img class="product-hero" src=p.image_url.clone() alt=p.name.clone() width="400" height="400"/>
+                                    <section class="product-info">
+                                        <h2 class="product-title" data-testid="product-title">{p.name.clone()}</h2>
+                                        <p class="product-meta">{p.unit.clone()}</p>
+                                        <div class="product-price-row">
+                                            <span class="price price-large">{p.price.to_string()}</span>
+                                            <StockBadge state=p.stock_state available=p.available/>
+                                        </div>
+                                        {p.per_buyer_cap.map(|cap| view! { <p class="badge badge-cap">{format!("{} {cap}", t.cap())}</p> })}
+                                        <p class="product-description">{d.description.clone()}</p>
+                                        <dl class="facts">
+                                            <dt>{t.origin()}</dt><dd data-testid="origin">{p.origin.clone()}</dd>
+                                            <dt>{t.shelf_life()}</dt><dd>{format!("{} {}", d.shelf_life_days, t.days())}</dd>
+                                            <dt>{t.best_before()}</dt><dd>{p.best_before.format("%Y-%m-%d").to_string()}</dd>
+                                            {p.test_report.clone().map(|r| view! { <dt>{t.test_report()}</dt><dd class="report" data-testid="test-report">{r}</dd> })}
+                                        </dl>
+                                        {if resident {
+                                            view! {
+                                                <button class="btn btn-primary btn-block" type="button" disabled=sold_out data-testid="add-to-cart"
+                                                    on:click=move |_| { add.dispatch(id.clone()); }>
+                                                    {move || if add.value().get().is_some_and(|r| r.is_ok()) { t.added() } else if sold_out { t.sold_out() } else { t.add_to_cart() }}
+                                                </button>
+                                            }.into_any()
+                                        } else {
+                                            view! { <a class="btn btn-primary btn-block" href=format!("/s/{s}/join")>{t.join_to_buy()}</a> }.into_any()
+                                        }}
+                                        <ActionProblem result=add.value().into()/>
+                                    </section>
+                                </main>
+                            }.into_any()
+                        }
+                        Err(error) => {
+                            if error.status() == 404 { set_page_status(404); }
+                            view! { <TopBar title=t.brand() back=format!("/s/{s}")/><main class="page"><ProblemNotice error/></main> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+        <BottomNav store=store.get_untracked() active="shop"/>
+    }
+}

@@ -1,0 +1,122 @@
+// A resident's first evening with Linli, in real Chromium against the real local edge:
+// join -> browse -> search -> add to cart -> order -> see the order and its pickup code.
+// Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.LINLI_BASE_URL ?? 'http://127.0.0.1:8790';
+const STORE = 'st-gubei';
+const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'linli-chromium-'))}`],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function phonePage() {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+
+/** Waits until the wasm bundle has hydrated the page (buttons then respond). */
+async function hydrated(page) {
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('linli_app_bg.wasm')));
+  await page.waitForLoadState('networkidle');
+}
+
+test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code', async () => {
+  const { page, errors } = await phonePage();
+
+  await page.goto(`${BASE}/`);
+  await assert.doesNotReject(page.getByTestId('store-card').first().waitFor());
+  await shot(page, '01-stores');
+
+  await page.goto(`${BASE}/s/${STORE}`);
+  const cards = page.getByTestId('product-card');
+  assert.ok(await cards.count() >= 20, 'the shop shows products on first paint');
+  await page.getByTestId('join-banner').waitFor();
+  await shot(page, '02-shop-visitor');
+
+  // Join the store.
+  await page.getByTestId('join-banner').click();
+  await page.waitForURL(`**/s/${STORE}/join`);
+  await hydrated(page);
+  await page.getByTestId('join-nickname').fill('李阿姨');
+  await page.getByTestId('join-phone').fill('12345');
+  await page.getByTestId('join-building').fill('7栋');
+  await page.getByTestId('join-submit').click();
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /手机号/, 'bad phone gets a Chinese message');
+  await shot(page, '03-join-error');
+  const phone = `139${String(Date.now()).slice(-8)}`;
+  await page.getByTestId('join-phone').fill(phone);
+  await page.getByText('有老人').click();
+  await page.getByTestId('join-submit').click();
+  await page.waitForURL(`**/s/${STORE}`);
+  await hydrated(page);
+
+  // Search for eggs and add them.
+  await page.getByTestId('search-input').fill('鸡蛋');
+  await page.getByTestId('search-input').press('Enter');
+  await page.waitForURL(/q=/);
+  await page.waitForLoadState('networkidle');
+  const eggs = page.getByTestId('product-card');
+  assert.ok(await eggs.count() >= 1, 'search finds eggs');
+  for (const name of await page.locator('.product-name').allInnerTexts()) assert.match(name, /鸡蛋|蛋/);
+  const addButtons = page.locator('[data-testid=add-to-cart]:not([disabled])');
+  await addButtons.first().click();
+  await page.getByTestId('cart-bar').waitFor();
+  await shot(page, '04-search-eggs');
+
+  // Open a product page and add it too.
+  await page.goto(`${BASE}/s/${STORE}`);
+  await hydrated(page);
+  const firstAvailable = page.locator('[data-testid=product-card]:has([data-testid=add-to-cart]:not([disabled]))').nth(1);
+  await firstAvailable.locator('.product-name').click();
+  await page.getByTestId('product-title').waitFor();
+  await hydrated(page);
+  await page.getByTestId('origin').waitFor();
+  await shot(page, '05-product');
+  await page.getByTestId('add-to-cart').click();
+  await page.getByText(/已加入/).waitFor();
+
+  // Cart, then order.
+  await page.getByTestId('nav-cart').click();
+  await page.waitForURL(`**/s/${STORE}/cart`);
+  await page.getByTestId('cart-line').first().waitFor();
+  await hydrated(page);
+  assert.equal(await page.getByTestId('cart-line').count(), 2);
+  assert.match(await page.getByTestId('cart-total').innerText(), /^¥\d+\.\d\d$/);
+  await shot(page, '06-cart');
+  await page.getByTestId('place-order').click();
+  await page.waitForURL(/\/orders\/o-/);
+  await page.getByTestId('pickup-code').waitFor();
+  const code = await page.getByTestId('pickup-code').innerText();
+  assert.match(code, /^\d{6}$/, 'a six-digit pickup code');
+  assert.match(await page.getByTestId('order-status').innerText(), /已下单/);
+  await shot(page, '07-order');
+
+  // The order is listed, and survives a reload.
+  await page.getByTestId('nav-orders').click();
+  await page.getByTestId('order-card').first().waitFor();
+  await page.reload();
+  assert.equal(await page.getByTestId('order-card').count(), 1);
+  await shot(page, '08-orders');
+
+  assert.deepEqual(errors, [], 'no script errors in the page');
+});

@@ -1,0 +1,118 @@
+//! Helpers for the API journeys in `tests/`: they talk to a real local edge (wrangler dev
+//! on workerd) at `LINLI_BASE_URL`, started and seeded by `scripts/test`.
+
+use reqwest::{Client, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The demo chain's stores and owners (edge-worker/seed/demo-chain.json).
+pub const STORE_A: &str = "st-gubei";
+pub const STORE_B: &str = "st-xixi";
+pub const OWNER_A_PHONE: &str = "13800000001";
+pub const OWNER_B_PHONE: &str = "13800000002";
+
+pub fn base_url() -> String {
+    std::env::var("LINLI_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:8790".into())
+}
+
+pub fn owner_password() -> String {
+    std::env::var("DEMO_OWNER_PASSWORD").unwrap_or_else(|_| "linli-demo-2026".into())
+}
+
+pub fn url(path: &str) -> String {
+    format!("{}{path}", base_url())
+}
+
+/// A phone number no other test has used (residents join once per store per phone).
+pub fn unique_phone() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let salt = std::process::id() as u64 % 1000;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64 % 100;
+    format!("13{:03}{:02}{:04}", salt, nanos, n % 10_000)
+}
+
+/// A cookie-keeping client: one per person.
+pub fn client() -> Client {
+    Client::builder().cookie_store(true).pool_max_idle_per_host(4).build().expect("http client")
+}
+
+/// A resident who has joined `store`.
+pub async fn join(store: &str, nickname: &str) -> Client {
+    let c = client();
+    let resp = c
+        .post(url(&format!("/api/v1/stores/{store}/residents")))
+        .json(&json!({ "nickname": nickname, "phone": unique_phone(), "building": "3栋", "unit": "1单元", "household_tags": ["has_children"] }))
+        .send()
+        .await
+        .expect("join");
+    assert_eq!(resp.status(), StatusCode::CREATED, "join failed: {}", resp.text().await.unwrap_or_default());
+    c
+}
+
+/// An owner signed in.
+pub async fn owner(phone: &str) -> Client {
+    let c = client();
+    let resp = c.post(url("/api/v1/sessions")).json(&json!({ "phone": phone, "password": owner_password() })).send().await.expect("sign in");
+    assert_eq!(resp.status(), StatusCode::CREATED, "owner sign-in failed: {}", resp.text().await.unwrap_or_default());
+    c
+}
+
+/// The owner sets a product's stock and cap.
+pub async fn set_stock(owner: &Client, store: &str, product: &str, stock: u32, cap: Option<u32>) -> Value {
+    let resp = owner
+        .patch(url(&format!("/api/v1/stores/{store}/products/{product}")))
+        .json(&json!({ "stock": stock, "per_buyer_cap": cap }))
+        .send()
+        .await
+        .expect("set stock");
+    assert_eq!(resp.status(), StatusCode::OK, "set stock failed");
+    resp.json().await.expect("product json")
+}
+
+/// Units available now, as listings show them.
+pub async fn available(store: &str, product: &str) -> u64 {
+    let v: Value = client().get(url(&format!("/api/v1/stores/{store}/products/{product}"))).send().await.unwrap().json().await.unwrap();
+    v["available"].as_u64().expect("available")
+}
+
+/// The store's first pickup point.
+pub async fn pickup_point(store: &str) -> String {
+    let v: Value = client().get(url(&format!("/api/v1/stores/{store}"))).send().await.unwrap().json().await.unwrap();
+    v["pickup_points"][0]["id"].as_str().expect("pickup point").to_string()
+}
+
+/// Places an order with the given lines `(product, quantity)`.
+pub async fn place_order(c: &Client, key: &str, pickup: &str, lines: &[(&str, i64)]) -> Response {
+    let lines: Vec<Value> = lines.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
+    c.post(url("/api/v1/orders"))
+        .header("Idempotency-Key", key)
+        .json(&json!({ "pickup_point_id": pickup, "lines": lines }))
+        .send()
+        .await
+        .expect("order request")
+}
+
+/// Asserts a problem+json answer with `status` and `code`, and returns its body.
+pub async fn expect_problem(resp: Response, status: u16, code: &str) -> Value {
+    assert_eq!(resp.status().as_u16(), status, "expected {status} {code}");
+    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(content_type.starts_with("application/problem+json"), "content type was {content_type}");
+    let body: Value = resp.json().await.expect("problem json");
+    assert_eq!(body["code"], code, "problem body {body}");
+    assert_eq!(body["status"], status);
+    body
+}
+
+pub async fn json_of<T: DeserializeOwned>(resp: Response) -> T {
+    resp.json().await.expect("json body")
+}
+
+/// The ids of the products a store sells, sorted, so each test can take its own.
+pub async fn product_ids(store: &str) -> Vec<String> {
+    let v: Value = client().get(url(&format!("/api/v1/stores/{store}/products"))).send().await.unwrap().json().await.unwrap();
+    let mut ids: Vec<String> = v["products"].as_array().expect("products").iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}

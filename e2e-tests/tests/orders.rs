@@ -1,0 +1,213 @@
+//! Order capture against the real local edge: no oversell under a burst, idempotency,
+//! all-or-nothing lines, caps, cancellation, and the problems bad input gets.
+
+use e2e_tests::*;
+use futures::future::join_all;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// 500 concurrent orders for 50 units of one SKU: exactly 50 orders, stock 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn burst_of_500_orders_for_50_units_never_oversells() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[0];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 50, None).await;
+    let pickup = pickup_point(STORE_A).await;
+
+    let buyers = join_all((0..100).map(|i| join(STORE_A, Box::leak(format!("抢购{i}").into_boxed_str())))).await;
+    let attempts = (0..500).map(|i| {
+        let buyer = &buyers[i % buyers.len()];
+        let pickup = pickup.clone();
+        async move { place_order(buyer, &format!("burst-{i:04}-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await }
+    });
+    let responses = join_all(attempts).await;
+    let mut placed = 0;
+    let mut sold_out = 0;
+    for resp in responses {
+        match resp.status() {
+            StatusCode::CREATED => placed += 1,
+            StatusCode::CONFLICT => {
+                let body: Value = resp.json().await.unwrap();
+                assert!(body["code"] == "sold_out" || body["code"] == "insufficient_stock", "unexpected refusal {body}");
+                sold_out += 1;
+            }
+            other => panic!("unexpected status {other}: {}", resp.text().await.unwrap_or_default()),
+        }
+    }
+    println!("burst: {placed} placed, {sold_out} refused");
+    assert_eq!(placed, 50, "exactly the stock is sold");
+    assert_eq!(sold_out, 450);
+    assert_eq!(available(STORE_A, sku).await, 0, "stock ends at 0");
+    // Every buyer's orders add up to 50 units.
+    let mut units = 0;
+    for buyer in &buyers {
+        let list: Value = json_of(buyer.get(url("/api/v1/orders")).send().await.unwrap()).await;
+        units += list["orders"].as_array().unwrap().iter().map(|o| o["item_count"].as_u64().unwrap()).sum::<u64>();
+    }
+    assert_eq!(units, 50);
+}
+
+/// The same Idempotency-Key sent 20 times at once makes one order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn same_key_twenty_times_at_once_gives_one_order() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[1];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 30, None).await;
+    let pickup = pickup_point(STORE_A).await;
+    let buyer = join(STORE_A, "重试王").await;
+    let key = format!("same-key-{}", unique_phone());
+
+    let responses = join_all((0..20).map(|_| place_order(&buyer, &key, &pickup, &[(sku.as_str(), 2)]))).await;
+    let mut ids = std::collections::BTreeSet::new();
+    let mut created = 0;
+    for resp in responses {
+        let status = resp.status();
+        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "status {status}");
+        if status == StatusCode::CREATED {
+            created += 1;
+        }
+        let body: Value = resp.json().await.unwrap();
+        ids.insert(body["order"]["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), 1, "one order id for one key: {ids:?}");
+    assert_eq!(created, 1, "exactly one answer says created");
+    assert_eq!(available(STORE_A, sku).await, 28, "stock taken once");
+    let list: Value = json_of(buyer.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    assert_eq!(list["orders"].as_array().unwrap().len(), 1);
+
+    // The same key with a different body is refused, not silently merged.
+    let resp = place_order(&buyer, &key, &pickup, &[(sku.as_str(), 3)]).await;
+    expect_problem(resp, 409, "idempotency_key_reused").await;
+}
+
+/// A two-line order whose second line is sold out reserves nothing.
+#[tokio::test]
+async fn order_with_a_sold_out_line_reserves_nothing() {
+    let products = product_ids(STORE_A).await;
+    let (first, second) = (&products[2], &products[3]);
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, first, 10, None).await;
+    set_stock(&owner, STORE_A, second, 0, None).await;
+    let pickup = pickup_point(STORE_A).await;
+    let buyer = join(STORE_A, "两样都要").await;
+
+    let resp = place_order(&buyer, &format!("two-lines-{}", unique_phone()), &pickup, &[(first.as_str(), 3), (second.as_str(), 1)]).await;
+    let body = expect_problem(resp, 409, "sold_out").await;
+    assert!(body["detail"].as_str().unwrap_or_default().contains(second.as_str()), "names the sold-out product: {body}");
+    assert_eq!(available(STORE_A, first).await, 10, "first line's units were given back");
+    let list: Value = json_of(buyer.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    assert!(list["orders"].as_array().unwrap().is_empty());
+}
+
+/// The owner's per-buyer cap holds across orders; another buyer is not affected.
+#[tokio::test]
+async fn per_buyer_cap_is_enforced() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[4];
+    let owner = owner(OWNER_A_PHONE).await;
+    let product = set_stock(&owner, STORE_A, sku, 40, Some(2)).await;
+    assert_eq!(product["per_buyer_cap"], 2);
+    let pickup = pickup_point(STORE_A).await;
+    let buyer = join(STORE_A, "限购测试").await;
+
+    let resp = place_order(&buyer, &format!("cap-1-{}", unique_phone()), &pickup, &[(sku.as_str(), 3)]).await;
+    expect_problem(resp, 409, "cap_exceeded").await;
+    let resp = place_order(&buyer, &format!("cap-2-{}", unique_phone()), &pickup, &[(sku.as_str(), 2)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let resp = place_order(&buyer, &format!("cap-3-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    expect_problem(resp, 409, "cap_exceeded").await;
+    let other = join(STORE_A, "邻居").await;
+    let resp = place_order(&other, &format!("cap-4-{}", unique_phone()), &pickup, &[(sku.as_str(), 2)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert_eq!(available(STORE_A, sku).await, 36);
+}
+
+/// Cancelling before the cut-off gives the stock back; a second cancel is refused.
+#[tokio::test]
+async fn cancel_returns_stock() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[5];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 12, None).await;
+    let pickup = pickup_point(STORE_A).await;
+    let buyer = join(STORE_A, "改主意了").await;
+
+    let resp = place_order(&buyer, &format!("cancel-{}", unique_phone()), &pickup, &[(sku.as_str(), 5)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let placed: Value = resp.json().await.unwrap();
+    let order = &placed["order"];
+    let id = order["id"].as_str().unwrap();
+    assert_eq!(order["status"], "placed");
+    assert_eq!(order["pickup_code"].as_str().unwrap().len(), 6);
+    assert_eq!(available(STORE_A, sku).await, 7);
+
+    let resp = buyer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cancelled: Value = resp.json().await.unwrap();
+    assert_eq!(cancelled["order"]["status"], "cancelled");
+    let timeline: Vec<&str> = cancelled["order"]["timeline"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    assert_eq!(timeline, ["placed", "cancelled"]);
+    assert_eq!(available(STORE_A, sku).await, 12);
+
+    let resp = buyer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap();
+    expect_problem(resp, 409, "not_cancellable").await;
+    assert_eq!(available(STORE_A, sku).await, 12, "no double release");
+}
+
+/// Bad input gets the right 4xx problem, and nothing is taken from stock.
+#[tokio::test]
+async fn bad_orders_get_clear_problems() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[6];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 20, None).await;
+    let pickup = pickup_point(STORE_A).await;
+    let buyer = join(STORE_A, "手滑").await;
+    let key = || format!("bad-{}", unique_phone());
+
+    expect_problem(place_order(&buyer, &key(), &pickup, &[("p-no-such-thing", 1)]).await, 422, "unknown_product").await;
+    expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 0)]).await, 422, "quantity_out_of_range").await;
+    expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), -3)]).await, 422, "quantity_out_of_range").await;
+    expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 1_000_000)]).await, 422, "quantity_out_of_range").await;
+    expect_problem(place_order(&buyer, &key(), &pickup, &[]).await, 422, "empty_order").await;
+    expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 1), (sku.as_str(), 2)]).await, 422, "duplicate_line").await;
+    expect_problem(place_order(&buyer, &key(), "pp-nowhere", &[(sku.as_str(), 1)]).await, 422, "unknown_pickup_point").await;
+
+    let malformed = buyer.post(url("/api/v1/orders")).header("Idempotency-Key", key()).header("content-type", "application/json").body("{\"lines\": [").send().await.unwrap();
+    expect_problem(malformed, 400, "malformed_json").await;
+    let no_key = buyer.post(url("/api/v1/orders")).json(&json!({ "pickup_point_id": pickup, "lines": [{ "product_id": sku, "quantity": 1 }] })).send().await.unwrap();
+    expect_problem(no_key, 400, "missing_idempotency_key").await;
+    let bad_key = place_order(&buyer, "x", &pickup, &[(sku.as_str(), 1)]).await;
+    expect_problem(bad_key, 400, "invalid_idempotency_key").await;
+
+    // No session, a made-up session, and a session from another store.
+    expect_problem(place_order(&client(), &key(), &pickup, &[(sku.as_str(), 1)]).await, 401, "unauthenticated").await;
+    let forged = client()
+        .post(url("/api/v1/orders"))
+        .header("Idempotency-Key", key())
+        .header("Cookie", format!("linli_session={}", "ab".repeat(32)))
+        .json(&json!({ "pickup_point_id": pickup, "lines": [{ "product_id": sku, "quantity": 1 }] }))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(forged, 401, "unauthenticated").await;
+    let foreigner = join(STORE_B, "隔壁小区").await;
+    expect_problem(place_order(&foreigner, &key(), &pickup, &[(sku.as_str(), 1)]).await, 422, "unknown_pickup_point").await;
+    let owner_b = owner(OWNER_B_PHONE).await;
+    let resp = owner_b.patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).json(&json!({ "stock": 999 })).send().await.unwrap();
+    expect_problem(resp, 403, "wrong_store").await;
+    let resp = buyer.patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).json(&json!({ "stock": 999 })).send().await.unwrap();
+    expect_problem(resp, 403, "forbidden").await;
+
+    // Someone else's order is not found, not forbidden (no leak that it exists).
+    let resp = place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 1)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let placed: Value = resp.json().await.unwrap();
+    let id = placed["order"]["id"].as_str().unwrap();
+    expect_problem(foreigner.get(url(&format!("/api/v1/orders/{id}"))).send().await.unwrap(), 404, "order_not_found").await;
+    expect_problem(foreigner.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap(), 404, "order_not_found").await;
+
+    assert_eq!(available(STORE_A, sku).await, 19, "only the one good order took stock");
+}

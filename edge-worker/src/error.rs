@@ -1,0 +1,95 @@
+//! The worker's one error type, mapped once to an HTTP status and a problem+json body.
+//! Internal detail is logged, never sent.
+
+use shared_model::{
+    cart::CartError, catalog::CatalogError, identity::IdentityError, order::OrderError,
+    problem::PROBLEM_CONTENT_TYPE,
+    stock::ReserveError,
+    Problem,
+};
+use worker::{Headers, Response};
+
+/// Anything a route can fail with.
+#[derive(Debug)]
+pub enum AppError {
+    /// A problem the client can act on (validation, auth, conflicts).
+    Problem(Problem),
+    /// A bug or an outage: logged with its detail, answered with a bare 500.
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(status: u16, code: &str, title: &str) -> Self {
+        Self::Problem(Problem::new(status, code, title))
+    }
+    pub fn with_detail(self, detail: impl Into<String>) -> Self {
+        match self {
+            Self::Problem(p) => Self::Problem(p.with_detail(detail.into())),
+            internal => internal,
+        }
+    }
+    pub fn unauthenticated() -> Self {
+        Self::new(401, "unauthenticated", "Sign in or join a store first")
+    }
+    pub fn forbidden() -> Self {
+        Self::new(403, "forbidden", "Not allowed for this account")
+    }
+    pub fn wrong_store() -> Self {
+        Self::new(403, "wrong_store", "This account belongs to another store")
+    }
+    pub fn not_found(code: &str) -> Self {
+        Self::new(404, code, "Not found")
+    }
+    pub fn malformed_json(detail: impl Into<String>) -> Self {
+        Self::new(400, "malformed_json", "The request body is not valid JSON for this route").with_detail(detail)
+    }
+
+    /// The HTTP response for this error.
+    pub fn into_response(self) -> Response {
+        let problem = match self {
+            Self::Problem(p) => p,
+            Self::Internal(detail) => {
+                worker::console_error!("internal error: {detail}");
+                Problem::new(500, "internal_error", "Something went wrong on our side")
+            }
+        };
+        problem_response(&problem)
+    }
+}
+
+/// Serialises a problem with its status and content type.
+pub fn problem_response(problem: &Problem) -> Response {
+    let body = serde_json::to_string(problem).unwrap_or_else(|_| "{}".into());
+    let headers = Headers::new();
+    let _ = headers.set("Content-Type", PROBLEM_CONTENT_TYPE);
+    let _ = headers.set("Cache-Control", "no-store");
+    Response::ok(body)
+        .map(|r| r.with_status(problem.status).with_headers(headers))
+        .unwrap_or_else(|_| Response::empty().expect("empty response").with_status(500))
+}
+
+impl From<worker::Error> for AppError {
+    fn from(e: worker::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Internal(format!("json: {e}"))
+    }
+}
+
+/// Domain errors carry their own code and status (shared-model's `ErrorCode`).
+macro_rules! from_domain_error {
+    ($($ty:ty),* $(,)?) => {$(
+        impl From<$ty> for AppError {
+            fn from(e: $ty) -> Self {
+                Self::new(e.http_status(), e.code(), &e.to_string())
+            }
+        }
+    )*};
+}
+from_domain_error!(CartError, CatalogError, IdentityError, OrderError, ReserveError);

@@ -1,0 +1,96 @@
+//! Small HTTP helpers shared by the routes: JSON in and out, cookies, randomness.
+
+use crate::error::{AppError, AppResult};
+use serde::{de::DeserializeOwned, Serialize};
+use worker::{Headers, Request, Response};
+
+/// Name of the session cookie (HttpOnly, SameSite=Lax).
+pub const SESSION_COOKIE: &str = "linli_session";
+/// Sessions last 30 days.
+pub const SESSION_DAYS: i64 = 30;
+/// Largest JSON body any route accepts.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A JSON response with the given status; API answers are never cached.
+pub fn json<T: Serialize>(status: u16, value: &T) -> AppResult<Response> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::ok(serde_json::to_string(value)?)?.with_status(status).with_headers(headers))
+}
+
+/// Reads and decodes a JSON body; anything unreadable is the client's 400, never a 500.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
+    let text = req.text().await.map_err(|_| AppError::malformed_json("unreadable body"))?;
+    if text.len() > MAX_BODY_BYTES {
+        return Err(AppError::new(413, "body_too_large", "The request body is too large"));
+    }
+    if text.trim().is_empty() {
+        return Err(AppError::malformed_json("empty body"));
+    }
+    serde_json::from_str(&text).map_err(|e| AppError::malformed_json(e.to_string()))
+}
+
+/// The value of one cookie from the request, if present.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = req.headers().get("Cookie").ok().flatten()?;
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// `Set-Cookie` value for a new session. `Secure` is added on https.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = SESSION_DAYS * 24 * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// `Set-Cookie` value that removes the session.
+pub fn cleared_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Whether the request came over https (cookies then get `Secure`).
+pub fn is_https(req: &Request) -> bool {
+    req.url().map(|u| u.scheme() == "https").unwrap_or(false)
+}
+
+/// Cryptographically random bytes from the runtime's Web Crypto.
+pub fn random_bytes<const N: usize>() -> AppResult<[u8; N]> {
+    use wasm_bindgen::JsCast;
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .map_err(|_| AppError::Internal("no crypto global".into()))?
+        .unchecked_into::<web_sys::Crypto>();
+    let mut bytes = [0u8; N];
+    crypto
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(|_| AppError::Internal("getRandomValues failed".into()))?;
+    Ok(bytes)
+}
+
+/// A random lowercase hex id with a prefix, e.g. `r-3f9a…` for a resident.
+pub fn random_id(prefix: &str) -> AppResult<String> {
+    let bytes = random_bytes::<8>()?;
+    Ok(format!("{prefix}-{}", hex(&bytes)))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The clock is read here, at the edge, and passed into shared-model's rules.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    let millis = js_sys::Date::now() as i64;
+    chrono::DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}
+
+/// A text setting: a `[vars]` entry or a secret (`wrangler secret put`), whichever is set.
+pub fn env_text(env: &worker::Env, name: &str) -> Option<String> {
+    env.var(name)
+        .map(|v| v.to_string())
+        .or_else(|_| env.secret(name).map(|s| s.to_string()))
+        .ok()
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,27 @@
+//! Linli's edge worker: the JSON API under `/api/v1/`, the `StockKeeper` Durable Object,
+//! and server rendering of the Leptos app for every other path. Static files under
+//! `public/` never reach this code: Workers Static Assets serves them first.
+
+mod error;
+mod http;
+mod routes;
+mod services;
+mod ssr;
+mod stock_keeper;
+
+use worker::{event, Context, Env, Request, Response};
+
+#[event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+    ssr::init_executor();
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    if req.path().starts_with("/api/") {
+        routes::handle_api(req, env).await
+    } else {
+        ssr::render_page(req, env).await
+    }
+}

@@ -1,0 +1,54 @@
+//! Every API route, wired in one place. Handlers are thin: parse, call a service, answer.
+
+mod admin;
+mod cart;
+mod catalog;
+mod identity;
+mod orders;
+
+use crate::error::{AppError, AppResult};
+use shared_model::problem::PROBLEM_CONTENT_TYPE;
+use worker::{Env, Request, Response, RouteContext, Router};
+
+/// Answers one `/api/v1/` request.
+pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
+    let response = Router::new()
+        .get_async("/api/v1/health", |_, _| async { respond(crate::http::json(200, &serde_json::json!({ "status": "ok" }))) })
+        .get_async("/api/v1/stores", catalog::list_stores)
+        .get_async("/api/v1/stores/:store", catalog::get_store)
+        .get_async("/api/v1/stores/:store/products", catalog::list_products)
+        .get_async("/api/v1/stores/:store/products/:product", catalog::get_product)
+        .patch_async("/api/v1/stores/:store/products/:product", catalog::update_store_product)
+        .post_async("/api/v1/stores/:store/residents", identity::create_resident)
+        .post_async("/api/v1/sessions", identity::create_session)
+        .delete_async("/api/v1/sessions/current", identity::delete_session)
+        .get_async("/api/v1/me", identity::get_me)
+        .get_async("/api/v1/cart", cart::get_cart)
+        .put_async("/api/v1/cart/items/:product", cart::put_cart_item)
+        .delete_async("/api/v1/cart/items/:product", cart::delete_cart_item)
+        .post_async("/api/v1/orders", orders::create_order)
+        .get_async("/api/v1/orders", orders::list_orders)
+        .get_async("/api/v1/orders/:order", orders::get_order)
+        .post_async("/api/v1/orders/:order/cancellation", orders::create_cancellation)
+        .post_async("/api/v1/admin/seed", admin::seed)
+        .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
+        .run(req, env)
+        .await?;
+    // The router's own 405 is plain text; keep one error envelope for every answer.
+    if response.status_code() == 405 && response.headers().get("Content-Type").ok().flatten().as_deref() != Some(PROBLEM_CONTENT_TYPE) {
+        return Ok(AppError::new(405, "method_not_allowed", "This method is not allowed on this route").into_response());
+    }
+    Ok(response)
+}
+
+/// Turns a handler's result into the HTTP answer (errors as problem+json).
+pub fn respond(result: AppResult<Response>) -> worker::Result<Response> {
+    Ok(result.unwrap_or_else(AppError::into_response))
+}
+
+/// A path parameter parsed into an ID newtype; a malformed one is simply not found.
+pub fn param<T>(ctx: &RouteContext<()>, name: &str, parse: impl Fn(&str) -> Result<T, shared_model::ids::IdError>) -> AppResult<T> {
+    ctx.param(name)
+        .and_then(|raw| parse(raw).ok())
+        .ok_or_else(|| AppError::not_found(&format!("{name}_not_found")))
+}

@@ -1,0 +1,60 @@
+//! The resident's cart.
+
+use super::{param, respond};
+use crate::{
+    error::{AppError, AppResult},
+    http::{json, now, read_json},
+    services::{
+        cart::CartService,
+        catalog::CatalogService,
+        identity::{require_resident, IdentityService},
+    },
+};
+use shared_model::{api::{CartView, SetCartQuantity}, cart::validate_quantity, identity::Me, ProductId};
+use worker::{Request, Response, RouteContext};
+
+async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
+    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
+    require_resident(&me)?;
+    Ok(me)
+}
+
+async fn summary(ctx: &RouteContext<()>, cart: &CartService, me: &Me) -> AppResult<Response> {
+    let summary = cart.summary(&CatalogService::new(&ctx.env)?, &me.store_id, &me.person_id).await?;
+    json(200, &CartView::new(summary, now()))
+}
+
+pub async fn get_cart(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = resident(&req, &ctx).await?;
+        summary(&ctx, &CartService::new(&ctx.env)?, &me).await
+    }.await)
+}
+
+/// Sets a product's quantity in the cart (adds it when new).
+pub async fn put_cart_item(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = resident(&req, &ctx).await?;
+        let product = param(&ctx, "product", ProductId::parse)?;
+        let body: SetCartQuantity = read_json(&mut req).await?;
+        let quantity = validate_quantity(body.quantity)?;
+        let row = CatalogService::new(&ctx.env)?
+            .product(&me.store_id, &product)
+            .await?
+            .filter(|r| r.on_sale())
+            .ok_or_else(|| AppError::not_found("product_not_found"))?;
+        let cart = CartService::new(&ctx.env)?;
+        cart.set_quantity(&me.person_id, &row, quantity).await?;
+        summary(&ctx, &cart, &me).await
+    }.await)
+}
+
+pub async fn delete_cart_item(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = resident(&req, &ctx).await?;
+        let product = param(&ctx, "product", ProductId::parse)?;
+        let cart = CartService::new(&ctx.env)?;
+        cart.remove(&me.person_id, &product).await?;
+        summary(&ctx, &cart, &me).await
+    }.await)
+}

@@ -1,0 +1,62 @@
+//! Placing, listing, viewing and cancelling orders.
+
+use super::{param, respond};
+use crate::{
+    error::AppError,
+    http::{json, now, read_json},
+    services::{
+        identity::{require_resident, IdentityService},
+        orders::OrderService,
+    },
+};
+use shared_model::{
+    api::{CancelOrderResponse, OrderList, PlaceOrderResponse},
+    order::{IdempotencyKey, NewOrder},
+    OrderId,
+};
+use worker::{Request, Response, RouteContext};
+
+/// `POST /api/v1/orders` with an `Idempotency-Key` header: 201 for a new order, 200 with
+/// `replayed: true` for a retry of one already placed.
+pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+        require_resident(&me)?;
+        let key = req
+            .headers()
+            .get("Idempotency-Key")?
+            .ok_or_else(|| AppError::new(400, "missing_idempotency_key", "The Idempotency-Key header is required"))?;
+        let key = IdempotencyKey::parse(&key)?;
+        let new: NewOrder = read_json(&mut req).await?;
+        let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now()).await?;
+        let status = if placed.replayed { 200 } else { 201 };
+        json(status, &PlaceOrderResponse { order: placed.order, replayed: placed.replayed })
+    }.await)
+}
+
+pub async fn list_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+        let orders = OrderService::new(&ctx.env)?.list(&me).await?;
+        json(200, &OrderList { orders })
+    }.await)
+}
+
+pub async fn get_order(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+        let id = param(&ctx, "order", OrderId::parse)?;
+        json(200, &OrderService::new(&ctx.env)?.get(&me, &id).await?)
+    }.await)
+}
+
+/// Cancels an order before the cut-off; its stock goes back on sale.
+pub async fn create_cancellation(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+        let id = param(&ctx, "order", OrderId::parse)?;
+        let order = OrderService::new(&ctx.env)?.cancel(&me, &id, now()).await?;
+        json(200, &CancelOrderResponse { order })
+    }.await)
+}
+

@@ -1,0 +1,20 @@
+//! Services own their bindings (D1, Durable Objects) and speak in shared-model types.
+
+pub mod cart;
+pub mod catalog;
+pub mod identity;
+pub mod orders;
+pub mod seed;
+pub mod stock;
+
+use wasm_bindgen::JsValue;
+
+/// `?1, ?2, …` placeholders for an `IN (…)` list starting at `first`.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Binds strings as D1 arguments.
+pub fn strs<S: AsRef<str>>(values: &[S]) -> Vec<JsValue> {
+    values.iter().map(|v| JsValue::from_str(v.as_ref())).collect()
+}

@@ -1,0 +1,272 @@
+//! The catalogue: stores, categories and what each store sells (D1).
+
+use super::{placeholders, strs};
+use crate::error::AppResult;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use shared_model::{
+    cart::ProductPricing,
+    catalog::{like_pattern, Category, ProductDetail, ProductSummary, StockState},
+    store::{PickupPoint, Store},
+    CategoryId, Fen, PickupPointId, ProductId, StoreId,
+};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, Env};
+
+pub struct CatalogService {
+    db: D1Database,
+}
+
+#[derive(Deserialize)]
+struct StoreRow {
+    id: String,
+    name: String,
+    neighbourhood: String,
+    city: String,
+    address: String,
+}
+
+#[derive(Deserialize, Clone)]
+struct PickupRow {
+    id: String,
+    store_id: String,
+    name: String,
+    address: String,
+    time_window: String,
+}
+
+#[derive(Deserialize)]
+struct CategoryRow {
+    id: String,
+    name_zh: String,
+    name_en: String,
+}
+
+/// One store's listing of one product, as joined from `products` and `store_products`.
+#[derive(Deserialize)]
+pub struct ProductRow {
+    id: String,
+    store_id: String,
+    name: String,
+    category_id: String,
+    unit: String,
+    description: String,
+    origin: String,
+    shelf_life_days: u32,
+    test_report: Option<String>,
+    image_url: String,
+    price_fen: i64,
+    available: u32,
+    opening_stock: u32,
+    per_buyer_cap: Option<u32>,
+    best_before: String,
+    on_sale: u32,
+}
+
+impl ProductRow {
+    pub fn product_id(&self) -> ProductId {
+        ProductId::new_unchecked(self.id.clone())
+    }
+    pub fn opening_stock(&self) -> u32 {
+        self.opening_stock
+    }
+    pub fn per_buyer_cap(&self) -> Option<u32> {
+        self.per_buyer_cap
+    }
+    pub fn on_sale(&self) -> bool {
+        self.on_sale != 0
+    }
+    pub fn price(&self) -> Fen {
+        Fen::from_fen(self.price_fen)
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn unit(&self) -> &str {
+        &self.unit
+    }
+
+    pub fn summary(&self) -> ProductSummary {
+        ProductSummary {
+            id: self.product_id(),
+            store_id: StoreId::new_unchecked(self.store_id.clone()),
+            name: self.name.clone(),
+            category_id: CategoryId::new_unchecked(self.category_id.clone()),
+            unit: self.unit.clone(),
+            price: self.price(),
+            available: self.available,
+            stock_state: StockState::from_available(self.available),
+            image_url: self.image_url.clone(),
+            origin: self.origin.clone(),
+            best_before: NaiveDate::parse_from_str(&self.best_before, "%Y-%m-%d").unwrap_or_default(),
+            test_report: self.test_report.clone(),
+            per_buyer_cap: self.per_buyer_cap,
+        }
+    }
+
+    pub fn detail(&self) -> ProductDetail {
+        ProductDetail { summary: self.summary(), description: self.description.clone(), shelf_life_days: self.shelf_life_days }
+    }
+
+    pub fn pricing(&self) -> ProductPricing {
+        ProductPricing {
+            id: self.product_id(),
+            name: self.name.clone(),
+            unit: self.unit.clone(),
+            image_url: self.image_url.clone(),
+            price: self.price(),
+            available: self.available,
+            per_buyer_cap: self.per_buyer_cap,
+            on_sale: self.on_sale(),
+        }
+    }
+}
+
+const PRODUCT_COLUMNS: &str = "p.id, sp.store_id, p.name, p.category_id, p.unit, p.description, p.origin, \
+     p.shelf_life_days, p.test_report, p.image_url, sp.price_fen, sp.available, sp.opening_stock, \
+     sp.per_buyer_cap, sp.best_before, sp.on_sale";
+
+impl CatalogService {
+    pub fn new(env: &Env) -> AppResult<Self> {
+        Ok(Self { db: env.d1("DB")? })
+    }
+
+    pub async fn list_stores(&self) -> AppResult<Vec<Store>> {
+        let stores: Vec<StoreRow> = self.db.prepare("SELECT id, name, neighbourhood, city, address FROM stores ORDER BY id").all().await?.results()?;
+        let points: Vec<PickupRow> = self
+            .db
+            .prepare("SELECT id, store_id, name, address, time_window FROM pickup_points ORDER BY id")
+            .all()
+            .await?
+            .results()?;
+        Ok(stores.into_iter().map(|s| assemble_store(s, &points)).collect())
+    }
+
+    pub async fn get_store(&self, store: &StoreId) -> AppResult<Option<Store>> {
+        let row: Option<StoreRow> = self
+            .db
+            .prepare("SELECT id, name, neighbourhood, city, address FROM stores WHERE id = ?1")
+            .bind(&strs(&[store.as_str()]))?
+            .first(None)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let points: Vec<PickupRow> = self
+            .db
+            .prepare("SELECT id, store_id, name, address, time_window FROM pickup_points WHERE store_id = ?1 ORDER BY id")
+            .bind(&strs(&[store.as_str()]))?
+            .all()
+            .await?
+            .results()?;
+        Ok(Some(assemble_store(row, &points)))
+    }
+
+    pub async fn list_categories(&self) -> AppResult<Vec<Category>> {
+        let rows: Vec<CategoryRow> = self.db.prepare("SELECT id, name_zh, name_en FROM categories ORDER BY sort").all().await?.results()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Category { id: CategoryId::new_unchecked(r.id), name_zh: r.name_zh, name_en: r.name_en })
+            .collect())
+    }
+
+    /// Products on sale at a store, optionally in one category and matching a search.
+    pub async fn list_products(&self, store: &StoreId, category: Option<&CategoryId>, search: Option<&str>) -> AppResult<Vec<ProductSummary>> {
+        let mut sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
+             JOIN categories c ON c.id = p.category_id WHERE sp.store_id = ?1 AND sp.on_sale = 1"
+        );
+        let mut args = vec![JsValue::from_str(store.as_str())];
+        if let Some(category) = category {
+            args.push(JsValue::from_str(category.as_str()));
+            sql.push_str(&format!(" AND p.category_id = ?{}", args.len()));
+        }
+        if let Some(search) = search {
+            args.push(JsValue::from_str(&like_pattern(search)));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (p.name LIKE ?{n} ESCAPE '\\' OR p.origin LIKE ?{n} ESCAPE '\\' OR c.name_zh LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        // Sold-out goods sink to the bottom; otherwise by category, then name.
+        sql.push_str(" ORDER BY (sp.available = 0), c.sort, p.id");
+        let rows: Vec<ProductRow> = self.db.prepare(sql).bind(&args)?.all().await?.results()?;
+        Ok(rows.iter().map(ProductRow::summary).collect())
+    }
+
+    pub async fn product(&self, store: &StoreId, product: &ProductId) -> AppResult<Option<ProductRow>> {
+        Ok(self
+            .db
+            .prepare(format!(
+                "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
+                 WHERE sp.store_id = ?1 AND sp.product_id = ?2"
+            ))
+            .bind(&strs(&[store.as_str(), product.as_str()]))?
+            .first(None)
+            .await?)
+    }
+
+    /// The store's rows for several products (unknown ids are simply absent).
+    pub async fn products(&self, store: &StoreId, ids: &[ProductId]) -> AppResult<Vec<ProductRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = vec![JsValue::from_str(store.as_str())];
+        args.extend(ids.iter().map(|id| JsValue::from_str(id.as_str())));
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
+             WHERE sp.store_id = ?1 AND sp.product_id IN ({})",
+            placeholders(2, ids.len())
+        );
+        Ok(self.db.prepare(sql).bind(&args)?.all().await?.results()?)
+    }
+
+    pub async fn pickup_point(&self, store: &StoreId, id: &PickupPointId) -> AppResult<Option<PickupPoint>> {
+        let row: Option<PickupRow> = self
+            .db
+            .prepare("SELECT id, store_id, name, address, time_window FROM pickup_points WHERE store_id = ?1 AND id = ?2")
+            .bind(&strs(&[store.as_str(), id.as_str()]))?
+            .first(None)
+            .await?;
+        Ok(row.map(pickup_point))
+    }
+
+    /// Mirrors a Durable Object's stock count into D1 for listings; a stale write (older
+    /// version) is ignored.
+    pub async fn record_stock(&self, store: &StoreId, product: &ProductId, available: u32, version: u64) -> AppResult<()> {
+        self.db
+            .prepare("UPDATE store_products SET available = ?1, stock_version = ?2 WHERE store_id = ?3 AND product_id = ?4 AND stock_version < ?2")
+            .bind(&[available.into(), (version as f64).into(), store.as_str().into(), product.as_str().into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_per_buyer_cap(&self, store: &StoreId, product: &ProductId, cap: Option<u32>) -> AppResult<()> {
+        let cap = cap.map(JsValue::from).unwrap_or(JsValue::NULL);
+        self.db
+            .prepare("UPDATE store_products SET per_buyer_cap = ?1 WHERE store_id = ?2 AND product_id = ?3")
+            .bind(&[cap, store.as_str().into(), product.as_str().into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+}
+
+fn pickup_point(r: PickupRow) -> PickupPoint {
+    PickupPoint { id: PickupPointId::new_unchecked(r.id), name: r.name, address: r.address, window: r.time_window }
+}
+
+fn assemble_store(s: StoreRow, points: &[PickupRow]) -> Store {
+    Store {
+        pickup_points: points
+            .iter()
+            .filter(|p| p.store_id == s.id)
+            .cloned()
+            .map(pickup_point)
+            .collect(),
+        id: StoreId::new_unchecked(s.id),
+        name: s.name,
+        neighbourhood: s.neighbourhood,
+        city: s.city,
+        address: s.address,
+    }
+}

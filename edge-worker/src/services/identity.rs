@@ -1,0 +1,190 @@
+//! People and sessions (D1): residents joining a store, owners signing in, and who is
+//! behind a request. Tokens live only in the cookie; D1 keeps their SHA-256.
+
+use crate::{
+    error::{AppError, AppResult},
+    http::{cookie, hex, now, random_bytes, random_id, SESSION_COOKIE, SESSION_DAYS},
+};
+use serde::Deserialize;
+use shared_model::{
+    identity::{session_token_hash, verify_password, HouseholdTag, Me, Role, ValidJoin},
+    PersonId, StoreId,
+};
+use worker::{D1Database, Env, Request};
+
+pub struct IdentityService {
+    db: D1Database,
+}
+
+#[derive(Deserialize)]
+struct PersonRow {
+    id: String,
+    store_id: String,
+    role: String,
+    nickname: String,
+    building: String,
+    unit: String,
+    household_tags: String,
+    is_koc: u32,
+}
+
+#[derive(Deserialize)]
+struct OwnerRow {
+    #[serde(flatten)]
+    person: PersonRow,
+    password_hash: Option<String>,
+}
+
+const PERSON_COLUMNS: &str = "p.id, p.store_id, p.role, p.nickname, p.building, p.unit, p.household_tags, p.is_koc";
+
+impl PersonRow {
+    fn into_me(self) -> Me {
+        Me {
+            person_id: PersonId::new_unchecked(self.id),
+            store_id: StoreId::new_unchecked(self.store_id),
+            nickname: self.nickname,
+            role: Role::parse(&self.role).unwrap_or(Role::Resident),
+            building: self.building,
+            unit: self.unit,
+            household_tags: serde_json::from_str::<Vec<HouseholdTag>>(&self.household_tags).unwrap_or_default(),
+            is_koc: self.is_koc != 0,
+        }
+    }
+}
+
+impl IdentityService {
+    pub fn new(env: &Env) -> AppResult<Self> {
+        Ok(Self { db: env.d1("DB")? })
+    }
+
+    /// A resident joins a store and is signed in. One phone joins a store once.
+    pub async fn join(&self, store: &StoreId, join: &ValidJoin) -> AppResult<(Me, String)> {
+        let id = random_id("r")?;
+        let tags = serde_json::to_string(&join.household_tags)?;
+        let created = now().to_rfc3339();
+        let inserted = self
+            .db
+            .prepare(
+                "INSERT INTO people (id, store_id, role, nickname, phone, building, unit, household_tags, created_at) \
+                 VALUES (?1, ?2, 'resident', ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, role, phone) DO NOTHING",
+            )
+            .bind(&[
+                id.as_str().into(),
+                store.as_str().into(),
+                join.nickname.as_str().into(),
+                join.phone.as_str().into(),
+                join.building.as_str().into(),
+                join.unit.as_str().into(),
+                tags.into(),
+                created.into(),
+            ])?
+            .run()
+            .await?;
+        let changed = inserted.meta()?.and_then(|m| m.changes).unwrap_or(0);
+        if changed == 0 {
+            return Err(AppError::new(409, "phone_already_joined", "This phone number has already joined this store"));
+        }
+        let me = self.person(&PersonId::new_unchecked(id)).await?.ok_or_else(|| AppError::Internal("joined person vanished".into()))?;
+        let token = self.open_session(&me.person_id).await?;
+        Ok((me, token))
+    }
+
+    /// An owner signs in with phone and password.
+    pub async fn sign_in_owner(&self, phone: &str, password: &str) -> AppResult<(Me, String)> {
+        let row: Option<OwnerRow> = self
+            .db
+            .prepare(format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.role = 'owner' AND p.phone = ?1"))
+            .bind(&[phone.into()])?
+            .first(None)
+            .await?;
+        let bad = || AppError::new(401, "invalid_credentials", "Phone number or password is wrong");
+        let row = row.ok_or_else(bad)?;
+        let stored = row.password_hash.as_deref().ok_or_else(bad)?;
+        if !verify_password(password, stored) {
+            return Err(bad());
+        }
+        let me = row.person.into_me();
+        let token = self.open_session(&me.person_id).await?;
+        Ok((me, token))
+    }
+
+    async fn open_session(&self, person: &PersonId) -> AppResult<String> {
+        let token = hex(&random_bytes::<32>()?);
+        let now = now();
+        let expires = now + chrono::Duration::days(SESSION_DAYS);
+        self.db
+            .prepare("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+            .bind(&[session_token_hash(&token).into(), person.as_str().into(), now.to_rfc3339().into(), expires.to_rfc3339().into()])?
+            .run()
+            .await?;
+        Ok(token)
+    }
+
+    pub async fn person(&self, id: &PersonId) -> AppResult<Option<Me>> {
+        let row: Option<PersonRow> = self
+            .db
+            .prepare(format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = ?1"))
+            .bind(&[id.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(row.map(PersonRow::into_me))
+    }
+
+    /// Who sent this request, if its session cookie is valid and unexpired.
+    pub async fn viewer(&self, req: &Request) -> AppResult<Option<Me>> {
+        let Some(token) = cookie(req, SESSION_COOKIE) else { return Ok(None) };
+        if token.len() != 64 {
+            return Ok(None);
+        }
+        let row: Option<PersonRow> = self
+            .db
+            .prepare(format!(
+                "SELECT {PERSON_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id \
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2"
+            ))
+            .bind(&[session_token_hash(&token).into(), now().to_rfc3339().into()])?
+            .first(None)
+            .await?;
+        Ok(row.map(PersonRow::into_me))
+    }
+
+    /// The signed-in person, or 401.
+    pub async fn require_viewer(&self, req: &Request) -> AppResult<Me> {
+        self.viewer(req).await?.ok_or_else(AppError::unauthenticated)
+    }
+
+    pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
+        if let Some(token) = cookie(req, SESSION_COOKIE) {
+            self.db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[session_token_hash(&token).into()])?.run().await?;
+        }
+        Ok(())
+    }
+}
+
+/// The viewer must act within this store (residents and owners are scoped to theirs).
+pub fn require_store(me: &Me, store: &StoreId) -> AppResult<()> {
+    if &me.store_id == store {
+        Ok(())
+    } else {
+        Err(AppError::wrong_store())
+    }
+}
+
+/// The viewer must be the owner of this store.
+pub fn require_owner(me: &Me, store: &StoreId) -> AppResult<()> {
+    require_store(me, store)?;
+    if me.role == Role::Owner {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// The viewer must be a resident (only residents keep carts and place orders).
+pub fn require_resident(me: &Me) -> AppResult<()> {
+    if me.role == Role::Resident {
+        Ok(())
+    } else {
+        Err(AppError::new(403, "residents_only", "Only residents can do this"))
+    }
+}

@@ -1,0 +1,443 @@
+//! Order capture and the order life cycle. Stock is reserved per SKU in `StockKeeper`
+//! objects in a fixed order, all-or-nothing; the order is written to D1 before the answer;
+//! the order id is derived from (person, Idempotency-Key) so retries land on one order.
+
+use super::{
+    catalog::{CatalogService, ProductRow},
+    stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient},
+};
+use crate::{
+    error::{AppError, AppResult},
+    http::env_text,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use shared_model::{
+    identity::Me,
+    order::{
+        check_cancel, order_id_for, order_total, pickup_code, request_fingerprint, IdempotencyKey, NewOrder, Order, OrderError,
+        OrderLine, OrderStatus, OrderSummary, StatusChange,
+    },
+    stock::{reservation_key, reservation_order},
+    store::PickupPoint,
+    time::{cancel_deadline, pickup_date_for},
+    Fen, OrderId, PersonId, PickupPointId, ProductId, StoreId,
+};
+use std::collections::HashMap;
+use worker::{D1Database, Env};
+
+/// The result of placing an order: `replayed` when the key had already made this order.
+pub struct Placed {
+    pub order: Order,
+    pub replayed: bool,
+}
+
+pub struct OrderService {
+    db: D1Database,
+    catalog: CatalogService,
+    stock: StockClient,
+    pickup_secret: String,
+}
+
+#[derive(Deserialize)]
+struct OrderRow {
+    id: String,
+    store_id: String,
+    person_id: String,
+    fingerprint: String,
+    status: String,
+    total_fen: i64,
+    pickup_point_id: String,
+    pickup_date: String,
+    pickup_code: String,
+    note: Option<String>,
+    placed_at: String,
+    pp_name: String,
+    pp_address: String,
+    pp_window: String,
+}
+
+#[derive(Deserialize)]
+struct LineRow {
+    product_id: String,
+    name: String,
+    unit: String,
+    unit_price_fen: i64,
+    quantity: u32,
+}
+
+#[derive(Deserialize)]
+struct EventRow {
+    status: String,
+    at: String,
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    id: String,
+    status: String,
+    total_fen: i64,
+    pickup_date: String,
+    placed_at: String,
+    item_count: u32,
+    first_item_name: Option<String>,
+}
+
+fn parse_time(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+fn parse_date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+fn parse_status(s: &str) -> AppResult<OrderStatus> {
+    OrderStatus::parse(s).map_err(|_| AppError::Internal(format!("unknown order status {s}")))
+}
+
+/// A line that could not be ordered: the problem names the product.
+fn line_problem(err: impl Into<AppError>, product: &ProductRow) -> AppError {
+    err.into().with_detail(format!("{} ({})", product.name(), product.product_id()))
+}
+
+impl OrderService {
+    pub fn new(env: &Env) -> AppResult<Self> {
+        Ok(Self {
+            db: env.d1("DB")?,
+            catalog: CatalogService::new(env)?,
+            stock: StockClient::new(env)?,
+            pickup_secret: env_text(env, "PICKUP_CODE_SECRET")
+                .ok_or_else(|| AppError::Internal("PICKUP_CODE_SECRET is not set".into()))?,
+        })
+    }
+
+    /// Places an order for a resident (see the module doc for the guarantees).
+    pub async fn place(&self, me: &Me, key: &IdempotencyKey, new: &NewOrder, now: DateTime<Utc>) -> AppResult<Placed> {
+        new.validate()?;
+        let order_id = order_id_for(&me.person_id, key);
+        let fingerprint = request_fingerprint(new);
+        if let Some(existing) = self.order_row(&order_id).await? {
+            if existing.fingerprint != fingerprint {
+                return Err(OrderError::IdempotencyKeyReused.into());
+            }
+            return Ok(Placed { order: self.assemble(existing).await?, replayed: true });
+        }
+
+        let store = &me.store_id;
+        let pickup = self
+            .catalog
+            .pickup_point(store, &new.pickup_point_id)
+            .await?
+            .ok_or_else(|| AppError::new(422, "unknown_pickup_point", "This pickup point does not belong to the store"))?;
+        let ids: Vec<ProductId> = new.lines.iter().map(|l| l.product_id.clone()).collect();
+        let rows: HashMap<ProductId, ProductRow> =
+            self.catalog.products(store, &ids).await?.into_iter().map(|r| (r.product_id(), r)).collect();
+        for line in &new.lines {
+            match rows.get(&line.product_id) {
+                Some(row) if row.on_sale() => {}
+                _ => {
+                    return Err(AppError::new(422, "unknown_product", "A product in the order is not sold at this store")
+                        .with_detail(line.product_id.to_string()))
+                }
+            }
+        }
+
+        // Reserve line by line in a fixed order; on the first refusal give back what was taken.
+        let mut taken: Vec<&ProductRow> = Vec::new();
+        let mut mirrors: Vec<(ProductId, u32, u64)> = Vec::new();
+        for line in reservation_order(&new.lines) {
+            let row = &rows[&line.product_id];
+            let call = ReserveCall {
+                key: reservation_key(&order_id, &line.product_id),
+                buyer: me.person_id.to_string(),
+                quantity: line.quantity,
+                per_buyer_cap: row.per_buyer_cap(),
+                opening_stock: row.opening_stock(),
+            };
+            let refusal = match self.stock.reserve(store, &line.product_id, &call).await {
+                Ok(KeeperReply::Reserved { available, version, .. }) => {
+                    taken.push(row);
+                    mirrors.push((line.product_id.clone(), available, version));
+                    continue;
+                }
+                Ok(KeeperReply::Refused { error, available, version }) => {
+                    mirrors.push((line.product_id.clone(), available, version));
+                    line_problem(error, row)
+                }
+                Ok(other) => AppError::Internal(format!("unexpected keeper reply {other:?}")),
+                Err(e) => e,
+            };
+            self.release_lines(store, &order_id, &taken).await;
+            self.mirror_stock(store, &mirrors).await;
+            return Err(refusal);
+        }
+
+        let lines: Vec<OrderLine> = new
+            .lines
+            .iter()
+            .map(|l| {
+                let row = &rows[&l.product_id];
+                let line_total = row.price().checked_mul(l.quantity).unwrap_or(Fen::ZERO);
+                OrderLine {
+                    product_id: l.product_id.clone(),
+                    name: row.name().to_string(),
+                    unit: row.unit().to_string(),
+                    unit_price: row.price(),
+                    quantity: l.quantity,
+                    line_total,
+                }
+            })
+            .collect();
+        let saved = match order_total(&lines) {
+            Some(total) => self.insert(me, key, &order_id, &fingerprint, new, &pickup, &lines, total, now).await,
+            None => Err(AppError::new(422, "order_total_too_large", "The order total is too large")),
+        };
+        let inserted = match saved {
+            Ok(inserted) => inserted,
+            Err(e) => {
+                self.release_lines(store, &order_id, &taken).await;
+                self.mirror_stock(store, &mirrors).await;
+                return Err(e);
+            }
+        };
+        self.mirror_stock(store, &mirrors).await;
+        let row = self.order_row(&order_id).await?.ok_or_else(|| AppError::Internal("order vanished after insert".into()))?;
+        if row.fingerprint != fingerprint {
+            return Err(OrderError::IdempotencyKeyReused.into());
+        }
+        Ok(Placed { order: self.assemble(row).await?, replayed: !inserted })
+    }
+
+    /// Writes the order, its lines and first event in one D1 batch, and takes the ordered
+    /// products out of the cart. Returns false when a concurrent retry wrote it first.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert(
+        &self,
+        me: &Me,
+        key: &IdempotencyKey,
+        order_id: &OrderId,
+        fingerprint: &str,
+        new: &NewOrder,
+        pickup: &PickupPoint,
+        lines: &[OrderLine],
+        total: Fen,
+        now: DateTime<Utc>,
+    ) -> AppResult<bool> {
+        let placed_at = now.to_rfc3339();
+        let pickup_date = pickup_date_for(now).format("%Y-%m-%d").to_string();
+        let code = pickup_code(self.pickup_secret.as_bytes(), order_id);
+        let mut statements = vec![self
+            .db
+            .prepare(
+                "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
+                 pickup_date, pickup_code, note, placed_at) VALUES (?1, ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?8, ?9, ?10, ?11) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                order_id.as_str().into(),
+                me.store_id.as_str().into(),
+                me.person_id.as_str().into(),
+                key.as_str().into(),
+                fingerprint.into(),
+                (total.fen() as f64).into(),
+                pickup.id.as_str().into(),
+                pickup_date.into(),
+                code.into(),
+                new.note.clone().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+                placed_at.clone().into(),
+            ])?];
+        for (i, line) in lines.iter().enumerate() {
+            statements.push(
+                self.db
+                    .prepare(
+                        "INSERT INTO order_lines (order_id, line_no, product_id, name, unit, unit_price_fen, quantity) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&[
+                        order_id.as_str().into(),
+                        ((i + 1) as u32).into(),
+                        line.product_id.as_str().into(),
+                        line.name.as_str().into(),
+                        line.unit.as_str().into(),
+                        (line.unit_price.fen() as f64).into(),
+                        line.quantity.into(),
+                    ])?,
+            );
+        }
+        statements.push(
+            self.db
+                .prepare("INSERT INTO order_events (order_id, status, at) VALUES (?1, 'placed', ?2) ON CONFLICT DO NOTHING")
+                .bind(&[order_id.as_str().into(), placed_at.into()])?,
+        );
+        let ids: Vec<String> = lines.iter().map(|l| l.product_id.to_string()).collect();
+        let mut args = vec![me.person_id.as_str().into()];
+        args.extend(super::strs(&ids));
+        statements.push(
+            self.db
+                .prepare(format!(
+                    "DELETE FROM cart_items WHERE person_id = ?1 AND product_id IN ({})",
+                    super::placeholders(2, ids.len())
+                ))
+                .bind(&args)?,
+        );
+        let results = self.db.batch(statements).await?;
+        let header_changes = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+        Ok(header_changes > 0)
+    }
+
+    /// Gives back every reservation of `order_id` among `rows`. Release is idempotent; a
+    /// failure is logged (the keeper keeps the hold, so nothing is oversold).
+    async fn release_lines(&self, store: &StoreId, order_id: &OrderId, rows: &[&ProductRow]) -> Vec<(ProductId, u32, u64)> {
+        let mut mirrors = Vec::new();
+        for row in rows.iter().rev() {
+            let id = row.product_id();
+            let call = ReleaseCall { key: reservation_key(order_id, &id), opening_stock: row.opening_stock() };
+            match self.stock.release(store, &id, &call).await {
+                Ok(KeeperReply::Released { available, version, .. }) => mirrors.push((id, available, version)),
+                Ok(other) => worker::console_error!("release {order_id}/{id}: unexpected {other:?}"),
+                Err(e) => worker::console_error!("release {order_id}/{id} failed: {e:?}"),
+            }
+        }
+        self.mirror_stock(store, &mirrors).await;
+        mirrors
+    }
+
+    async fn mirror_stock(&self, store: &StoreId, mirrors: &[(ProductId, u32, u64)]) {
+        for (product, available, version) in mirrors {
+            if let Err(e) = self.catalog.record_stock(store, product, *available, *version).await {
+                worker::console_error!("stock mirror {store}/{product}: {e:?}");
+            }
+        }
+    }
+
+    async fn order_row(&self, id: &OrderId) -> AppResult<Option<OrderRow>> {
+        Ok(self
+            .db
+            .prepare(
+                "SELECT o.id, o.store_id, o.person_id, o.fingerprint, o.status, o.total_fen, o.pickup_point_id, o.pickup_date, \
+                 o.pickup_code, o.note, o.placed_at, pp.name AS pp_name, pp.address AS pp_address, pp.time_window AS pp_window \
+                 FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id WHERE o.id = ?1",
+            )
+            .bind(&[id.as_str().into()])?
+            .first(None)
+            .await?)
+    }
+
+    async fn assemble(&self, row: OrderRow) -> AppResult<Order> {
+        let lines: Vec<LineRow> = self
+            .db
+            .prepare("SELECT product_id, name, unit, unit_price_fen, quantity FROM order_lines WHERE order_id = ?1 ORDER BY line_no")
+            .bind(&[row.id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        let events: Vec<EventRow> = self
+            .db
+            .prepare("SELECT status, at FROM order_events WHERE order_id = ?1 ORDER BY at, rowid")
+            .bind(&[row.id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        let pickup_date = parse_date(&row.pickup_date);
+        Ok(Order {
+            id: OrderId::new_unchecked(row.id),
+            store_id: StoreId::new_unchecked(row.store_id),
+            person_id: PersonId::new_unchecked(row.person_id),
+            status: parse_status(&row.status)?,
+            lines: lines
+                .into_iter()
+                .map(|l| OrderLine {
+                    product_id: ProductId::new_unchecked(l.product_id),
+                    name: l.name,
+                    unit: l.unit,
+                    unit_price: Fen::from_fen(l.unit_price_fen),
+                    quantity: l.quantity,
+                    line_total: Fen::from_fen(l.unit_price_fen).checked_mul(l.quantity).unwrap_or(Fen::ZERO),
+                })
+                .collect(),
+            total: Fen::from_fen(row.total_fen),
+            pickup_point: PickupPoint {
+                id: PickupPointId::new_unchecked(row.pickup_point_id),
+                name: row.pp_name,
+                address: row.pp_address,
+                window: row.pp_window,
+            },
+            pickup_date,
+            pickup_code: row.pickup_code,
+            note: row.note,
+            placed_at: parse_time(&row.placed_at),
+            cancel_deadline: cancel_deadline(pickup_date),
+            timeline: events
+                .iter()
+                .map(|e| Ok(StatusChange { status: parse_status(&e.status)?, at: parse_time(&e.at) }))
+                .collect::<AppResult<_>>()?,
+        })
+    }
+
+    /// An order the viewer may see: their own, or any of their store's if they own it.
+    pub async fn get(&self, me: &Me, id: &OrderId) -> AppResult<Order> {
+        let row = self.order_row(id).await?.filter(|r| visible_to(me, r)).ok_or_else(|| AppError::not_found("order_not_found"))?;
+        self.assemble(row).await
+    }
+
+    pub async fn list(&self, me: &Me) -> AppResult<Vec<OrderSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .db
+            .prepare(
+                "SELECT o.id, o.status, o.total_fen, o.pickup_date, o.placed_at, \
+                 (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count, \
+                 (SELECT name FROM order_lines WHERE order_id = o.id AND line_no = 1) AS first_item_name \
+                 FROM orders o WHERE o.person_id = ?1 ORDER BY o.placed_at DESC LIMIT 100",
+            )
+            .bind(&[me.person_id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(OrderSummary {
+                    id: OrderId::new_unchecked(r.id),
+                    status: parse_status(&r.status)?,
+                    total: Fen::from_fen(r.total_fen),
+                    item_count: r.item_count,
+                    pickup_date: parse_date(&r.pickup_date),
+                    placed_at: parse_time(&r.placed_at),
+                    first_item_name: r.first_item_name.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// Cancels a placed order before the cut-off and returns its stock.
+    pub async fn cancel(&self, me: &Me, id: &OrderId, now: DateTime<Utc>) -> AppResult<Order> {
+        let row = self.order_row(id).await?.filter(|r| r.person_id == me.person_id.as_str()).ok_or_else(|| AppError::not_found("order_not_found"))?;
+        check_cancel(parse_status(&row.status)?, now, parse_date(&row.pickup_date))?;
+        let results = self
+            .db
+            .batch(vec![
+                self.db.prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?1 AND status = 'placed'").bind(&[id.as_str().into()])?,
+                self.db
+                    .prepare(
+                        "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'cancelled', ?2 \
+                         WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = 'cancelled') ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&[id.as_str().into(), now.to_rfc3339().into()])?,
+            ])
+            .await?;
+        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+        if changed == 0 {
+            return Err(OrderError::NotCancellable.into());
+        }
+        let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("cancelled order vanished".into()))?;
+        let order = self.assemble(row).await?;
+        let ids: Vec<ProductId> = order.lines.iter().map(|l| l.product_id.clone()).collect();
+        let rows = self.catalog.products(&order.store_id, &ids).await?;
+        let refs: Vec<&ProductRow> = rows.iter().collect();
+        self.release_lines(&order.store_id, &order.id, &refs).await;
+        Ok(order)
+    }
+}
+
+fn visible_to(me: &Me, row: &OrderRow) -> bool {
+    row.person_id == me.person_id.as_str() || (me.role == shared_model::identity::Role::Owner && row.store_id == me.store_id.as_str())
+}

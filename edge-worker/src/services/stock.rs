@@ -1,0 +1,72 @@
+//! Client of the `StockKeeper` Durable Objects: one object per SKU, named `store:product`.
+
+use crate::error::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use shared_model::{stock::ReserveError, ProductId, StoreId};
+use worker::{Env, Method, ObjectNamespace, Request, RequestInit};
+
+/// Reserve `quantity` units under `key` for `buyer`.
+#[derive(Serialize, Deserialize)]
+pub struct ReserveCall {
+    pub key: String,
+    pub buyer: String,
+    pub quantity: u32,
+    pub per_buyer_cap: Option<u32>,
+    /// Stock the SKU starts with the first time it is touched (from D1's seed).
+    pub opening_stock: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ReleaseCall {
+    pub key: String,
+    pub opening_stock: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SetStockCall {
+    pub available: u32,
+}
+
+/// What a keeper answers; `version` orders the answers for D1's mirror.
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum KeeperReply {
+    Reserved { available: u32, version: u64, replayed: bool },
+    Refused { error: ReserveError, available: u32, version: u64 },
+    Released { available: u32, version: u64, released: u32 },
+    State { available: u32, version: u64 },
+    Untouched,
+}
+
+pub struct StockClient {
+    namespace: ObjectNamespace,
+}
+
+impl StockClient {
+    pub fn new(env: &Env) -> AppResult<Self> {
+        Ok(Self { namespace: env.durable_object("STOCK_KEEPER")? })
+    }
+
+    async fn call<B: Serialize>(&self, store: &StoreId, product: &ProductId, route: &str, body: &B) -> AppResult<KeeperReply> {
+        let stub = self.namespace.id_from_name(&format!("{store}:{product}"))?.get_stub()?;
+        let init = RequestInit { method: Method::Post, body: Some(serde_json::to_string(body)?.into()), ..RequestInit::default() };
+        let req = Request::new_with_init(&format!("https://stock-keeper{route}"), &init)?;
+        let mut resp = stub.fetch_with_request(req).await?;
+        if resp.status_code() != 200 {
+            return Err(AppError::Internal(format!("stock keeper {route}: status {}", resp.status_code())));
+        }
+        Ok(resp.json().await?)
+    }
+
+    pub async fn reserve(&self, store: &StoreId, product: &ProductId, call: &ReserveCall) -> AppResult<KeeperReply> {
+        self.call(store, product, "/reserve", call).await
+    }
+
+    pub async fn release(&self, store: &StoreId, product: &ProductId, call: &ReleaseCall) -> AppResult<KeeperReply> {
+        self.call(store, product, "/release", call).await
+    }
+
+    pub async fn set(&self, store: &StoreId, product: &ProductId, available: u32) -> AppResult<KeeperReply> {
+        self.call(store, product, "/set", &SetStockCall { available }).await
+    }
+}

@@ -1,0 +1,115 @@
+# Shared by scripts/dev, scripts/test and scripts/bench: the offline toolchain, the build,
+# and starting/stopping the local edge (wrangler dev on workerd). Source it; don't run it.
+# Facts behind each step: ../shared/TOOLCHAIN.md.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+WORKER_BUILD_VERSION=0.8.7
+WASM_BINDGEN_VERSION=0.2.129
+
+# Node 22 from node_modules (wrangler needs >= 22.12), and local tools first on PATH.
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Tools worker-build would otherwise download from GitHub.
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
+export ESBUILD_BIN="$ROOT/node_modules/@esbuild/linux-x64/bin/esbuild"
+# wrangler: no internet, no telemetry, no prompts.
+export CLOUDFLARE_CF_FETCH_ENABLED=false
+export WRANGLER_SEND_METRICS=false
+export WRANGLER_SEND_ERROR_REPORTS=false
+
+log() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
+
+# Installs whatever is missing; quick when everything is there.
+ensure_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
+    log "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
+    cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
+  fi
+  if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm tools (wrangler, Node 22, wasm-opt, playwright-core)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# Chromium and CJK fonts, for browser journeys and screenshots (Debian packages).
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    log "installing chromium and Chinese fonts (apt)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  fi
+}
+
+# Builds the hydration bundle into public/pkg and the worker into edge-worker/build.
+build_all() {
+  log "building the browser bundle (hydrate)"
+  cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features hydrate
+  rm -rf public/pkg
+  wasm-bindgen --target web --no-typescript --out-dir public/pkg --out-name linli_app \
+    target/wasm32-unknown-unknown/release/linli_app.wasm
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    public/pkg/linli_app_bg.wasm -o public/pkg/linli_app_bg.wasm
+  LINLI_ASSET_VERSION="$(cat public/pkg/linli_app.js public/pkg/linli_app_bg.wasm public/app.css | sha256sum | cut -c1-12)"
+  export LINLI_ASSET_VERSION
+  log "building the edge worker (ssr + API), assets $LINLI_ASSET_VERSION"
+  (cd edge-worker && worker-build --release)
+}
+
+EDGE_PID=""
+# Starts wrangler dev on PORT with state persisted in DIR, applies migrations, waits for health.
+start_edge() {
+  local port="$1" state="$2"
+  mkdir -p "$state"
+  log "applying D1 migrations ($state)"
+  CI=true wrangler d1 migrations apply DB --local --persist-to "$state" >"$state/migrate.log" 2>&1 \
+    || { cat "$state/migrate.log"; return 1; }
+  log "starting the edge on http://127.0.0.1:$port"
+  setsid wrangler dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" \
+    --show-interactive-dev-session=false \
+    --var "SEED_TOKEN:$SEED_TOKEN" --var "DEMO_OWNER_PASSWORD:$DEMO_OWNER_PASSWORD" \
+    --var "PICKUP_CODE_SECRET:$PICKUP_CODE_SECRET" \
+    </dev/null >"$state/wrangler.log" 2>&1 &
+  EDGE_PID=$!
+  for _ in $(seq 1 240); do
+    if curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$EDGE_PID" 2>/dev/null; then cat "$state/wrangler.log"; return 1; fi
+    sleep 0.5
+  done
+  cat "$state/wrangler.log"
+  return 1
+}
+
+stop_edge() {
+  if [ -n "$EDGE_PID" ]; then
+    kill -TERM -- "-$EDGE_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$EDGE_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$EDGE_PID" 2>/dev/null || true
+    EDGE_PID=""
+  fi
+}
+
+# Seeds the demo chain through the API (idempotent).
+seed_demo() {
+  local port="$1"
+  curl -fsS -X POST -H "Authorization: Bearer $SEED_TOKEN" "http://127.0.0.1:$port/api/v1/admin/seed"
+  echo
+}
+
+# Local-only settings; production sets real secrets with `wrangler secret put`.
+export SEED_TOKEN="${SEED_TOKEN:-local-seed-token}"
+export DEMO_OWNER_PASSWORD="${DEMO_OWNER_PASSWORD:-linli-demo-2026}"
+export PICKUP_CODE_SECRET="${PICKUP_CODE_SECRET:-local-pickup-secret}"

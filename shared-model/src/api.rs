@@ -1,0 +1,210 @@
+//! Request and response bodies of the JSON API under `/api/v1/` that are not domain
+//! types themselves. Single resources (a `Store`, a `ProductDetail`, `Me`, an `Order`, a
+//! `CartSummary`) are sent as they are; lists are wrapped in an object named after them,
+//! so fields can be added later without breaking clients.
+
+use crate::{
+    cart::CartSummary,
+    catalog::{validate_cap, validate_stock, CatalogError, Category, ProductSummary},
+    order::{Order, OrderStatus, OrderSummary},
+    store::Store,
+    time::pickup_date_for,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// `PUT /api/v1/cart/items/{product}`: set the line to this many units.
+///
+/// `i64`, not `u32`, so a negative or huge number reaches the server, which answers with
+/// a clear `quantity_out_of_range` problem (see `cart::validate_quantity`) instead of a
+/// generic JSON decoding error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetCartQuantity {
+    /// Units wanted (valid: 1..=99).
+    pub quantity: i64,
+}
+
+/// `GET /api/v1/cart` and the answer to every cart edit: the priced cart and the date
+/// an order placed now would be picked up (the server's clock decides the cut-off).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartView {
+    /// The priced cart.
+    pub cart: CartSummary,
+    /// Pickup date of an order placed now (`time::pickup_date_for`).
+    pub pickup_date: NaiveDate,
+}
+
+impl CartView {
+    /// The view of `cart` at `now`.
+    pub fn new(cart: CartSummary, now: DateTime<Utc>) -> Self {
+        CartView { cart, pickup_date: pickup_date_for(now) }
+    }
+}
+
+/// `GET /api/v1/stores`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreList {
+    /// Every store.
+    pub stores: Vec<Store>,
+}
+
+/// `GET /api/v1/stores/{store}/products`: the matching products, plus every category for
+/// the filter bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductList {
+    /// Products on sale that match the query.
+    pub products: Vec<ProductSummary>,
+    /// All categories.
+    pub categories: Vec<Category>,
+}
+
+/// `GET /api/v1/orders`: the resident's orders, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderList {
+    /// Order summaries.
+    pub orders: Vec<OrderSummary>,
+}
+
+/// `POST /api/v1/orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceOrderResponse {
+    /// The order.
+    pub order: Order,
+    /// `true` when the Idempotency-Key had already placed this order and nothing new
+    /// happened (answered 200 rather than 201).
+    pub replayed: bool,
+}
+
+/// `POST /api/v1/orders/{order}/cancellation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelOrderResponse {
+    /// The order, now cancelled.
+    pub order: Order,
+}
+
+/// `PATCH /api/v1/stores/{store}/products/{product}`: an owner's edit of stock and cap.
+/// Absent fields are left as they are.
+///
+/// - `stock`: absent = unchanged; a number = units on hand now (0..=99 999).
+/// - `per_buyer_cap`: absent = unchanged; `null` = remove the cap; a number = new cap
+///   (1..=99). Hence the double `Option`: `None` / `Some(None)` / `Some(Some(n))`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StockUpdate {
+    /// New units on hand, if changing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<u32>,
+    /// New per-buyer cap (`Some(None)` removes it), if changing.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub per_buyer_cap: Option<Option<u32>>,
+}
+
+impl StockUpdate {
+    /// Checks the edit: something to change, stock 0..=99 999, cap 1..=99 or removed.
+    pub fn validate(&self) -> Result<(), CatalogError> {
+        if self.stock.is_none() && self.per_buyer_cap.is_none() {
+            return Err(CatalogError::EmptyUpdate);
+        }
+        if let Some(stock) = self.stock {
+            validate_stock(stock)?;
+        }
+        if let Some(cap) = self.per_buyer_cap {
+            validate_cap(cap)?;
+        }
+        Ok(())
+    }
+}
+
+/// A field that is present (even as `null`) becomes `Some(...)`; `#[serde(default)]`
+/// makes an absent one `None`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// An owner moves an order along its life cycle (ready for pickup, picked up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateOrderStatus {
+    /// The status to enter (see `OrderStatus::can_transition`).
+    pub status: OrderStatus,
+    /// The code the resident shows, required when handing over (`picked_up`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_code: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stock_update_tells_absent_from_null() {
+        let absent: StockUpdate = serde_json::from_str(r#"{"stock":5}"#).unwrap();
+        assert_eq!(absent, StockUpdate { stock: Some(5), per_buyer_cap: None });
+        let null: StockUpdate = serde_json::from_str(r#"{"per_buyer_cap":null}"#).unwrap();
+        assert_eq!(null, StockUpdate { stock: None, per_buyer_cap: Some(None) });
+        let set: StockUpdate = serde_json::from_str(r#"{"per_buyer_cap":2}"#).unwrap();
+        assert_eq!(set, StockUpdate { stock: None, per_buyer_cap: Some(Some(2)) });
+        assert_eq!(serde_json::from_str::<StockUpdate>("{}").unwrap(), StockUpdate::default());
+        assert!(serde_json::from_str::<StockUpdate>(r#"{"stock":-1}"#).is_err());
+    }
+
+    #[test]
+    fn stock_update_serializes_back_the_same_way() {
+        for update in [
+            StockUpdate { stock: Some(5), per_buyer_cap: None },
+            StockUpdate { stock: None, per_buyer_cap: Some(None) },
+            StockUpdate { stock: Some(0), per_buyer_cap: Some(Some(3)) },
+        ] {
+            let text = serde_json::to_string(&update).unwrap();
+            assert_eq!(serde_json::from_str::<StockUpdate>(&text).unwrap(), update, "{text}");
+        }
+        assert_eq!(serde_json::to_value(StockUpdate { stock: None, per_buyer_cap: Some(None) }).unwrap(), json!({ "per_buyer_cap": null }));
+        assert_eq!(serde_json::to_value(StockUpdate::default()).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn stock_update_validation() {
+        assert_eq!(StockUpdate::default().validate(), Err(CatalogError::EmptyUpdate));
+        assert_eq!(StockUpdate { stock: Some(0), per_buyer_cap: None }.validate(), Ok(()));
+        assert_eq!(StockUpdate { stock: Some(100_000), per_buyer_cap: None }.validate(), Err(CatalogError::InvalidStock));
+        assert_eq!(StockUpdate { stock: None, per_buyer_cap: Some(None) }.validate(), Ok(()));
+        assert_eq!(StockUpdate { stock: None, per_buyer_cap: Some(Some(0)) }.validate(), Err(CatalogError::InvalidCap));
+    }
+
+    #[test]
+    fn set_cart_quantity_keeps_negative_numbers() {
+        let q: SetCartQuantity = serde_json::from_str(r#"{"quantity":-3}"#).unwrap();
+        assert_eq!(q.quantity, -3);
+        assert!(crate::cart::validate_quantity(q.quantity).is_err());
+    }
+
+    #[test]
+    fn update_order_status_json() {
+        let u: UpdateOrderStatus = serde_json::from_str(r#"{"status":"ready_for_pickup"}"#).unwrap();
+        assert_eq!(u, UpdateOrderStatus { status: OrderStatus::ReadyForPickup, pickup_code: None });
+        let u: UpdateOrderStatus = serde_json::from_str(r#"{"status":"picked_up","pickup_code":"012345"}"#).unwrap();
+        assert_eq!(u.pickup_code.as_deref(), Some("012345"));
+    }
+
+    #[test]
+    fn cart_view_applies_the_cutoff() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let before = CartView::new(CartSummary::default(), at("2026-11-25T21:59:59+08:00"));
+        let after = CartView::new(CartSummary::default(), at("2026-11-25T22:00:00+08:00"));
+        assert_eq!(before.pickup_date, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        assert_eq!(after.pickup_date, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        let json = serde_json::to_value(&before).unwrap();
+        assert_eq!(json["pickup_date"], "2026-11-26");
+        assert_eq!(json["cart"]["orderable"], false);
+    }
+
+    #[test]
+    fn list_envelopes() {
+        assert_eq!(serde_json::to_value(OrderList { orders: vec![] }).unwrap(), json!({ "orders": [] }));
+        assert_eq!(serde_json::to_value(StoreList { stores: vec![] }).unwrap(), json!({ "stores": [] }));
+        assert_eq!(serde_json::to_value(ProductList { products: vec![], categories: vec![] }).unwrap(), json!({ "products": [], "categories": [] }));
+    }
+}

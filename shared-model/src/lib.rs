@@ -1,0 +1,30 @@
+//! Linli's domain, shared by the edge worker (server) and the Leptos app (browser).
+//!
+//! Pure Rust with no transport and no clock: every rule takes plain values, "now"
+//! included, so the same code decides on the server and previews in the browser, and is
+//! unit-tested here at the cheapest level.
+//!
+//! - [`money`]: [`Fen`], integer money shown as `¥12.80`.
+//! - [`ids`]: validated string ID newtypes.
+//! - [`time`]: the store's time zone and the 22:00 ordering cut-off.
+//! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`]: one domain each,
+//!   with its types, rules and thiserror enum.
+//! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
+//! - [`api`]: request and response bodies of the JSON API.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod cart;
+pub mod catalog;
+pub mod identity;
+pub mod ids;
+pub mod money;
+pub mod order;
+pub mod problem;
+pub mod stock;
+pub mod store;
+pub mod time;
+
+pub use ids::{CategoryId, IdError, OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId};
+pub use money::Fen;
+pub use problem::{ErrorCode, FieldError, Problem};

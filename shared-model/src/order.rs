@@ -1,0 +1,720 @@
+//! Orders: what a resident sends, how it is identified, its life cycle and cancelling.
+//!
+//! Policy:
+//! - A new order has 1..=30 lines, one per product, each 1..=99 units, and an optional
+//!   note of at most 100 characters.
+//! - Placing an order needs an `Idempotency-Key` (8..=128 printable ASCII, no spaces).
+//!   The order ID is derived from (person, key) by [`order_id_for`], so a retry after a
+//!   lost answer lands on the same order instead of a second one. A key reused with a
+//!   different body (compared by [`request_fingerprint`]) is refused.
+//! - The resident shows a 6-digit pickup code at the counter: an HMAC of the order ID
+//!   under a server secret ([`pickup_code`]), so it needs no storage to check and cannot
+//!   be guessed from the order ID.
+//! - Life cycle: placed → ready for pickup → picked up, or placed → cancelled. Only a
+//!   placed order can be cancelled, and only before the cut-off
+//!   ([`crate::time::cancel_deadline`]: 22:00 on the eve of pickup).
+
+use crate::{
+    cart::{CartLine, MAX_CART_LINES, MAX_LINE_QUANTITY},
+    ids::{OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId},
+    money::Fen,
+    store::PickupPoint,
+    time::can_cancel,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use std::{collections::BTreeSet, fmt};
+use subtle::ConstantTimeEq;
+use thiserror::Error;
+
+/// Most lines in one order (the same as a cart).
+pub const MAX_ORDER_LINES: usize = MAX_CART_LINES;
+/// Longest order note, in characters.
+pub const MAX_NOTE_CHARS: usize = 100;
+/// Shortest Idempotency-Key.
+pub const MIN_IDEMPOTENCY_KEY_LEN: usize = 8;
+/// Longest Idempotency-Key.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
+/// Name of the HTTP header carrying the key.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
+/// Where an order is in its life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Placed; stock is reserved.
+    Placed,
+    /// The owner has packed it; waiting at the pickup point.
+    ReadyForPickup,
+    /// Collected. Final.
+    PickedUp,
+    /// Cancelled by the resident before the cut-off; stock returned. Final.
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// Every status, in life-cycle order.
+    pub const ALL: [OrderStatus; 4] = [OrderStatus::Placed, OrderStatus::ReadyForPickup, OrderStatus::PickedUp, OrderStatus::Cancelled];
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "已下单",
+            OrderStatus::ReadyForPickup => "待自提",
+            OrderStatus::PickedUp => "已提货",
+            OrderStatus::Cancelled => "已取消",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "Placed",
+            OrderStatus::ReadyForPickup => "Ready for pickup",
+            OrderStatus::PickedUp => "Picked up",
+            OrderStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    /// The stored and wire form (`placed`, `ready_for_pickup`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "placed",
+            OrderStatus::ReadyForPickup => "ready_for_pickup",
+            OrderStatus::PickedUp => "picked_up",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
+        OrderStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| ParseEnumError { kind: "order status", value: s.to_owned() })
+    }
+
+    /// Whether the life cycle allows moving from `self` to `to`: placed → ready for
+    /// pickup or cancelled; ready for pickup → picked up; nothing else.
+    pub fn can_transition(self, to: OrderStatus) -> bool {
+        matches!(
+            (self, to),
+            (OrderStatus::Placed, OrderStatus::ReadyForPickup) | (OrderStatus::Placed, OrderStatus::Cancelled) | (OrderStatus::ReadyForPickup, OrderStatus::PickedUp)
+        )
+    }
+
+    /// Whether no further change is possible.
+    pub fn is_final(self) -> bool {
+        matches!(self, OrderStatus::PickedUp | OrderStatus::Cancelled)
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `Ok` if the life cycle allows `from` → `to`, else `InvalidTransition`.
+pub fn check_transition(from: OrderStatus, to: OrderStatus) -> Result<(), OrderError> {
+    if from.can_transition(to) {
+        Ok(())
+    } else {
+        Err(OrderError::InvalidTransition { from, to })
+    }
+}
+
+/// The client's `Idempotency-Key` for placing an order: 8..=128 printable ASCII
+/// characters, no spaces. Browsers send a fresh random one per checkout attempt and reuse
+/// it for retries of that attempt.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Validates a key (see the type doc).
+    pub fn parse(raw: &str) -> Result<Self, OrderError> {
+        let ok = (MIN_IDEMPOTENCY_KEY_LEN..=MAX_IDEMPOTENCY_KEY_LEN).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic());
+        if ok {
+            Ok(IdempotencyKey(raw.to_owned()))
+        } else {
+            Err(OrderError::InvalidIdempotencyKey)
+        }
+    }
+
+    /// The key as text, for storage.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for IdempotencyKey {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdempotencyKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        IdempotencyKey::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A resident's order (`POST /api/v1/orders`, with an `Idempotency-Key` header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrder {
+    /// Where to collect it (one of the store's pickup points).
+    pub pickup_point_id: PickupPointId,
+    /// What to order; prices come from the store, not from here.
+    pub lines: Vec<CartLine>,
+    /// A note for the owner, e.g. `帮我挑嫩一点的`.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl NewOrder {
+    /// Checks, in order: not empty, at most 30 lines, each quantity 1..=99, no product
+    /// twice, note at most 100 characters (after trimming).
+    pub fn validate(&self) -> Result<(), OrderError> {
+        if self.lines.is_empty() {
+            return Err(OrderError::EmptyOrder);
+        }
+        if self.lines.len() > MAX_ORDER_LINES {
+            return Err(OrderError::TooManyLines);
+        }
+        if self.lines.iter().any(|l| !(1..=MAX_LINE_QUANTITY).contains(&l.quantity)) {
+            return Err(OrderError::QuantityOutOfRange);
+        }
+        let mut seen = BTreeSet::new();
+        if !self.lines.iter().all(|l| seen.insert(&l.product_id)) {
+            return Err(OrderError::DuplicateLine);
+        }
+        if self.note.as_deref().is_some_and(|n| n.trim().chars().count() > MAX_NOTE_CHARS) {
+            return Err(OrderError::NoteTooLong);
+        }
+        Ok(())
+    }
+
+    /// The note as it should be stored: trimmed, and `None` when blank.
+    pub fn clean_note(&self) -> Option<String> {
+        self.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned)
+    }
+}
+
+/// The order a (person, Idempotency-Key) pair maps to: `o-` and the first 20 hex digits
+/// of `sha256(person \0 key)`. Deterministic, so a retry finds the order it made.
+pub fn order_id_for(person: &PersonId, key: &IdempotencyKey) -> OrderId {
+    let mut hasher = Sha256::new();
+    hasher.update(person.as_str().as_bytes());
+    hasher.update([0u8]);
+    hasher.update(key.as_str().as_bytes());
+    let digest = hex::encode(hasher.finalize());
+    OrderId::new_unchecked(format!("o-{}", &digest[..20]))
+}
+
+/// What an order request means, independent of line order and note whitespace: the
+/// SHA-256 (hex) of a canonical JSON form. Stored with the order; a key replayed with
+/// another fingerprint is `IdempotencyKeyReused`.
+pub fn request_fingerprint(order: &NewOrder) -> String {
+    #[derive(Serialize)]
+    struct Canonical<'a> {
+        v: u8,
+        pickup_point_id: &'a str,
+        lines: Vec<(&'a str, u32)>,
+        note: Option<String>,
+    }
+    let mut lines: Vec<(&str, u32)> = order.lines.iter().map(|l| (l.product_id.as_str(), l.quantity)).collect();
+    lines.sort_unstable();
+    let canonical = Canonical { v: 1, pickup_point_id: order.pickup_point_id.as_str(), lines, note: order.clean_note() };
+    // Serializing strings and integers cannot fail.
+    let json = serde_json::to_vec(&canonical).unwrap_or_default();
+    hex::encode(Sha256::digest(&json))
+}
+
+/// The 6-digit code shown at pickup: HMAC-SHA256 of the order ID under `secret`, reduced
+/// to 000000..=999999 (leading zeros kept).
+pub fn pickup_code(secret: &[u8], order_id: &OrderId) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(order_id.as_str().as_bytes());
+    let tag = mac.finalize().into_bytes();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&tag[..8]);
+    format!("{:06}", u64::from_be_bytes(first) % 1_000_000)
+}
+
+/// Whether `code` (as typed, surrounding spaces ignored) is the pickup code of
+/// `order_id`; constant-time.
+pub fn verify_pickup_code(secret: &[u8], order_id: &OrderId, code: &str) -> bool {
+    pickup_code(secret, order_id).as_bytes().ct_eq(code.trim().as_bytes()).into()
+}
+
+/// One line of a placed order, priced at the time of ordering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    /// The product.
+    pub product_id: ProductId,
+    /// Name at the time of ordering.
+    pub name: String,
+    /// Selling unit.
+    pub unit: String,
+    /// Price per unit at the time of ordering.
+    pub unit_price: Fen,
+    /// Units ordered.
+    pub quantity: u32,
+    /// `unit_price × quantity`.
+    pub line_total: Fen,
+}
+
+impl OrderLine {
+    /// A line with its total computed, or `None` if the total overflows.
+    pub fn new(product_id: ProductId, name: String, unit: String, unit_price: Fen, quantity: u32) -> Option<Self> {
+        let line_total = unit_price.checked_mul(quantity)?;
+        Some(OrderLine { product_id, name, unit, unit_price, quantity, line_total })
+    }
+}
+
+/// The sum of the lines' totals, or `None` on overflow.
+pub fn order_total(lines: &[OrderLine]) -> Option<Fen> {
+    Fen::checked_sum(lines.iter().map(|l| l.line_total))
+}
+
+/// One step of an order's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// The status entered.
+    pub status: OrderStatus,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A placed order as the resident (or the store owner) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// The order's ID.
+    pub id: OrderId,
+    /// The store it was placed with.
+    pub store_id: StoreId,
+    /// Who placed it.
+    pub person_id: PersonId,
+    /// Where it is now.
+    pub status: OrderStatus,
+    /// What was ordered.
+    pub lines: Vec<OrderLine>,
+    /// Amount to pay at pickup.
+    pub total: Fen,
+    /// Where to collect it.
+    pub pickup_point: PickupPoint,
+    /// Local date of pickup.
+    pub pickup_date: NaiveDate,
+    /// 6-digit code to show at pickup.
+    pub pickup_code: String,
+    /// The resident's note.
+    pub note: Option<String>,
+    /// When it was placed.
+    pub placed_at: DateTime<Utc>,
+    /// Cancelling is possible until (not including) this instant.
+    pub cancel_deadline: DateTime<Utc>,
+    /// Every status change, oldest first.
+    pub timeline: Vec<StatusChange>,
+}
+
+impl Order {
+    /// Units across all lines (saturating).
+    pub fn item_count(&self) -> u32 {
+        self.lines.iter().fold(0u32, |n, l| n.saturating_add(l.quantity))
+    }
+
+    /// Whether the resident can cancel it at `now` (status and cut-off).
+    pub fn can_cancel(&self, now: DateTime<Utc>) -> bool {
+        check_cancel(self.status, now, self.pickup_date).is_ok()
+    }
+
+    /// The list entry for this order.
+    pub fn summary(&self) -> OrderSummary {
+        OrderSummary {
+            id: self.id.clone(),
+            status: self.status,
+            total: self.total,
+            item_count: self.item_count(),
+            pickup_date: self.pickup_date,
+            placed_at: self.placed_at,
+            first_item_name: self.lines.first().map(|l| l.name.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// An order in the resident's order list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// The order's ID.
+    pub id: OrderId,
+    /// Where it is now.
+    pub status: OrderStatus,
+    /// Amount to pay.
+    pub total: Fen,
+    /// Units across all lines.
+    pub item_count: u32,
+    /// Local date of pickup.
+    pub pickup_date: NaiveDate,
+    /// When it was placed.
+    pub placed_at: DateTime<Utc>,
+    /// Name of the first line, for "白菜等3件".
+    pub first_item_name: String,
+}
+
+/// Whether an order in `status` for `pickup_date` can be cancelled at `now`:
+/// `NotCancellable` unless placed, then `CutoffPassed` from the deadline on.
+pub fn check_cancel(status: OrderStatus, now: DateTime<Utc>, pickup_date: NaiveDate) -> Result<(), OrderError> {
+    if !status.can_transition(OrderStatus::Cancelled) {
+        return Err(OrderError::NotCancellable);
+    }
+    if !can_cancel(now, pickup_date) {
+        return Err(OrderError::CutoffPassed);
+    }
+    Ok(())
+}
+
+/// Errors about orders.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OrderError {
+    /// No lines.
+    #[error("an order needs at least one product")]
+    EmptyOrder,
+    /// More than 30 lines.
+    #[error("an order holds at most {MAX_ORDER_LINES} products")]
+    TooManyLines,
+    /// The same product on two lines.
+    #[error("each product may appear only once in an order")]
+    DuplicateLine,
+    /// A quantity outside 1..=99.
+    #[error("each quantity must be between 1 and {MAX_LINE_QUANTITY}")]
+    QuantityOutOfRange,
+    /// Note longer than 100 characters.
+    #[error("the note must be at most {MAX_NOTE_CHARS} characters")]
+    NoteTooLong,
+    /// No `Idempotency-Key` header.
+    #[error("placing an order needs an Idempotency-Key header")]
+    MissingIdempotencyKey,
+    /// A malformed `Idempotency-Key`.
+    #[error("the Idempotency-Key must be 8 to 128 printable ASCII characters without spaces")]
+    InvalidIdempotencyKey,
+    /// The key already placed a different order.
+    #[error("this Idempotency-Key was already used for a different order")]
+    IdempotencyKeyReused,
+    /// Not in a status that can be cancelled.
+    #[error("this order can no longer be cancelled")]
+    NotCancellable,
+    /// The cancel deadline (22:00 on the eve of pickup) has passed.
+    #[error("the cancellation deadline has passed")]
+    CutoffPassed,
+    /// A status change the life cycle does not allow.
+    #[error("an order cannot go from {from} to {to}")]
+    InvalidTransition {
+        /// Current status.
+        from: OrderStatus,
+        /// Requested status.
+        to: OrderStatus,
+    },
+    /// The total cannot be represented.
+    #[error("the order total is too large")]
+    TotalTooLarge,
+}
+
+impl OrderError {
+    /// Stable machine code for the problem body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OrderError::EmptyOrder => "empty_order",
+            OrderError::TooManyLines => "too_many_lines",
+            OrderError::DuplicateLine => "duplicate_line",
+            OrderError::QuantityOutOfRange => "quantity_out_of_range",
+            OrderError::NoteTooLong => "note_too_long",
+            OrderError::MissingIdempotencyKey => "missing_idempotency_key",
+            OrderError::InvalidIdempotencyKey => "invalid_idempotency_key",
+            OrderError::IdempotencyKeyReused => "idempotency_key_reused",
+            OrderError::NotCancellable => "not_cancellable",
+            OrderError::CutoffPassed => "cutoff_passed",
+            OrderError::InvalidTransition { .. } => "invalid_transition",
+            OrderError::TotalTooLarge => "order_total_too_large",
+        }
+    }
+
+    /// 400 for a missing or malformed key, 409 for conflicts with the order's state,
+    /// 422 for body validation.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            OrderError::MissingIdempotencyKey | OrderError::InvalidIdempotencyKey => 400,
+            OrderError::IdempotencyKeyReused | OrderError::NotCancellable | OrderError::CutoffPassed | OrderError::InvalidTransition { .. } => 409,
+            OrderError::EmptyOrder
+            | OrderError::TooManyLines
+            | OrderError::DuplicateLine
+            | OrderError::QuantityOutOfRange
+            | OrderError::NoteTooLong
+            | OrderError::TotalTooLarge => 422,
+        }
+    }
+
+    /// The request field at fault.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            OrderError::EmptyOrder | OrderError::TooManyLines | OrderError::DuplicateLine | OrderError::QuantityOutOfRange => Some("lines"),
+            OrderError::NoteTooLong => Some("note"),
+            _ => None,
+        }
+    }
+}
+
+crate::problem::impl_error_code!(OrderError, field);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: &str, quantity: u32) -> CartLine {
+        CartLine { product_id: ProductId::parse(id).unwrap(), quantity }
+    }
+
+    fn new_order(lines: Vec<CartLine>) -> NewOrder {
+        NewOrder { pickup_point_id: PickupPointId::parse("pp-1").unwrap(), lines, note: None }
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn key(s: &str) -> IdempotencyKey {
+        IdempotencyKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn status_labels_and_stored_form() {
+        let zh: Vec<_> = OrderStatus::ALL.iter().map(|s| s.label_zh()).collect();
+        assert_eq!(zh, ["已下单", "待自提", "已提货", "已取消"]);
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(OrderStatus::ReadyForPickup.as_str(), "ready_for_pickup");
+        assert!(OrderStatus::parse("shipped").is_err());
+        assert!(OrderStatus::parse("Placed").is_err());
+    }
+
+    #[test]
+    fn status_transitions() {
+        use OrderStatus::*;
+        let allowed = [(Placed, ReadyForPickup), (Placed, Cancelled), (ReadyForPickup, PickedUp)];
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                assert_eq!(from.can_transition(to), allowed.contains(&(from, to)), "{from} -> {to}");
+                assert_eq!(check_transition(from, to).is_ok(), allowed.contains(&(from, to)));
+            }
+        }
+        assert_eq!(check_transition(Placed, PickedUp), Err(OrderError::InvalidTransition { from: Placed, to: PickedUp }));
+        assert!(PickedUp.is_final() && Cancelled.is_final() && !Placed.is_final());
+    }
+
+    #[test]
+    fn idempotency_key_rules() {
+        assert!(IdempotencyKey::parse("abcdefgh").is_ok());
+        assert!(IdempotencyKey::parse("0b6f3c4e-9a1d-4c2e-8f00-123456789abc").is_ok());
+        assert!(IdempotencyKey::parse(&"k".repeat(128)).is_ok());
+        for bad in ["abcdefg", "", "abcd efgh", "abcdefgh\n", "键键键键键键键键", "abcdefgh\t"] {
+            assert_eq!(IdempotencyKey::parse(bad), Err(OrderError::InvalidIdempotencyKey), "{bad:?}");
+        }
+        assert_eq!(IdempotencyKey::parse(&"k".repeat(129)), Err(OrderError::InvalidIdempotencyKey));
+        assert!(serde_json::from_str::<IdempotencyKey>("\"short\"").is_err());
+        assert_eq!(serde_json::to_string(&key("abcdefgh")).unwrap(), "\"abcdefgh\"");
+    }
+
+    #[test]
+    fn validate_accepts_a_normal_order() {
+        let mut o = new_order(vec![line("a", 1), line("b", 99)]);
+        o.note = Some("帮我挑嫩一点的".into());
+        assert_eq!(o.validate(), Ok(()));
+        o.note = Some(format!("  {}  ", "字".repeat(100)));
+        assert_eq!(o.validate(), Ok(()));
+        let full: Vec<CartLine> = (0..MAX_ORDER_LINES).map(|i| line(&format!("p{i}"), 1)).collect();
+        assert_eq!(new_order(full).validate(), Ok(()));
+    }
+
+    #[test]
+    fn validate_each_error() {
+        assert_eq!(new_order(vec![]).validate(), Err(OrderError::EmptyOrder));
+        let too_many: Vec<CartLine> = (0..=MAX_ORDER_LINES).map(|i| line(&format!("p{i}"), 1)).collect();
+        assert_eq!(new_order(too_many).validate(), Err(OrderError::TooManyLines));
+        assert_eq!(new_order(vec![line("a", 1), line("a", 2)]).validate(), Err(OrderError::DuplicateLine));
+        assert_eq!(new_order(vec![line("a", 0)]).validate(), Err(OrderError::QuantityOutOfRange));
+        assert_eq!(new_order(vec![line("a", 100)]).validate(), Err(OrderError::QuantityOutOfRange));
+        let mut o = new_order(vec![line("a", 1)]);
+        o.note = Some("字".repeat(101));
+        assert_eq!(o.validate(), Err(OrderError::NoteTooLong));
+    }
+
+    #[test]
+    fn new_order_json_note_defaults() {
+        let o: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":2}]}"#).unwrap();
+        assert_eq!(o, new_order(vec![line("a", 2)]));
+        assert!(serde_json::from_str::<NewOrder>(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":-1}]}"#).is_err());
+        let mut o = o;
+        assert_eq!(o.clean_note(), None);
+        o.note = Some("   ".into());
+        assert_eq!(o.clean_note(), None);
+        o.note = Some(" 放门口 ".into());
+        assert_eq!(o.clean_note().as_deref(), Some("放门口"));
+    }
+
+    #[test]
+    fn order_id_is_deterministic_and_distinct() {
+        let alice = PersonId::parse("r-alice").unwrap();
+        let bob = PersonId::parse("r-bob").unwrap();
+        let k1 = key("key-00000001");
+        let k2 = key("key-00000002");
+        let id = order_id_for(&alice, &k1);
+        assert_eq!(id, order_id_for(&alice, &k1));
+        assert_ne!(id, order_id_for(&alice, &k2));
+        assert_ne!(id, order_id_for(&bob, &k1));
+        assert_eq!(id.as_str().len(), 22);
+        assert!(id.as_str().starts_with("o-"));
+        assert!(id.as_str()[2..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        // A valid ID by the public rules.
+        assert_eq!(OrderId::parse(id.as_str()), Ok(id.clone()));
+        // The separator keeps ("ab", "c…") and ("a", "bc…") apart.
+        let a = order_id_for(&PersonId::parse("ab").unwrap(), &key("cdefghij"));
+        let b = order_id_for(&PersonId::parse("a").unwrap(), &key("bcdefghij"));
+        assert_ne!(a, b);
+        // Pinned: changing the derivation would orphan every retry in flight.
+        assert_eq!(id, order_id_for(&PersonId::new_unchecked("r-alice".into()), &key("key-00000001")));
+        let expected = hex::encode(Sha256::digest(b"r-alice\0key-00000001"));
+        assert_eq!(id.as_str(), format!("o-{}", &expected[..20]));
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_order_only() {
+        let a = new_order(vec![line("a", 1), line("b", 2), line("c", 3)]);
+        let b = new_order(vec![line("c", 3), line("a", 1), line("b", 2)]);
+        assert_eq!(request_fingerprint(&a), request_fingerprint(&b));
+        assert_eq!(request_fingerprint(&a).len(), 64);
+        // Any change of meaning changes it.
+        assert_ne!(request_fingerprint(&a), request_fingerprint(&new_order(vec![line("a", 1), line("b", 2), line("c", 4)])));
+        assert_ne!(request_fingerprint(&a), request_fingerprint(&new_order(vec![line("a", 1), line("b", 2)])));
+        let mut other_point = a.clone();
+        other_point.pickup_point_id = PickupPointId::parse("pp-2").unwrap();
+        assert_ne!(request_fingerprint(&a), request_fingerprint(&other_point));
+        let mut noted = a.clone();
+        noted.note = Some("放门口".into());
+        assert_ne!(request_fingerprint(&a), request_fingerprint(&noted));
+        // Note whitespace and a blank note do not.
+        let mut spaced = noted.clone();
+        spaced.note = Some("  放门口 ".into());
+        assert_eq!(request_fingerprint(&noted), request_fingerprint(&spaced));
+        let mut blank = a.clone();
+        blank.note = Some(" ".into());
+        assert_eq!(request_fingerprint(&a), request_fingerprint(&blank));
+    }
+
+    #[test]
+    fn pickup_code_is_six_stable_digits() {
+        let secret = b"test-secret";
+        let mut codes = BTreeSet::new();
+        for i in 0..200 {
+            let id = OrderId::new_unchecked(format!("o-{i:020}"));
+            let code = pickup_code(secret, &id);
+            assert_eq!(code.len(), 6, "{code}");
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+            assert_eq!(code, pickup_code(secret, &id));
+            assert!(verify_pickup_code(secret, &id, &format!(" {code} ")));
+            codes.insert(code);
+        }
+        // Codes spread out (a constant or tiny range would collide).
+        assert!(codes.len() > 190);
+        let id = OrderId::new_unchecked("o-1".into());
+        assert_ne!(pickup_code(b"secret-a", &id), pickup_code(b"secret-b", &id));
+        assert!(!verify_pickup_code(secret, &id, "12345"));
+        // Leading zeros are kept: some ID among many yields a code starting with 0.
+        let leading_zero = (0..5000).map(|i| pickup_code(secret, &OrderId::new_unchecked(format!("o-z{i}")))).find(|c| c.starts_with('0'));
+        assert_eq!(leading_zero.map(|c| c.len()), Some(6));
+        // Pinned against an independent HMAC computation.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap();
+        mac.update(b"o-1");
+        let tag = mac.finalize().into_bytes();
+        let n = u64::from_be_bytes(tag[..8].try_into().unwrap()) % 1_000_000;
+        assert_eq!(pickup_code(secret, &id), format!("{n:06}"));
+    }
+
+    #[test]
+    fn totals_and_summary() {
+        let l1 = OrderLine::new(ProductId::parse("a").unwrap(), "白菜".into(), "500g".into(), Fen::from_fen(350), 2).unwrap();
+        let l2 = OrderLine::new(ProductId::parse("b").unwrap(), "鸡蛋".into(), "盒".into(), Fen::from_fen(1280), 1).unwrap();
+        assert_eq!(l1.line_total, Fen::from_fen(700));
+        assert_eq!(order_total(&[l1.clone(), l2.clone()]), Some(Fen::from_fen(1980)));
+        assert_eq!(order_total(&[]), Some(Fen::ZERO));
+        assert!(OrderLine::new(ProductId::parse("c").unwrap(), "x".into(), "x".into(), Fen::from_fen(i64::MAX), 2).is_none());
+        let big = OrderLine { line_total: Fen::from_fen(i64::MAX), ..l1.clone() };
+        assert_eq!(order_total(&[big, l2.clone()]), None);
+
+        let pickup_date = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let placed_at = utc("2026-11-25T10:00:00Z");
+        let order = Order {
+            id: OrderId::parse("o-1").unwrap(),
+            store_id: StoreId::parse("s-1").unwrap(),
+            person_id: PersonId::parse("r-1").unwrap(),
+            status: OrderStatus::Placed,
+            lines: vec![l1, l2],
+            total: Fen::from_fen(1980),
+            pickup_point: PickupPoint {
+                id: PickupPointId::parse("pp-1").unwrap(),
+                name: "店内柜台".into(),
+                address: "文三路1号".into(),
+                window: "08:00-20:00".into(),
+            },
+            pickup_date,
+            pickup_code: "012345".into(),
+            note: None,
+            placed_at,
+            cancel_deadline: crate::time::cancel_deadline(pickup_date),
+            timeline: vec![StatusChange { status: OrderStatus::Placed, at: placed_at }],
+        };
+        let s = order.summary();
+        assert_eq!((s.item_count, s.total, s.first_item_name.as_str()), (3, Fen::from_fen(1980), "白菜"));
+        assert!(order.can_cancel(utc("2026-11-25T13:59:59Z")));
+        assert!(!order.can_cancel(utc("2026-11-25T14:00:00Z")));
+        let json = serde_json::to_value(&order).unwrap();
+        assert_eq!(json["status"], "placed");
+        assert_eq!(json["pickup_date"], "2026-11-26");
+        assert_eq!(json["cancel_deadline"], "2026-11-25T14:00:00Z");
+        assert_eq!(json["pickup_code"], "012345");
+        assert_eq!(serde_json::from_value::<Order>(json).unwrap(), order);
+    }
+
+    #[test]
+    fn check_cancel_status_then_cutoff() {
+        let pickup = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let before = utc("2026-11-25T21:59:59+08:00");
+        let at = utc("2026-11-25T22:00:00+08:00");
+        assert_eq!(check_cancel(OrderStatus::Placed, before, pickup), Ok(()));
+        assert_eq!(check_cancel(OrderStatus::Placed, at, pickup), Err(OrderError::CutoffPassed));
+        for s in [OrderStatus::ReadyForPickup, OrderStatus::PickedUp, OrderStatus::Cancelled] {
+            assert_eq!(check_cancel(s, before, pickup), Err(OrderError::NotCancellable));
+            // Status is reported even after the cut-off.
+            assert_eq!(check_cancel(s, at, pickup), Err(OrderError::NotCancellable));
+        }
+    }
+
+    #[test]
+    fn error_codes_and_statuses() {
+        assert_eq!(OrderError::InvalidIdempotencyKey.http_status(), 400);
+        assert_eq!(OrderError::IdempotencyKeyReused.http_status(), 409);
+        assert_eq!(OrderError::CutoffPassed.code(), "cutoff_passed");
+        assert_eq!(OrderError::NotCancellable.http_status(), 409);
+        assert_eq!(OrderError::NoteTooLong.http_status(), 422);
+        assert_eq!(OrderError::DuplicateLine.field(), Some("lines"));
+    }
+}

@@ -1,0 +1,425 @@
+//! The one error envelope of the JSON API: RFC 9457 `application/problem+json`.
+//!
+//! Policy:
+//! - Every non-2xx API answer carries a [`Problem`]; the browser decodes the same type.
+//! - `code` is the stable machine key (snake_case). Clients branch on it and pick the
+//!   message to show with [`message_zh`]; they never parse `title` or `detail`.
+//! - Each domain error implements [`ErrorCode`], so the worker maps any of them to a
+//!   status and a body in one place. Internal detail (SQL, stack traces) never goes in a
+//!   problem: the worker logs it and answers with [`Problem::internal`].
+//! - Statuses: 400 for a malformed request (bad ID, bad Idempotency-Key), 401/403 for
+//!   auth, 404 for unknown resources, 409 for conflicts with current state (stock, caps,
+//!   a reused key, an order that can no longer be cancelled), 422 for field validation.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Media type of problem bodies (RFC 9457).
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// Prefix of `type` URIs for problems with a Linli code; the code is appended.
+pub const PROBLEM_TYPE_BASE: &str = "https://linli.app/problems/";
+
+/// `type` of problems that mean no more than their HTTP status (RFC 9457 §4.2.1).
+pub const ABOUT_BLANK: &str = "about:blank";
+
+/// A domain error that knows how it is reported to clients.
+///
+/// Implemented by every thiserror enum of this crate, so the worker converts errors in
+/// one place (`Problem::from_error`, or its own `AppError`).
+pub trait ErrorCode {
+    /// Stable snake_case machine code, e.g. `"sold_out"`.
+    fn code(&self) -> &'static str;
+    /// HTTP status to answer with.
+    fn http_status(&self) -> u16;
+    /// The request field at fault, for validation errors (`"phone"`, `"lines"`).
+    fn field(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// Implements [`ErrorCode`] by delegating to the type's inherent `code`/`http_status`
+/// (and `field` when given), so callers need not import the trait.
+macro_rules! impl_error_code {
+    ($ty:ty) => {
+        impl $crate::problem::ErrorCode for $ty {
+            fn code(&self) -> &'static str {
+                <$ty>::code(self)
+            }
+            fn http_status(&self) -> u16 {
+                <$ty>::http_status(self)
+            }
+        }
+    };
+    ($ty:ty, field) => {
+        impl $crate::problem::ErrorCode for $ty {
+            fn code(&self) -> &'static str {
+                <$ty>::code(self)
+            }
+            fn http_status(&self) -> u16 {
+                <$ty>::http_status(self)
+            }
+            fn field(&self) -> Option<&'static str> {
+                <$ty>::field(self)
+            }
+        }
+    };
+}
+pub(crate) use impl_error_code;
+
+/// One invalid request field, for forms that mark the field in error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The JSON field name, e.g. `"phone"`.
+    pub field: String,
+    /// The machine code of what is wrong with it, e.g. `"invalid_phone"`.
+    pub code: String,
+}
+
+/// An RFC 9457 problem body with Linli's `code` extension member.
+///
+/// Lenient on input (missing members default) because the browser also decodes problems
+/// it did not make, e.g. from a proxy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// `https://linli.app/problems/<code>`, or `about:blank` for bare HTTP errors.
+    #[serde(rename = "type", default = "about_blank")]
+    pub type_: String,
+    /// Short human-readable summary of the problem type.
+    #[serde(default)]
+    pub title: String,
+    /// HTTP status; 0 when made up by the browser for a request that never got an answer.
+    #[serde(default)]
+    pub status: u16,
+    /// Stable machine code (see the module doc).
+    #[serde(default)]
+    pub code: String,
+    /// Explanation of this occurrence (e.g. which product sold out). Never internal detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Invalid fields, for validation problems.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+fn about_blank() -> String {
+    ABOUT_BLANK.to_owned()
+}
+
+impl Problem {
+    /// A problem with a Linli code; `type` becomes `https://linli.app/problems/<code>`.
+    pub fn new(status: u16, code: impl Into<String>, title: impl Into<String>) -> Self {
+        let code = code.into();
+        let type_ = if code.is_empty() { about_blank() } else { format!("{PROBLEM_TYPE_BASE}{code}") };
+        Problem { type_, title: title.into(), status, code, detail: None, errors: Vec::new() }
+    }
+
+    /// A problem meaning no more than its HTTP status: `type` is `about:blank` and the
+    /// title is the status's reason phrase, as RFC 9457 asks.
+    pub fn from_status(status: u16) -> Self {
+        let (code, title) = status_code_and_reason(status);
+        Problem { type_: about_blank(), title: title.to_owned(), status, code: code.to_owned(), detail: None, errors: Vec::new() }
+    }
+
+    /// The bare 500 answered for bugs and outages; the cause is logged, not sent.
+    pub fn internal() -> Self {
+        Self::from_status(500)
+    }
+
+    /// The problem for a domain error: its status and code, the Chinese message as the
+    /// title, and the field at fault (if any) in `errors`.
+    pub fn from_error<E: ErrorCode + ?Sized>(error: &E) -> Self {
+        let code = error.code();
+        let title = message_zh(code).unwrap_or_else(|| fallback_message_zh(error.http_status()));
+        let problem = Self::new(error.http_status(), code, title);
+        match error.field() {
+            Some(field) => problem.with_field_error(field, code),
+            None => problem,
+        }
+    }
+
+    /// Adds the explanation of this occurrence.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Adds one invalid field.
+    pub fn with_field_error(mut self, field: impl Into<String>, code: impl Into<String>) -> Self {
+        self.errors.push(FieldError { field: field.into(), code: code.into() });
+        self
+    }
+
+    /// The message to show a resident: the Chinese text for `code`, else a generic one
+    /// for the status class.
+    pub fn message_zh(&self) -> &'static str {
+        message_zh(&self.code).unwrap_or_else(|| fallback_message_zh(self.status))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.code, self.title)?;
+        if let Some(detail) = &self.detail {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problem {}
+
+fn status_code_and_reason(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("bad_request", "Bad Request"),
+        401 => ("unauthorized", "Unauthorized"),
+        403 => ("forbidden", "Forbidden"),
+        404 => ("not_found", "Not Found"),
+        405 => ("method_not_allowed", "Method Not Allowed"),
+        409 => ("conflict", "Conflict"),
+        413 => ("payload_too_large", "Content Too Large"),
+        415 => ("unsupported_media_type", "Unsupported Media Type"),
+        422 => ("unprocessable_content", "Unprocessable Content"),
+        429 => ("too_many_requests", "Too Many Requests"),
+        500 => ("internal_error", "Internal Server Error"),
+        502 => ("bad_gateway", "Bad Gateway"),
+        503 => ("service_unavailable", "Service Unavailable"),
+        504 => ("gateway_timeout", "Gateway Timeout"),
+        _ if (400..500).contains(&status) => ("client_error", "Client Error"),
+        _ => ("server_error", "Server Error"),
+    }
+}
+
+/// Generic Chinese message when a code is unknown to this build.
+fn fallback_message_zh(status: u16) -> &'static str {
+    match status {
+        0 => "网络连接失败，请检查网络后重试",
+        401 => "请先登录",
+        403 => "没有权限进行此操作",
+        404 => "找不到相关内容",
+        409 => "情况有变，请刷新后重试",
+        _ if (400..500).contains(&status) => "提交的内容有误，请检查后重试",
+        _ => "服务器开小差了，请稍后再试",
+    }
+}
+
+/// The Chinese message shown to residents for a problem code, or `None` if unknown.
+///
+/// One table for the worker and the browser, covering every code of this crate's errors
+/// and the worker's transport-level codes.
+pub fn message_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        // Generic and transport.
+        "bad_request" => "请求格式不正确",
+        "malformed_json" => "请求格式不正确，请刷新后重试",
+        "body_too_large" | "payload_too_large" => "提交的内容太多了",
+        "unsupported_media_type" => "请求格式不正确",
+        "unauthorized" | "unauthenticated" | "not_signed_in" => "请先登录或加入门店",
+        "forbidden" => "没有权限进行此操作",
+        "wrong_store" => "该账号属于其他门店",
+        "not_found" | "no_such_route" => "找不到相关内容",
+        "store_not_found" => "门店不存在",
+        "product_not_found" => "商品不存在或已下架",
+        "order_not_found" => "订单不存在",
+        "method_not_allowed" => "不支持此操作",
+        "conflict" => "情况有变，请刷新后重试",
+        "unprocessable_content" | "client_error" => "提交的内容有误，请检查后重试",
+        "too_many_requests" => "操作太频繁，请稍后再试",
+        "internal_error" | "server_error" | "bad_gateway" | "gateway_timeout" => "服务器开小差了，请稍后再试",
+        "service_unavailable" => "服务暂时不可用，请稍后再试",
+        "network_error" => "网络连接失败，请检查网络后重试",
+        "unexpected_response" => "服务器返回了无法识别的内容，请稍后再试",
+        // ids
+        "invalid_id" => "编号格式不正确",
+        // catalog
+        "query_too_long" => "搜索词太长了，请控制在30个字以内",
+        "invalid_category" => "没有这个分类",
+        "invalid_stock" => "库存数量超出范围",
+        "invalid_cap" => "限购数量需在1到99之间",
+        "empty_update" => "没有要修改的内容",
+        // identity
+        "invalid_nickname" => "昵称需为1到20个字",
+        "invalid_phone" => "请输入正确的11位手机号",
+        "invalid_building" => "楼栋需为1到10个字",
+        "invalid_unit" => "单元门牌最多10个字",
+        "too_many_tags" => "家庭标签最多选4个",
+        "weak_password" => "密码至少需要8位",
+        "password_too_long" => "密码最多128位",
+        "invalid_credentials" => "手机号或密码不正确",
+        "phone_already_joined" => "这个手机号已加入本店",
+        // store
+        "unknown_pickup_point" => "请选择本店的自提点",
+        // cart
+        "quantity_out_of_range" => "数量需在1到99之间",
+        "cart_full" => "购物车最多放30种商品",
+        "unknown_product" => "商品不存在或已下架",
+        // stock
+        "invalid_quantity" => "数量无效",
+        "cap_exceeded" => "超出每人限购数量",
+        "sold_out" => "已售罄",
+        "insufficient_stock" => "库存不足，请减少数量",
+        // order
+        "empty_order" => "订单里还没有商品",
+        "too_many_lines" => "一个订单最多30种商品",
+        "duplicate_line" => "订单中有重复的商品",
+        "note_too_long" => "备注最多100个字",
+        "missing_idempotency_key" | "invalid_idempotency_key" => "请求标识无效，请刷新页面后重试",
+        "idempotency_key_reused" => "该请求已用于另一个订单，请刷新页面后重试",
+        "not_cancellable" => "该订单当前状态不能取消",
+        "cutoff_passed" => "已过取消截止时间（提货前一天22:00）",
+        "invalid_transition" => "订单状态不能这样变更",
+        "order_total_too_large" => "订单金额过大",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        cart::CartError,
+        catalog::CatalogError,
+        identity::IdentityError,
+        order::{OrderError, OrderStatus},
+        stock::ReserveError,
+        store::StoreError,
+        IdError,
+    };
+    use serde_json::json;
+
+    #[test]
+    fn problem_json_shape() {
+        let p = Problem::new(409, "sold_out", "已售罄").with_detail("本地小白菜 (p-1)");
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({
+                "type": "https://linli.app/problems/sold_out",
+                "title": "已售罄",
+                "status": 409,
+                "code": "sold_out",
+                "detail": "本地小白菜 (p-1)",
+            })
+        );
+        // No detail, no errors: both members are left out.
+        let bare = serde_json::to_value(Problem::new(404, "order_not_found", "Not found")).unwrap();
+        assert_eq!(bare.as_object().unwrap().len(), 4);
+        assert!(bare.get("detail").is_none() && bare.get("errors").is_none());
+        let back: Problem = serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn reserve_error_json_shape() {
+        let e = ReserveError::CapExceeded { cap: 2, already: 1 };
+        assert_eq!(serde_json::to_value(e).unwrap(), json!({ "code": "cap_exceeded", "cap": 2, "already": 1 }));
+        assert_eq!(serde_json::to_value(ReserveError::SoldOut).unwrap(), json!({ "code": "sold_out" }));
+        assert_eq!(
+            serde_json::to_value(ReserveError::InsufficientStock { available: 3 }).unwrap(),
+            json!({ "code": "insufficient_stock", "available": 3 })
+        );
+        let back: ReserveError = serde_json::from_value(json!({ "code": "insufficient_stock", "available": 3 })).unwrap();
+        assert_eq!(back, ReserveError::InsufficientStock { available: 3 });
+    }
+
+    #[test]
+    fn from_error_carries_status_code_message_and_field() {
+        let p = Problem::from_error(&IdentityError::InvalidPhone);
+        assert_eq!(p.status, 422);
+        assert_eq!(p.code, "invalid_phone");
+        assert_eq!(p.type_, "https://linli.app/problems/invalid_phone");
+        assert_eq!(p.title, "请输入正确的11位手机号");
+        assert_eq!(p.errors, vec![FieldError { field: "phone".into(), code: "invalid_phone".into() }]);
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["errors"], json!([{ "field": "phone", "code": "invalid_phone" }]));
+
+        let p = Problem::from_error(&ReserveError::SoldOut);
+        assert_eq!((p.status, p.code.as_str()), (409, "sold_out"));
+        assert!(p.errors.is_empty());
+    }
+
+    #[test]
+    fn bare_status_problems_are_about_blank() {
+        let p = Problem::internal();
+        assert_eq!(p.type_, ABOUT_BLANK);
+        assert_eq!((p.status, p.code.as_str(), p.title.as_str()), (500, "internal_error", "Internal Server Error"));
+        assert_eq!(Problem::from_status(404).code, "not_found");
+        assert_eq!(Problem::from_status(418).code, "client_error");
+        assert_eq!(Problem::new(400, "", "Bad").type_, ABOUT_BLANK);
+    }
+
+    #[test]
+    fn decodes_foreign_problems_leniently() {
+        let p: Problem = serde_json::from_str(r#"{"title":"Bad Gateway","status":502}"#).unwrap();
+        assert_eq!(p.type_, ABOUT_BLANK);
+        assert_eq!(p.code, "");
+        assert_eq!(p.message_zh(), "服务器开小差了，请稍后再试");
+        assert_eq!(Problem::new(0, "?", "").message_zh(), "网络连接失败，请检查网络后重试");
+    }
+
+    /// Every code any domain error can produce has its own Chinese message and a status
+    /// in the documented classes.
+    #[test]
+    fn every_domain_code_has_a_message_and_sane_status() {
+        let errors: Vec<Box<dyn ErrorCode>> = vec![
+            Box::new(IdError::Empty),
+            Box::new(CatalogError::QueryTooLong),
+            Box::new(CatalogError::InvalidCategory),
+            Box::new(CatalogError::InvalidStock),
+            Box::new(CatalogError::InvalidCap),
+            Box::new(CatalogError::EmptyUpdate),
+            Box::new(IdentityError::InvalidNickname),
+            Box::new(IdentityError::InvalidPhone),
+            Box::new(IdentityError::InvalidBuilding),
+            Box::new(IdentityError::InvalidUnit),
+            Box::new(IdentityError::TooManyTags),
+            Box::new(IdentityError::WeakPassword),
+            Box::new(IdentityError::PasswordTooLong),
+            Box::new(IdentityError::InvalidCredentials),
+            Box::new(IdentityError::PhoneAlreadyJoined),
+            Box::new(IdentityError::Unauthenticated),
+            Box::new(IdentityError::Forbidden),
+            Box::new(StoreError::StoreNotFound),
+            Box::new(StoreError::UnknownPickupPoint),
+            Box::new(CartError::QuantityOutOfRange),
+            Box::new(CartError::CartFull),
+            Box::new(CartError::UnknownProduct),
+            Box::new(ReserveError::InvalidQuantity),
+            Box::new(ReserveError::CapExceeded { cap: 1, already: 1 }),
+            Box::new(ReserveError::SoldOut),
+            Box::new(ReserveError::InsufficientStock { available: 1 }),
+            Box::new(OrderError::EmptyOrder),
+            Box::new(OrderError::TooManyLines),
+            Box::new(OrderError::DuplicateLine),
+            Box::new(OrderError::QuantityOutOfRange),
+            Box::new(OrderError::NoteTooLong),
+            Box::new(OrderError::MissingIdempotencyKey),
+            Box::new(OrderError::InvalidIdempotencyKey),
+            Box::new(OrderError::IdempotencyKeyReused),
+            Box::new(OrderError::NotCancellable),
+            Box::new(OrderError::CutoffPassed),
+            Box::new(OrderError::InvalidTransition { from: OrderStatus::Placed, to: OrderStatus::PickedUp }),
+            Box::new(OrderError::TotalTooLarge),
+        ];
+        for e in &errors {
+            let code = e.code();
+            assert!(message_zh(code).is_some(), "no message for {code}");
+            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 422), "{code}");
+            assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
+        }
+        let conflicts = ["sold_out", "insufficient_stock", "cap_exceeded", "idempotency_key_reused", "not_cancellable", "cutoff_passed"];
+        for e in &errors {
+            if conflicts.contains(&e.code()) {
+                assert_eq!(e.http_status(), 409, "{}", e.code());
+            }
+        }
+        assert_eq!(OrderError::InvalidIdempotencyKey.http_status(), 400);
+        assert_eq!(IdentityError::InvalidNickname.http_status(), 422);
+    }
+
+    #[test]
+    fn problem_is_an_error_with_readable_display() {
+        let p = Problem::new(409, "sold_out", "已售罄").with_detail("p-1");
+        assert_eq!(p.to_string(), "409 sold_out: 已售罄 (p-1)");
+        let _: &dyn std::error::Error = &p;
+    }
+}
