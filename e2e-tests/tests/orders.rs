@@ -59,7 +59,8 @@ async fn same_key_twenty_times_at_once_gives_one_order() {
     let buyer = join(STORE_A, "重试王").await;
     let key = format!("same-key-{}", unique_phone());
 
-    let responses = join_all((0..20).map(|_| place_order(&buyer, &key, &pickup, &[(sku.as_str(), 2)]))).await;
+    let lines = [(sku.as_str(), 2)];
+    let responses = join_all((0..20).map(|_| place_order(&buyer, &key, &pickup, &lines))).await;
     let mut ids = std::collections::BTreeSet::new();
     let mut created = 0;
     for resp in responses {
@@ -195,7 +196,7 @@ async fn bad_orders_get_clear_problems() {
     expect_problem(forged, 401, "unauthenticated").await;
     let foreigner = join(STORE_B, "隔壁小区").await;
     expect_problem(place_order(&foreigner, &key(), &pickup, &[(sku.as_str(), 1)]).await, 422, "unknown_pickup_point").await;
-    let owner_b = owner(OWNER_B_PHONE).await;
+    let owner_b = e2e_tests::owner(OWNER_B_PHONE).await;
     let resp = owner_b.patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).json(&json!({ "stock": 999 })).send().await.unwrap();
     expect_problem(resp, 403, "wrong_store").await;
     let resp = buyer.patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).json(&json!({ "stock": 999 })).send().await.unwrap();

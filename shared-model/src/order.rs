@@ -174,13 +174,39 @@ pub struct NewOrder {
     /// Where to collect it (one of the store's pickup points).
     pub pickup_point_id: PickupPointId,
     /// What to order; prices come from the store, not from here.
-    pub lines: Vec<CartLine>,
+    pub lines: Vec<RequestedLine>,
     /// A note for the owner, e.g. `帮我挑嫩一点的`.
     #[serde(default)]
     pub note: Option<String>,
 }
 
+/// One line as a client sends it. The quantity is signed and wide so that 0, negatives
+/// and huge numbers reach [`NewOrder::validate`] and get `quantity_out_of_range`, rather
+/// than failing as unreadable JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestedLine {
+    /// The product.
+    pub product_id: ProductId,
+    /// Units wanted, checked to be 1..=99 by `validate`.
+    pub quantity: i64,
+}
+
+impl From<CartLine> for RequestedLine {
+    fn from(line: CartLine) -> Self {
+        Self { product_id: line.product_id, quantity: i64::from(line.quantity) }
+    }
+}
+
 impl NewOrder {
+    /// The lines as cart lines; call after [`NewOrder::validate`] (out-of-range
+    /// quantities are clamped to 0 here, which validation has already refused).
+    pub fn cart_lines(&self) -> Vec<CartLine> {
+        self.lines
+            .iter()
+            .map(|l| CartLine { product_id: l.product_id.clone(), quantity: u32::try_from(l.quantity).unwrap_or(0) })
+            .collect()
+    }
+
     /// Checks, in order: not empty, at most 30 lines, each quantity 1..=99, no product
     /// twice, note at most 100 characters (after trimming).
     pub fn validate(&self) -> Result<(), OrderError> {
@@ -190,7 +216,7 @@ impl NewOrder {
         if self.lines.len() > MAX_ORDER_LINES {
             return Err(OrderError::TooManyLines);
         }
-        if self.lines.iter().any(|l| !(1..=MAX_LINE_QUANTITY).contains(&l.quantity)) {
+        if self.lines.iter().any(|l| !(1..=i64::from(MAX_LINE_QUANTITY)).contains(&l.quantity)) {
             return Err(OrderError::QuantityOutOfRange);
         }
         let mut seen = BTreeSet::new();
@@ -228,10 +254,10 @@ pub fn request_fingerprint(order: &NewOrder) -> String {
     struct Canonical<'a> {
         v: u8,
         pickup_point_id: &'a str,
-        lines: Vec<(&'a str, u32)>,
+        lines: Vec<(&'a str, i64)>,
         note: Option<String>,
     }
-    let mut lines: Vec<(&str, u32)> = order.lines.iter().map(|l| (l.product_id.as_str(), l.quantity)).collect();
+    let mut lines: Vec<(&str, i64)> = order.lines.iter().map(|l| (l.product_id.as_str(), l.quantity)).collect();
     lines.sort_unstable();
     let canonical = Canonical { v: 1, pickup_point_id: order.pickup_point_id.as_str(), lines, note: order.clean_note() };
     // Serializing strings and integers cannot fail.
@@ -478,11 +504,11 @@ crate::problem::impl_error_code!(OrderError, field);
 mod tests {
     use super::*;
 
-    fn line(id: &str, quantity: u32) -> CartLine {
-        CartLine { product_id: ProductId::parse(id).unwrap(), quantity }
+    fn line(id: &str, quantity: i64) -> RequestedLine {
+        RequestedLine { product_id: ProductId::parse(id).unwrap(), quantity }
     }
 
-    fn new_order(lines: Vec<CartLine>) -> NewOrder {
+    fn new_order(lines: Vec<RequestedLine>) -> NewOrder {
         NewOrder { pickup_point_id: PickupPointId::parse("pp-1").unwrap(), lines, note: None }
     }
 
@@ -541,14 +567,14 @@ mod tests {
         assert_eq!(o.validate(), Ok(()));
         o.note = Some(format!("  {}  ", "字".repeat(100)));
         assert_eq!(o.validate(), Ok(()));
-        let full: Vec<CartLine> = (0..MAX_ORDER_LINES).map(|i| line(&format!("p{i}"), 1)).collect();
+        let full: Vec<RequestedLine> = (0..MAX_ORDER_LINES).map(|i| line(&format!("p{i}"), 1)).collect();
         assert_eq!(new_order(full).validate(), Ok(()));
     }
 
     #[test]
     fn validate_each_error() {
         assert_eq!(new_order(vec![]).validate(), Err(OrderError::EmptyOrder));
-        let too_many: Vec<CartLine> = (0..=MAX_ORDER_LINES).map(|i| line(&format!("p{i}"), 1)).collect();
+        let too_many: Vec<RequestedLine> = (0..=MAX_ORDER_LINES).map(|i| line(&format!("p{i}"), 1)).collect();
         assert_eq!(new_order(too_many).validate(), Err(OrderError::TooManyLines));
         assert_eq!(new_order(vec![line("a", 1), line("a", 2)]).validate(), Err(OrderError::DuplicateLine));
         assert_eq!(new_order(vec![line("a", 0)]).validate(), Err(OrderError::QuantityOutOfRange));
@@ -562,7 +588,10 @@ mod tests {
     fn new_order_json_note_defaults() {
         let o: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":2}]}"#).unwrap();
         assert_eq!(o, new_order(vec![line("a", 2)]));
-        assert!(serde_json::from_str::<NewOrder>(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":-1}]}"#).is_err());
+        let negative: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":-1}]}"#).unwrap();
+        assert_eq!(negative.validate(), Err(OrderError::QuantityOutOfRange), "negatives reach validation");
+        let huge: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":10000000000}]}"#).unwrap();
+        assert_eq!(huge.validate(), Err(OrderError::QuantityOutOfRange));
         let mut o = o;
         assert_eq!(o.clean_note(), None);
         o.note = Some("   ".into());

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use shared_model::{
-    cart::{CartLine, LineAvailability, PricedLine},
-    order::NewOrder,
+    cart::{LineAvailability, PricedLine},
+    order::{NewOrder, RequestedLine},
     time::format_pickup_date,
     PickupPointId,
 };
@@ -84,7 +84,7 @@ pub fn CartPage() -> impl IntoView {
                             if pickup.get_untracked().is_empty() {
                                 if let Some(first) = points.first() { pickup.set(first.id.to_string()); }
                             }
-                            let lines: Vec<CartLine> = view_.cart.lines.iter().map(|l| CartLine { product_id: l.product_id.clone(), quantity: l.quantity }).collect();
+                            let lines: Vec<RequestedLine> = view_.cart.lines.iter().map(|l| RequestedLine { product_id: l.product_id.clone(), quantity: i64::from(l.quantity) }).collect();
                             let orderable = view_.cart.orderable;
                             let submit = move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();

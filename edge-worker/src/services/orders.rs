@@ -114,6 +114,7 @@ impl OrderService {
     /// Places an order for a resident (see the module doc for the guarantees).
     pub async fn place(&self, me: &Me, key: &IdempotencyKey, new: &NewOrder, now: DateTime<Utc>) -> AppResult<Placed> {
         new.validate()?;
+        let requested = new.cart_lines();
         let order_id = order_id_for(&me.person_id, key);
         let fingerprint = request_fingerprint(new);
         if let Some(existing) = self.order_row(&order_id).await? {
@@ -129,10 +130,10 @@ impl OrderService {
             .pickup_point(store, &new.pickup_point_id)
             .await?
             .ok_or_else(|| AppError::new(422, "unknown_pickup_point", "This pickup point does not belong to the store"))?;
-        let ids: Vec<ProductId> = new.lines.iter().map(|l| l.product_id.clone()).collect();
+        let ids: Vec<ProductId> = requested.iter().map(|l| l.product_id.clone()).collect();
         let rows: HashMap<ProductId, ProductRow> =
             self.catalog.products(store, &ids).await?.into_iter().map(|r| (r.product_id(), r)).collect();
-        for line in &new.lines {
+        for line in &requested {
             match rows.get(&line.product_id) {
                 Some(row) if row.on_sale() => {}
                 _ => {
@@ -145,7 +146,7 @@ impl OrderService {
         // Reserve line by line in a fixed order; on the first refusal give back what was taken.
         let mut taken: Vec<&ProductRow> = Vec::new();
         let mut mirrors: Vec<(ProductId, u32, u64)> = Vec::new();
-        for line in reservation_order(&new.lines) {
+        for line in reservation_order(&requested) {
             let row = &rows[&line.product_id];
             let call = ReserveCall {
                 key: reservation_key(&order_id, &line.product_id),
@@ -172,8 +173,7 @@ impl OrderService {
             return Err(refusal);
         }
 
-        let lines: Vec<OrderLine> = new
-            .lines
+        let lines: Vec<OrderLine> = requested
             .iter()
             .map(|l| {
                 let row = &rows[&l.product_id];
@@ -243,7 +243,7 @@ impl OrderService {
                 pickup.id.as_str().into(),
                 pickup_date.into(),
                 code.into(),
-                new.note.clone().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+                new.clean_note().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
                 placed_at.clone().into(),
             ])?];
         for (i, line) in lines.iter().enumerate() {
