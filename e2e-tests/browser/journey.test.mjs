@@ -3,8 +3,7 @@
 // Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -18,7 +17,8 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'linli-chromium-'))}`],
+      '--disable-component-update', '--disable-sync'],
+    // playwright gives every launch a fresh, empty profile directory of its own.
   });
 });
 after(async () => { await browser?.close(); });
@@ -74,7 +74,7 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   await page.getByTestId('search-input').fill('鸡蛋');
   await page.getByTestId('search-input').press('Enter');
   await page.waitForURL(/q=/);
-  await page.waitForLoadState('networkidle');
+  await page.locator('.product-name', { hasText: '鸡蛋' }).first().waitFor();
   const eggs = page.getByTestId('product-card');
   assert.ok(await eggs.count() >= 1, 'search finds eggs');
   for (const name of await page.locator('.product-name').allInnerTexts()) assert.match(name, /鸡蛋|蛋/);
