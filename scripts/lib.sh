@@ -67,6 +67,8 @@ build_all() {
   export LINLI_ASSET_VERSION
   log "building the edge worker (ssr + API), assets $LINLI_ASSET_VERSION"
   (cd edge-worker && worker-build --release)
+  # The name section is over half the worker; logs keep panic messages without it.
+  wasm-opt --strip-debug --all-features edge-worker/build/index_bg.wasm -o edge-worker/build/index_bg.wasm
 }
 
 EDGE_PID=""

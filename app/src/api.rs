@@ -7,7 +7,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use shared_model::{
     api::{CancelOrderResponse, CartView, OrderList, PlaceOrderResponse, ProductList, SetCartQuantity, StockUpdate, StoreList},
     catalog::{ProductDetail, ProductSummary},
-    identity::{JoinRequest, Me, OwnerSignIn},
+    identity::{DeviceCode, JoinRequest, Me, OwnerSignIn, ResidentSignIn},
     order::{NewOrder, Order},
     store::Store,
     Problem,
@@ -199,6 +199,16 @@ pub fn join_store(store: &str, join: &JoinRequest) -> impl Future<Output = ApiRe
 
 pub fn sign_in_owner(sign_in: &OwnerSignIn) -> impl Future<Output = ApiResult<Me>> + Send {
     send("POST", "/api/v1/sessions".into(), Some(sign_in), None)
+}
+
+/// A resident signs in on this device with phone and a code from their other device.
+pub fn sign_in_resident(store: &str, sign_in: &ResidentSignIn) -> impl Future<Output = ApiResult<Me>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/sessions"), Some(sign_in), None)
+}
+
+/// A one-time code to sign in on another device.
+pub fn create_device_code() -> impl Future<Output = ApiResult<DeviceCode>> + Send {
+    send::<(), _>("POST", "/api/v1/me/device-codes".into(), None, None)
 }
 
 pub fn sign_out() -> impl Future<Output = ApiResult<serde_json::Value>> + Send {

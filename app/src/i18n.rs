@@ -166,52 +166,20 @@ messages! {
     note => "备注（可选）", "Note (optional)";
     order_placed => "下单成功！", "Order placed!";
     view_orders => "查看订单", "View orders";
+    already_joined => "已经加入过？在这台设备登录", "Joined before? Sign in on this device";
+    device_code => "设备码", "Device code";
+    device_code_hint => "在已登录的手机上打开「我的订单」，点「在其他设备登录」获取6位设备码。", "On your signed-in phone, open My orders and tap Sign in on another device to get a 6-digit code.";
+    other_device => "在其他设备登录", "Sign in on another device";
+    other_device_code => "10分钟内在新设备上输入手机号和此设备码：", "Within 10 minutes, enter your phone and this code on the new device:";
 }
 
 impl I18n {
-    /// The resident-facing message for an API problem code. Unknown codes get a
-    /// generic message rather than raw server text.
-    pub fn problem(self, code: &str) -> &'static str {
-        let zh = self.0 == Locale::ZhCn;
-        macro_rules! pick {
-            ($zh:expr, $en:expr) => {
-                if zh { $zh } else { $en }
-            };
+    /// The resident-facing message for an API problem: Chinese from shared-model's one
+    /// table of codes, English from the problem's title. Never raw internal text.
+    pub fn problem(self, error: &crate::api::ApiError) -> String {
+        match self.0 {
+            Locale::ZhCn => error.0.message_zh().to_string(),
+            Locale::En => error.0.title.clone(),
         }
-        match code {
-            "invalid_nickname" => pick!("昵称需为1-20个字", "Nickname must be 1-20 characters"),
-            "invalid_phone" => pick!("请输入11位手机号", "Enter an 11-digit mainland mobile number"),
-            "invalid_building" => pick!("请填写楼栋（1-10个字）", "Enter your building (1-10 characters)"),
-            "invalid_unit" => pick!("单元/门牌最多10个字", "Unit can be at most 10 characters"),
-            "too_many_tags" => pick!("家庭情况最多选4项", "Choose at most 4 household tags"),
-            "phone_already_joined" => pick!("该手机号已加入本店", "This phone number has already joined this store"),
-            "invalid_credentials" => pick!("手机号或密码错误", "Wrong phone number or password"),
-            "unauthenticated" => pick!("请先加入社区店或登录", "Please join the store or sign in first"),
-            "wrong_store" => pick!("你的账号属于另一家门店", "Your account belongs to another store"),
-            "forbidden" | "residents_only" => pick!("当前账号无权进行此操作", "This account cannot do that"),
-            "quantity_out_of_range" => pick!("数量需在1-99之间", "Quantity must be between 1 and 99"),
-            "cart_full" => pick!("购物车最多30种商品", "A cart holds at most 30 products"),
-            "sold_out" => pick!("手慢了，商品已售罄", "Sorry, this product just sold out"),
-            "insufficient_stock" => pick!("库存不足，请减少数量", "Not enough stock, please buy fewer"),
-            "cap_exceeded" => pick!("超出每人限购数量", "Over the per-person limit"),
-            "empty_order" => pick!("订单里还没有商品", "The order is empty"),
-            "too_many_lines" => pick!("一单最多30种商品", "At most 30 products per order"),
-            "duplicate_line" => pick!("订单中有重复商品", "The order lists a product twice"),
-            "note_too_long" => pick!("备注最多100字", "Note can be at most 100 characters"),
-            "unknown_product" | "product_not_found" => pick!("商品不存在或已下架", "This product is not available"),
-            "unknown_pickup_point" => pick!("请选择本店的自提点", "Choose one of the store's pickup points"),
-            "not_cancellable" => pick!("该订单当前不能取消", "This order can no longer be cancelled"),
-            "cutoff_passed" => pick!("已过取消截止时间", "The cancellation deadline has passed"),
-            "idempotency_key_reused" => pick!("订单重复提交，请刷新后重试", "Duplicate submission, please refresh and retry"),
-            "query_too_long" => pick!("搜索词最多30个字", "Search at most 30 characters"),
-            "order_not_found" | "store_not_found" => pick!("没有找到", "Not found"),
-            "network_error" => pick!("网络不给力，请稍后重试", "Network problem, please try again"),
-            _ => pick!("出了点问题，请稍后重试", "Something went wrong, please try again"),
-        }
-    }
-
-    /// Money is always shown as `¥12.80`, whatever the locale.
-    pub fn money(self, fen: shared_model::Fen) -> String {
-        fen.to_string()
     }
 }

@@ -212,3 +212,37 @@ async fn bad_orders_get_clear_problems() {
 
     assert_eq!(available(STORE_A, sku).await, 19, "only the one good order took stock");
 }
+
+/// The owner marks an order ready, then hands it over against the pickup code; the
+/// resident sees each step in the timeline and can no longer cancel.
+#[tokio::test]
+async fn owner_moves_an_order_to_picked_up_with_the_code() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[10];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 10, None).await;
+    let pickup = pickup_point(STORE_A).await;
+    let buyer = join(STORE_A, "等提货").await;
+    let resp = place_order(&buyer, &format!("pickup-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    let placed: Value = resp.json().await.unwrap();
+    let id = placed["order"]["id"].as_str().unwrap().to_string();
+    let code = placed["order"]["pickup_code"].as_str().unwrap().to_string();
+    let change = |c: &reqwest::Client, body: Value| c.post(url(&format!("/api/v1/orders/{id}/status-changes"))).json(&body).send();
+
+    expect_problem(change(&buyer, json!({ "status": "ready_for_pickup" })).await.unwrap(), 404, "order_not_found").await;
+    let owner_b = e2e_tests::owner(OWNER_B_PHONE).await;
+    expect_problem(change(&owner_b, json!({ "status": "ready_for_pickup" })).await.unwrap(), 404, "order_not_found").await;
+    expect_problem(change(&owner, json!({ "status": "picked_up", "pickup_code": code })).await.unwrap(), 409, "invalid_transition").await;
+    let ready: Value = json_of(change(&owner, json!({ "status": "ready_for_pickup" })).await.unwrap()).await;
+    assert_eq!(ready["status"], "ready_for_pickup");
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    expect_problem(change(&owner, json!({ "status": "picked_up", "pickup_code": wrong })).await.unwrap(), 422, "invalid_pickup_code").await;
+    let done: Value = json_of(change(&owner, json!({ "status": "picked_up", "pickup_code": code })).await.unwrap()).await;
+    assert_eq!(done["status"], "picked_up");
+
+    let seen: Value = json_of(buyer.get(url(&format!("/api/v1/orders/{id}"))).send().await.unwrap()).await;
+    let timeline: Vec<&str> = seen["timeline"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    assert_eq!(timeline, ["placed", "ready_for_pickup", "picked_up"]);
+    expect_problem(buyer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap(), 409, "not_cancellable").await;
+    expect_problem(change(&owner, json!({ "status": "nonsense" })).await.unwrap(), 400, "malformed_json").await;
+}

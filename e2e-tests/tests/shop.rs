@@ -158,3 +158,52 @@ async fn pages_are_server_rendered_with_products_and_share_metadata() {
     let english = client().get(url(&format!("/s/{STORE_A}"))).header("Accept-Language", "en-US,en;q=0.9").send().await.unwrap().text().await.unwrap();
     assert!(english.contains("<html lang=\"en\""));
 }
+
+/// A resident signs in on a second device with a one-time code; the cart follows them.
+#[tokio::test]
+async fn cart_follows_the_resident_to_another_device() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[9];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 30, None).await;
+
+    let phone = unique_phone();
+    let phone_one = client();
+    let resp = phone_one
+        .post(url(&format!("/api/v1/stores/{STORE_A}/residents")))
+        .json(&json!({ "nickname": "两台手机", "phone": phone, "building": "9栋", "unit": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let resp = phone_one.put(url(&format!("/api/v1/cart/items/{sku}"))).json(&json!({ "quantity": 3 })).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let code: Value = json_of(phone_one.post(url("/api/v1/me/device-codes")).send().await.unwrap()).await;
+    let code = code["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 6);
+
+    let phone_two = client();
+    let sign_in = |c: &reqwest::Client, code: &str| {
+        c.post(url(&format!("/api/v1/stores/{STORE_A}/sessions"))).json(&json!({ "phone": phone, "code": code })).send()
+    };
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    expect_problem(sign_in(&phone_two, wrong).await.unwrap(), 401, "invalid_device_code").await;
+    let resp = sign_in(&phone_two, &code).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let cart: Value = json_of(phone_two.get(url("/api/v1/cart")).send().await.unwrap()).await;
+    assert_eq!(cart["cart"]["lines"][0]["product_id"], sku.as_str());
+    assert_eq!(cart["cart"]["lines"][0]["quantity"], 3);
+    // A code works once.
+    expect_problem(sign_in(&client(), &code).await.unwrap(), 401, "invalid_device_code").await;
+    // Five wrong guesses void a code.
+    let code: Value = json_of(phone_one.post(url("/api/v1/me/device-codes")).send().await.unwrap()).await;
+    let code = code["code"].as_str().unwrap().to_string();
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    for _ in 0..5 {
+        expect_problem(sign_in(&client(), wrong).await.unwrap(), 401, "invalid_device_code").await;
+    }
+    expect_problem(sign_in(&client(), &code).await.unwrap(), 401, "invalid_device_code").await;
+    // Owners don't get device codes.
+    expect_problem(owner.post(url("/api/v1/me/device-codes")).send().await.unwrap(), 403, "residents_only").await;
+}

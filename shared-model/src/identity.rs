@@ -12,6 +12,7 @@
 //!   ([`session_token_hash`]), so a leaked table cannot be replayed.
 
 use crate::ids::{ParseEnumError, PersonId, StoreId};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -298,6 +299,43 @@ pub fn session_token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// How long a device code stays valid.
+pub const DEVICE_CODE_TTL_MINUTES: i64 = 10;
+/// Wrong guesses allowed against one device code before it is void.
+pub const MAX_DEVICE_CODE_ATTEMPTS: u32 = 5;
+
+/// A resident signs in on another device with their phone and a one-time code shown on
+/// a device where they are already signed in (there is no SMS here; the code plays its
+/// part, and the cart and orders follow them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentSignIn {
+    pub phone: String,
+    pub code: String,
+}
+
+/// A one-time code for signing in on another device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCode {
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Six digits (leading zeros kept) from four random bytes.
+pub fn device_code_from(random: [u8; 4]) -> String {
+    format!("{:06}", u32::from_be_bytes(random) % 1_000_000)
+}
+
+/// Hash under which a device code is stored (bound to its person, so equal codes of two
+/// residents differ).
+pub fn device_code_hash(person: &PersonId, code: &str) -> String {
+    session_token_hash(&format!("{}\0{}", person.as_str(), code.trim()))
+}
+
+/// Whether a stored code may still be tried: unexpired and not guessed at too often.
+pub fn device_code_usable(expires_at: DateTime<Utc>, attempts: u32, now: DateTime<Utc>) -> bool {
+    now < expires_at && attempts < MAX_DEVICE_CODE_ATTEMPTS
+}
+
 /// Errors about people, joining and signing in.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdentityError {
@@ -334,6 +372,9 @@ pub enum IdentityError {
     /// Signed in, but not allowed (e.g. a resident on an owner route).
     #[error("not allowed for this account")]
     Forbidden,
+    /// Unknown phone, or a device code that is wrong, expired or tried too often.
+    #[error("phone number or device code is wrong or expired")]
+    InvalidDeviceCode,
 }
 
 impl IdentityError {
@@ -351,13 +392,14 @@ impl IdentityError {
             IdentityError::PhoneAlreadyJoined => "phone_already_joined",
             IdentityError::Unauthenticated => "unauthenticated",
             IdentityError::Forbidden => "forbidden",
+            IdentityError::InvalidDeviceCode => "invalid_device_code",
         }
     }
 
     /// HTTP status: 422 for fields, 401/403 for auth, 409 for a duplicate join.
     pub fn http_status(&self) -> u16 {
         match self {
-            IdentityError::InvalidCredentials | IdentityError::Unauthenticated => 401,
+            IdentityError::InvalidCredentials | IdentityError::Unauthenticated | IdentityError::InvalidDeviceCode => 401,
             IdentityError::Forbidden => 403,
             IdentityError::PhoneAlreadyJoined => 409,
             _ => 422,
@@ -373,6 +415,7 @@ impl IdentityError {
             IdentityError::InvalidUnit => Some("unit"),
             IdentityError::TooManyTags => Some("household_tags"),
             IdentityError::WeakPassword | IdentityError::PasswordTooLong => Some("password"),
+            IdentityError::InvalidDeviceCode => Some("code"),
             IdentityError::InvalidCredentials | IdentityError::Unauthenticated | IdentityError::Forbidden => None,
         }
     }
@@ -587,5 +630,21 @@ mod tests {
         assert!(me.owns(&StoreId::parse("s-1").unwrap()));
         assert!(!me.owns(&StoreId::parse("s-2").unwrap()));
         assert!(!Me { role: Role::Resident, ..me.clone() }.owns(&me.store_id));
+    }
+
+    #[test]
+    fn device_codes_are_six_digits_and_expire() {
+        assert_eq!(device_code_from([0, 0, 0, 7]), "000007");
+        assert_eq!(device_code_from([255, 255, 255, 255]), "967295");
+        let person = PersonId::parse("r-1").unwrap();
+        let other = PersonId::parse("r-2").unwrap();
+        assert_eq!(device_code_hash(&person, " 123456 "), device_code_hash(&person, "123456"));
+        assert_ne!(device_code_hash(&person, "123456"), device_code_hash(&other, "123456"));
+        let now = DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().with_timezone(&Utc);
+        let later = now + chrono::Duration::minutes(DEVICE_CODE_TTL_MINUTES);
+        assert!(device_code_usable(later, 0, now));
+        assert!(!device_code_usable(later, MAX_DEVICE_CODE_ATTEMPTS, now), "too many guesses");
+        assert!(!device_code_usable(later, 0, later), "expired at the deadline");
+        assert_eq!(IdentityError::InvalidDeviceCode.http_status(), 401);
     }
 }

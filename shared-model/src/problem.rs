@@ -246,7 +246,9 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "weak_password" => "密码至少需要8位",
         "password_too_long" => "密码最多128位",
         "invalid_credentials" => "手机号或密码不正确",
-        "phone_already_joined" => "这个手机号已加入本店",
+        "phone_already_joined" => "这个手机号已加入本店，请用设备码登录",
+        "invalid_device_code" => "手机号或设备码不正确，或已过期",
+        "residents_only" => "只有居民账号可以这样操作",
         // store
         "unknown_pickup_point" => "请选择本店的自提点",
         // cart

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ProblemNotice(error: ApiError) -> impl IntoView {
     let t = use_i18n();
-    let message = t.problem(error.code());
+    let message = t.problem(&error);
     view! { <p class="notice notice-error" role="alert" data-code=error.code().to_string()>{message}</p> }
 }
 

@@ -5,7 +5,7 @@ use crate::{api, components::{layout::TopBar, problem::ActionProblem}, i18n::{us
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use shared_model::identity::{HouseholdTag, JoinRequest};
+use shared_model::identity::{HouseholdTag, JoinRequest, ResidentSignIn};
 
 const TAGS: [HouseholdTag; 4] = [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
 
@@ -20,12 +20,21 @@ pub fn JoinPage() -> impl IntoView {
     let tags = RwSignal::new(Vec::<HouseholdTag>::new());
 
     let join = Action::new(move |req: &JoinRequest| api::join_store(&store.get_untracked(), req));
+    let sign_in = Action::new(move |req: &ResidentSignIn| api::sign_in_resident(&store.get_untracked(), req));
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = join.value().get() {
+        let joined = matches!(join.value().get(), Some(Ok(_)));
+        let signed_in = matches!(sign_in.value().get(), Some(Ok(_)));
+        if joined || signed_in {
             navigate(&format!("/s/{}", store.get_untracked()), Default::default());
         }
     });
+    let code_phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let submit_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sign_in.dispatch(ResidentSignIn { phone: code_phone.get_untracked(), code: code.get_untracked() });
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -81,6 +90,16 @@ pub fn JoinPage() -> impl IntoView {
                     {t.join_button()}
                 </button>
             </form>
+            <details class="form device-sign-in">
+                <summary>{t.already_joined()}</summary>
+                <p class="muted small">{t.device_code_hint()}</p>
+                <form class="form-inner" on:submit=submit_code>
+                    {field(t.phone(), "code-phone", "tel", code_phone, "numeric")}
+                    {field(t.device_code(), "code", "text", code, "numeric")}
+                    <ActionProblem result=sign_in.value().into()/>
+                    <button class="btn btn-primary btn-block" type="submit" disabled=move || sign_in.pending().get()>{t.sign_in()}</button>
+                </form>
+            </details>
         </main>
     }
 }

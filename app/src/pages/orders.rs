@@ -15,10 +15,16 @@ pub fn OrdersPage() -> impl IntoView {
     let t = use_i18n();
     let store = use_param("store");
     let orders = Resource::new(|| (), |_| api::list_orders());
+    let me = super::use_me();
     view! {
         <Title text=t.orders()/>
         <TopBar title=t.orders() back=format!("/s/{}", store.get_untracked())/>
         <main class="page page-with-nav">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|me| view! { <MeCard me/> })
+                })}
+            </Suspense>
             <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
                 {move || Suspend::new(async move {
                     let s = store.get_untracked();
@@ -55,5 +61,38 @@ pub fn OrdersPage() -> impl IntoView {
             </Suspense>
         </main>
         <BottomNav store=store.get_untracked() active="orders"/>
+    }
+}
+
+/// Who is signed in, a way onto another device, and signing out.
+#[component]
+fn MeCard(me: shared_model::identity::Me) -> impl IntoView {
+    let t = use_i18n();
+    let device_code = Action::new(|_: &()| api::create_device_code());
+    let sign_out = Action::new(|_: &()| api::sign_out());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = sign_out.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    view! {
+        <section class="card me-card">
+            <p><strong>{me.nickname.clone()}</strong> <span class="muted">{format!(" {} {}", me.building, me.unit)}</span></p>
+            <div class="me-actions">
+                <button class="btn btn-small" type="button" data-testid="device-code-button" on:click=move |_| { device_code.dispatch(()); }>{t.other_device()}</button>
+                <button class="btn btn-small" type="button" on:click=move |_| { sign_out.dispatch(()); }>{t.sign_out()}</button>
+            </div>
+            {move || match device_code.value().get() {
+                Some(Ok(code)) => Some(view! {
+                    <p class="muted small">{t.other_device_code()}</p>
+                    <p class="device-code" data-testid="device-code">{code.code}</p>
+                }.into_any()),
+                Some(Err(error)) => Some(view! { <crate::components::problem::ProblemNotice error/> }.into_any()),
+                None => None,
+            }}
+        </section>
     }
 }

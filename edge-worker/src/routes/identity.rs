@@ -4,10 +4,13 @@ use super::{param, respond};
 use crate::{
     error::{AppError, AppResult},
     http::{cleared_session_cookie, is_https, json, read_json, session_cookie},
-    services::{catalog::CatalogService, identity::IdentityService},
+    services::{
+        catalog::CatalogService,
+        identity::{require_resident, IdentityService},
+    },
 };
 use shared_model::{
-    identity::{JoinRequest, Me, OwnerSignIn},
+    identity::{JoinRequest, Me, OwnerSignIn, ResidentSignIn},
     StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -36,6 +39,26 @@ pub async fn create_session(mut req: Request, ctx: RouteContext<()>) -> worker::
         let sign_in: OwnerSignIn = read_json(&mut req).await?;
         let (me, token) = IdentityService::new(&ctx.env)?.sign_in_owner(sign_in.phone.trim(), &sign_in.password).await?;
         signed_in(&req, &me, &token, 201)
+    }.await)
+}
+
+/// A resident signs in on another device with phone and a device code.
+pub async fn create_store_session(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let store = param(&ctx, "store", StoreId::parse)?;
+        let sign_in: ResidentSignIn = read_json(&mut req).await?;
+        let (me, token) = IdentityService::new(&ctx.env)?.sign_in_resident(&store, sign_in.phone.trim(), &sign_in.code).await?;
+        signed_in(&req, &me, &token, 201)
+    }.await)
+}
+
+/// A signed-in resident asks for a one-time code to sign in on another device.
+pub async fn create_device_code(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let identity = IdentityService::new(&ctx.env)?;
+        let me = identity.require_viewer(&req).await?;
+        require_resident(&me)?;
+        json(201, &identity.new_device_code(&me).await?)
     }.await)
 }
 

@@ -10,7 +10,7 @@ use crate::{
     },
 };
 use shared_model::{
-    api::{CancelOrderResponse, OrderList, PlaceOrderResponse},
+    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, UpdateOrderStatus},
     order::{IdempotencyKey, NewOrder},
     OrderId,
 };
@@ -60,3 +60,13 @@ pub async fn create_cancellation(req: Request, ctx: RouteContext<()>) -> worker:
     }.await)
 }
 
+
+/// The store owner marks an order ready for pickup, or handed over (with the pickup code).
+pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+        let id = param(&ctx, "order", OrderId::parse)?;
+        let update: UpdateOrderStatus = read_json(&mut req).await?;
+        json(200, &OrderService::new(&ctx.env)?.advance(&me, &id, &update, now()).await?)
+    }.await)
+}

@@ -7,7 +7,10 @@ use crate::{
 };
 use serde::Deserialize;
 use shared_model::{
-    identity::{session_token_hash, verify_password, HouseholdTag, Me, Role, ValidJoin},
+    identity::{
+        device_code_from, device_code_hash, device_code_usable, session_token_hash, verify_password, DeviceCode, HouseholdTag,
+        IdentityError, Me, Role, ValidJoin, DEVICE_CODE_TTL_MINUTES,
+    },
     PersonId, StoreId,
 };
 use worker::{D1Database, Env, Request};
@@ -82,7 +85,7 @@ impl IdentityService {
             .await?;
         let changed = inserted.meta()?.and_then(|m| m.changes).unwrap_or(0);
         if changed == 0 {
-            return Err(AppError::new(409, "phone_already_joined", "This phone number has already joined this store"));
+            return Err(IdentityError::PhoneAlreadyJoined.into());
         }
         let me = self.person(&PersonId::new_unchecked(id)).await?.ok_or_else(|| AppError::Internal("joined person vanished".into()))?;
         let token = self.open_session(&me.person_id).await?;
@@ -97,13 +100,73 @@ impl IdentityService {
             .bind(&[phone.into()])?
             .first(None)
             .await?;
-        let bad = || AppError::new(401, "invalid_credentials", "Phone number or password is wrong");
+        let bad = || AppError::from(IdentityError::InvalidCredentials);
         let row = row.ok_or_else(bad)?;
         let stored = row.password_hash.as_deref().ok_or_else(bad)?;
         if !verify_password(password, stored) {
             return Err(bad());
         }
         let me = row.person.into_me();
+        let token = self.open_session(&me.person_id).await?;
+        Ok((me, token))
+    }
+
+    /// A fresh one-time code for the resident to sign in on another device (replaces any
+    /// earlier code).
+    pub async fn new_device_code(&self, me: &Me) -> AppResult<DeviceCode> {
+        let code = device_code_from(random_bytes::<4>()?);
+        let expires_at = now() + chrono::Duration::minutes(DEVICE_CODE_TTL_MINUTES);
+        self.db
+            .prepare(
+                "INSERT INTO device_codes (person_id, code_hash, expires_at, attempts) VALUES (?1, ?2, ?3, 0) \
+                 ON CONFLICT (person_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
+            )
+            .bind(&[me.person_id.as_str().into(), device_code_hash(&me.person_id, &code).into(), expires_at.to_rfc3339().into()])?
+            .run()
+            .await?;
+        Ok(DeviceCode { code, expires_at })
+    }
+
+    /// A resident signs in on another device with phone and device code. A wrong code
+    /// counts against the code; a used code is gone.
+    pub async fn sign_in_resident(&self, store: &StoreId, phone: &str, code: &str) -> AppResult<(Me, String)> {
+        #[derive(Deserialize)]
+        struct CodeRow {
+            person_id: String,
+            code_hash: String,
+            expires_at: String,
+            attempts: u32,
+        }
+        let row: Option<CodeRow> = self
+            .db
+            .prepare(
+                "SELECT d.person_id, d.code_hash, d.expires_at, d.attempts FROM device_codes d JOIN people p ON p.id = d.person_id \
+                 WHERE p.store_id = ?1 AND p.role = 'resident' AND p.phone = ?2",
+            )
+            .bind(&[store.as_str().into(), phone.into()])?
+            .first(None)
+            .await?;
+        let row = row.ok_or(IdentityError::InvalidDeviceCode)?;
+        let person = PersonId::new_unchecked(row.person_id);
+        let expires_at = chrono::DateTime::parse_from_rfc3339(&row.expires_at).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default();
+        if !device_code_usable(expires_at, row.attempts, now()) {
+            return Err(IdentityError::InvalidDeviceCode.into());
+        }
+        if device_code_hash(&person, code) != row.code_hash {
+            self.db.prepare("UPDATE device_codes SET attempts = attempts + 1 WHERE person_id = ?1").bind(&[person.as_str().into()])?.run().await?;
+            return Err(IdentityError::InvalidDeviceCode.into());
+        }
+        // Use the code once: only the request that deletes it signs in.
+        let deleted = self
+            .db
+            .prepare("DELETE FROM device_codes WHERE person_id = ?1 AND code_hash = ?2")
+            .bind(&[person.as_str().into(), row.code_hash.into()])?
+            .run()
+            .await?;
+        if deleted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+            return Err(IdentityError::InvalidDeviceCode.into());
+        }
+        let me = self.person(&person).await?.ok_or_else(|| AppError::Internal("device code of a missing person".into()))?;
         let token = self.open_session(&me.person_id).await?;
         Ok((me, token))
     }

@@ -13,10 +13,11 @@ use crate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
-    identity::Me,
+    api::UpdateOrderStatus,
+    identity::{Me, Role},
     order::{
-        check_cancel, order_id_for, order_total, pickup_code, request_fingerprint, IdempotencyKey, NewOrder, Order, OrderError,
-        OrderLine, OrderStatus, OrderSummary, StatusChange,
+        check_cancel, check_transition, order_id_for, order_total, pickup_code, request_fingerprint, verify_pickup_code,
+        IdempotencyKey, NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, StatusChange,
     },
     stock::{reservation_key, reservation_order},
     store::PickupPoint,
@@ -436,8 +437,48 @@ impl OrderService {
         self.release_lines(&order.store_id, &order.id, &refs).await;
         Ok(order)
     }
+
+    /// The owner moves an order on: `ready_for_pickup` when packed, `picked_up` when the
+    /// resident shows the pickup code. Cancelling stays with the resident (it returns stock).
+    pub async fn advance(&self, me: &Me, id: &OrderId, update: &UpdateOrderStatus, now: DateTime<Utc>) -> AppResult<Order> {
+        let row = self
+            .order_row(id)
+            .await?
+            .filter(|r| r.store_id == me.store_id.as_str() && me.role == Role::Owner)
+            .ok_or_else(|| AppError::not_found("order_not_found"))?;
+        let from = parse_status(&row.status)?;
+        if update.status == OrderStatus::Cancelled {
+            return Err(OrderError::InvalidTransition { from, to: update.status }.into());
+        }
+        check_transition(from, update.status)?;
+        if update.status == OrderStatus::PickedUp {
+            let code = update.pickup_code.as_deref().unwrap_or_default();
+            if !verify_pickup_code(self.pickup_secret.as_bytes(), id, code) {
+                return Err(AppError::new(422, "invalid_pickup_code", "The pickup code does not match this order"));
+            }
+        }
+        let results = self
+            .db
+            .batch(vec![
+                self.db
+                    .prepare("UPDATE orders SET status = ?1 WHERE id = ?2 AND status = ?3")
+                    .bind(&[update.status.as_str().into(), id.as_str().into(), from.as_str().into()])?,
+                self.db
+                    .prepare(
+                        "INSERT INTO order_events (order_id, status, at) SELECT ?1, ?2, ?3 \
+                         WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = ?2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&[id.as_str().into(), update.status.as_str().into(), now.to_rfc3339().into()])?,
+            ])
+            .await?;
+        if results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 0 {
+            return Err(OrderError::InvalidTransition { from, to: update.status }.into());
+        }
+        let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("order vanished".into()))?;
+        self.assemble(row).await
+    }
 }
 
 fn visible_to(me: &Me, row: &OrderRow) -> bool {
-    row.person_id == me.person_id.as_str() || (me.role == shared_model::identity::Role::Owner && row.store_id == me.store_id.as_str())
+    row.person_id == me.person_id.as_str() || (me.role == Role::Owner && row.store_id == me.store_id.as_str())
 }
