@@ -5,7 +5,10 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 use shared_model::{
-    api::{CancelOrderResponse, CartView, OrderList, PlaceOrderResponse, ProductList, SetCartQuantity, StockUpdate, StoreList},
+    api::{
+        CancelOrderResponse, CartView, OrderList, PlaceOrderResponse, ProductList, SetCartQuantity, StockUpdate, StoreList,
+        StoreOrderList, UpdateOrderStatus,
+    },
     catalog::{ProductDetail, ProductSummary},
     identity::{DeviceCode, JoinRequest, Me, OwnerSignIn, ResidentSignIn},
     order::{NewOrder, Order},
@@ -252,4 +255,15 @@ pub fn cancel_order(order: &str) -> impl Future<Output = ApiResult<CancelOrderRe
 
 pub fn update_stock(store: &str, product: &str, update: &StockUpdate) -> impl Future<Output = ApiResult<ProductSummary>> + Send {
     send("PATCH", format!("/api/v1/stores/{store}/products/{product}"), Some(update), None)
+}
+
+/// The store's orders for a pickup day (`YYYY-MM-DD`; the server's today when `None`).
+pub fn list_store_orders(store: &str, pickup_date: Option<String>) -> impl Future<Output = ApiResult<StoreOrderList>> + Send {
+    let query = pickup_date.map(|d| format!("?pickup_date={}", encode_query(&d))).unwrap_or_default();
+    get(format!("/api/v1/stores/{store}/orders{query}"))
+}
+
+/// The owner marks an order ready, or handed over with the resident's pickup code.
+pub fn advance_order(order: &str, update: &UpdateOrderStatus) -> impl Future<Output = ApiResult<Order>> + Send {
+    send("POST", format!("/api/v1/orders/{order}/status-changes"), Some(update), None)
 }

@@ -166,6 +166,13 @@ messages! {
     note => "备注（可选）", "Note (optional)";
     order_placed => "下单成功！", "Order placed!";
     view_orders => "查看订单", "View orders";
+    pickups_today => "今日自提", "Today's pickups";
+    pickups_tomorrow => "明日自提", "Tomorrow's pickups";
+    pickups_after_tomorrow => "后天自提", "In two days";
+    mark_ready => "备货完成", "Mark ready";
+    hand_over => "确认提货", "Hand over";
+    no_pickups => "这一天没有自提订单", "No pickups on this day";
+    products_and_stock => "商品与库存", "Products and stock";
     already_joined => "已经加入过？在这台设备登录", "Joined before? Sign in on this device";
     device_code => "设备码", "Device code";
     device_code_hint => "在已登录的手机上打开「我的订单」，点「在其他设备登录」获取6位设备码。", "On your signed-in phone, open My orders and tap Sign in on another device to get a 6-digit code.";

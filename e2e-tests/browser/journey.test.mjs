@@ -41,6 +41,8 @@ async function hydrated(page) {
 
 test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code', async () => {
   const { page, errors } = await phonePage();
+  const phone = `139${String(Date.now()).slice(-8)}`;
+  const nickname = `李阿姨${phone.slice(-3)}`;
 
   await page.goto(`${BASE}/`);
   await assert.doesNotReject(page.getByTestId('store-card').first().waitFor());
@@ -56,14 +58,13 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   await page.getByTestId('join-banner').click();
   await page.waitForURL(`**/s/${STORE}/join`);
   await hydrated(page);
-  await page.getByTestId('join-nickname').fill('李阿姨');
+  await page.getByTestId('join-nickname').fill(nickname);
   await page.getByTestId('join-phone').fill('12345');
   await page.getByTestId('join-building').fill('7栋');
   await page.getByTestId('join-submit').click();
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').innerText(), /手机号/, 'bad phone gets a Chinese message');
   await shot(page, '03-join-error');
-  const phone = `139${String(Date.now()).slice(-8)}`;
   await page.getByTestId('join-phone').fill(phone);
   await page.getByText('有老人').click();
   await page.getByTestId('join-submit').click();
@@ -105,6 +106,8 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   await shot(page, '06-cart');
   await page.getByTestId('place-order').click();
   await page.waitForURL(/\/orders\/o-/);
+  const orderUrl = page.url();
+  const pickupDate = await page.getByTestId('pickup-date').innerText();
   await page.getByTestId('pickup-code').waitFor();
   const code = await page.getByTestId('pickup-code').innerText();
   assert.match(code, /^\d{6}$/, 'a six-digit pickup code');
@@ -119,4 +122,32 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   await shot(page, '08-orders');
 
   assert.deepEqual(errors, [], 'no script errors in the page');
+
+  // The owner, on another phone, prepares the order and hands it over against the code.
+  const owner = await phonePage();
+  await owner.page.goto(`${BASE}/owner`);
+  await hydrated(owner.page);
+  await owner.page.getByTestId('owner-phone').fill('13800000001');
+  await owner.page.getByTestId('owner-password').fill(process.env.DEMO_OWNER_PASSWORD ?? 'linli-demo-2026');
+  await owner.page.getByRole('button', { name: '登录' }).click();
+  await owner.page.getByTestId('pickup-day-1').waitFor();
+  const row = owner.page.getByTestId('pickup-row').filter({ hasText: nickname });
+  // The order is for tomorrow, or the day after when placed after 22:00: open that day.
+  for (const day of ['pickup-day-1', 'pickup-day-2']) {
+    await owner.page.getByTestId(day).click();
+    const shown = owner.page.getByTestId('pickup-list-date').filter({ hasText: pickupDate });
+    if (await shown.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+  }
+  await row.getByRole('button', { name: '备货完成' }).click();
+  await row.getByRole('textbox').fill(code);
+  await shot(owner.page, '09-owner-pickups');
+  await row.getByRole('button', { name: '确认提货' }).click();
+  await row.getByText('已提货').waitFor();
+  await shot(owner.page, '10-owner-handed-over');
+  assert.deepEqual(owner.errors, [], 'no script errors in the owner console');
+
+  await page.goto(orderUrl);
+  assert.match(await page.getByTestId('order-status').innerText(), /已提货/);
+  assert.equal(await page.getByTestId('timeline').locator('li').count(), 3);
+  assert.equal(await page.getByTestId('cancel-order').count(), 0, 'a handed-over order cannot be cancelled');
 });

@@ -227,6 +227,13 @@ async fn owner_moves_an_order_to_picked_up_with_the_code() {
     let placed: Value = resp.json().await.unwrap();
     let id = placed["order"]["id"].as_str().unwrap().to_string();
     let code = placed["order"]["pickup_code"].as_str().unwrap().to_string();
+    let pickup_date = placed["order"]["pickup_date"].as_str().unwrap().to_string();
+    let list: Value = json_of(owner.get(url(&format!("/api/v1/stores/{STORE_A}/orders?pickup_date={pickup_date}"))).send().await.unwrap()).await;
+    let mine = list["orders"].as_array().unwrap().iter().find(|o| o["id"] == id.as_str()).expect("the owner sees the order");
+    assert_eq!(mine["buyer_nickname"], "等提货");
+    assert_eq!(mine["status"], "placed");
+    expect_problem(buyer.get(url(&format!("/api/v1/stores/{STORE_A}/orders"))).send().await.unwrap(), 403, "forbidden").await;
+    expect_problem(owner.get(url(&format!("/api/v1/stores/{STORE_A}/orders?pickup_date=tomorrow"))).send().await.unwrap(), 422, "invalid_date").await;
     let change = |c: &reqwest::Client, body: Value| c.post(url(&format!("/api/v1/orders/{id}/status-changes"))).json(&body).send();
 
     expect_problem(change(&buyer, json!({ "status": "ready_for_pickup" })).await.unwrap(), 404, "order_not_found").await;

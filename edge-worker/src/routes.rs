@@ -19,6 +19,7 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/v1/stores/:store/products", catalog::list_products)
         .get_async("/api/v1/stores/:store/products/:product", catalog::get_product)
         .patch_async("/api/v1/stores/:store/products/:product", catalog::update_store_product)
+        .get_async("/api/v1/stores/:store/orders", orders::list_store_orders)
         .post_async("/api/v1/stores/:store/residents", identity::create_resident)
         .post_async("/api/v1/stores/:store/sessions", identity::create_store_session)
         .post_async("/api/v1/sessions", identity::create_session)

@@ -65,6 +65,25 @@ pub struct OrderList {
     pub orders: Vec<OrderSummary>,
 }
 
+/// One order in the owner's pickup list: the summary and who collects it where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreOrder {
+    #[serde(flatten)]
+    pub summary: OrderSummary,
+    pub buyer_nickname: String,
+    pub buyer_building: String,
+    pub buyer_unit: String,
+    pub pickup_point_name: String,
+}
+
+/// `GET /api/v1/stores/{store}/orders?pickup_date=`: what the owner prepares and hands
+/// over on one pickup day, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreOrderList {
+    pub pickup_date: NaiveDate,
+    pub orders: Vec<StoreOrder>,
+}
+
 /// `POST /api/v1/orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaceOrderResponse {

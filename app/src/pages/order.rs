@@ -36,7 +36,7 @@ pub fn OrderPage() -> impl IntoView {
                                     <p class=format!("status status-{}", o.status.as_str()) data-testid="order-status">{label(o.status)}</p>
                                     <p>{o.pickup_point.name.clone()} " · " {o.pickup_point.window.clone()}</p>
                                     <p class="muted">{o.pickup_point.address.clone()}</p>
-                                    <p><strong>{t.pickup_date()} " " {format_pickup_date(o.pickup_date)}</strong></p>
+                                    <p><strong>{t.pickup_date()} " " <span data-testid="pickup-date">{format_pickup_date(o.pickup_date)}</span></strong></p>
                                     <p class="muted small">{t.pickup_code_hint()}</p>
                                 </section>
                                 <section class="card">

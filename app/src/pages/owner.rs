@@ -7,7 +7,13 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::{api::StockUpdate, catalog::ProductSummary, identity::{OwnerSignIn, Role}};
+use shared_model::{
+    api::{StockUpdate, StoreOrder, UpdateOrderStatus},
+    catalog::ProductSummary,
+    identity::{OwnerSignIn, Role},
+    order::OrderStatus,
+    time::format_pickup_date,
+};
 
 #[component]
 pub fn OwnerPage() -> impl IntoView {
@@ -21,7 +27,11 @@ pub fn OwnerPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(Some(me)) if me.role == Role::Owner => view! { <OwnerProducts store=me.store_id.to_string()/> }.into_any(),
+                        Ok(Some(me)) if me.role == Role::Owner => view! {
+                            <OwnerPickups store=me.store_id.to_string()/>
+                            <h2 class="section-title">{t.products_and_stock()}</h2>
+                            <OwnerProducts store=me.store_id.to_string()/>
+                        }.into_any(),
                         _ => view! { <OwnerSignInForm sign_in/> }.into_any(),
                     }
                 })}
@@ -100,6 +110,95 @@ fn OwnerProductRow(product: ProductSummary) -> impl IntoView {
                 <button class="btn btn-small" type="submit">{move || if save.value().get().is_some_and(|r| r.is_ok()) { t.saved() } else { t.save() }}</button>
             </form>
             <ActionProblem result=save.value().into()/>
+        </li>
+    }
+}
+
+/// Orders to prepare and hand over: today's or tomorrow's pickups.
+#[component]
+fn OwnerPickups(store: String) -> impl IntoView {
+    let t = use_i18n();
+    // Days after the store's today (the server decides what today is): 0, 1 or 2.
+    let day = RwSignal::new(0u64);
+    let orders = Resource::new(
+        move || (store.clone(), day.get()),
+        |(store, day)| async move {
+            let today = api::list_store_orders(&store, None).await?;
+            if day == 0 {
+                return Ok(today);
+            }
+            let date = today.pickup_date.checked_add_days(chrono::Days::new(day)).unwrap_or(today.pickup_date);
+            api::list_store_orders(&store, Some(date.format("%Y-%m-%d").to_string())).await
+        },
+    );
+    let tab = move |offset: u64, label: &'static str| {
+        view! {
+            <button type="button" class="tab" class:active=move || day.get() == offset on:click=move |_| day.set(offset)
+                data-testid=format!("pickup-day-{offset}")>{label}</button>
+        }
+    };
+    view! {
+        <nav class="tabs">
+            {tab(0, t.pickups_today())}
+            {tab(1, t.pickups_tomorrow())}
+            {tab(2, t.pickups_after_tomorrow())}
+        </nav>
+        <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(list) if list.orders.is_empty() => view! {
+                        <p class="empty-state"><span data-testid="pickup-list-date">{format_pickup_date(list.pickup_date)}</span> " · " {t.no_pickups()}</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <p class="muted" data-testid="pickup-list-date">{format_pickup_date(list.pickup_date)}</p>
+                        <ul class="owner-products">
+                            {list.orders.into_iter().map(|order| view! { <OwnerPickupRow order/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ProblemNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One order: who, what, and the next step (ready, then hand over against the code).
+#[component]
+fn OwnerPickupRow(order: StoreOrder) -> impl IntoView {
+    let t = use_i18n();
+    let id = order.summary.id.to_string();
+    let advance = Action::new(move |update: &UpdateOrderStatus| api::advance_order(&id, update));
+    let status = Memo::new(move |_| match advance.value().get() {
+        Some(Ok(o)) => o.status,
+        _ => order.summary.status,
+    });
+    let code = RwSignal::new(String::new());
+    let label = move |s: OrderStatus| if t.0 == crate::i18n::Locale::ZhCn { s.label_zh() } else { s.label_en() };
+    view! {
+        <li class="owner-row" data-testid="pickup-row">
+            <div class="owner-row-head">
+                <strong>{format!("{} · {} {}", order.buyer_nickname, order.buyer_building, order.buyer_unit)}</strong>
+                <span class=move || format!("status status-{}", status.get().as_str())>{move || label(status.get())}</span>
+            </div>
+            <p class="muted small">{format!("{} · {} {}", order.pickup_point_name, order.summary.first_item_name, order.summary.item_count)} " " {t.items()} " · " {order.summary.total.to_string()}</p>
+            {move || match status.get() {
+                OrderStatus::Placed => Some(view! {
+                    <button class="btn btn-small" type="button" on:click=move |_| {
+                        advance.dispatch(UpdateOrderStatus { status: OrderStatus::ReadyForPickup, pickup_code: None });
+                    }>{t.mark_ready()}</button>
+                }.into_any()),
+                OrderStatus::ReadyForPickup => Some(view! {
+                    <form class="owner-row-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        advance.dispatch(UpdateOrderStatus { status: OrderStatus::PickedUp, pickup_code: Some(code.get_untracked()) });
+                    }>
+                        <label>{t.pickup_code()} <input type="text" inputmode="numeric" maxlength="6" prop:value=move || code.get() on:input:target=move |ev| code.set(ev.target().value())/></label>
+                        <button class="btn btn-small" type="submit">{t.hand_over()}</button>
+                    </form>
+                }.into_any()),
+                _ => None,
+            }}
+            <ActionProblem result=advance.value().into()/>
         </li>
     }
 }

@@ -5,14 +5,15 @@ use crate::{
     error::AppError,
     http::{json, now, read_json},
     services::{
-        identity::{require_resident, IdentityService},
+        identity::{require_owner, require_resident, IdentityService},
         orders::OrderService,
     },
 };
 use shared_model::{
-    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, UpdateOrderStatus},
+    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
     order::{IdempotencyKey, NewOrder},
-    OrderId,
+    time::store_tz,
+    OrderId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
 
@@ -68,5 +69,23 @@ pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> wo
         let id = param(&ctx, "order", OrderId::parse)?;
         let update: UpdateOrderStatus = read_json(&mut req).await?;
         json(200, &OrderService::new(&ctx.env)?.advance(&me, &id, &update, now()).await?)
+    }.await)
+}
+
+/// `GET /api/v1/stores/{store}/orders?pickup_date=YYYY-MM-DD` (default: today, store time):
+/// the owner's orders to prepare and hand over.
+pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(async {
+        let store = param(&ctx, "store", StoreId::parse)?;
+        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+        require_owner(&me, &store)?;
+        let requested = req.url()?.query_pairs().find(|(k, _)| k == "pickup_date").map(|(_, v)| v.into_owned());
+        let pickup_date = match requested {
+            Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))?,
+            None => now().with_timezone(&store_tz()).date_naive(),
+        };
+        let orders = OrderService::new(&ctx.env)?.list_for_store(&store, pickup_date).await?;
+        json(200, &StoreOrderList { pickup_date, orders })
     }.await)
 }

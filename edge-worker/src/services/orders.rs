@@ -13,7 +13,7 @@ use crate::{
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
-    api::UpdateOrderStatus,
+    api::{StoreOrder, UpdateOrderStatus},
     identity::{Me, Role},
     order::{
         check_cancel, check_transition, order_id_for, order_total, pickup_code, request_fingerprint, verify_pickup_code,
@@ -82,6 +82,24 @@ struct SummaryRow {
     placed_at: String,
     item_count: u32,
     first_item_name: Option<String>,
+}
+
+const SUMMARY_COLUMNS: &str = "o.id, o.status, o.total_fen, o.pickup_date, o.placed_at, \
+     (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count, \
+     (SELECT name FROM order_lines WHERE order_id = o.id AND line_no = 1) AS first_item_name";
+
+impl SummaryRow {
+    fn into_summary(self) -> AppResult<OrderSummary> {
+        Ok(OrderSummary {
+            id: OrderId::new_unchecked(self.id),
+            status: parse_status(&self.status)?,
+            total: Fen::from_fen(self.total_fen),
+            item_count: self.item_count,
+            pickup_date: parse_date(&self.pickup_date),
+            placed_at: parse_time(&self.placed_at),
+            first_item_name: self.first_item_name.unwrap_or_default(),
+        })
+    }
 }
 
 fn parse_time(s: &str) -> DateTime<Utc> {
@@ -384,26 +402,44 @@ impl OrderService {
     pub async fn list(&self, me: &Me) -> AppResult<Vec<OrderSummary>> {
         let rows: Vec<SummaryRow> = self
             .db
-            .prepare(
-                "SELECT o.id, o.status, o.total_fen, o.pickup_date, o.placed_at, \
-                 (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count, \
-                 (SELECT name FROM order_lines WHERE order_id = o.id AND line_no = 1) AS first_item_name \
-                 FROM orders o WHERE o.person_id = ?1 ORDER BY o.placed_at DESC LIMIT 100",
-            )
+            .prepare(format!("SELECT {SUMMARY_COLUMNS} FROM orders o WHERE o.person_id = ?1 ORDER BY o.placed_at DESC LIMIT 100"))
             .bind(&[me.person_id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// The store's orders for one pickup day, with who collects them (owner only).
+    pub async fn list_for_store(&self, store: &StoreId, pickup_date: NaiveDate) -> AppResult<Vec<StoreOrder>> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(flatten)]
+            summary: SummaryRow,
+            nickname: String,
+            building: String,
+            unit: String,
+            pp_name: String,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare(format!(
+                "SELECT {SUMMARY_COLUMNS}, p.nickname, p.building, p.unit, pp.name AS pp_name FROM orders o \
+                 JOIN people p ON p.id = o.person_id JOIN pickup_points pp ON pp.id = o.pickup_point_id \
+                 WHERE o.store_id = ?1 AND o.pickup_date = ?2 ORDER BY o.placed_at LIMIT 500"
+            ))
+            .bind(&[store.as_str().into(), pickup_date.format("%Y-%m-%d").to_string().into()])?
             .all()
             .await?
             .results()?;
         rows.into_iter()
             .map(|r| {
-                Ok(OrderSummary {
-                    id: OrderId::new_unchecked(r.id),
-                    status: parse_status(&r.status)?,
-                    total: Fen::from_fen(r.total_fen),
-                    item_count: r.item_count,
-                    pickup_date: parse_date(&r.pickup_date),
-                    placed_at: parse_time(&r.placed_at),
-                    first_item_name: r.first_item_name.unwrap_or_default(),
+                Ok(StoreOrder {
+                    summary: r.summary.into_summary()?,
+                    buyer_nickname: r.nickname,
+                    buyer_building: r.building,
+                    buyer_unit: r.unit,
+                    pickup_point_name: r.pp_name,
                 })
             })
             .collect()
