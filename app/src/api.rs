@@ -76,9 +76,10 @@ fn call<T: DeserializeOwned>(raw: RawCall) -> impl Future<Output = ApiResult<T>>
         if (200..300).contains(&reply.status) {
             serde_json::from_str(&reply.body).map_err(|_| ApiError::network())
         } else {
-            Err(ApiError(serde_json::from_str(&reply.body).unwrap_or_else(|_| {
-                Problem::new(reply.status, "unexpected_response", "Unexpected response")
-            })))
+            Err(ApiError(
+                serde_json::from_str(&reply.body)
+                    .unwrap_or_else(|_| Problem::new(reply.status, "unexpected_response", "Unexpected response")),
+            ))
         }
     }
 }
@@ -167,7 +168,11 @@ pub fn get_store(store: &str) -> impl Future<Output = ApiResult<Store>> + Send {
     get(format!("/api/v1/stores/{store}"))
 }
 
-pub fn list_products(store: &str, category: Option<String>, q: Option<String>) -> impl Future<Output = ApiResult<ProductList>> + Send {
+pub fn list_products(
+    store: &str,
+    category: Option<String>,
+    q: Option<String>,
+) -> impl Future<Output = ApiResult<ProductList>> + Send {
     let mut path = format!("/api/v1/stores/{store}/products");
     let mut sep = '?';
     if let Some(c) = category.filter(|c| !c.is_empty()) {

@@ -1,5 +1,5 @@
 //! Reusable pieces of the interface, one folder per feature.
 
 pub mod layout;
-pub mod product;
 pub mod problem;
+pub mod product;

@@ -54,7 +54,12 @@ pub async fn join(store: &str, nickname: &str) -> Client {
 /// An owner signed in.
 pub async fn owner(phone: &str) -> Client {
     let c = client();
-    let resp = c.post(url("/api/v1/sessions")).json(&json!({ "phone": phone, "password": owner_password() })).send().await.expect("sign in");
+    let resp = c
+        .post(url("/api/v1/sessions"))
+        .json(&json!({ "phone": phone, "password": owner_password() }))
+        .send()
+        .await
+        .expect("sign in");
     assert_eq!(resp.status(), StatusCode::CREATED, "owner sign-in failed: {}", resp.text().await.unwrap_or_default());
     c
 }
@@ -73,7 +78,8 @@ pub async fn set_stock(owner: &Client, store: &str, product: &str, stock: u32, c
 
 /// Units available now, as listings show them.
 pub async fn available(store: &str, product: &str) -> u64 {
-    let v: Value = client().get(url(&format!("/api/v1/stores/{store}/products/{product}"))).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        client().get(url(&format!("/api/v1/stores/{store}/products/{product}"))).send().await.unwrap().json().await.unwrap();
     v["available"].as_u64().expect("available")
 }
 
@@ -112,7 +118,8 @@ pub async fn json_of<T: DeserializeOwned>(resp: Response) -> T {
 /// The ids of the products a store sells, sorted, so each test can take its own.
 pub async fn product_ids(store: &str) -> Vec<String> {
     let v: Value = client().get(url(&format!("/api/v1/stores/{store}/products"))).send().await.unwrap().json().await.unwrap();
-    let mut ids: Vec<String> = v["products"].as_array().expect("products").iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let mut ids: Vec<String> =
+        v["products"].as_array().expect("products").iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
     ids.sort();
     ids
 }

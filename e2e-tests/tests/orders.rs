@@ -94,7 +94,9 @@ async fn order_with_a_sold_out_line_reserves_nothing() {
     let pickup = pickup_point(STORE_A).await;
     let buyer = join(STORE_A, "两样都要").await;
 
-    let resp = place_order(&buyer, &format!("two-lines-{}", unique_phone()), &pickup, &[(first.as_str(), 3), (second.as_str(), 1)]).await;
+    let resp =
+        place_order(&buyer, &format!("two-lines-{}", unique_phone()), &pickup, &[(first.as_str(), 3), (second.as_str(), 1)])
+            .await;
     let body = expect_problem(resp, 409, "sold_out").await;
     assert!(body["detail"].as_str().unwrap_or_default().contains(second.as_str()), "names the sold-out product: {body}");
     assert_eq!(available(STORE_A, first).await, 10, "first line's units were given back");
@@ -148,7 +150,8 @@ async fn cancel_returns_stock() {
     assert_eq!(resp.status(), StatusCode::OK);
     let cancelled: Value = resp.json().await.unwrap();
     assert_eq!(cancelled["order"]["status"], "cancelled");
-    let timeline: Vec<&str> = cancelled["order"]["timeline"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    let timeline: Vec<&str> =
+        cancelled["order"]["timeline"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
     assert_eq!(timeline, ["placed", "cancelled"]);
     assert_eq!(available(STORE_A, sku).await, 12);
 
@@ -173,12 +176,25 @@ async fn bad_orders_get_clear_problems() {
     expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), -3)]).await, 422, "quantity_out_of_range").await;
     expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 1_000_000)]).await, 422, "quantity_out_of_range").await;
     expect_problem(place_order(&buyer, &key(), &pickup, &[]).await, 422, "empty_order").await;
-    expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 1), (sku.as_str(), 2)]).await, 422, "duplicate_line").await;
+    expect_problem(place_order(&buyer, &key(), &pickup, &[(sku.as_str(), 1), (sku.as_str(), 2)]).await, 422, "duplicate_line")
+        .await;
     expect_problem(place_order(&buyer, &key(), "pp-nowhere", &[(sku.as_str(), 1)]).await, 422, "unknown_pickup_point").await;
 
-    let malformed = buyer.post(url("/api/v1/orders")).header("Idempotency-Key", key()).header("content-type", "application/json").body("{\"lines\": [").send().await.unwrap();
+    let malformed = buyer
+        .post(url("/api/v1/orders"))
+        .header("Idempotency-Key", key())
+        .header("content-type", "application/json")
+        .body("{\"lines\": [")
+        .send()
+        .await
+        .unwrap();
     expect_problem(malformed, 400, "malformed_json").await;
-    let no_key = buyer.post(url("/api/v1/orders")).json(&json!({ "pickup_point_id": pickup, "lines": [{ "product_id": sku, "quantity": 1 }] })).send().await.unwrap();
+    let no_key = buyer
+        .post(url("/api/v1/orders"))
+        .json(&json!({ "pickup_point_id": pickup, "lines": [{ "product_id": sku, "quantity": 1 }] }))
+        .send()
+        .await
+        .unwrap();
     expect_problem(no_key, 400, "missing_idempotency_key").await;
     let bad_key = place_order(&buyer, "x", &pickup, &[(sku.as_str(), 1)]).await;
     expect_problem(bad_key, 400, "invalid_idempotency_key").await;
@@ -197,9 +213,19 @@ async fn bad_orders_get_clear_problems() {
     let foreigner = join(STORE_B, "隔壁小区").await;
     expect_problem(place_order(&foreigner, &key(), &pickup, &[(sku.as_str(), 1)]).await, 422, "unknown_pickup_point").await;
     let owner_b = e2e_tests::owner(OWNER_B_PHONE).await;
-    let resp = owner_b.patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).json(&json!({ "stock": 999 })).send().await.unwrap();
+    let resp = owner_b
+        .patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}")))
+        .json(&json!({ "stock": 999 }))
+        .send()
+        .await
+        .unwrap();
     expect_problem(resp, 403, "wrong_store").await;
-    let resp = buyer.patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).json(&json!({ "stock": 999 })).send().await.unwrap();
+    let resp = buyer
+        .patch(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}")))
+        .json(&json!({ "stock": 999 }))
+        .send()
+        .await
+        .unwrap();
     expect_problem(resp, 403, "forbidden").await;
 
     // Someone else's order is not found, not forbidden (no leak that it exists).
@@ -208,7 +234,12 @@ async fn bad_orders_get_clear_problems() {
     let placed: Value = resp.json().await.unwrap();
     let id = placed["order"]["id"].as_str().unwrap();
     expect_problem(foreigner.get(url(&format!("/api/v1/orders/{id}"))).send().await.unwrap(), 404, "order_not_found").await;
-    expect_problem(foreigner.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap(), 404, "order_not_found").await;
+    expect_problem(
+        foreigner.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap(),
+        404,
+        "order_not_found",
+    )
+    .await;
 
     assert_eq!(available(STORE_A, sku).await, 19, "only the one good order took stock");
 }
@@ -228,28 +259,47 @@ async fn owner_moves_an_order_to_picked_up_with_the_code() {
     let id = placed["order"]["id"].as_str().unwrap().to_string();
     let code = placed["order"]["pickup_code"].as_str().unwrap().to_string();
     let pickup_date = placed["order"]["pickup_date"].as_str().unwrap().to_string();
-    let list: Value = json_of(owner.get(url(&format!("/api/v1/stores/{STORE_A}/orders?pickup_date={pickup_date}"))).send().await.unwrap()).await;
+    let list: Value =
+        json_of(owner.get(url(&format!("/api/v1/stores/{STORE_A}/orders?pickup_date={pickup_date}"))).send().await.unwrap())
+            .await;
     let mine = list["orders"].as_array().unwrap().iter().find(|o| o["id"] == id.as_str()).expect("the owner sees the order");
     assert_eq!(mine["buyer_nickname"], "等提货");
     assert_eq!(mine["status"], "placed");
     expect_problem(buyer.get(url(&format!("/api/v1/stores/{STORE_A}/orders"))).send().await.unwrap(), 403, "forbidden").await;
-    expect_problem(owner.get(url(&format!("/api/v1/stores/{STORE_A}/orders?pickup_date=tomorrow"))).send().await.unwrap(), 422, "invalid_date").await;
-    let change = |c: &reqwest::Client, body: Value| c.post(url(&format!("/api/v1/orders/{id}/status-changes"))).json(&body).send();
+    expect_problem(
+        owner.get(url(&format!("/api/v1/stores/{STORE_A}/orders?pickup_date=tomorrow"))).send().await.unwrap(),
+        422,
+        "invalid_date",
+    )
+    .await;
+    let change =
+        |c: &reqwest::Client, body: Value| c.post(url(&format!("/api/v1/orders/{id}/status-changes"))).json(&body).send();
 
     expect_problem(change(&buyer, json!({ "status": "ready_for_pickup" })).await.unwrap(), 404, "order_not_found").await;
     let owner_b = e2e_tests::owner(OWNER_B_PHONE).await;
     expect_problem(change(&owner_b, json!({ "status": "ready_for_pickup" })).await.unwrap(), 404, "order_not_found").await;
-    expect_problem(change(&owner, json!({ "status": "picked_up", "pickup_code": code })).await.unwrap(), 409, "invalid_transition").await;
+    expect_problem(
+        change(&owner, json!({ "status": "picked_up", "pickup_code": code })).await.unwrap(),
+        409,
+        "invalid_transition",
+    )
+    .await;
     let ready: Value = json_of(change(&owner, json!({ "status": "ready_for_pickup" })).await.unwrap()).await;
     assert_eq!(ready["status"], "ready_for_pickup");
     let wrong = if code == "000000" { "000001" } else { "000000" };
-    expect_problem(change(&owner, json!({ "status": "picked_up", "pickup_code": wrong })).await.unwrap(), 422, "invalid_pickup_code").await;
+    expect_problem(
+        change(&owner, json!({ "status": "picked_up", "pickup_code": wrong })).await.unwrap(),
+        422,
+        "invalid_pickup_code",
+    )
+    .await;
     let done: Value = json_of(change(&owner, json!({ "status": "picked_up", "pickup_code": code })).await.unwrap()).await;
     assert_eq!(done["status"], "picked_up");
 
     let seen: Value = json_of(buyer.get(url(&format!("/api/v1/orders/{id}"))).send().await.unwrap()).await;
     let timeline: Vec<&str> = seen["timeline"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
     assert_eq!(timeline, ["placed", "ready_for_pickup", "picked_up"]);
-    expect_problem(buyer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap(), 409, "not_cancellable").await;
+    expect_problem(buyer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap(), 409, "not_cancellable")
+        .await;
     expect_problem(change(&owner, json!({ "status": "nonsense" })).await.unwrap(), 400, "malformed_json").await;
 }

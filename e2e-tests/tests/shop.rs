@@ -28,25 +28,42 @@ async fn search_finds_chinese_substrings_and_categories_filter() {
     let list: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).send().await.unwrap()).await;
     let first = list["products"][0]["name"].as_str().unwrap().to_string();
     let needle: String = first.chars().skip(1).take(2).collect();
-    let found: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).query(&[("q", needle.as_str())]).send().await.unwrap()).await;
+    let found: Value = json_of(
+        client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).query(&[("q", needle.as_str())]).send().await.unwrap(),
+    )
+    .await;
     let hits: Vec<&str> = found["products"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert!(hits.contains(&first.as_str()), "searching {needle} finds {first}: {hits:?}");
 
-    let none: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AAzzz"))).send().await.unwrap()).await;
+    let none: Value = json_of(
+        client()
+            .get(url(&format!("/api/v1/stores/{STORE_A}/products?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AAzzz")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(none["products"].as_array().unwrap().is_empty());
     // LIKE wildcards are literal.
     let wild: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products?q=%25"))).send().await.unwrap()).await;
     assert!(wild["products"].as_array().unwrap().is_empty());
 
-    let fruit: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products?category=fruit"))).send().await.unwrap()).await;
+    let fruit: Value =
+        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products?category=fruit"))).send().await.unwrap()).await;
     let fruit = fruit["products"].as_array().unwrap();
     assert!(!fruit.is_empty() && fruit.iter().all(|p| p["category_id"] == "fruit"));
 
     let long = "长".repeat(31);
-    let resp = client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).query(&[("q", long.as_str())]).send().await.unwrap();
+    let resp =
+        client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).query(&[("q", long.as_str())]).send().await.unwrap();
     expect_problem(resp, 422, "query_too_long").await;
     expect_problem(client().get(url("/api/v1/stores/st-nowhere/products")).send().await.unwrap(), 404, "store_not_found").await;
-    expect_problem(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/p-nowhere"))).send().await.unwrap(), 404, "product_not_found").await;
+    expect_problem(
+        client().get(url(&format!("/api/v1/stores/{STORE_A}/products/p-nowhere"))).send().await.unwrap(),
+        404,
+        "product_not_found",
+    )
+    .await;
     expect_problem(client().get(url("/api/v1/no-such-route")).send().await.unwrap(), 404, "no_such_route").await;
 }
 
@@ -61,7 +78,8 @@ async fn joining_validates_and_sets_an_httponly_session() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let phone = unique_phone();
-    let body = json!({ "nickname": "王小明", "phone": phone, "building": "5栋", "unit": "2单元", "household_tags": ["has_elderly"] });
+    let body =
+        json!({ "nickname": "王小明", "phone": phone, "building": "5栋", "unit": "2单元", "household_tags": ["has_elderly"] });
     let resp = c.post(url(&format!("/api/v1/stores/{STORE_A}/residents"))).json(&body).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
     let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -81,7 +99,12 @@ async fn joining_validates_and_sets_an_httponly_session() {
 
 #[tokio::test]
 async fn owner_password_is_checked() {
-    let resp = client().post(url("/api/v1/sessions")).json(&json!({ "phone": OWNER_A_PHONE, "password": "wrong-password" })).send().await.unwrap();
+    let resp = client()
+        .post(url("/api/v1/sessions"))
+        .json(&json!({ "phone": OWNER_A_PHONE, "password": "wrong-password" }))
+        .send()
+        .await
+        .unwrap();
     expect_problem(resp, 401, "invalid_credentials").await;
     let owner = owner(OWNER_A_PHONE).await;
     let me: Value = json_of(owner.get(url("/api/v1/me")).send().await.unwrap()).await;
@@ -116,7 +139,13 @@ async fn cart_is_kept_at_the_edge_and_priced_by_the_model() {
     expect_problem(put(a, 0).await.unwrap(), 422, "quantity_out_of_range").await;
     expect_problem(put(a, 100).await.unwrap(), 422, "quantity_out_of_range").await;
     expect_problem(put("p-nowhere", 1).await.unwrap(), 404, "product_not_found").await;
-    let bad = buyer.put(url(&format!("/api/v1/cart/items/{a}"))).header("content-type", "application/json").body("{oops").send().await.unwrap();
+    let bad = buyer
+        .put(url(&format!("/api/v1/cart/items/{a}")))
+        .header("content-type", "application/json")
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
     expect_problem(bad, 400, "malformed_json").await;
 
     // The cart survives: a fresh read (another page load) sees the same lines.
@@ -155,7 +184,15 @@ async fn pages_are_server_rendered_with_products_and_share_metadata() {
 
     let missing = client().get(url(&format!("/s/{STORE_A}/p/p-nowhere"))).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    let english = client().get(url(&format!("/s/{STORE_A}"))).header("Accept-Language", "en-US,en;q=0.9").send().await.unwrap().text().await.unwrap();
+    let english = client()
+        .get(url(&format!("/s/{STORE_A}")))
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(english.contains("<html lang=\"en\""));
 }
 

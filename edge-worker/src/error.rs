@@ -2,10 +2,8 @@
 //! Internal detail is logged, never sent.
 
 use shared_model::{
-    cart::CartError, catalog::CatalogError, identity::IdentityError, order::OrderError,
-    problem::PROBLEM_CONTENT_TYPE,
-    stock::ReserveError,
-    Problem,
+    cart::CartError, catalog::CatalogError, identity::IdentityError, order::OrderError, problem::PROBLEM_CONTENT_TYPE,
+    stock::ReserveError, Problem,
 };
 use worker::{Headers, Response};
 

@@ -64,9 +64,7 @@ pub fn random_bytes<const N: usize>() -> AppResult<[u8; N]> {
         .map_err(|_| AppError::Internal("no crypto global".into()))?
         .unchecked_into::<web_sys::Crypto>();
     let mut bytes = [0u8; N];
-    crypto
-        .get_random_values_with_u8_array(&mut bytes)
-        .map_err(|_| AppError::Internal("getRandomValues failed".into()))?;
+    crypto.get_random_values_with_u8_array(&mut bytes).map_err(|_| AppError::Internal("getRandomValues failed".into()))?;
     Ok(bytes)
 }
 
@@ -88,9 +86,5 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// A text setting: a `[vars]` entry or a secret (`wrangler secret put`), whichever is set.
 pub fn env_text(env: &worker::Env, name: &str) -> Option<String> {
-    env.var(name)
-        .map(|v| v.to_string())
-        .or_else(|_| env.secret(name).map(|s| s.to_string()))
-        .ok()
-        .filter(|v| !v.is_empty())
+    env.var(name).map(|v| v.to_string()).or_else(|_| env.secret(name).map(|s| s.to_string())).ok().filter(|v| !v.is_empty())
 }

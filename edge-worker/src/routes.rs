@@ -39,7 +39,9 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .run(req, env)
         .await?;
     // The router's own 405 is plain text; keep one error envelope for every answer.
-    if response.status_code() == 405 && response.headers().get("Content-Type").ok().flatten().as_deref() != Some(PROBLEM_CONTENT_TYPE) {
+    if response.status_code() == 405
+        && response.headers().get("Content-Type").ok().flatten().as_deref() != Some(PROBLEM_CONTENT_TYPE)
+    {
         return Ok(AppError::new(405, "method_not_allowed", "This method is not allowed on this route").into_response());
     }
     Ok(response)
@@ -51,8 +53,10 @@ pub fn respond(result: AppResult<Response>) -> worker::Result<Response> {
 }
 
 /// A path parameter parsed into an ID newtype; a malformed one is simply not found.
-pub fn param<T>(ctx: &RouteContext<()>, name: &str, parse: impl Fn(&str) -> Result<T, shared_model::ids::IdError>) -> AppResult<T> {
-    ctx.param(name)
-        .and_then(|raw| parse(raw).ok())
-        .ok_or_else(|| AppError::not_found(&format!("{name}_not_found")))
+pub fn param<T>(
+    ctx: &RouteContext<()>,
+    name: &str,
+    parse: impl Fn(&str) -> Result<T, shared_model::ids::IdError>,
+) -> AppResult<T> {
+    ctx.param(name).and_then(|raw| parse(raw).ok()).ok_or_else(|| AppError::not_found(&format!("{name}_not_found")))
 }

@@ -67,21 +67,29 @@ impl StockKeeper {
     }
 
     fn write_stock(&self, available: u32, version: u64) -> Result<()> {
-        self.sql.exec("UPDATE stock SET available = ?, version = ? WHERE id = 1", vec![(available as i64).into(), (version as i64).into()])?;
+        self.sql.exec(
+            "UPDATE stock SET available = ?, version = ? WHERE id = 1",
+            vec![(available as i64).into(), (version as i64).into()],
+        )?;
         Ok(())
     }
 
     /// Read, decide, write: no await anywhere in here.
     fn handle_reserve(&self, call: ReserveCall) -> Result<KeeperReply> {
         let (available, version) = self.stock(call.opening_stock)?;
-        let existing: Vec<HeldRow> =
-            self.sql.exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?.to_array()?;
-        if existing.first().is_some() {
+        let existing: Vec<HeldRow> = self
+            .sql
+            .exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?
+            .to_array()?;
+        if !existing.is_empty() {
             return Ok(KeeperReply::Reserved { available, version, replayed: true });
         }
         let held: Vec<HeldRow> = self
             .sql
-            .exec("SELECT COALESCE(SUM(quantity), 0) AS quantity FROM reservations WHERE buyer = ? AND held = 1", vec![call.buyer.clone().into()])?
+            .exec(
+                "SELECT COALESCE(SUM(quantity), 0) AS quantity FROM reservations WHERE buyer = ? AND held = 1",
+                vec![call.buyer.clone().into()],
+            )?
             .to_array()?;
         let buyer_already = held.first().map_or(0, |h| h.quantity.max(0) as u32);
         let request = ReserveRequest { quantity: call.quantity, buyer_already, per_buyer_cap: call.per_buyer_cap };
@@ -102,8 +110,10 @@ impl StockKeeper {
     /// Gives a reservation's units back. Unknown or already released keys change nothing.
     fn handle_release(&self, call: ReleaseCall) -> Result<KeeperReply> {
         let (available, version) = self.stock(call.opening_stock)?;
-        let held: Vec<HeldRow> =
-            self.sql.exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?.to_array()?;
+        let held: Vec<HeldRow> = self
+            .sql
+            .exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?
+            .to_array()?;
         let Some(row) = held.first() else {
             return Ok(KeeperReply::Released { available, version, released: 0 });
         };

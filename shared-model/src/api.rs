@@ -180,7 +180,10 @@ mod tests {
             let text = serde_json::to_string(&update).unwrap();
             assert_eq!(serde_json::from_str::<StockUpdate>(&text).unwrap(), update, "{text}");
         }
-        assert_eq!(serde_json::to_value(StockUpdate { stock: None, per_buyer_cap: Some(None) }).unwrap(), json!({ "per_buyer_cap": null }));
+        assert_eq!(
+            serde_json::to_value(StockUpdate { stock: None, per_buyer_cap: Some(None) }).unwrap(),
+            json!({ "per_buyer_cap": null })
+        );
         assert_eq!(serde_json::to_value(StockUpdate::default()).unwrap(), json!({}));
     }
 
@@ -224,6 +227,9 @@ mod tests {
     fn list_envelopes() {
         assert_eq!(serde_json::to_value(OrderList { orders: vec![] }).unwrap(), json!({ "orders": [] }));
         assert_eq!(serde_json::to_value(StoreList { stores: vec![] }).unwrap(), json!({ "stores": [] }));
-        assert_eq!(serde_json::to_value(ProductList { products: vec![], categories: vec![] }).unwrap(), json!({ "products": [], "categories": [] }));
+        assert_eq!(
+            serde_json::to_value(ProductList { products: vec![], categories: vec![] }).unwrap(),
+            json!({ "products": [], "categories": [] })
+        );
     }
 }

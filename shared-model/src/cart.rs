@@ -409,7 +409,10 @@ mod tests {
             serde_json::to_value(LineAvailability::Insufficient { available: 2 }).unwrap(),
             serde_json::json!({ "kind": "insufficient", "available": 2 })
         );
-        assert_eq!(serde_json::to_value(LineAvailability::OverCap { cap: 2 }).unwrap(), serde_json::json!({ "kind": "over_cap", "cap": 2 }));
+        assert_eq!(
+            serde_json::to_value(LineAvailability::OverCap { cap: 2 }).unwrap(),
+            serde_json::json!({ "kind": "over_cap", "cap": 2 })
+        );
         let cart = price_cart(&[line("a", 1)], &[product("a", 100, 1, None)]);
         let back: CartSummary = serde_json::from_str(&serde_json::to_string(&cart).unwrap()).unwrap();
         assert_eq!(back, cart);

@@ -86,7 +86,8 @@ pub enum HouseholdTag {
 
 impl HouseholdTag {
     /// Every tag, in display order.
-    pub const ALL: [HouseholdTag; 4] = [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
+    pub const ALL: [HouseholdTag; 4] =
+        [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
 
     /// Chinese label.
     pub fn label_zh(self) -> &'static str {
@@ -261,7 +262,8 @@ pub fn hash_password(password: &str, salt: &[u8; 16], iterations: u32) -> String
 /// comes from the string; the comparison is constant-time; anything malformed is `false`.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     let mut parts = stored.split('$');
-    let (Some(scheme), Some(iterations), Some(salt), Some(expected), None) = (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(scheme), Some(iterations), Some(salt), Some(expected), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
@@ -466,7 +468,17 @@ mod tests {
             j.phone = ok.into();
             assert!(j.validate().is_ok(), "{ok}");
         }
-        for bad in ["12800138000", "1380013800", "138001380000", "23800138000", "1380013800a", "+8613800138000", "138 0013 8000", "", "１３８００１３８０００"] {
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "138001380000",
+            "23800138000",
+            "1380013800a",
+            "+8613800138000",
+            "138 0013 8000",
+            "",
+            "１３８００１３８０００",
+        ] {
             let mut j = join();
             j.phone = bad.into();
             assert_eq!(j.validate(), Err(IdentityError::InvalidPhone), "{bad}");
@@ -498,7 +510,8 @@ mod tests {
 
     #[test]
     fn join_json_defaults_tags() {
-        let j: JoinRequest = serde_json::from_str(r#"{"nickname":"小李","phone":"13800138000","building":"1幢","unit":""}"#).unwrap();
+        let j: JoinRequest =
+            serde_json::from_str(r#"{"nickname":"小李","phone":"13800138000","building":"1幢","unit":""}"#).unwrap();
         assert!(j.household_tags.is_empty());
         let j: JoinRequest =
             serde_json::from_str(r#"{"nickname":"小李","phone":"13800138000","building":"1幢","unit":"","household_tags":["has_elderly","vegetarian"]}"#).unwrap();

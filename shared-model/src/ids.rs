@@ -202,7 +202,8 @@ mod tests {
         ids.sort();
         let texts: Vec<&str> = ids.iter().map(ProductId::as_str).collect();
         assert_eq!(texts, ["p-1", "p-10", "p-2"]);
-        let set: std::collections::HashSet<_> = [PersonId::parse("a").unwrap(), PersonId::parse("a").unwrap()].into_iter().collect();
+        let set: std::collections::HashSet<_> =
+            [PersonId::parse("a").unwrap(), PersonId::parse("a").unwrap()].into_iter().collect();
         assert_eq!(set.len(), 1);
     }
 

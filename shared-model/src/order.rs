@@ -56,7 +56,8 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// Every status, in life-cycle order.
-    pub const ALL: [OrderStatus; 4] = [OrderStatus::Placed, OrderStatus::ReadyForPickup, OrderStatus::PickedUp, OrderStatus::Cancelled];
+    pub const ALL: [OrderStatus; 4] =
+        [OrderStatus::Placed, OrderStatus::ReadyForPickup, OrderStatus::PickedUp, OrderStatus::Cancelled];
 
     /// Chinese label.
     pub fn label_zh(self) -> &'static str {
@@ -101,7 +102,9 @@ impl OrderStatus {
     pub fn can_transition(self, to: OrderStatus) -> bool {
         matches!(
             (self, to),
-            (OrderStatus::Placed, OrderStatus::ReadyForPickup) | (OrderStatus::Placed, OrderStatus::Cancelled) | (OrderStatus::ReadyForPickup, OrderStatus::PickedUp)
+            (OrderStatus::Placed, OrderStatus::ReadyForPickup)
+                | (OrderStatus::Placed, OrderStatus::Cancelled)
+                | (OrderStatus::ReadyForPickup, OrderStatus::PickedUp)
         )
     }
 
@@ -135,7 +138,8 @@ pub struct IdempotencyKey(String);
 impl IdempotencyKey {
     /// Validates a key (see the type doc).
     pub fn parse(raw: &str) -> Result<Self, OrderError> {
-        let ok = (MIN_IDEMPOTENCY_KEY_LEN..=MAX_IDEMPOTENCY_KEY_LEN).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic());
+        let ok =
+            (MIN_IDEMPOTENCY_KEY_LEN..=MAX_IDEMPOTENCY_KEY_LEN).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic());
         if ok {
             Ok(IdempotencyKey(raw.to_owned()))
         } else {
@@ -478,7 +482,10 @@ impl OrderError {
     pub fn http_status(&self) -> u16 {
         match self {
             OrderError::MissingIdempotencyKey | OrderError::InvalidIdempotencyKey => 400,
-            OrderError::IdempotencyKeyReused | OrderError::NotCancellable | OrderError::CutoffPassed | OrderError::InvalidTransition { .. } => 409,
+            OrderError::IdempotencyKeyReused
+            | OrderError::NotCancellable
+            | OrderError::CutoffPassed
+            | OrderError::InvalidTransition { .. } => 409,
             OrderError::EmptyOrder
             | OrderError::TooManyLines
             | OrderError::DuplicateLine
@@ -491,7 +498,9 @@ impl OrderError {
     /// The request field at fault.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            OrderError::EmptyOrder | OrderError::TooManyLines | OrderError::DuplicateLine | OrderError::QuantityOutOfRange => Some("lines"),
+            OrderError::EmptyOrder | OrderError::TooManyLines | OrderError::DuplicateLine | OrderError::QuantityOutOfRange => {
+                Some("lines")
+            }
             OrderError::NoteTooLong => Some("note"),
             _ => None,
         }
@@ -586,11 +595,14 @@ mod tests {
 
     #[test]
     fn new_order_json_note_defaults() {
-        let o: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":2}]}"#).unwrap();
+        let o: NewOrder =
+            serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":2}]}"#).unwrap();
         assert_eq!(o, new_order(vec![line("a", 2)]));
-        let negative: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":-1}]}"#).unwrap();
+        let negative: NewOrder =
+            serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":-1}]}"#).unwrap();
         assert_eq!(negative.validate(), Err(OrderError::QuantityOutOfRange), "negatives reach validation");
-        let huge: NewOrder = serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":10000000000}]}"#).unwrap();
+        let huge: NewOrder =
+            serde_json::from_str(r#"{"pickup_point_id":"pp-1","lines":[{"product_id":"a","quantity":10000000000}]}"#).unwrap();
         assert_eq!(huge.validate(), Err(OrderError::QuantityOutOfRange));
         let mut o = o;
         assert_eq!(o.clean_note(), None);
@@ -668,7 +680,8 @@ mod tests {
         assert_ne!(pickup_code(b"secret-a", &id), pickup_code(b"secret-b", &id));
         assert!(!verify_pickup_code(secret, &id, "12345"));
         // Leading zeros are kept: some ID among many yields a code starting with 0.
-        let leading_zero = (0..5000).map(|i| pickup_code(secret, &OrderId::new_unchecked(format!("o-z{i}")))).find(|c| c.starts_with('0'));
+        let leading_zero =
+            (0..5000).map(|i| pickup_code(secret, &OrderId::new_unchecked(format!("o-z{i}")))).find(|c| c.starts_with('0'));
         assert_eq!(leading_zero.map(|c| c.len()), Some(6));
         // Pinned against an independent HMAC computation.
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap();

@@ -408,7 +408,8 @@ mod tests {
             assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 422), "{code}");
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
         }
-        let conflicts = ["sold_out", "insufficient_stock", "cap_exceeded", "idempotency_key_reused", "not_cancellable", "cutoff_passed"];
+        let conflicts =
+            ["sold_out", "insufficient_stock", "cap_exceeded", "idempotency_key_reused", "not_cancellable", "cutoff_passed"];
         for e in &errors {
             if conflicts.contains(&e.code()) {
                 assert_eq!(e.http_status(), 409, "{}", e.code());

@@ -149,7 +149,13 @@ mod tests {
 
     #[test]
     fn a_new_order_is_always_cancellable_until_the_cutoff() {
-        for now in ["2026-11-25T00:00:00Z", "2026-11-25T13:59:59Z", "2026-11-25T14:00:00Z", "2026-11-25T15:59:59Z", "2026-11-25T16:00:00Z"] {
+        for now in [
+            "2026-11-25T00:00:00Z",
+            "2026-11-25T13:59:59Z",
+            "2026-11-25T14:00:00Z",
+            "2026-11-25T15:59:59Z",
+            "2026-11-25T16:00:00Z",
+        ] {
             let now = utc(now);
             let pickup = pickup_date_for(now);
             assert!(can_cancel(now, pickup), "{now}");

@@ -8,10 +8,8 @@ use leptos::prelude::*;
 pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<String>) -> impl IntoView {
     let t = use_i18n();
     let other = t.0.other();
-    let switch = format!(
-        "document.cookie='lang={}; path=/; max-age=31536000; samesite=lax'; location.reload();",
-        other.html_lang()
-    );
+    let switch =
+        format!("document.cookie='lang={}; path=/; max-age=31536000; samesite=lax'; location.reload();", other.html_lang());
     view! {
         <header class="topbar">
             {back.map(|href| view! { <a class="topbar-back" href=href aria-label="back">"‹"</a> })}

@@ -27,7 +27,12 @@ pub fn StockBadge(state: StockState, available: u32) -> impl IntoView {
 /// A product in the shop grid. `on_add` is called with the product id when a resident
 /// (`can_buy`) taps the add button; others get a "join to buy" link instead.
 #[component]
-pub fn ProductCard(product: ProductSummary, on_add: Callback<String>, can_buy: bool, #[prop(into)] join_href: String) -> impl IntoView {
+pub fn ProductCard(
+    product: ProductSummary,
+    on_add: Callback<String>,
+    can_buy: bool,
+    #[prop(into)] join_href: String,
+) -> impl IntoView {
     let t = use_i18n();
     let href = format!("/s/{}/p/{}", product.store_id, product.id);
     let sold_out = product.stock_state == StockState::SoldOut;

@@ -3,7 +3,10 @@
 use super::{new_idempotency_key, use_param};
 use crate::{
     api,
-    components::{layout::{BottomNav, TopBar}, problem::{ActionProblem, ProblemNotice}},
+    components::{
+        layout::{BottomNav, TopBar},
+        problem::{ActionProblem, ProblemNotice},
+    },
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
@@ -36,7 +39,11 @@ pub fn CartPage() -> impl IntoView {
     let set_quantity = Action::new(|(product, quantity): &(String, i64)| {
         let (product, quantity) = (product.clone(), *quantity);
         async move {
-            if quantity <= 0 { api::remove_from_cart(&product).await } else { api::set_cart_quantity(&product, quantity).await }
+            if quantity <= 0 {
+                api::remove_from_cart(&product).await
+            } else {
+                api::set_cart_quantity(&product, quantity).await
+            }
         }
     });
     let cart = Resource::new(move || set_quantity.version().get(), |_| api::get_cart());
@@ -136,7 +143,10 @@ pub fn CartPage() -> impl IntoView {
 }
 
 #[component]
-fn CartLineRow(line: PricedLine, set_quantity: Action<(String, i64), api::ApiResult<shared_model::api::CartView>>) -> impl IntoView {
+fn CartLineRow(
+    line: PricedLine,
+    set_quantity: Action<(String, i64), api::ApiResult<shared_model::api::CartView>>,
+) -> impl IntoView {
     let t = use_i18n();
     let id = line.product_id.to_string();
     let quantity = i64::from(line.quantity);

@@ -1,13 +1,18 @@
 //! `/s/:store/join`: a resident joins the store (nickname, phone, building/unit, household).
 
 use super::use_param;
-use crate::{api, components::{layout::TopBar, problem::ActionProblem}, i18n::{use_i18n, Locale}};
+use crate::{
+    api,
+    components::{layout::TopBar, problem::ActionProblem},
+    i18n::{use_i18n, Locale},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use shared_model::identity::{HouseholdTag, JoinRequest, ResidentSignIn};
 
-const TAGS: [HouseholdTag; 4] = [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
+const TAGS: [HouseholdTag; 4] =
+    [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
@@ -46,15 +51,16 @@ pub fn JoinPage() -> impl IntoView {
             household_tags: tags.get_untracked(),
         });
     };
-    let field = move |label: &'static str, name: &'static str, kind: &'static str, signal: RwSignal<String>, mode: &'static str| {
-        view! {
-            <label class="field">
-                <span>{label}</span>
-                <input type=kind name=name inputmode=mode prop:value=move || signal.get()
-                    on:input:target=move |ev| signal.set(ev.target().value()) data-testid=format!("join-{name}")/>
-            </label>
-        }
-    };
+    let field =
+        move |label: &'static str, name: &'static str, kind: &'static str, signal: RwSignal<String>, mode: &'static str| {
+            view! {
+                <label class="field">
+                    <span>{label}</span>
+                    <input type=kind name=name inputmode=mode prop:value=move || signal.get()
+                        on:input:target=move |ev| signal.set(ev.target().value()) data-testid=format!("join-{name}")/>
+                </label>
+            }
+        };
     view! {
         <Title text=t.join_title()/>
         <TopBar title=t.join_title() back=format!("/s/{}", store.get_untracked())/>

@@ -3,13 +3,19 @@
 use super::use_param;
 use crate::{
     api,
-    components::{layout::{BottomNav, TopBar}, problem::{ActionProblem, ProblemNotice}},
+    components::{
+        layout::{BottomNav, TopBar},
+        problem::{ActionProblem, ProblemNotice},
+    },
     i18n::{use_i18n, Locale},
     set_page_status,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::{order::OrderStatus, time::{format_local, format_pickup_date}};
+use shared_model::{
+    order::OrderStatus,
+    time::{format_local, format_pickup_date},
+};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {

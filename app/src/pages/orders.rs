@@ -3,7 +3,10 @@
 use super::use_param;
 use crate::{
     api,
-    components::{layout::{BottomNav, TopBar}, problem::ProblemNotice},
+    components::{
+        layout::{BottomNav, TopBar},
+        problem::ProblemNotice,
+    },
     i18n::{use_i18n, Locale},
 };
 use leptos::prelude::*;

@@ -2,7 +2,11 @@
 
 use crate::{
     api,
-    components::{layout::TopBar, problem::{ActionProblem, ProblemNotice}, product::StockBadge},
+    components::{
+        layout::TopBar,
+        problem::{ActionProblem, ProblemNotice},
+        product::StockBadge,
+    },
     i18n::use_i18n,
 };
 use leptos::prelude::*;
@@ -65,7 +69,13 @@ fn OwnerSignInForm(sign_in: Action<OwnerSignIn, api::ApiResult<shared_model::ide
 #[component]
 fn OwnerProducts(store: String) -> impl IntoView {
     let t = use_i18n();
-    let products = Resource::new({ let store = store.clone(); move || store.clone() }, |s| api::list_products(&s, None, None));
+    let products = Resource::new(
+        {
+            let store = store.clone();
+            move || store.clone()
+        },
+        |s| api::list_products(&s, None, None),
+    );
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {

@@ -4,7 +4,11 @@
 use super::{is_resident_of, use_me, use_param};
 use crate::{
     api,
-    components::{layout::{BottomNav, TopBar}, problem::{ActionProblem, ProblemNotice}, product::StockBadge},
+    components::{
+        layout::{BottomNav, TopBar},
+        problem::{ActionProblem, ProblemNotice},
+        product::StockBadge,
+    },
     i18n::use_i18n,
     set_page_status, SiteOrigin,
 };

@@ -3,7 +3,11 @@
 use super::{is_resident_of, use_me, use_param};
 use crate::{
     api,
-    components::{layout::{BottomNav, TopBar}, problem::{ActionProblem, ProblemNotice}, product::ProductCard},
+    components::{
+        layout::{BottomNav, TopBar},
+        problem::{ActionProblem, ProblemNotice},
+        product::ProductCard,
+    },
     i18n::use_i18n,
     set_page_status,
 };

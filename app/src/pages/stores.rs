@@ -1,6 +1,10 @@
 //! `/`: the chain's stores; a resident picks theirs.
 
-use crate::{api, components::{layout::TopBar, problem::ProblemNotice}, i18n::use_i18n};
+use crate::{
+    api,
+    components::{layout::TopBar, problem::ProblemNotice},
+    i18n::use_i18n,
+};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 

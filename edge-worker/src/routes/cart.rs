@@ -10,7 +10,12 @@ use crate::{
         identity::{require_resident, IdentityService},
     },
 };
-use shared_model::{api::{CartView, SetCartQuantity}, cart::validate_quantity, identity::Me, ProductId};
+use shared_model::{
+    api::{CartView, SetCartQuantity},
+    cart::validate_quantity,
+    identity::Me,
+    ProductId,
+};
 use worker::{Request, Response, RouteContext};
 
 async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
@@ -25,36 +30,45 @@ async fn summary(ctx: &RouteContext<()>, cart: &CartService, me: &Me) -> AppResu
 }
 
 pub async fn get_cart(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = resident(&req, &ctx).await?;
-        summary(&ctx, &CartService::new(&ctx.env)?, &me).await
-    }.await)
+    respond(
+        async {
+            let me = resident(&req, &ctx).await?;
+            summary(&ctx, &CartService::new(&ctx.env)?, &me).await
+        }
+        .await,
+    )
 }
 
 /// Sets a product's quantity in the cart (adds it when new).
 pub async fn put_cart_item(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = resident(&req, &ctx).await?;
-        let product = param(&ctx, "product", ProductId::parse)?;
-        let body: SetCartQuantity = read_json(&mut req).await?;
-        let quantity = validate_quantity(body.quantity)?;
-        let row = CatalogService::new(&ctx.env)?
-            .product(&me.store_id, &product)
-            .await?
-            .filter(|r| r.on_sale())
-            .ok_or_else(|| AppError::not_found("product_not_found"))?;
-        let cart = CartService::new(&ctx.env)?;
-        cart.set_quantity(&me.person_id, &row, quantity).await?;
-        summary(&ctx, &cart, &me).await
-    }.await)
+    respond(
+        async {
+            let me = resident(&req, &ctx).await?;
+            let product = param(&ctx, "product", ProductId::parse)?;
+            let body: SetCartQuantity = read_json(&mut req).await?;
+            let quantity = validate_quantity(body.quantity)?;
+            let row = CatalogService::new(&ctx.env)?
+                .product(&me.store_id, &product)
+                .await?
+                .filter(|r| r.on_sale())
+                .ok_or_else(|| AppError::not_found("product_not_found"))?;
+            let cart = CartService::new(&ctx.env)?;
+            cart.set_quantity(&me.person_id, &row, quantity).await?;
+            summary(&ctx, &cart, &me).await
+        }
+        .await,
+    )
 }
 
 pub async fn delete_cart_item(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = resident(&req, &ctx).await?;
-        let product = param(&ctx, "product", ProductId::parse)?;
-        let cart = CartService::new(&ctx.env)?;
-        cart.remove(&me.person_id, &product).await?;
-        summary(&ctx, &cart, &me).await
-    }.await)
+    respond(
+        async {
+            let me = resident(&req, &ctx).await?;
+            let product = param(&ctx, "product", ProductId::parse)?;
+            let cart = CartService::new(&ctx.env)?;
+            cart.remove(&me.person_id, &product).await?;
+            summary(&ctx, &cart, &me).await
+        }
+        .await,
+    )
 }

@@ -21,77 +21,99 @@ use worker::{Request, Response, RouteContext};
 const MAX_STOCK: u32 = 99_999;
 
 pub async fn list_stores(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let stores = CatalogService::new(&ctx.env)?.list_stores().await?;
-        json(200, &StoreList { stores })
-    }.await)
+    respond(
+        async {
+            let stores = CatalogService::new(&ctx.env)?.list_stores().await?;
+            json(200, &StoreList { stores })
+        }
+        .await,
+    )
 }
 
 pub async fn get_store(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let store = param(&ctx, "store", StoreId::parse)?;
-        let store = CatalogService::new(&ctx.env)?.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
-        json(200, &store)
-    }.await)
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let store =
+                CatalogService::new(&ctx.env)?.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
+            json(200, &store)
+        }
+        .await,
+    )
 }
 
 pub async fn list_products(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let store = param(&ctx, "store", StoreId::parse)?;
-        let catalog = CatalogService::new(&ctx.env)?;
-        catalog.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
-        let url = req.url()?;
-        let mut category = None;
-        let mut search = None;
-        for (k, v) in url.query_pairs() {
-            match k.as_ref() {
-                "category" if !v.is_empty() => {
-                    category = Some(CategoryId::parse(&v).map_err(|_| AppError::new(422, "invalid_category", "Unknown category"))?)
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let catalog = CatalogService::new(&ctx.env)?;
+            catalog.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
+            let url = req.url()?;
+            let mut category = None;
+            let mut search = None;
+            for (k, v) in url.query_pairs() {
+                match k.as_ref() {
+                    "category" if !v.is_empty() => {
+                        category =
+                            Some(CategoryId::parse(&v).map_err(|_| AppError::new(422, "invalid_category", "Unknown category"))?)
+                    }
+                    "q" => search = normalize_search(&v)?,
+                    _ => {}
                 }
-                "q" => search = normalize_search(&v)?,
-                _ => {}
             }
+            let products = catalog.list_products(&store, category.as_ref(), search.as_deref()).await?;
+            let categories = catalog.list_categories().await?;
+            json(200, &ProductList { products, categories })
         }
-        let products = catalog.list_products(&store, category.as_ref(), search.as_deref()).await?;
-        let categories = catalog.list_categories().await?;
-        json(200, &ProductList { products, categories })
-    }.await)
+        .await,
+    )
 }
 
 pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let store = param(&ctx, "store", StoreId::parse)?;
-        let product = param(&ctx, "product", ProductId::parse)?;
-        let row = CatalogService::new(&ctx.env)?.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
-        json(200, &row.detail())
-    }.await)
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let product = param(&ctx, "product", ProductId::parse)?;
+            let row = CatalogService::new(&ctx.env)?
+                .product(&store, &product)
+                .await?
+                .ok_or_else(|| AppError::not_found("product_not_found"))?;
+            json(200, &row.detail())
+        }
+        .await,
+    )
 }
 
 /// The owner sets a product's stock on hand and/or its per-buyer cap.
 pub async fn update_store_product(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let store = param(&ctx, "store", StoreId::parse)?;
-        let product = param(&ctx, "product", ProductId::parse)?;
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        require_owner(&me, &store)?;
-        let update: StockUpdate = read_json(&mut req).await?;
-        let catalog = CatalogService::new(&ctx.env)?;
-        catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
-        if let Some(cap) = update.per_buyer_cap {
-            if cap == Some(0) {
-                return Err(AppError::new(422, "invalid_cap", "A per-buyer cap must be at least 1"));
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let product = param(&ctx, "product", ProductId::parse)?;
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            require_owner(&me, &store)?;
+            let update: StockUpdate = read_json(&mut req).await?;
+            let catalog = CatalogService::new(&ctx.env)?;
+            catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
+            if let Some(cap) = update.per_buyer_cap {
+                if cap == Some(0) {
+                    return Err(AppError::new(422, "invalid_cap", "A per-buyer cap must be at least 1"));
+                }
+                catalog.set_per_buyer_cap(&store, &product, cap).await?;
             }
-            catalog.set_per_buyer_cap(&store, &product, cap).await?;
+            if let Some(stock) = update.stock {
+                if stock > MAX_STOCK {
+                    return Err(AppError::new(422, "invalid_stock", "Stock must be between 0 and 99999"));
+                }
+                if let KeeperReply::State { available, version } =
+                    StockClient::new(&ctx.env)?.set(&store, &product, stock).await?
+                {
+                    catalog.record_stock(&store, &product, available, version).await?;
+                }
+            }
+            let row = catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
+            json(200, &row.summary())
         }
-        if let Some(stock) = update.stock {
-            if stock > MAX_STOCK {
-                return Err(AppError::new(422, "invalid_stock", "Stock must be between 0 and 99999"));
-            }
-            if let KeeperReply::State { available, version } = StockClient::new(&ctx.env)?.set(&store, &product, stock).await? {
-                catalog.record_stock(&store, &product, available, version).await?;
-            }
-        }
-        let row = catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
-        json(200, &row.summary())
-    }.await)
+        .await,
+    )
 }

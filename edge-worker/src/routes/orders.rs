@@ -20,72 +20,89 @@ use worker::{Request, Response, RouteContext};
 /// `POST /api/v1/orders` with an `Idempotency-Key` header: 201 for a new order, 200 with
 /// `replayed: true` for a retry of one already placed.
 pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        require_resident(&me)?;
-        let key = req
-            .headers()
-            .get("Idempotency-Key")?
-            .ok_or_else(|| AppError::new(400, "missing_idempotency_key", "The Idempotency-Key header is required"))?;
-        let key = IdempotencyKey::parse(&key)?;
-        let new: NewOrder = read_json(&mut req).await?;
-        let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now()).await?;
-        let status = if placed.replayed { 200 } else { 201 };
-        json(status, &PlaceOrderResponse { order: placed.order, replayed: placed.replayed })
-    }.await)
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            require_resident(&me)?;
+            let key = req
+                .headers()
+                .get("Idempotency-Key")?
+                .ok_or_else(|| AppError::new(400, "missing_idempotency_key", "The Idempotency-Key header is required"))?;
+            let key = IdempotencyKey::parse(&key)?;
+            let new: NewOrder = read_json(&mut req).await?;
+            let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now()).await?;
+            let status = if placed.replayed { 200 } else { 201 };
+            json(status, &PlaceOrderResponse { order: placed.order, replayed: placed.replayed })
+        }
+        .await,
+    )
 }
 
 pub async fn list_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        let orders = OrderService::new(&ctx.env)?.list(&me).await?;
-        json(200, &OrderList { orders })
-    }.await)
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            let orders = OrderService::new(&ctx.env)?.list(&me).await?;
+            json(200, &OrderList { orders })
+        }
+        .await,
+    )
 }
 
 pub async fn get_order(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        let id = param(&ctx, "order", OrderId::parse)?;
-        json(200, &OrderService::new(&ctx.env)?.get(&me, &id).await?)
-    }.await)
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            let id = param(&ctx, "order", OrderId::parse)?;
+            json(200, &OrderService::new(&ctx.env)?.get(&me, &id).await?)
+        }
+        .await,
+    )
 }
 
 /// Cancels an order before the cut-off; its stock goes back on sale.
 pub async fn create_cancellation(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        let id = param(&ctx, "order", OrderId::parse)?;
-        let order = OrderService::new(&ctx.env)?.cancel(&me, &id, now()).await?;
-        json(200, &CancelOrderResponse { order })
-    }.await)
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            let id = param(&ctx, "order", OrderId::parse)?;
+            let order = OrderService::new(&ctx.env)?.cancel(&me, &id, now()).await?;
+            json(200, &CancelOrderResponse { order })
+        }
+        .await,
+    )
 }
-
 
 /// The store owner marks an order ready for pickup, or handed over (with the pickup code).
 pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        let id = param(&ctx, "order", OrderId::parse)?;
-        let update: UpdateOrderStatus = read_json(&mut req).await?;
-        json(200, &OrderService::new(&ctx.env)?.advance(&me, &id, &update, now()).await?)
-    }.await)
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            let id = param(&ctx, "order", OrderId::parse)?;
+            let update: UpdateOrderStatus = read_json(&mut req).await?;
+            json(200, &OrderService::new(&ctx.env)?.advance(&me, &id, &update, now()).await?)
+        }
+        .await,
+    )
 }
 
 /// `GET /api/v1/stores/{store}/orders?pickup_date=YYYY-MM-DD` (default: today, store time):
 /// the owner's orders to prepare and hand over.
 pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(async {
-        let store = param(&ctx, "store", StoreId::parse)?;
-        let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-        require_owner(&me, &store)?;
-        let requested = req.url()?.query_pairs().find(|(k, _)| k == "pickup_date").map(|(_, v)| v.into_owned());
-        let pickup_date = match requested {
-            Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))?,
-            None => now().with_timezone(&store_tz()).date_naive(),
-        };
-        let orders = OrderService::new(&ctx.env)?.list_for_store(&store, pickup_date).await?;
-        json(200, &StoreOrderList { pickup_date, orders })
-    }.await)
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            require_owner(&me, &store)?;
+            let requested = req.url()?.query_pairs().find(|(k, _)| k == "pickup_date").map(|(_, v)| v.into_owned());
+            let pickup_date = match requested {
+                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))?,
+                None => now().with_timezone(&store_tz()).date_naive(),
+            };
+            let orders = OrderService::new(&ctx.env)?.list_for_store(&store, pickup_date).await?;
+            json(200, &StoreOrderList { pickup_date, orders })
+        }
+        .await,
+    )
 }

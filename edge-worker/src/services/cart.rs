@@ -33,7 +33,10 @@ impl CartService {
             .all()
             .await?
             .results()?;
-        Ok(rows.into_iter().map(|r| CartLine { product_id: ProductId::new_unchecked(r.product_id), quantity: r.quantity }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| CartLine { product_id: ProductId::new_unchecked(r.product_id), quantity: r.quantity })
+            .collect())
     }
 
     /// Sets a line's quantity (adding the product if new). The product must be sold here.

@@ -132,7 +132,8 @@ impl CatalogService {
     }
 
     pub async fn list_stores(&self) -> AppResult<Vec<Store>> {
-        let stores: Vec<StoreRow> = self.db.prepare("SELECT id, name, neighbourhood, city, address FROM stores ORDER BY id").all().await?.results()?;
+        let stores: Vec<StoreRow> =
+            self.db.prepare("SELECT id, name, neighbourhood, city, address FROM stores ORDER BY id").all().await?.results()?;
         let points: Vec<PickupRow> = self
             .db
             .prepare("SELECT id, store_id, name, address, time_window FROM pickup_points ORDER BY id")
@@ -161,7 +162,8 @@ impl CatalogService {
     }
 
     pub async fn list_categories(&self) -> AppResult<Vec<Category>> {
-        let rows: Vec<CategoryRow> = self.db.prepare("SELECT id, name_zh, name_en FROM categories ORDER BY sort").all().await?.results()?;
+        let rows: Vec<CategoryRow> =
+            self.db.prepare("SELECT id, name_zh, name_en FROM categories ORDER BY sort").all().await?.results()?;
         Ok(rows
             .into_iter()
             .map(|r| Category { id: CategoryId::new_unchecked(r.id), name_zh: r.name_zh, name_en: r.name_en })
@@ -169,7 +171,12 @@ impl CatalogService {
     }
 
     /// Products on sale at a store, optionally in one category and matching a search.
-    pub async fn list_products(&self, store: &StoreId, category: Option<&CategoryId>, search: Option<&str>) -> AppResult<Vec<ProductSummary>> {
+    pub async fn list_products(
+        &self,
+        store: &StoreId,
+        category: Option<&CategoryId>,
+        search: Option<&str>,
+    ) -> AppResult<Vec<ProductSummary>> {
         let mut sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
              JOIN categories c ON c.id = p.category_id WHERE sp.store_id = ?1 AND sp.on_sale = 1"
@@ -257,12 +264,7 @@ fn pickup_point(r: PickupRow) -> PickupPoint {
 
 fn assemble_store(s: StoreRow, points: &[PickupRow]) -> Store {
     Store {
-        pickup_points: points
-            .iter()
-            .filter(|p| p.store_id == s.id)
-            .cloned()
-            .map(pickup_point)
-            .collect(),
+        pickup_points: points.iter().filter(|p| p.store_id == s.id).cloned().map(pickup_point).collect(),
         id: StoreId::new_unchecked(s.id),
         name: s.name,
         neighbourhood: s.neighbourhood,

@@ -87,7 +87,10 @@ impl IdentityService {
         if changed == 0 {
             return Err(IdentityError::PhoneAlreadyJoined.into());
         }
-        let me = self.person(&PersonId::new_unchecked(id)).await?.ok_or_else(|| AppError::Internal("joined person vanished".into()))?;
+        let me = self
+            .person(&PersonId::new_unchecked(id))
+            .await?
+            .ok_or_else(|| AppError::Internal("joined person vanished".into()))?;
         let token = self.open_session(&me.person_id).await?;
         Ok((me, token))
     }
@@ -148,12 +151,17 @@ impl IdentityService {
             .await?;
         let row = row.ok_or(IdentityError::InvalidDeviceCode)?;
         let person = PersonId::new_unchecked(row.person_id);
-        let expires_at = chrono::DateTime::parse_from_rfc3339(&row.expires_at).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default();
+        let expires_at =
+            chrono::DateTime::parse_from_rfc3339(&row.expires_at).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default();
         if !device_code_usable(expires_at, row.attempts, now()) {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         if device_code_hash(&person, code) != row.code_hash {
-            self.db.prepare("UPDATE device_codes SET attempts = attempts + 1 WHERE person_id = ?1").bind(&[person.as_str().into()])?.run().await?;
+            self.db
+                .prepare("UPDATE device_codes SET attempts = attempts + 1 WHERE person_id = ?1")
+                .bind(&[person.as_str().into()])?
+                .run()
+                .await?;
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         // Use the code once: only the request that deletes it signs in.
@@ -177,7 +185,12 @@ impl IdentityService {
         let expires = now + chrono::Duration::days(SESSION_DAYS);
         self.db
             .prepare("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
-            .bind(&[session_token_hash(&token).into(), person.as_str().into(), now.to_rfc3339().into(), expires.to_rfc3339().into()])?
+            .bind(&[
+                session_token_hash(&token).into(),
+                person.as_str().into(),
+                now.to_rfc3339().into(),
+                expires.to_rfc3339().into(),
+            ])?
             .run()
             .await?;
         Ok(token)
@@ -218,7 +231,11 @@ impl IdentityService {
 
     pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
         if let Some(token) = cookie(req, SESSION_COOKIE) {
-            self.db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[session_token_hash(&token).into()])?.run().await?;
+            self.db
+                .prepare("DELETE FROM sessions WHERE token_hash = ?1")
+                .bind(&[session_token_hash(&token).into()])?
+                .run()
+                .await?;
         }
         Ok(())
     }

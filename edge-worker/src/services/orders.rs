@@ -345,7 +345,9 @@ impl OrderService {
     async fn assemble(&self, row: OrderRow) -> AppResult<Order> {
         let lines: Vec<LineRow> = self
             .db
-            .prepare("SELECT product_id, name, unit, unit_price_fen, quantity FROM order_lines WHERE order_id = ?1 ORDER BY line_no")
+            .prepare(
+                "SELECT product_id, name, unit, unit_price_fen, quantity FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+            )
             .bind(&[row.id.as_str().into()])?
             .all()
             .await?
@@ -395,7 +397,8 @@ impl OrderService {
 
     /// An order the viewer may see: their own, or any of their store's if they own it.
     pub async fn get(&self, me: &Me, id: &OrderId) -> AppResult<Order> {
-        let row = self.order_row(id).await?.filter(|r| visible_to(me, r)).ok_or_else(|| AppError::not_found("order_not_found"))?;
+        let row =
+            self.order_row(id).await?.filter(|r| visible_to(me, r)).ok_or_else(|| AppError::not_found("order_not_found"))?;
         self.assemble(row).await
     }
 
@@ -447,12 +450,18 @@ impl OrderService {
 
     /// Cancels a placed order before the cut-off and returns its stock.
     pub async fn cancel(&self, me: &Me, id: &OrderId, now: DateTime<Utc>) -> AppResult<Order> {
-        let row = self.order_row(id).await?.filter(|r| r.person_id == me.person_id.as_str()).ok_or_else(|| AppError::not_found("order_not_found"))?;
+        let row = self
+            .order_row(id)
+            .await?
+            .filter(|r| r.person_id == me.person_id.as_str())
+            .ok_or_else(|| AppError::not_found("order_not_found"))?;
         check_cancel(parse_status(&row.status)?, now, parse_date(&row.pickup_date))?;
         let results = self
             .db
             .batch(vec![
-                self.db.prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?1 AND status = 'placed'").bind(&[id.as_str().into()])?,
+                self.db
+                    .prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?1 AND status = 'placed'")
+                    .bind(&[id.as_str().into()])?,
                 self.db
                     .prepare(
                         "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'cancelled', ?2 \
@@ -496,9 +505,11 @@ impl OrderService {
         let results = self
             .db
             .batch(vec![
-                self.db
-                    .prepare("UPDATE orders SET status = ?1 WHERE id = ?2 AND status = ?3")
-                    .bind(&[update.status.as_str().into(), id.as_str().into(), from.as_str().into()])?,
+                self.db.prepare("UPDATE orders SET status = ?1 WHERE id = ?2 AND status = ?3").bind(&[
+                    update.status.as_str().into(),
+                    id.as_str().into(),
+                    from.as_str().into(),
+                ])?,
                 self.db
                     .prepare(
                         "INSERT INTO order_events (order_id, status, at) SELECT ?1, ?2, ?3 \

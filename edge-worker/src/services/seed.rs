@@ -162,7 +162,14 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
                 "INSERT INTO people (id, store_id, role, nickname, phone, password_hash, created_at) \
                  VALUES (?1, ?2, 'owner', ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )
-            .bind(&[s.owner.id.as_str().into(), s.id.as_str().into(), s.owner.nickname.as_str().into(), s.owner.phone.as_str().into(), hash.into(), created.as_str().into()])?,
+            .bind(&[
+                s.owner.id.as_str().into(),
+                s.id.as_str().into(),
+                s.owner.nickname.as_str().into(),
+                s.owner.phone.as_str().into(),
+                hash.into(),
+                created.as_str().into(),
+            ])?,
         );
         owners += 1;
     }

@@ -49,7 +49,8 @@ impl StockClient {
 
     async fn call<B: Serialize>(&self, store: &StoreId, product: &ProductId, route: &str, body: &B) -> AppResult<KeeperReply> {
         let stub = self.namespace.id_from_name(&format!("{store}:{product}"))?.get_stub()?;
-        let init = RequestInit { method: Method::Post, body: Some(serde_json::to_string(body)?.into()), ..RequestInit::default() };
+        let init =
+            RequestInit { method: Method::Post, body: Some(serde_json::to_string(body)?.into()), ..RequestInit::default() };
         let req = Request::new_with_init(&format!("https://stock-keeper{route}"), &init)?;
         let mut resp = stub.fetch_with_request(req).await?;
         if resp.status_code() != 200 {
