@@ -30,8 +30,9 @@ impl DurableObject for StockKeeper {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS stock (id INTEGER PRIMARY KEY CHECK (id = 1), available INTEGER NOT NULL, version INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS reservations (key TEXT PRIMARY KEY, buyer TEXT NOT NULL, quantity INTEGER NOT NULL, held INTEGER NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, held)",
+            "CREATE TABLE IF NOT EXISTS reservations (key TEXT PRIMARY KEY, buyer TEXT NOT NULL, cap_window TEXT NOT NULL, \
+             quantity INTEGER NOT NULL, held INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, cap_window, held)",
         ] {
             if let Err(e) = sql.exec(ddl, None) {
                 worker::console_error!("stock keeper schema: {e}");
@@ -87,8 +88,8 @@ impl StockKeeper {
         let held: Vec<HeldRow> = self
             .sql
             .exec(
-                "SELECT COALESCE(SUM(quantity), 0) AS quantity FROM reservations WHERE buyer = ? AND held = 1",
-                vec![call.buyer.clone().into()],
+                "SELECT COALESCE(SUM(quantity), 0) AS quantity FROM reservations WHERE buyer = ? AND cap_window = ? AND held = 1",
+                vec![call.buyer.clone().into(), call.cap_window.clone().into()],
             )?
             .to_array()?;
         let buyer_already = held.first().map_or(0, |h| h.quantity.max(0) as u32);
@@ -96,9 +97,9 @@ impl StockKeeper {
         match decide_reserve(available, &request) {
             Ok(remaining) => {
                 self.sql.exec(
-                    "INSERT INTO reservations (key, buyer, quantity, held) VALUES (?, ?, ?, 1) \
+                    "INSERT INTO reservations (key, buyer, cap_window, quantity, held) VALUES (?, ?, ?, ?, 1) \
                      ON CONFLICT (key) DO UPDATE SET quantity = excluded.quantity, held = 1",
-                    vec![call.key.into(), call.buyer.into(), (call.quantity as i64).into()],
+                    vec![call.key.into(), call.buyer.into(), call.cap_window.into(), (call.quantity as i64).into()],
                 )?;
                 self.write_stock(remaining, version + 1)?;
                 Ok(KeeperReply::Reserved { available: remaining, version: version + 1, replayed: false })

@@ -11,6 +11,8 @@
 //!   reverse. A fixed order makes that rollback deterministic.
 //! - Each reservation is keyed by [`reservation_key`] (order × product), so a retried
 //!   order never takes stock twice and a release is idempotent.
+//! - A per-buyer cap limits what one buyer holds for one pickup day ([`cap_window`]):
+//!   a 限购 2 offer means two boxes for tomorrow, not two boxes for life.
 
 use crate::{
     cart::CartLine,
@@ -24,10 +26,16 @@ use thiserror::Error;
 pub struct ReserveRequest {
     /// Units wanted now.
     pub quantity: u32,
-    /// Units this buyer already holds in open reservations of this SKU.
+    /// Units this buyer already holds in open reservations of this SKU for the same
+    /// pickup day (see [`cap_window`]).
     pub buyer_already: u32,
     /// Most units one buyer may hold, if limited.
     pub per_buyer_cap: Option<u32>,
+}
+
+/// The window a per-buyer cap counts within: the order's pickup day (`YYYY-MM-DD`).
+pub fn cap_window(pickup_date: chrono::NaiveDate) -> String {
+    pickup_date.format("%Y-%m-%d").to_string()
 }
 
 /// Decides a reservation against `available` units: `Ok(remaining)` after taking the
@@ -207,5 +215,12 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_value(e).unwrap()["code"], e.code());
         }
+    }
+
+    #[test]
+    fn caps_count_per_pickup_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(cap_window(day), "2026-11-26");
+        assert_ne!(cap_window(day), cap_window(day.succ_opt().unwrap()), "a new day is a new window");
     }
 }

@@ -19,7 +19,7 @@ use shared_model::{
         check_cancel, check_transition, order_id_for, order_total, pickup_code, request_fingerprint, verify_pickup_code,
         IdempotencyKey, NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, StatusChange,
     },
-    stock::{reservation_key, reservation_order},
+    stock::{cap_window, reservation_key, reservation_order},
     store::PickupPoint,
     time::{cancel_deadline, pickup_date_for},
     Fen, OrderId, PersonId, PickupPointId, ProductId, StoreId,
@@ -162,6 +162,7 @@ impl OrderService {
             }
         }
 
+        let pickup_date = pickup_date_for(now);
         // Reserve line by line in a fixed order; on the first refusal give back what was taken.
         let mut taken: Vec<&ProductRow> = Vec::new();
         let mut mirrors: Vec<(ProductId, u32, u64)> = Vec::new();
@@ -172,6 +173,7 @@ impl OrderService {
                 buyer: me.person_id.to_string(),
                 quantity: line.quantity,
                 per_buyer_cap: row.per_buyer_cap(),
+                cap_window: cap_window(pickup_date),
                 opening_stock: row.opening_stock(),
             };
             let refusal = match self.stock.reserve(store, &line.product_id, &call).await {
@@ -208,7 +210,7 @@ impl OrderService {
             })
             .collect();
         let saved = match order_total(&lines) {
-            Some(total) => self.insert(me, key, &order_id, &fingerprint, new, &pickup, &lines, total, now).await,
+            Some(total) => self.insert(me, key, &order_id, &fingerprint, new, &pickup, pickup_date, &lines, total, now).await,
             None => Err(AppError::new(422, "order_total_too_large", "The order total is too large")),
         };
         let inserted = match saved {
@@ -238,12 +240,13 @@ impl OrderService {
         fingerprint: &str,
         new: &NewOrder,
         pickup: &PickupPoint,
+        pickup_date: NaiveDate,
         lines: &[OrderLine],
         total: Fen,
         now: DateTime<Utc>,
     ) -> AppResult<bool> {
         let placed_at = now.to_rfc3339();
-        let pickup_date = pickup_date_for(now).format("%Y-%m-%d").to_string();
+        let pickup_date = pickup_date.format("%Y-%m-%d").to_string();
         let code = pickup_code(self.pickup_secret.as_bytes(), order_id);
         let mut statements = vec![self
             .db

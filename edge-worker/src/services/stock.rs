@@ -12,6 +12,8 @@ pub struct ReserveCall {
     pub buyer: String,
     pub quantity: u32,
     pub per_buyer_cap: Option<u32>,
+    /// The buyer's holds within this window count against the cap (`stock::cap_window`).
+    pub cap_window: String,
     /// Stock the SKU starts with the first time it is touched (from D1's seed).
     pub opening_stock: u32,
 }
