@@ -3,7 +3,7 @@
 
 use shared_model::{
     cart::CartError, catalog::CatalogError, identity::IdentityError, order::OrderError, problem::PROBLEM_CONTENT_TYPE,
-    stock::ReserveError, Problem,
+    stock::ReserveError, store::StoreError, Problem,
 };
 use worker::{Headers, Response};
 
@@ -90,4 +90,4 @@ macro_rules! from_domain_error {
         }
     )*};
 }
-from_domain_error!(CartError, CatalogError, IdentityError, OrderError, ReserveError);
+from_domain_error!(CartError, CatalogError, IdentityError, OrderError, ReserveError, StoreError);

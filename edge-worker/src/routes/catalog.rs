@@ -12,13 +12,10 @@ use crate::{
 };
 use shared_model::{
     api::{ProductList, StockUpdate, StoreList},
-    catalog::normalize_search,
+    catalog::{normalize_search, CatalogError},
     CategoryId, ProductId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
-
-/// Largest stock an owner can set for one SKU.
-const MAX_STOCK: u32 = 99_999;
 
 pub async fn list_stores(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
@@ -54,8 +51,7 @@ pub async fn list_products(req: Request, ctx: RouteContext<()>) -> worker::Resul
             for (k, v) in url.query_pairs() {
                 match k.as_ref() {
                     "category" if !v.is_empty() => {
-                        category =
-                            Some(CategoryId::parse(&v).map_err(|_| AppError::new(422, "invalid_category", "Unknown category"))?)
+                        category = Some(CategoryId::parse(&v).map_err(|_| CatalogError::InvalidCategory)?)
                     }
                     "q" => search = normalize_search(&v)?,
                     _ => {}
@@ -93,18 +89,13 @@ pub async fn update_store_product(mut req: Request, ctx: RouteContext<()>) -> wo
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             require_owner(&me, &store)?;
             let update: StockUpdate = read_json(&mut req).await?;
+            update.validate()?;
             let catalog = CatalogService::new(&ctx.env)?;
             catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
             if let Some(cap) = update.per_buyer_cap {
-                if cap == Some(0) {
-                    return Err(AppError::new(422, "invalid_cap", "A per-buyer cap must be at least 1"));
-                }
                 catalog.set_per_buyer_cap(&store, &product, cap).await?;
             }
             if let Some(stock) = update.stock {
-                if stock > MAX_STOCK {
-                    return Err(AppError::new(422, "invalid_stock", "Stock must be between 0 and 99999"));
-                }
                 if let KeeperReply::State { available, version } =
                     StockClient::new(&ctx.env)?.set(&store, &product, stock).await?
                 {

@@ -11,7 +11,7 @@ use crate::{
 };
 use shared_model::{
     api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
-    order::{IdempotencyKey, NewOrder},
+    order::{IdempotencyKey, NewOrder, OrderError},
     time::store_tz,
     OrderId, StoreId,
 };
@@ -24,10 +24,7 @@ pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Re
         async {
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             require_resident(&me)?;
-            let key = req
-                .headers()
-                .get("Idempotency-Key")?
-                .ok_or_else(|| AppError::new(400, "missing_idempotency_key", "The Idempotency-Key header is required"))?;
+            let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let new: NewOrder = read_json(&mut req).await?;
             let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now()).await?;

@@ -14,13 +14,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
     api::{StoreOrder, UpdateOrderStatus},
+    cart::CartError,
     identity::{Me, Role},
     order::{
         check_cancel, check_transition, order_id_for, order_total, pickup_code, request_fingerprint, verify_pickup_code,
         IdempotencyKey, NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, StatusChange,
     },
     stock::{cap_window, reservation_key, reservation_order},
-    store::PickupPoint,
+    store::{PickupPoint, StoreError},
     time::{cancel_deadline, pickup_date_for},
     Fen, OrderId, PersonId, PickupPointId, ProductId, StoreId,
 };
@@ -144,21 +145,14 @@ impl OrderService {
         }
 
         let store = &me.store_id;
-        let pickup = self
-            .catalog
-            .pickup_point(store, &new.pickup_point_id)
-            .await?
-            .ok_or_else(|| AppError::new(422, "unknown_pickup_point", "This pickup point does not belong to the store"))?;
+        let pickup = self.catalog.pickup_point(store, &new.pickup_point_id).await?.ok_or(StoreError::UnknownPickupPoint)?;
         let ids: Vec<ProductId> = requested.iter().map(|l| l.product_id.clone()).collect();
         let rows: HashMap<ProductId, ProductRow> =
             self.catalog.products(store, &ids).await?.into_iter().map(|r| (r.product_id(), r)).collect();
         for line in &requested {
             match rows.get(&line.product_id) {
                 Some(row) if row.on_sale() => {}
-                _ => {
-                    return Err(AppError::new(422, "unknown_product", "A product in the order is not sold at this store")
-                        .with_detail(line.product_id.to_string()))
-                }
+                _ => return Err(AppError::from(CartError::UnknownProduct).with_detail(line.product_id.to_string())),
             }
         }
 
@@ -194,24 +188,18 @@ impl OrderService {
             return Err(refusal);
         }
 
-        let lines: Vec<OrderLine> = requested
+        let lines: Option<Vec<OrderLine>> = requested
             .iter()
             .map(|l| {
                 let row = &rows[&l.product_id];
-                let line_total = row.price().checked_mul(l.quantity).unwrap_or(Fen::ZERO);
-                OrderLine {
-                    product_id: l.product_id.clone(),
-                    name: row.name().to_string(),
-                    unit: row.unit().to_string(),
-                    unit_price: row.price(),
-                    quantity: l.quantity,
-                    line_total,
-                }
+                OrderLine::new(l.product_id.clone(), row.name().to_string(), row.unit().to_string(), row.price(), l.quantity)
             })
             .collect();
-        let saved = match order_total(&lines) {
-            Some(total) => self.insert(me, key, &order_id, &fingerprint, new, &pickup, pickup_date, &lines, total, now).await,
-            None => Err(AppError::new(422, "order_total_too_large", "The order total is too large")),
+        let saved = match lines.as_deref().and_then(|lines| Some((lines, order_total(lines)?))) {
+            Some((lines, total)) => {
+                self.insert(me, key, &order_id, &fingerprint, new, &pickup, pickup_date, lines, total, now).await
+            }
+            None => Err(OrderError::TotalTooLarge.into()),
         };
         let inserted = match saved {
             Ok(inserted) => inserted,
