@@ -117,7 +117,8 @@ async fn per_buyer_cap_is_enforced() {
     expect_problem(edit(json!({ "stock": 100_000, "per_buyer_cap": 5 })).await.unwrap(), 422, "invalid_stock").await;
     expect_problem(edit(json!({ "per_buyer_cap": 0 })).await.unwrap(), 422, "invalid_cap").await;
     expect_problem(edit(json!({})).await.unwrap(), 422, "empty_update").await;
-    let unchanged: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).send().await.unwrap()).await;
+    let unchanged: Value =
+        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).send().await.unwrap()).await;
     assert_eq!(unchanged["per_buyer_cap"], 2);
     assert_eq!(unchanged["available"], 40);
     let pickup = pickup_point(STORE_A).await;
