@@ -11,7 +11,7 @@ use shared_model::{
     CategoryId, Fen, PickupPointId, ProductId, StoreId,
 };
 use wasm_bindgen::JsValue;
-use worker::{D1Database, Env};
+use worker::{D1Database, D1PreparedStatement, Env};
 
 pub struct CatalogService {
     db: D1Database,
@@ -216,6 +216,10 @@ impl CatalogService {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        Ok(self.products_statement(store, ids)?.all().await?.results()?)
+    }
+
+    fn products_statement(&self, store: &StoreId, ids: &[ProductId]) -> AppResult<D1PreparedStatement> {
         let mut args = vec![JsValue::from_str(store.as_str())];
         args.extend(ids.iter().map(|id| JsValue::from_str(id.as_str())));
         let sql = format!(
@@ -223,28 +227,55 @@ impl CatalogService {
              WHERE sp.store_id = ?1 AND sp.product_id IN ({})",
             placeholders(2, ids.len())
         );
-        Ok(self.db.prepare(sql).bind(&args)?.all().await?.results()?)
+        Ok(self.db.prepare(sql).bind(&args)?)
     }
 
-    pub async fn pickup_point(&self, store: &StoreId, id: &PickupPointId) -> AppResult<Option<PickupPoint>> {
-        let row: Option<PickupRow> = self
+    fn pickup_point_statement(&self, store: &StoreId, id: &PickupPointId) -> AppResult<D1PreparedStatement> {
+        Ok(self
             .db
             .prepare("SELECT id, store_id, name, address, time_window FROM pickup_points WHERE store_id = ?1 AND id = ?2")
-            .bind(&strs(&[store.as_str(), id.as_str()]))?
-            .first(None)
-            .await?;
-        Ok(row.map(pickup_point))
+            .bind(&strs(&[store.as_str(), id.as_str()]))?)
+    }
+
+    /// What placing an order needs to know, in one round trip: the pickup point (if it is
+    /// this store's) and the store's rows for the ordered products.
+    pub async fn order_context(
+        &self,
+        store: &StoreId,
+        pickup: &PickupPointId,
+        ids: &[ProductId],
+    ) -> AppResult<(Option<PickupPoint>, Vec<ProductRow>)> {
+        let results =
+            self.db.batch(vec![self.pickup_point_statement(store, pickup)?, self.products_statement(store, ids)?]).await?;
+        let [points, products] = results.as_slice() else {
+            return Err(crate::error::AppError::Internal("order context batch returned a different shape".into()));
+        };
+        let point = points.results::<PickupRow>()?.into_iter().next().map(pickup_point);
+        Ok((point, products.results()?))
     }
 
     /// Mirrors a Durable Object's stock count into D1 for listings; a stale write (older
     /// version) is ignored.
     pub async fn record_stock(&self, store: &StoreId, product: &ProductId, available: u32, version: u64) -> AppResult<()> {
-        self.db
-            .prepare("UPDATE store_products SET available = ?1, stock_version = ?2 WHERE store_id = ?3 AND product_id = ?4 AND stock_version < ?2")
-            .bind(&[available.into(), (version as f64).into(), store.as_str().into(), product.as_str().into()])?
-            .run()
-            .await?;
+        self.record_stock_statement(store, product, available, version)?.run().await?;
         Ok(())
+    }
+
+    /// [`Self::record_stock`] as a statement, to ride in another write's batch.
+    pub fn record_stock_statement(
+        &self,
+        store: &StoreId,
+        product: &ProductId,
+        available: u32,
+        version: u64,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .db
+            .prepare(
+                "UPDATE store_products SET available = ?1, stock_version = ?2 \
+                 WHERE store_id = ?3 AND product_id = ?4 AND stock_version < ?2",
+            )
+            .bind(&[available.into(), (version as f64).into(), store.as_str().into(), product.as_str().into()])?)
     }
 
     pub async fn set_per_buyer_cap(&self, store: &StoreId, product: &ProductId, cap: Option<u32>) -> AppResult<()> {

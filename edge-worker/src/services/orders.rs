@@ -145,10 +145,10 @@ impl OrderService {
         }
 
         let store = &me.store_id;
-        let pickup = self.catalog.pickup_point(store, &new.pickup_point_id).await?.ok_or(StoreError::UnknownPickupPoint)?;
         let ids: Vec<ProductId> = requested.iter().map(|l| l.product_id.clone()).collect();
-        let rows: HashMap<ProductId, ProductRow> =
-            self.catalog.products(store, &ids).await?.into_iter().map(|r| (r.product_id(), r)).collect();
+        let (pickup, rows) = self.catalog.order_context(store, &new.pickup_point_id, &ids).await?;
+        let pickup = pickup.ok_or(StoreError::UnknownPickupPoint)?;
+        let rows: HashMap<ProductId, ProductRow> = rows.into_iter().map(|r| (r.product_id(), r)).collect();
         for line in &requested {
             match rows.get(&line.product_id) {
                 Some(row) if row.on_sale() => {}
@@ -195,47 +195,60 @@ impl OrderService {
                 OrderLine::new(l.product_id.clone(), row.name().to_string(), row.unit().to_string(), row.price(), l.quantity)
             })
             .collect();
-        let saved = match lines.as_deref().and_then(|lines| Some((lines, order_total(lines)?))) {
-            Some((lines, total)) => {
-                self.insert(me, key, &order_id, &fingerprint, new, &pickup, pickup_date, lines, total, now).await
-            }
-            None => Err(OrderError::TotalTooLarge.into()),
+        let priced = lines.and_then(|lines| order_total(&lines).map(|total| (lines, total)));
+        let Some((lines, total)) = priced else {
+            self.release_lines(store, &order_id, &taken).await;
+            return Err(OrderError::TotalTooLarge.into());
         };
-        let inserted = match saved {
-            Ok(inserted) => inserted,
+        let code = pickup_code(self.pickup_secret.as_bytes(), &order_id);
+        let order = Order {
+            id: order_id,
+            pickup_code: code,
+            store_id: me.store_id.clone(),
+            person_id: me.person_id.clone(),
+            status: OrderStatus::Placed,
+            lines,
+            total,
+            pickup_point: pickup,
+            pickup_date,
+            note: new.clean_note(),
+            placed_at: now,
+            cancel_deadline: cancel_deadline(pickup_date),
+            timeline: vec![StatusChange { status: OrderStatus::Placed, at: now }],
+        };
+        match self.insert(key, &fingerprint, &order, &mirrors).await {
+            Ok(true) => Ok(Placed { order, replayed: false }),
+            // A concurrent retry with the same key wrote it first: answer with what it wrote.
+            Ok(false) => {
+                let row =
+                    self.order_row(&order.id).await?.ok_or_else(|| AppError::Internal("order vanished after insert".into()))?;
+                if row.fingerprint != fingerprint {
+                    return Err(OrderError::IdempotencyKeyReused.into());
+                }
+                Ok(Placed { order: self.assemble(row).await?, replayed: true })
+            }
+            // The write may have landed before the error: only give stock back if it did not.
             Err(e) => {
-                self.release_lines(store, &order_id, &taken).await;
-                self.mirror_stock(store, &mirrors).await;
-                return Err(e);
+                if let Ok(Some(row)) = self.order_row(&order.id).await {
+                    return Ok(Placed { order: self.assemble(row).await?, replayed: false });
+                }
+                self.release_lines(store, &order.id, &taken).await;
+                Err(e)
             }
-        };
-        self.mirror_stock(store, &mirrors).await;
-        let row = self.order_row(&order_id).await?.ok_or_else(|| AppError::Internal("order vanished after insert".into()))?;
-        if row.fingerprint != fingerprint {
-            return Err(OrderError::IdempotencyKeyReused.into());
         }
-        Ok(Placed { order: self.assemble(row).await?, replayed: !inserted })
     }
 
-    /// Writes the order, its lines and first event in one D1 batch, and takes the ordered
-    /// products out of the cart. Returns false when a concurrent retry wrote it first.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes the order, its lines, its first event and the stock mirrors in one D1 batch,
+    /// and takes the ordered products out of the cart. Returns false when a concurrent retry
+    /// with the same key wrote the order first (the insert then changes nothing).
     async fn insert(
         &self,
-        me: &Me,
         key: &IdempotencyKey,
-        order_id: &OrderId,
         fingerprint: &str,
-        new: &NewOrder,
-        pickup: &PickupPoint,
-        pickup_date: NaiveDate,
-        lines: &[OrderLine],
-        total: Fen,
-        now: DateTime<Utc>,
+        order: &Order,
+        mirrors: &[(ProductId, u32, u64)],
     ) -> AppResult<bool> {
-        let placed_at = now.to_rfc3339();
-        let pickup_date = pickup_date.format("%Y-%m-%d").to_string();
-        let code = pickup_code(self.pickup_secret.as_bytes(), order_id);
+        let placed_at = order.placed_at.to_rfc3339();
         let mut statements = vec![self
             .db
             .prepare(
@@ -244,19 +257,19 @@ impl OrderService {
                  ON CONFLICT DO NOTHING",
             )
             .bind(&[
-                order_id.as_str().into(),
-                me.store_id.as_str().into(),
-                me.person_id.as_str().into(),
+                order.id.as_str().into(),
+                order.store_id.as_str().into(),
+                order.person_id.as_str().into(),
                 key.as_str().into(),
                 fingerprint.into(),
-                (total.fen() as f64).into(),
-                pickup.id.as_str().into(),
-                pickup_date.into(),
-                code.into(),
-                new.clean_note().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
-                placed_at.clone().into(),
+                (order.total.fen() as f64).into(),
+                order.pickup_point.id.as_str().into(),
+                order.pickup_date.format("%Y-%m-%d").to_string().into(),
+                order.pickup_code.as_str().into(),
+                order.note.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+                placed_at.as_str().into(),
             ])?];
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in order.lines.iter().enumerate() {
             statements.push(
                 self.db
                     .prepare(
@@ -264,7 +277,7 @@ impl OrderService {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                     )
                     .bind(&[
-                        order_id.as_str().into(),
+                        order.id.as_str().into(),
                         ((i + 1) as u32).into(),
                         line.product_id.as_str().into(),
                         line.name.as_str().into(),
@@ -277,10 +290,10 @@ impl OrderService {
         statements.push(
             self.db
                 .prepare("INSERT INTO order_events (order_id, status, at) VALUES (?1, 'placed', ?2) ON CONFLICT DO NOTHING")
-                .bind(&[order_id.as_str().into(), placed_at.into()])?,
+                .bind(&[order.id.as_str().into(), placed_at.into()])?,
         );
-        let ids: Vec<String> = lines.iter().map(|l| l.product_id.to_string()).collect();
-        let mut args = vec![me.person_id.as_str().into()];
+        let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.to_string()).collect();
+        let mut args = vec![order.person_id.as_str().into()];
         args.extend(super::strs(&ids));
         statements.push(
             self.db
@@ -290,6 +303,9 @@ impl OrderService {
                 ))
                 .bind(&args)?,
         );
+        for (product, available, version) in mirrors {
+            statements.push(self.catalog.record_stock_statement(&order.store_id, product, *available, *version)?);
+        }
         let results = self.db.batch(statements).await?;
         let header_changes = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
         Ok(header_changes > 0)
