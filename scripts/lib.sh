@@ -24,15 +24,15 @@ log() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
 
 # Installs whatever is missing; quick when everything is there.
 ensure_tools() {
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  if ! rustup target list --installed | grep -x wasm32-unknown-unknown >/dev/null; then
     log "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
   fi
-  if ! worker-build --version 2>/dev/null | grep -q "$WORKER_BUILD_VERSION"; then
+  if ! worker-build --version 2>/dev/null | grep "$WORKER_BUILD_VERSION" >/dev/null; then
     log "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
     cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
   fi
-  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  if ! wasm-bindgen --version 2>/dev/null | grep "$WASM_BINDGEN_VERSION" >/dev/null; then
     log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
   fi
@@ -44,7 +44,7 @@ ensure_tools() {
 
 # Chromium and CJK fonts, for browser journeys and screenshots (Debian packages).
 ensure_browser() {
-  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
     log "installing chromium and Chinese fonts (apt)"
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -53,13 +53,17 @@ ensure_browser() {
   fi
 }
 
+# The browser bundle builds in its own target dir: worker-build sets an environment
+# variable that wasm-bindgen's macros track, so sharing one dir rebuilt both every time.
+HYDRATE_TARGET_DIR="$ROOT/target/hydrate"
+
 # Builds the hydration bundle into public/pkg and the worker into edge-worker/build.
 build_all() {
   log "building the browser bundle (hydrate)"
-  cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features hydrate
+  cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features hydrate --target-dir "$HYDRATE_TARGET_DIR"
   rm -rf public/pkg
   wasm-bindgen --target web --no-typescript --out-dir public/pkg --out-name linli_app \
-    target/wasm32-unknown-unknown/release/linli_app.wasm
+    "$HYDRATE_TARGET_DIR/wasm32-unknown-unknown/release/linli_app.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue --enable-mutable-globals \
     public/pkg/linli_app_bg.wasm -o public/pkg/linli_app_bg.wasm

@@ -123,3 +123,19 @@ pub async fn product_ids(store: &str) -> Vec<String> {
     ids.sort();
     ids
 }
+
+/// One of store A's SKUs set up for a test: the n-th product by id, stocked by its owner.
+pub struct Stocked {
+    pub sku: String,
+    pub owner: Client,
+    pub pickup: String,
+}
+
+/// Stocks store A's `index`-th product (by id) with `stock` units and `cap`; each test
+/// takes its own index so tests can run side by side.
+pub async fn stocked(index: usize, stock: u32, cap: Option<u32>) -> Stocked {
+    let sku = product_ids(STORE_A).await.swap_remove(index);
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, &sku, stock, cap).await;
+    Stocked { sku, owner, pickup: pickup_point(STORE_A).await }
+}

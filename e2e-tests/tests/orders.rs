@@ -9,11 +9,8 @@ use serde_json::{json, Value};
 /// 500 concurrent orders for 50 units of one SKU: exactly 50 orders, stock 0.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn burst_of_500_orders_for_50_units_never_oversells() {
-    let products = product_ids(STORE_A).await;
-    let sku = &products[0];
-    let owner = owner(OWNER_A_PHONE).await;
-    set_stock(&owner, STORE_A, sku, 50, None).await;
-    let pickup = pickup_point(STORE_A).await;
+    let Stocked { sku, pickup, .. } = stocked(0, 50, None).await;
+    let sku = &sku;
 
     let buyers = join_all((0..100).map(|i| join(STORE_A, Box::leak(format!("抢购{i}").into_boxed_str())))).await;
     let attempts = (0..500).map(|i| {
@@ -51,11 +48,8 @@ async fn burst_of_500_orders_for_50_units_never_oversells() {
 /// The same Idempotency-Key sent 20 times at once makes one order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn same_key_twenty_times_at_once_gives_one_order() {
-    let products = product_ids(STORE_A).await;
-    let sku = &products[1];
-    let owner = owner(OWNER_A_PHONE).await;
-    set_stock(&owner, STORE_A, sku, 30, None).await;
-    let pickup = pickup_point(STORE_A).await;
+    let Stocked { sku, pickup, .. } = stocked(1, 30, None).await;
+    let sku = &sku;
     let buyer = join(STORE_A, "重试王").await;
     let key = format!("same-key-{}", unique_phone());
 
@@ -139,11 +133,8 @@ async fn per_buyer_cap_is_enforced() {
 /// Cancelling before the cut-off gives the stock back; a second cancel is refused.
 #[tokio::test]
 async fn cancel_returns_stock() {
-    let products = product_ids(STORE_A).await;
-    let sku = &products[5];
-    let owner = owner(OWNER_A_PHONE).await;
-    set_stock(&owner, STORE_A, sku, 12, None).await;
-    let pickup = pickup_point(STORE_A).await;
+    let Stocked { sku, pickup, .. } = stocked(5, 12, None).await;
+    let sku = &sku;
     let buyer = join(STORE_A, "改主意了").await;
 
     let resp = place_order(&buyer, &format!("cancel-{}", unique_phone()), &pickup, &[(sku.as_str(), 5)]).await;
@@ -172,11 +163,8 @@ async fn cancel_returns_stock() {
 /// Bad input gets the right 4xx problem, and nothing is taken from stock.
 #[tokio::test]
 async fn bad_orders_get_clear_problems() {
-    let products = product_ids(STORE_A).await;
-    let sku = &products[6];
-    let owner = owner(OWNER_A_PHONE).await;
-    set_stock(&owner, STORE_A, sku, 20, None).await;
-    let pickup = pickup_point(STORE_A).await;
+    let Stocked { sku, pickup, .. } = stocked(6, 20, None).await;
+    let sku = &sku;
     let buyer = join(STORE_A, "手滑").await;
     let key = || format!("bad-{}", unique_phone());
 
@@ -257,11 +245,8 @@ async fn bad_orders_get_clear_problems() {
 /// resident sees each step in the timeline and can no longer cancel.
 #[tokio::test]
 async fn owner_moves_an_order_to_picked_up_with_the_code() {
-    let products = product_ids(STORE_A).await;
-    let sku = &products[10];
-    let owner = owner(OWNER_A_PHONE).await;
-    set_stock(&owner, STORE_A, sku, 10, None).await;
-    let pickup = pickup_point(STORE_A).await;
+    let Stocked { sku, owner, pickup } = stocked(10, 10, None).await;
+    let sku = &sku;
     let buyer = join(STORE_A, "等提货").await;
     let resp = place_order(&buyer, &format!("pickup-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
     let placed: Value = resp.json().await.unwrap();
