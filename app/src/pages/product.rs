@@ -88,7 +88,14 @@ pub fn ProductPage() -> impl IntoView {
                         }
                         Err(error) => {
                             if error.status() == 404 { set_page_status(404); }
-                            view! { <TopBar title=t.brand() back=format!("/s/{s}")/><main class="page"><ProblemNotice error/></main> }.into_any()
+                            view! {
+                                    <TopBar title=t.brand() back=format!("/s/{s}")/>
+                                    <main class="page empty-state">
+                                        <ProblemNotice error/>
+                                        <a class="btn btn-primary" href=format!("/s/{s}")>{t.shop()}</a>
+                                    </main>
+                                }
+                                .into_any()
                         }
                     }
                 })
