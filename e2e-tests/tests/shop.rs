@@ -179,7 +179,11 @@ async fn pages_are_server_rendered_with_products_and_share_metadata() {
     assert_eq!(resp.status(), StatusCode::OK);
     let html = resp.text().await.unwrap();
     assert!(html.contains("property=\"og:title\""), "og:title present");
-    assert!(html.contains("property=\"og:image\""), "og:image present");
+    let og_image = format!("/images/share/{id}.png\"");
+    assert!(html.contains("property=\"og:image\"") && html.contains(&og_image), "og:image is the PNG preview");
+    let png = client().get(url(&format!("/images/share/{id}.png"))).send().await.unwrap();
+    assert_eq!(png.status(), StatusCode::OK, "the preview image is served");
+    assert_eq!(png.headers()["content-type"], "image/png");
     assert!(html.contains(first["origin"].as_str().unwrap()));
 
     let missing = client().get(url(&format!("/s/{STORE_A}/p/p-nowhere"))).send().await.unwrap();

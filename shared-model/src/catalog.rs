@@ -237,6 +237,15 @@ pub fn validate_cap(cap: Option<u32>) -> Result<Option<u32>, CatalogError> {
     }
 }
 
+/// Where a product's link-preview image lives: a PNG rendered from its SVG by
+/// `scripts/gen-share-images.mjs` (chat apps do not preview SVG), 600×600.
+pub fn share_image_path(product: &ProductId) -> String {
+    format!("/images/share/{product}.png")
+}
+
+/// Pixel size of [`share_image_path`] images, for `og:image:width`/`height`.
+pub const SHARE_IMAGE_PX: u32 = 600;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +340,11 @@ mod tests {
         let q: ProductQuery = serde_json::from_str(r#"{"q":"白菜"}"#).unwrap();
         assert_eq!(q, ProductQuery { category: None, q: Some("白菜".into()) });
         assert_eq!(serde_json::from_str::<ProductQuery>("{}").unwrap(), ProductQuery::default());
+    }
+
+    #[test]
+    fn share_images_are_pngs_named_by_product() {
+        let id = ProductId::parse("p-apple-yantai").unwrap();
+        assert_eq!(share_image_path(&id), "/images/share/p-apple-yantai.png");
     }
 }

@@ -14,7 +14,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use shared_model::catalog::StockState;
+use shared_model::catalog::{share_image_path, StockState, SHARE_IMAGE_PX};
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
@@ -40,7 +40,7 @@ pub fn ProductPage() -> impl IntoView {
                             let resident = is_resident_of(&viewer, &s);
                             let sold_out = p.stock_state == StockState::SoldOut;
                             let share_title = format!("{} {} · {}", p.name, p.price, p.unit);
-                            let share_image = format!("{origin}{}", p.image_url);
+                            let share_image = format!("{origin}{}", share_image_path(&p.id));
                             let share_url = format!("{origin}/s/{s}/p/{}", p.id);
                             let id = p.id.to_string();
                             view! {
@@ -50,6 +50,8 @@ pub fn ProductPage() -> impl IntoView {
                                 <Meta property="og:title" content=share_title/>
                                 <Meta property="og:description" content=d.description.clone()/>
                                 <Meta property="og:image" content=share_image/>
+                                <Meta property="og:image:width" content=SHARE_IMAGE_PX.to_string()/>
+                                <Meta property="og:image:height" content=SHARE_IMAGE_PX.to_string()/>
                                 <Meta property="og:url" content=share_url/>
                                 <Meta property="product:price:amount" content=format!("{:.2}", p.price.fen() as f64 / 100.0)/>
                                 <Meta property="product:price:currency" content="CNY"/>
