@@ -297,3 +297,34 @@ async fn owner_moves_an_order_to_picked_up_with_the_code() {
         .await;
     expect_problem(change(&owner, json!({ "status": "nonsense" })).await.unwrap(), 400, "malformed_json").await;
 }
+
+/// A worker that dies between reserving and writing the order would strand the stock:
+/// the keeper sweeps the hold after its grace, voids the order id so a late write cannot
+/// land, and the units go back on sale. (Fault injection is on only in the test edge.)
+#[tokio::test]
+async fn stranded_hold_is_swept_and_its_order_voided() {
+    let Stocked { sku, pickup, .. } = stocked(11, 2, None).await;
+    let sku = sku.as_str();
+    let (a, b, c) = (join(STORE_A, "掉线的").await, join(STORE_A, "邻居乙").await, join(STORE_A, "邻居丙").await);
+    let key_a = format!("stranded-{}", unique_phone());
+    let abandoned = a
+        .post(url("/api/v1/orders"))
+        .header("Idempotency-Key", &key_a)
+        .header("X-Linli-Fault", "abandon-after-reserve")
+        .json(&json!({ "pickup_point_id": pickup, "lines": [{ "product_id": sku, "quantity": 1 }] }))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(abandoned, 500, "internal_error").await;
+    assert_eq!(place_order(&b, &format!("b-{}", unique_phone()), &pickup, &[(sku, 1)]).await.status(), StatusCode::CREATED);
+    expect_problem(place_order(&c, &format!("c1-{}", unique_phone()), &pickup, &[(sku, 1)]).await, 409, "sold_out").await;
+
+    // The hold's grace is one second under the fault; the sweep runs right after.
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    // The stranded key is spent: retrying it is refused and takes nothing.
+    expect_problem(place_order(&a, &key_a, &pickup, &[(sku, 1)]).await, 503, "order_timed_out").await;
+    assert_eq!(place_order(&c, &format!("c2-{}", unique_phone()), &pickup, &[(sku, 1)]).await.status(), StatusCode::CREATED);
+    assert_eq!(available(STORE_A, sku).await, 0);
+    let list: Value = json_of(a.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    assert!(list["orders"].as_array().unwrap().is_empty(), "the stranded order never appears");
+}

@@ -3,15 +3,37 @@
 //! with synchronous SQLite calls and no `.await` in between, so concurrent buyers are
 //! serialised and nothing is oversold. Reservations are keyed, so a retried order never
 //! takes stock twice and a release is idempotent.
+//!
+//! A hold whose order never reached D1 (the worker died between reserving and writing)
+//! is swept by an alarm once its grace period is over: the keeper voids the order id in
+//! D1 (`voided_orders`, which the order insert checks in the same transaction) and, if
+//! the order is not there, gives the units back. A late insert can then no longer land,
+//! so the sweep never oversells; an order that did land is simply confirmed.
 
 use crate::services::stock::{KeeperReply, ReleaseCall, ReserveCall, SetStockCall};
 use serde::Deserialize;
-use shared_model::stock::{decide_reserve, ReserveRequest};
+use shared_model::stock::{decide_reserve, order_of_reservation, ReserveRequest};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
 
 #[durable_object]
 pub struct StockKeeper {
     sql: SqlStorage,
+    state: State,
+    env: Env,
+}
+
+#[derive(Deserialize)]
+struct DueRow {
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct NextRow {
+    next: Option<i64>,
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
 }
 
 #[derive(Deserialize)]
@@ -26,25 +48,32 @@ struct HeldRow {
 }
 
 impl DurableObject for StockKeeper {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
         for ddl in [
             "CREATE TABLE IF NOT EXISTS stock (id INTEGER PRIMARY KEY CHECK (id = 1), available INTEGER NOT NULL, version INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS reservations (key TEXT PRIMARY KEY, buyer TEXT NOT NULL, cap_window TEXT NOT NULL, \
-             quantity INTEGER NOT NULL, held INTEGER NOT NULL)",
+             quantity INTEGER NOT NULL, held INTEGER NOT NULL, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0)",
             "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, cap_window, held)",
+            "CREATE INDEX IF NOT EXISTS reservations_due ON reservations(held, confirmed, expires_at)",
         ] {
             if let Err(e) = sql.exec(ddl, None) {
                 worker::console_error!("stock keeper schema: {e}");
             }
         }
-        Self { sql }
+        Self { sql, state, env }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         let reply = match path.as_str() {
-            "/reserve" => self.handle_reserve(req.json().await?),
+            "/reserve" => {
+                let reply = self.handle_reserve(req.json().await?, now_ms())?;
+                if let KeeperReply::Reserved { replayed: false, .. } = reply {
+                    self.schedule_sweep().await?;
+                }
+                Ok(reply)
+            }
             "/release" => self.handle_release(req.json().await?),
             "/set" => self.handle_set(req.json().await?),
             "/state" => self.handle_state(),
@@ -52,6 +81,42 @@ impl DurableObject for StockKeeper {
         };
         Response::from_json(&reply?)
     }
+
+    /// Sweeps holds past their grace period whose order never reached D1.
+    async fn alarm(&self) -> Result<Response> {
+        let due: Vec<DueRow> = self
+            .sql
+            .exec("SELECT key FROM reservations WHERE held = 1 AND confirmed = 0 AND expires_at <= ?", vec![now_ms().into()])?
+            .to_array()?;
+        let db = self.env.d1("DB")?;
+        for row in due {
+            let Some(order_id) = order_of_reservation(&row.key) else { continue };
+            // Void first, then look: once voided, the order insert can no longer land.
+            let results = db
+                .batch(vec![
+                    db.prepare(
+                        "INSERT INTO voided_orders (order_id, voided_at) SELECT ?1, ?2 \
+                         WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&[order_id.into(), chrono_now_rfc3339().into()])?,
+                    db.prepare("SELECT id FROM orders WHERE id = ?1").bind(&[order_id.into()])?,
+                ])
+                .await?;
+            let landed =
+                results.get(1).map(|r| r.results::<serde_json::Value>().map(|v| !v.is_empty())).transpose()?.unwrap_or(false);
+            if landed {
+                self.sql.exec("UPDATE reservations SET confirmed = 1 WHERE key = ?", vec![row.key.into()])?;
+            } else {
+                self.release_held(&row.key)?;
+            }
+        }
+        self.schedule_sweep().await?;
+        Response::ok("swept")
+    }
+}
+
+fn chrono_now_rfc3339() -> String {
+    chrono::DateTime::from_timestamp_millis(now_ms()).unwrap_or_default().to_rfc3339()
 }
 
 impl StockKeeper {
@@ -76,7 +141,7 @@ impl StockKeeper {
     }
 
     /// Read, decide, write: no await anywhere in here.
-    fn handle_reserve(&self, call: ReserveCall) -> Result<KeeperReply> {
+    fn handle_reserve(&self, call: ReserveCall, now_ms: i64) -> Result<KeeperReply> {
         let (available, version) = self.stock(call.opening_stock)?;
         let existing: Vec<HeldRow> = self
             .sql
@@ -97,9 +162,15 @@ impl StockKeeper {
         match decide_reserve(available, &request) {
             Ok(remaining) => {
                 self.sql.exec(
-                    "INSERT INTO reservations (key, buyer, cap_window, quantity, held) VALUES (?, ?, ?, ?, 1) \
-                     ON CONFLICT (key) DO UPDATE SET quantity = excluded.quantity, held = 1",
-                    vec![call.key.into(), call.buyer.into(), call.cap_window.into(), (call.quantity as i64).into()],
+                    "INSERT INTO reservations (key, buyer, cap_window, quantity, held, expires_at, confirmed) VALUES (?, ?, ?, ?, 1, ?, 0) \
+                     ON CONFLICT (key) DO UPDATE SET quantity = excluded.quantity, held = 1, expires_at = excluded.expires_at, confirmed = 0",
+                    vec![
+                        call.key.into(),
+                        call.buyer.into(),
+                        call.cap_window.into(),
+                        (call.quantity as i64).into(),
+                        (now_ms + call.hold_grace_ms as i64).into(),
+                    ],
                 )?;
                 self.write_stock(remaining, version + 1)?;
                 Ok(KeeperReply::Reserved { available: remaining, version: version + 1, replayed: false })
@@ -110,19 +181,39 @@ impl StockKeeper {
 
     /// Gives a reservation's units back. Unknown or already released keys change nothing.
     fn handle_release(&self, call: ReleaseCall) -> Result<KeeperReply> {
-        let (available, version) = self.stock(call.opening_stock)?;
-        let held: Vec<HeldRow> = self
-            .sql
-            .exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?
-            .to_array()?;
+        self.stock(call.opening_stock)?;
+        let (available, version, released) = self.release_held(&call.key)?;
+        Ok(KeeperReply::Released { available, version, released })
+    }
+
+    /// Ends a hold and puts its units back, synchronously; returns (available, version,
+    /// units released), with 0 released when the key holds nothing.
+    fn release_held(&self, key: &str) -> Result<(u32, u64, u32)> {
+        let (available, version) = self.stock(0)?;
+        let held: Vec<HeldRow> =
+            self.sql.exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![key.into()])?.to_array()?;
         let Some(row) = held.first() else {
-            return Ok(KeeperReply::Released { available, version, released: 0 });
+            return Ok((available, version, 0));
         };
         let released = row.quantity.max(0) as u32;
-        self.sql.exec("UPDATE reservations SET held = 0 WHERE key = ?", vec![call.key.into()])?;
+        self.sql.exec("UPDATE reservations SET held = 0 WHERE key = ?", vec![key.into()])?;
         let available = available.saturating_add(released);
         self.write_stock(available, version + 1)?;
-        Ok(KeeperReply::Released { available, version: version + 1, released })
+        Ok((available, version + 1, released))
+    }
+
+    /// Sets the alarm for the earliest unconfirmed hold, if any (never later than one set).
+    async fn schedule_sweep(&self) -> Result<()> {
+        let next: Vec<NextRow> = self
+            .sql
+            .exec("SELECT MIN(expires_at) AS next FROM reservations WHERE held = 1 AND confirmed = 0", None)?
+            .to_array()?;
+        let Some(next) = next.first().and_then(|r| r.next) else { return Ok(()) };
+        let storage = self.state.storage();
+        match storage.get_alarm().await? {
+            Some(current) if current <= next => Ok(()),
+            _ => storage.set_alarm((next - now_ms()).max(1)).await,
+        }
     }
 
     /// The owner sets the units on hand (a stock count or a delivery).

@@ -456,6 +456,10 @@ pub enum OrderError {
     /// The total cannot be represented.
     #[error("the order total is too large")]
     TotalTooLarge,
+    /// The order took too long to be written and its stock hold was swept; the key is
+    /// spent, so the client retries with a new one.
+    #[error("the order took too long and was not placed; please try again")]
+    TimedOut,
 }
 
 impl OrderError {
@@ -474,6 +478,7 @@ impl OrderError {
             OrderError::CutoffPassed => "cutoff_passed",
             OrderError::InvalidTransition { .. } => "invalid_transition",
             OrderError::TotalTooLarge => "order_total_too_large",
+            OrderError::TimedOut => "order_timed_out",
         }
     }
 
@@ -492,6 +497,7 @@ impl OrderError {
             | OrderError::QuantityOutOfRange
             | OrderError::NoteTooLong
             | OrderError::TotalTooLarge => 422,
+            OrderError::TimedOut => 503,
         }
     }
 

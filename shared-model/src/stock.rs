@@ -77,6 +77,11 @@ pub fn reservation_key(order_id: &OrderId, product_id: &ProductId) -> String {
     format!("{order_id}:{product_id}")
 }
 
+/// The order a reservation key belongs to (the inverse of [`reservation_key`]).
+pub fn order_of_reservation(key: &str) -> Option<&str> {
+    key.split_once(':').map(|(order, _)| order).filter(|o| !o.is_empty())
+}
+
 /// Why a reservation was refused. Crosses the Durable Object boundary as JSON, tagged by
 /// its `code`: `{"code":"cap_exceeded","cap":2,"already":1}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
@@ -222,5 +227,14 @@ mod tests {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert_eq!(cap_window(day), "2026-11-26");
         assert_ne!(cap_window(day), cap_window(day.succ_opt().unwrap()), "a new day is a new window");
+    }
+
+    #[test]
+    fn reservation_keys_lead_back_to_their_order() {
+        let order = OrderId::parse("o-1234").unwrap();
+        let key = reservation_key(&order, &ProductId::parse("p-egg").unwrap());
+        assert_eq!(order_of_reservation(&key), Some("o-1234"));
+        assert_eq!(order_of_reservation("no-colon"), None);
+        assert_eq!(order_of_reservation(":p-egg"), None);
     }
 }

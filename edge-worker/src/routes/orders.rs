@@ -3,10 +3,10 @@
 use super::{param, respond};
 use crate::{
     error::AppError,
-    http::{json, now, read_json},
+    http::{env_text, json, now, read_json},
     services::{
         identity::{require_owner, require_resident, IdentityService},
-        orders::OrderService,
+        orders::{Fault, OrderService},
     },
 };
 use shared_model::{
@@ -27,7 +27,11 @@ pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Re
             let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let new: NewOrder = read_json(&mut req).await?;
-            let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now()).await?;
+            let fault = match (env_text(&ctx.env, "FAULT_INJECTION").as_deref(), req.headers().get("X-Linli-Fault")?.as_deref()) {
+                (Some("1"), Some("abandon-after-reserve")) => Fault::AbandonAfterReserve,
+                _ => Fault::None,
+            };
+            let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now(), fault).await?;
             let status = if placed.replayed { 200 } else { 201 };
             json(status, &PlaceOrderResponse { order: placed.order, replayed: placed.replayed })
         }

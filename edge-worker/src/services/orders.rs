@@ -4,7 +4,7 @@
 
 use super::{
     catalog::{CatalogService, ProductRow},
-    stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient},
+    stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
 };
 use crate::{
     error::{AppError, AppResult},
@@ -27,6 +27,17 @@ use shared_model::{
 };
 use std::collections::HashMap;
 use worker::{D1Database, Env};
+
+/// Fault injection for tests, honoured only where the `FAULT_INJECTION` setting is "1".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    None,
+    /// Reserve the stock, then stop as if the worker had died before writing the order.
+    AbandonAfterReserve,
+}
+
+/// Hold grace under `Fault::AbandonAfterReserve`, so a test sees the sweep within seconds.
+const FAULT_HOLD_GRACE_MS: u64 = 1_000;
 
 /// The result of placing an order: `replayed` when the key had already made this order.
 pub struct Placed {
@@ -132,7 +143,14 @@ impl OrderService {
     }
 
     /// Places an order for a resident (see the module doc for the guarantees).
-    pub async fn place(&self, me: &Me, key: &IdempotencyKey, new: &NewOrder, now: DateTime<Utc>) -> AppResult<Placed> {
+    pub async fn place(
+        &self,
+        me: &Me,
+        key: &IdempotencyKey,
+        new: &NewOrder,
+        now: DateTime<Utc>,
+        fault: Fault,
+    ) -> AppResult<Placed> {
         new.validate()?;
         let requested = new.cart_lines();
         let order_id = order_id_for(&me.person_id, key);
@@ -169,6 +187,7 @@ impl OrderService {
                 per_buyer_cap: row.per_buyer_cap(),
                 cap_window: cap_window(pickup_date),
                 opening_stock: row.opening_stock(),
+                hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
             };
             let refusal = match self.stock.reserve(store, &line.product_id, &call).await {
                 Ok(KeeperReply::Reserved { available, version, .. }) => {
@@ -188,6 +207,9 @@ impl OrderService {
             return Err(refusal);
         }
 
+        if fault == Fault::AbandonAfterReserve {
+            return Err(AppError::Internal("fault injected: abandoned after reserving".into()));
+        }
         let lines: Option<Vec<OrderLine>> = requested
             .iter()
             .map(|l| {
@@ -219,9 +241,12 @@ impl OrderService {
         match self.insert(key, &fingerprint, &order, &mirrors).await {
             Ok(true) => Ok(Placed { order, replayed: false }),
             // A concurrent retry with the same key wrote it first: answer with what it wrote.
+            // No order at all means the hold was swept and the id voided before the write.
             Ok(false) => {
-                let row =
-                    self.order_row(&order.id).await?.ok_or_else(|| AppError::Internal("order vanished after insert".into()))?;
+                let Some(row) = self.order_row(&order.id).await? else {
+                    self.release_lines(store, &order.id, &taken).await;
+                    return Err(OrderError::TimedOut.into());
+                };
                 if row.fingerprint != fingerprint {
                     return Err(OrderError::IdempotencyKeyReused.into());
                 }
@@ -253,8 +278,8 @@ impl OrderService {
             .db
             .prepare(
                 "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
-                 pickup_date, pickup_code, note, placed_at) VALUES (?1, ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?8, ?9, ?10, ?11) \
-                 ON CONFLICT DO NOTHING",
+                 pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?8, ?9, ?10, ?11 \
+                 WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) ON CONFLICT DO NOTHING",
             )
             .bind(&[
                 order.id.as_str().into(),
@@ -274,7 +299,7 @@ impl OrderService {
                 self.db
                     .prepare(
                         "INSERT INTO order_lines (order_id, line_no, product_id, name, unit, unit_price_fen, quantity) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
                     )
                     .bind(&[
                         order.id.as_str().into(),
@@ -289,7 +314,10 @@ impl OrderService {
         }
         statements.push(
             self.db
-                .prepare("INSERT INTO order_events (order_id, status, at) VALUES (?1, 'placed', ?2) ON CONFLICT DO NOTHING")
+                .prepare(
+                    "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'placed', ?2 \
+                     WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+                )
                 .bind(&[order.id.as_str().into(), placed_at.into()])?,
         );
         let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.to_string()).collect();

@@ -16,7 +16,12 @@ pub struct ReserveCall {
     pub cap_window: String,
     /// Stock the SKU starts with the first time it is touched (from D1's seed).
     pub opening_stock: u32,
+    /// How long the hold may wait for its order to reach D1 before the keeper sweeps it.
+    pub hold_grace_ms: u64,
 }
+
+/// Grace for a hold before the sweep: far longer than any order takes to be written.
+pub const HOLD_GRACE_MS: u64 = 120_000;
 
 #[derive(Serialize, Deserialize)]
 pub struct ReleaseCall {
