@@ -148,6 +148,14 @@ string_id!(
     /// A product category (vegetables, fruit, meat…).
     CategoryId
 );
+string_id!(
+    /// A store's live stream (直播), scheduled, running or ended.
+    LiveSessionId
+);
+string_id!(
+    /// A flash offer pinned during a live stream.
+    OfferId
+);
 
 /// A stored enum value (a status or role column) that no variant matches: a sign of a
 /// bad row, not of bad client input.

@@ -7,8 +7,8 @@
 //! - [`money`]: [`Fen`], integer money shown as `¥12.80`.
 //! - [`ids`]: validated string ID newtypes.
 //! - [`time`]: the store's time zone and the 22:00 ordering cut-off.
-//! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`]: one domain each,
-//!   with its types, rules and thiserror enum.
+//! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
+//!   domain each, with its types, rules and thiserror enum.
 //! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
 //! - [`api`]: request and response bodies of the JSON API.
 #![forbid(unsafe_code)]
@@ -18,6 +18,7 @@ pub mod cart;
 pub mod catalog;
 pub mod identity;
 pub mod ids;
+pub mod live;
 pub mod money;
 pub mod order;
 pub mod problem;
@@ -25,6 +26,8 @@ pub mod stock;
 pub mod store;
 pub mod time;
 
-pub use ids::{CategoryId, IdError, OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId};
+pub use ids::{
+    CategoryId, IdError, LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId,
+};
 pub use money::Fen;
 pub use problem::{ErrorCode, FieldError, Problem};
