@@ -20,6 +20,9 @@ pub struct StockKeeper {
     sql: SqlStorage,
     state: State,
     env: Env,
+    /// When the sweep alarm is known to be set for, so most reservations skip storage's
+    /// alarm calls (every hold has the same grace, so a new one is never due earlier).
+    alarm_at: std::cell::Cell<Option<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -61,7 +64,7 @@ impl DurableObject for StockKeeper {
                 worker::console_error!("stock keeper schema: {e}");
             }
         }
-        Self { sql, state, env }
+        Self { sql, state, env, alarm_at: std::cell::Cell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -84,6 +87,7 @@ impl DurableObject for StockKeeper {
 
     /// Sweeps holds past their grace period whose order never reached D1.
     async fn alarm(&self) -> Result<Response> {
+        self.alarm_at.set(None);
         let due: Vec<DueRow> = self
             .sql
             .exec("SELECT key FROM reservations WHERE held = 1 AND confirmed = 0 AND expires_at <= ?", vec![now_ms().into()])?
@@ -209,11 +213,18 @@ impl StockKeeper {
             .exec("SELECT MIN(expires_at) AS next FROM reservations WHERE held = 1 AND confirmed = 0", None)?
             .to_array()?;
         let Some(next) = next.first().and_then(|r| r.next) else { return Ok(()) };
+        if self.alarm_at.get().is_some_and(|at| at <= next) {
+            return Ok(());
+        }
         let storage = self.state.storage();
         match storage.get_alarm().await? {
-            Some(current) if current <= next => Ok(()),
-            _ => storage.set_alarm((next - now_ms()).max(1)).await,
+            Some(current) if current <= next => self.alarm_at.set(Some(current)),
+            _ => {
+                storage.set_alarm((next - now_ms()).max(1)).await?;
+                self.alarm_at.set(Some(next));
+            }
         }
+        Ok(())
     }
 
     /// The owner sets the units on hand (a stock count or a delivery).
