@@ -8,6 +8,7 @@ pub mod seed;
 pub mod stock;
 
 use wasm_bindgen::JsValue;
+use worker::D1Result;
 
 /// `?1, ?2, …` placeholders for an `IN (…)` list starting at `first`.
 pub fn placeholders(first: usize, count: usize) -> String {
@@ -17,4 +18,10 @@ pub fn placeholders(first: usize, count: usize) -> String {
 /// Binds strings as D1 arguments.
 pub fn strs<S: AsRef<str>>(values: &[S]) -> Vec<JsValue> {
     values.iter().map(|v| JsValue::from_str(v.as_ref())).collect()
+}
+
+/// Rows a D1 statement changed (0 when D1 reports nothing): how a guarded write says
+/// whether it happened.
+pub fn changes(result: &D1Result) -> usize {
+    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }

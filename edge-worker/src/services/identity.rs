@@ -83,7 +83,7 @@ impl IdentityService {
             ])?
             .run()
             .await?;
-        let changed = inserted.meta()?.and_then(|m| m.changes).unwrap_or(0);
+        let changed = super::changes(&inserted);
         if changed == 0 {
             return Err(IdentityError::PhoneAlreadyJoined.into());
         }
@@ -171,7 +171,7 @@ impl IdentityService {
             .bind(&[person.as_str().into(), row.code_hash.into()])?
             .run()
             .await?;
-        if deleted.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+        if super::changes(&deleted) == 0 {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         let me = self.person(&person).await?.ok_or_else(|| AppError::Internal("device code of a missing person".into()))?;

@@ -321,13 +321,15 @@ impl OrderService {
                 .bind(&[order.id.as_str().into(), placed_at.into()])?,
         );
         let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.to_string()).collect();
-        let mut args = vec![order.person_id.as_str().into()];
+        let mut args = vec![order.person_id.as_str().into(), order.id.as_str().into()];
         args.extend(super::strs(&ids));
+        // Guarded like the lines: a voided order leaves the cart as it was.
         statements.push(
             self.db
                 .prepare(format!(
-                    "DELETE FROM cart_items WHERE person_id = ?1 AND product_id IN ({})",
-                    super::placeholders(2, ids.len())
+                    "DELETE FROM cart_items WHERE person_id = ?1 AND product_id IN ({}) \
+                     AND EXISTS (SELECT 1 FROM orders WHERE id = ?2)",
+                    super::placeholders(3, ids.len())
                 ))
                 .bind(&args)?,
         );
@@ -335,13 +337,12 @@ impl OrderService {
             statements.push(self.catalog.record_stock_statement(&order.store_id, product, *available, *version)?);
         }
         let results = self.db.batch(statements).await?;
-        let header_changes = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-        Ok(header_changes > 0)
+        Ok(results.first().map_or(0, super::changes) > 0)
     }
 
     /// Gives back every reservation of `order_id` among `rows`. Release is idempotent; a
     /// failure is logged (the keeper keeps the hold, so nothing is oversold).
-    async fn release_lines(&self, store: &StoreId, order_id: &OrderId, rows: &[&ProductRow]) -> Vec<(ProductId, u32, u64)> {
+    async fn release_lines(&self, store: &StoreId, order_id: &OrderId, rows: &[&ProductRow]) {
         let mut mirrors = Vec::new();
         for row in rows.iter().rev() {
             let id = row.product_id();
@@ -353,7 +354,6 @@ impl OrderService {
             }
         }
         self.mirror_stock(store, &mirrors).await;
-        mirrors
     }
 
     async fn mirror_stock(&self, store: &StoreId, mirrors: &[(ProductId, u32, u64)]) {
@@ -505,8 +505,7 @@ impl OrderService {
                     .bind(&[id.as_str().into(), now.to_rfc3339().into()])?,
             ])
             .await?;
-        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-        if changed == 0 {
+        if results.first().map_or(0, super::changes) == 0 {
             return Err(OrderError::NotCancellable.into());
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("cancelled order vanished".into()))?;
@@ -553,7 +552,7 @@ impl OrderService {
                     .bind(&[id.as_str().into(), update.status.as_str().into(), now.to_rfc3339().into()])?,
             ])
             .await?;
-        if results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 0 {
+        if results.first().map_or(0, super::changes) == 0 {
             return Err(OrderError::InvalidTransition { from, to: update.status }.into());
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("order vanished".into()))?;

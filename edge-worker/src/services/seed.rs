@@ -175,6 +175,6 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
     }
 
     let results = db.batch(statements).await?;
-    let inserted_rows = results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) as u32).sum();
+    let inserted_rows = results.iter().map(|r| super::changes(r) as u32).sum();
     Ok(SeedReport { inserted_rows, owners_created: owners })
 }
