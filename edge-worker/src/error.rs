@@ -2,8 +2,8 @@
 //! Internal detail is logged, never sent.
 
 use shared_model::{
-    cart::CartError, catalog::CatalogError, identity::IdentityError, order::OrderError, problem::PROBLEM_CONTENT_TYPE,
-    stock::ReserveError, store::StoreError, Problem,
+    cart::CartError, catalog::CatalogError, identity::IdentityError, live::LiveError, order::OrderError,
+    problem::PROBLEM_CONTENT_TYPE, stock::ReserveError, store::StoreError, Problem,
 };
 use worker::{Headers, Response};
 
@@ -85,9 +85,9 @@ macro_rules! from_domain_error {
     ($($ty:ty),* $(,)?) => {$(
         impl From<$ty> for AppError {
             fn from(e: $ty) -> Self {
-                Self::new(e.http_status(), e.code(), &e.to_string())
+                Self::Problem(Problem::from_error(&e))
             }
         }
     )*};
 }
-from_domain_error!(CartError, CatalogError, IdentityError, OrderError, ReserveError, StoreError);
+from_domain_error!(CartError, CatalogError, IdentityError, LiveError, OrderError, ReserveError, StoreError);

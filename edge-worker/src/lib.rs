@@ -1,9 +1,11 @@
-//! Linli's edge worker: the JSON API under `/api/v1/`, the `StockKeeper` Durable Object,
+//! Linli's edge worker: the JSON API under `/api/v1/`, the `StockKeeper` and `LiveRoom`
+//! Durable Objects,
 //! and server rendering of the Leptos app for every other path. Static files under
 //! `public/` never reach this code: Workers Static Assets serves them first.
 
 mod error;
 mod http;
+mod live_room;
 mod routes;
 mod services;
 mod ssr;

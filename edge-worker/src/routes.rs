@@ -4,6 +4,7 @@ mod admin;
 mod cart;
 mod catalog;
 mod identity;
+mod live;
 mod orders;
 
 use crate::error::{AppError, AppResult};
@@ -34,6 +35,20 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/v1/orders/:order", orders::get_order)
         .post_async("/api/v1/orders/:order/cancellation", orders::create_cancellation)
         .post_async("/api/v1/orders/:order/status-changes", orders::create_status_change)
+        .get_async("/api/v1/stores/:store/lives", live::list_lives)
+        .post_async("/api/v1/stores/:store/lives", live::create_live)
+        .get_async("/api/v1/stores/:store/residents", live::list_residents)
+        .put_async("/api/v1/stores/:store/residents/:person/koc", live::put_koc)
+        .get_async("/api/v1/lives/:live", live::get_live)
+        .get_async("/api/v1/lives/:live/socket", live::get_live_socket)
+        .post_async("/api/v1/lives/:live/status-changes", live::create_live_status_change)
+        .post_async("/api/v1/lives/:live/offers", live::create_offer)
+        .post_async("/api/v1/lives/:live/offers/:offer/unpin", live::create_unpin)
+        .post_async("/api/v1/lives/:live/offers/:offer/orders", live::create_live_order)
+        .get_async("/api/v1/lives/:live/summary", live::get_live_summary)
+        .put_async("/api/v1/lives/:live/reminder", live::put_reminder)
+        .delete_async("/api/v1/lives/:live/reminder", live::delete_reminder)
+        .get_async("/api/v1/me/notices", live::list_notices)
         .post_async("/api/v1/admin/seed", admin::seed)
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)

@@ -3,7 +3,9 @@
 pub mod cart;
 pub mod catalog;
 pub mod identity;
+pub mod live;
 pub mod orders;
+pub mod room;
 pub mod seed;
 pub mod stock;
 

@@ -10,7 +10,8 @@
 //! the order is not there, gives the units back. A late insert can then no longer land,
 //! so the sweep never oversells; an order that did land is simply confirmed.
 
-use crate::services::stock::{KeeperReply, ReleaseCall, ReserveCall, SetStockCall};
+use crate::services::orders::void_unless_landed;
+use crate::services::stock::{KeeperReply, ReleaseCall, ReserveCall, SetStockCall, ShrinkCall};
 use serde::Deserialize;
 use shared_model::stock::{decide_reserve, order_of_reservation, ReserveRequest};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
@@ -59,6 +60,7 @@ impl DurableObject for StockKeeper {
              quantity INTEGER NOT NULL, held INTEGER NOT NULL, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0)",
             "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, cap_window, held)",
             "CREATE INDEX IF NOT EXISTS reservations_due ON reservations(held, confirmed, expires_at)",
+            "CREATE TABLE IF NOT EXISTS applied_ops (op TEXT PRIMARY KEY)",
         ] {
             if let Err(e) = sql.exec(ddl, None) {
                 worker::console_error!("stock keeper schema: {e}");
@@ -78,6 +80,7 @@ impl DurableObject for StockKeeper {
                 Ok(reply)
             }
             "/release" => self.handle_release(req.json().await?),
+            "/shrink" => self.handle_shrink(req.json().await?),
             "/set" => self.handle_set(req.json().await?),
             "/state" => self.handle_state(),
             _ => return Response::error("no such stock keeper route", 404),
@@ -95,19 +98,7 @@ impl DurableObject for StockKeeper {
         let db = self.env.d1("DB")?;
         for row in due {
             let Some(order_id) = order_of_reservation(&row.key) else { continue };
-            // Void first, then look: once voided, the order insert can no longer land.
-            let results = db
-                .batch(vec![
-                    db.prepare(
-                        "INSERT INTO voided_orders (order_id, voided_at) SELECT ?1, ?2 \
-                         WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&[order_id.into(), chrono_now_rfc3339().into()])?,
-                    db.prepare("SELECT id FROM orders WHERE id = ?1").bind(&[order_id.into()])?,
-                ])
-                .await?;
-            let landed =
-                results.get(1).map(|r| r.results::<serde_json::Value>().map(|v| !v.is_empty())).transpose()?.unwrap_or(false);
+            let landed = void_unless_landed(&db, order_id, crate::http::now()).await?;
             if landed {
                 self.sql.exec("UPDATE reservations SET confirmed = 1 WHERE key = ?", vec![row.key.into()])?;
             } else {
@@ -117,10 +108,6 @@ impl DurableObject for StockKeeper {
         self.schedule_sweep().await?;
         Response::ok("swept")
     }
-}
-
-fn chrono_now_rfc3339() -> String {
-    chrono::DateTime::from_timestamp_millis(now_ms()).unwrap_or_default().to_rfc3339()
 }
 
 impl StockKeeper {
@@ -166,14 +153,16 @@ impl StockKeeper {
         match decide_reserve(available, &request) {
             Ok(remaining) => {
                 self.sql.exec(
-                    "INSERT INTO reservations (key, buyer, cap_window, quantity, held, expires_at, confirmed) VALUES (?, ?, ?, ?, 1, ?, 0) \
-                     ON CONFLICT (key) DO UPDATE SET quantity = excluded.quantity, held = 1, expires_at = excluded.expires_at, confirmed = 0",
+                    "INSERT INTO reservations (key, buyer, cap_window, quantity, held, expires_at, confirmed) VALUES (?, ?, ?, ?, 1, ?, ?) \
+                     ON CONFLICT (key) DO UPDATE SET quantity = excluded.quantity, held = 1, expires_at = excluded.expires_at, \
+                     confirmed = excluded.confirmed",
                     vec![
                         call.key.into(),
                         call.buyer.into(),
                         call.cap_window.into(),
                         (call.quantity as i64).into(),
                         (now_ms + call.hold_grace_ms as i64).into(),
+                        i64::from(call.confirmed).into(),
                     ],
                 )?;
                 self.write_stock(remaining, version + 1)?;
@@ -188,6 +177,29 @@ impl StockKeeper {
         self.stock(call.opening_stock)?;
         let (available, version, released) = self.release_held(&call.key)?;
         Ok(KeeperReply::Released { available, version, released })
+    }
+
+    /// Puts part of a hold back on the shelf, once per `op`; never more than is held.
+    fn handle_shrink(&self, call: ShrinkCall) -> Result<KeeperReply> {
+        let (available, version) = self.stock(0)?;
+        let applied: Vec<serde_json::Value> =
+            self.sql.exec("SELECT op FROM applied_ops WHERE op = ?", vec![call.op.clone().into()])?.to_array()?;
+        let held: Vec<HeldRow> = self
+            .sql
+            .exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?
+            .to_array()?;
+        let (Some(row), true) = (held.first(), applied.is_empty()) else {
+            return Ok(KeeperReply::Released { available, version, released: 0 });
+        };
+        let released = call.quantity.min(row.quantity.max(0) as u32);
+        self.sql.exec("INSERT INTO applied_ops (op) VALUES (?)", vec![call.op.into()])?;
+        self.sql.exec(
+            "UPDATE reservations SET quantity = quantity - ? WHERE key = ?",
+            vec![(released as i64).into(), call.key.into()],
+        )?;
+        let available = available.saturating_add(released);
+        self.write_stock(available, version + 1)?;
+        Ok(KeeperReply::Released { available, version: version + 1, released })
     }
 
     /// Ends a hold and puts its units back, synchronously; returns (available, version,

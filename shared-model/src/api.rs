@@ -6,6 +6,8 @@
 use crate::{
     cart::CartSummary,
     catalog::{validate_cap, validate_stock, CatalogError, Category, ProductSummary},
+    ids::{LiveSessionId, PersonId, PickupPointId},
+    live::{LiveSession, LiveSessionStatus, RoomSnapshot},
     order::{Order, OrderStatus, OrderSummary},
     store::Store,
     time::pickup_date_for,
@@ -232,4 +234,118 @@ mod tests {
             json!({ "products": [], "categories": [] })
         );
     }
+}
+
+/// One live in a store's list (`GET /api/v1/stores/{store}/lives`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveCard {
+    /// The live.
+    pub session: LiveSession,
+    /// Whether the signed-in resident asked to be reminded (false when signed out).
+    pub reminded: bool,
+}
+
+/// `GET /api/v1/stores/{store}/lives`: on air first, then upcoming (soonest first), then
+/// past (newest first), at most 50.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveList {
+    /// The lives.
+    pub lives: Vec<LiveCard>,
+}
+
+/// What the live page needs to know about the person looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LiveViewer {
+    /// Signed in as a resident or owner of this live's store (needed to buy and comment).
+    pub signed_in: bool,
+    /// The store's owner (shown the console link).
+    pub is_owner: bool,
+    /// Has a completed order, so a returning-customer price applies (`live::price_for`).
+    pub returning_customer: bool,
+    /// Asked to be reminded of this live.
+    pub reminded: bool,
+}
+
+/// `GET /api/v1/lives/{live}`: the room as it stands and who is looking. The page renders
+/// this first, then follows the room's socket (`GET /api/v1/lives/{live}/socket`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveDetail {
+    /// The room.
+    pub room: RoomSnapshot,
+    /// The viewer.
+    pub viewer: LiveViewer,
+}
+
+/// `POST /api/v1/lives/{live}/status-changes`: `live` to go on air, `ended` to finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveStatusChange {
+    /// The status wanted.
+    pub status: LiveSessionStatus,
+}
+
+/// `POST /api/v1/lives/{live}/offers/{offer}/orders` (with an `Idempotency-Key` header):
+/// one-tap buy. `i64` for the same reason as [`SetCartQuantity`]. Without a pickup point
+/// the store's first one is used. Answered like `POST /api/v1/orders`
+/// ([`PlaceOrderResponse`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveBuy {
+    /// Units wanted (valid: 1..=99, and within the offer's per-buyer cap).
+    pub quantity: i64,
+    /// Where to collect it.
+    #[serde(default)]
+    pub pickup_point_id: Option<PickupPointId>,
+}
+
+/// `PUT` / `DELETE /api/v1/lives/{live}/reminder`, and their answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// Whether the resident will be told when the live starts.
+    pub reminded: bool,
+}
+
+/// A live the resident asked about that is on air now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveNotice {
+    /// The live.
+    pub live_id: LiveSessionId,
+    /// Its title.
+    pub title: String,
+    /// When it went on air.
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/me/notices`: lives the resident asked to be reminded of that are on air.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeList {
+    /// Newest first.
+    pub notices: Vec<LiveNotice>,
+}
+
+/// One resident in the owner's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentSummary {
+    /// Who.
+    pub person_id: PersonId,
+    /// Nickname (the owner sees it whole).
+    pub nickname: String,
+    /// Building.
+    pub building: String,
+    /// A key opinion consumer (comments highlighted in lives).
+    pub is_koc: bool,
+    /// Orders picked up.
+    pub completed_orders: u32,
+}
+
+/// `GET /api/v1/stores/{store}/residents` (owner): the store's residents, most loyal first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentList {
+    /// At most 200.
+    pub residents: Vec<ResidentSummary>,
+}
+
+/// `PUT /api/v1/stores/{store}/residents/{person}/koc` (owner): mark or unmark a KOC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KocUpdate {
+    /// Whether the resident is a KOC.
+    pub is_koc: bool,
 }

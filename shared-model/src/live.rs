@@ -37,8 +37,9 @@ use crate::{
     cart::MAX_LINE_QUANTITY,
     catalog::ProductSummary,
     identity::{mask_name, Me},
-    ids::{LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, ProductId, StoreId},
+    ids::{LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId},
     money::Fen,
+    problem::Problem,
     stock::{decide_reserve, ReserveError, ReserveRequest},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -586,6 +587,21 @@ pub fn decide_live_buy(
     Ok(sold.saturating_add(quantity))
 }
 
+/// The `StockKeeper` hold that sets an offer's allotment aside from the shelf while it is
+/// pinned (a confirmed hold: there is no order to wait for).
+pub fn live_allotment_key(offer_id: &OfferId) -> String {
+    format!("live:{offer_id}")
+}
+
+/// What an Idempotency-Key's first live buy asked for, hashed: the same key with another
+/// offer, quantity or pickup point is a reused key, not a retry (as
+/// [`crate::order::request_fingerprint`] is for the shop).
+pub fn buy_fingerprint(offer_id: &OfferId, quantity: i64, pickup_point_id: &PickupPointId) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = format!("live-v1\n{offer_id}\n{quantity}\n{pickup_point_id}");
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
 // ---------------------------------------------------------------------------------------
 // 接龙
 
@@ -807,6 +823,125 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, LiveError> {
             Ok(ClientMessage::Comment { text })
         }
         other => Ok(other),
+    }
+}
+
+/// What the room sends a viewer, tagged by `type`: `{"type":"events","events":[…]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The whole room: the answer to a first `hello`, or to one the log can no longer
+    /// serve ([`Resume::Snapshot`]).
+    Snapshot {
+        /// The room as it stands.
+        room: Box<RoomSnapshot>,
+    },
+    /// Events in sequence order. One buy sends its 接龙 line and stock change together.
+    Events {
+        /// The events, oldest first.
+        events: Vec<RoomEvent>,
+    },
+    /// A frame the room refused; the socket stays open.
+    Error {
+        /// Why, as in every API error.
+        problem: Problem,
+    },
+    /// The answer to [`ClientMessage::Ping`].
+    Pong,
+}
+
+/// 接龙 lines a snapshot carries (the newest); older ones are counted in `chain_total`.
+pub const SNAPSHOT_CHAIN_ENTRIES: usize = 200;
+
+/// Comments a snapshot carries (the newest).
+pub const SNAPSHOT_COMMENTS: usize = 50;
+
+/// A room as a viewer holds it: sent whole on joining, then kept current by applying
+/// events ([`RoomSnapshot::apply`]), so the page and the tests share one reading of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomSnapshot {
+    /// The live.
+    pub session: LiveSession,
+    /// Every offer pinned in this live, oldest first, each with its current `sold`.
+    pub offers: Vec<Offer>,
+    /// The newest [`SNAPSHOT_CHAIN_ENTRIES`] 接龙 lines, oldest first.
+    pub chain: Vec<ChainEntry>,
+    /// Lines in the whole list (the newest line's `seq`).
+    pub chain_total: u64,
+    /// The newest [`SNAPSHOT_COMMENTS`] comments, oldest first (`Comment` events).
+    pub comments: Vec<RoomEvent>,
+    /// Number of the newest event folded in; a viewer resumes after it.
+    pub last_seq: u64,
+    /// The room's clock when sent, so a phone with a wrong clock still counts down right.
+    pub now: DateTime<Utc>,
+}
+
+/// What [`RoomSnapshot::apply`] did with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The event was the next one and is folded in.
+    Applied,
+    /// Already seen (a resend after resuming); nothing changed.
+    Duplicate,
+    /// One or more events before it are missing: reconnect and resume.
+    Gap,
+}
+
+impl RoomSnapshot {
+    /// Folds in the next event. Only `last_seq + 1` is applied, so a viewer never shows
+    /// a list with a hole in it.
+    pub fn apply(&mut self, event: &RoomEvent) -> Applied {
+        if event.seq <= self.last_seq {
+            return Applied::Duplicate;
+        }
+        if event.seq != self.last_seq + 1 {
+            return Applied::Gap;
+        }
+        self.last_seq = event.seq;
+        match &event.kind {
+            RoomEventKind::OfferPinned { offer } => match self.offers.iter_mut().find(|o| o.id == offer.id) {
+                Some(kept) => *kept = (**offer).clone(),
+                None => self.offers.push((**offer).clone()),
+            },
+            RoomEventKind::OfferUnpinned { offer_id } => {
+                if let Some(offer) = self.offers.iter_mut().find(|o| &o.id == offer_id) {
+                    offer.unpin();
+                }
+            }
+            RoomEventKind::StockChanged { offer_id, sold, .. } => {
+                if let Some(offer) = self.offers.iter_mut().find(|o| &o.id == offer_id) {
+                    offer.sold = *sold;
+                }
+            }
+            RoomEventKind::ChainAppended { entry } => {
+                self.chain_total = self.chain_total.max(entry.seq);
+                self.chain.push(entry.clone());
+                let excess = self.chain.len().saturating_sub(SNAPSHOT_CHAIN_ENTRIES);
+                self.chain.drain(..excess);
+            }
+            RoomEventKind::Comment { .. } => {
+                self.comments.push(event.clone());
+                let excess = self.comments.len().saturating_sub(SNAPSHOT_COMMENTS);
+                self.comments.drain(..excess);
+            }
+            RoomEventKind::LiveStarted => {
+                self.session.status = LiveSessionStatus::Live;
+                self.session.started_at = Some(event.at);
+            }
+            RoomEventKind::LiveEnded => {
+                self.session.status = LiveSessionStatus::Ended;
+                self.session.ended_at = Some(event.at);
+                self.offers.iter_mut().for_each(Offer::unpin);
+            }
+        }
+        Applied::Applied
+    }
+
+    /// The offer the overlay features at `now`: the newest pinned one still open or
+    /// counting down, else the newest pinned one sold out; `None` when nothing is on.
+    pub fn featured_offer(&self, now: DateTime<Utc>) -> Option<&Offer> {
+        let live = |wanted: &[OfferState]| self.offers.iter().rev().find(|o| wanted.contains(&offer_state(o, o.sold, now)));
+        live(&[OfferState::Open, OfferState::Scheduled]).or_else(|| live(&[OfferState::SoldOut]))
     }
 }
 
@@ -1160,7 +1295,7 @@ mod tests {
         catalog::StockState,
         identity::Role,
         ids::CategoryId,
-        problem::{message_zh, ErrorCode, Problem},
+        problem::{message_zh, ErrorCode},
     };
     use chrono::NaiveDate;
     use serde_json::json;
@@ -1247,6 +1382,17 @@ mod tests {
     }
 
     // --- Sessions ---------------------------------------------------------------------
+
+    #[test]
+    fn buy_fingerprint_tells_retries_from_reused_keys() {
+        let offer = OfferId::parse("f-1").unwrap();
+        let pp = PickupPointId::parse("pp-1").unwrap();
+        let fp = buy_fingerprint(&offer, 2, &pp);
+        assert_eq!(fp, buy_fingerprint(&offer, 2, &pp));
+        assert_ne!(fp, buy_fingerprint(&offer, 3, &pp));
+        assert_ne!(fp, buy_fingerprint(&OfferId::parse("f-2").unwrap(), 2, &pp));
+        assert_ne!(fp, buy_fingerprint(&offer, 2, &PickupPointId::parse("pp-2").unwrap()));
+    }
 
     #[test]
     fn session_status_transitions() {

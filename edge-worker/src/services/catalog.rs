@@ -237,6 +237,22 @@ impl CatalogService {
             .bind(&strs(&[store.as_str(), id.as_str()]))?)
     }
 
+    /// The store's pickup point `id`, or its first one when `id` is `None`.
+    pub async fn pickup_point(&self, store: &StoreId, id: Option<&PickupPointId>) -> AppResult<Option<PickupPoint>> {
+        let row: Option<PickupRow> = match id {
+            Some(id) => self.pickup_point_statement(store, id)?.first(None).await?,
+            None => self
+                .db
+                .prepare(
+                    "SELECT id, store_id, name, address, time_window FROM pickup_points WHERE store_id = ?1 ORDER BY id LIMIT 1",
+                )
+                .bind(&strs(&[store.as_str()]))?
+                .first(None)
+                .await?,
+        };
+        Ok(row.map(pickup_point))
+    }
+
     /// What placing an order needs to know, in one round trip: the pickup point (if it is
     /// this store's) and the store's rows for the ordered products.
     pub async fn order_context(

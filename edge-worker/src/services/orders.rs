@@ -4,6 +4,7 @@
 
 use super::{
     catalog::{CatalogService, ProductRow},
+    room::{CancelCall, RoomClient},
     stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
 };
 use crate::{
@@ -23,10 +24,10 @@ use shared_model::{
     stock::{cap_window, reservation_key, reservation_order},
     store::{PickupPoint, StoreError},
     time::{cancel_deadline, pickup_date_for},
-    Fen, OrderId, PersonId, PickupPointId, ProductId, StoreId,
+    Fen, LiveSessionId, OrderId, PersonId, PickupPointId, ProductId, StoreId,
 };
 use std::collections::HashMap;
-use worker::{D1Database, Env};
+use worker::{D1Database, D1PreparedStatement, Env};
 
 /// Fault injection for tests, honoured only where the `FAULT_INJECTION` setting is "1".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub enum Fault {
 }
 
 /// Hold grace under `Fault::AbandonAfterReserve`, so a test sees the sweep within seconds.
-const FAULT_HOLD_GRACE_MS: u64 = 1_000;
+pub const FAULT_HOLD_GRACE_MS: u64 = 1_000;
 
 /// The result of placing an order: `replayed` when the key had already made this order.
 pub struct Placed {
@@ -47,6 +48,7 @@ pub struct Placed {
 
 pub struct OrderService {
     db: D1Database,
+    env: Env,
     catalog: CatalogService,
     stock: StockClient,
     pickup_secret: String,
@@ -135,6 +137,7 @@ impl OrderService {
     pub fn new(env: &Env) -> AppResult<Self> {
         Ok(Self {
             db: env.d1("DB")?,
+            env: env.clone(),
             catalog: CatalogService::new(env)?,
             stock: StockClient::new(env)?,
             pickup_secret: env_text(env, "PICKUP_CODE_SECRET")
@@ -188,6 +191,7 @@ impl OrderService {
                 cap_window: cap_window(pickup_date),
                 opening_stock: row.opening_stock(),
                 hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
+                confirmed: false,
             };
             let refusal = match self.stock.reserve(store, &line.product_id, &call).await {
                 Ok(KeeperReply::Reserved { available, version, .. }) => {
@@ -263,8 +267,8 @@ impl OrderService {
         }
     }
 
-    /// Writes the order, its lines, its first event and the stock mirrors in one D1 batch,
-    /// and takes the ordered products out of the cart. Returns false when a concurrent retry
+    /// Writes the order (see [`order_statements`]) and the stock mirrors in one D1 batch, and
+    /// takes the ordered products out of the cart. Returns false when a concurrent retry
     /// with the same key wrote the order first (the insert then changes nothing).
     async fn insert(
         &self,
@@ -273,53 +277,7 @@ impl OrderService {
         order: &Order,
         mirrors: &[(ProductId, u32, u64)],
     ) -> AppResult<bool> {
-        let placed_at = order.placed_at.to_rfc3339();
-        let mut statements = vec![self
-            .db
-            .prepare(
-                "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
-                 pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?8, ?9, ?10, ?11 \
-                 WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) ON CONFLICT DO NOTHING",
-            )
-            .bind(&[
-                order.id.as_str().into(),
-                order.store_id.as_str().into(),
-                order.person_id.as_str().into(),
-                key.as_str().into(),
-                fingerprint.into(),
-                (order.total.fen() as f64).into(),
-                order.pickup_point.id.as_str().into(),
-                order.pickup_date.format("%Y-%m-%d").to_string().into(),
-                order.pickup_code.as_str().into(),
-                order.note.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
-                placed_at.as_str().into(),
-            ])?];
-        for (i, line) in order.lines.iter().enumerate() {
-            statements.push(
-                self.db
-                    .prepare(
-                        "INSERT INTO order_lines (order_id, line_no, product_id, name, unit, unit_price_fen, quantity) \
-                         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&[
-                        order.id.as_str().into(),
-                        ((i + 1) as u32).into(),
-                        line.product_id.as_str().into(),
-                        line.name.as_str().into(),
-                        line.unit.as_str().into(),
-                        (line.unit_price.fen() as f64).into(),
-                        line.quantity.into(),
-                    ])?,
-            );
-        }
-        statements.push(
-            self.db
-                .prepare(
-                    "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'placed', ?2 \
-                     WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
-                )
-                .bind(&[order.id.as_str().into(), placed_at.into()])?,
-        );
+        let mut statements = order_statements(&self.db, key, fingerprint, order)?;
         let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.to_string()).collect();
         let mut args = vec![order.person_id.as_str().into(), order.id.as_str().into()];
         args.extend(super::strs(&ids));
@@ -430,6 +388,13 @@ impl OrderService {
         })
     }
 
+    /// An order and the fingerprint of the request that made it, if it exists.
+    pub async fn load(&self, id: &OrderId) -> AppResult<Option<(Order, String)>> {
+        let Some(row) = self.order_row(id).await? else { return Ok(None) };
+        let fingerprint = row.fingerprint.clone();
+        Ok(Some((self.assemble(row).await?, fingerprint)))
+    }
+
     /// An order the viewer may see: their own, or any of their store's if they own it.
     pub async fn get(&self, me: &Me, id: &OrderId) -> AppResult<Order> {
         let row =
@@ -510,11 +475,32 @@ impl OrderService {
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("cancelled order vanished".into()))?;
         let order = self.assemble(row).await?;
+        // A live order's units belong to its room (back to the offer, or to the shelf
+        // once the offer is settled); a shop order's to the SKUs' keepers.
+        if let Some(live) = self.live_of(&order.id).await? {
+            RoomClient::new(&self.env)?.cancel(&live, &CancelCall { order_id: order.id.clone() }).await?;
+            return Ok(order);
+        }
         let ids: Vec<ProductId> = order.lines.iter().map(|l| l.product_id.clone()).collect();
         let rows = self.catalog.products(&order.store_id, &ids).await?;
         let refs: Vec<&ProductRow> = rows.iter().collect();
         self.release_lines(&order.store_id, &order.id, &refs).await;
         Ok(order)
+    }
+
+    /// The live an order was bought in, if any.
+    async fn live_of(&self, id: &OrderId) -> AppResult<Option<LiveSessionId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            live_session_id: String,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare("SELECT live_session_id FROM live_orders WHERE order_id = ?1")
+            .bind(&[id.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(row.map(|r| LiveSessionId::new_unchecked(r.live_session_id)))
     }
 
     /// The owner moves an order on: `ready_for_pickup` when packed, `picked_up` when the
@@ -562,4 +548,78 @@ impl OrderService {
 
 fn visible_to(me: &Me, row: &OrderRow) -> bool {
     row.person_id == me.person_id.as_str() || (me.role == Role::Owner && row.store_id == me.store_id.as_str())
+}
+
+/// For a stranded stock hold: voids `order_id` unless its order already reached D1, and
+/// says whether it had (`true`: confirm the hold; `false`: give the units back). Void
+/// first, then look, in one batch: once voided, the order insert can no longer land.
+pub async fn void_unless_landed(db: &D1Database, order_id: &str, now: DateTime<Utc>) -> worker::Result<bool> {
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "INSERT INTO voided_orders (order_id, voided_at) SELECT ?1, ?2 \
+                 WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[order_id.into(), now.to_rfc3339().into()])?,
+            db.prepare("SELECT id FROM orders WHERE id = ?1").bind(&[order_id.into()])?,
+        ])
+        .await?;
+    Ok(results.get(1).map(|r| r.results::<serde_json::Value>().map(|v| !v.is_empty())).transpose()?.unwrap_or(false))
+}
+
+/// The statements that write `order`: its header (first, so its change count says whether
+/// it landed), lines and first event. Every one is guarded: the header by `voided_orders`
+/// (a swept hold's order can never land) and by its key (a concurrent retry writes nothing),
+/// the rest by the header's existence. Shop and live orders share them.
+pub fn order_statements(
+    db: &D1Database,
+    key: &IdempotencyKey,
+    fingerprint: &str,
+    order: &Order,
+) -> worker::Result<Vec<D1PreparedStatement>> {
+    let placed_at = order.placed_at.to_rfc3339();
+    let mut statements = vec![db
+        .prepare(
+            "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
+             pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?8, ?9, ?10, ?11 \
+             WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) ON CONFLICT DO NOTHING",
+        )
+        .bind(&[
+            order.id.as_str().into(),
+            order.store_id.as_str().into(),
+            order.person_id.as_str().into(),
+            key.as_str().into(),
+            fingerprint.into(),
+            (order.total.fen() as f64).into(),
+            order.pickup_point.id.as_str().into(),
+            order.pickup_date.format("%Y-%m-%d").to_string().into(),
+            order.pickup_code.as_str().into(),
+            order.note.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+            placed_at.as_str().into(),
+        ])?];
+    for (i, line) in order.lines.iter().enumerate() {
+        statements.push(
+            db.prepare(
+                "INSERT INTO order_lines (order_id, line_no, product_id, name, unit, unit_price_fen, quantity) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                order.id.as_str().into(),
+                ((i + 1) as u32).into(),
+                line.product_id.as_str().into(),
+                line.name.as_str().into(),
+                line.unit.as_str().into(),
+                (line.unit_price.fen() as f64).into(),
+                line.quantity.into(),
+            ])?,
+        );
+    }
+    statements.push(
+        db.prepare(
+            "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'placed', ?2 \
+             WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+        )
+        .bind(&[order.id.as_str().into(), placed_at.into()])?,
+    );
+    Ok(statements)
 }

@@ -1,15 +1,20 @@
-//! The demo chain (stores, pickup points, owners, catalogue, stock), seeded idempotently
+//! The demo chain (stores, pickup points, owners, catalogue, stock, an evening live per
+//! store), seeded idempotently
 //! from `seed/demo-chain.json`: every insert is `ON CONFLICT DO NOTHING`, so seeding twice
 //! changes nothing and never resets stock that residents have already bought.
 
+use super::live::LiveService;
 use crate::{
     error::AppResult,
     http::{now, random_bytes},
 };
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared_model::{
     identity::{hash_password, PBKDF2_ITERATIONS},
+    live::{LiveSession, NewLiveSession},
     time::store_tz,
+    LiveSessionId, StoreId,
 };
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
@@ -42,6 +47,14 @@ struct SeedStore {
     cover: String,
     owner: SeedOwner,
     pickup_points: Vec<SeedPickupPoint>,
+    /// The store's demo live, scheduled for the coming 20:00.
+    live: Option<SeedLive>,
+}
+
+#[derive(Deserialize)]
+struct SeedLive {
+    id: String,
+    title: String,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +93,18 @@ struct SeedProduct {
 pub struct SeedReport {
     pub inserted_rows: u32,
     pub owners_created: u32,
+}
+
+/// The demo lives' video and cover, served from `public/`.
+const DEMO_LIVE_STREAM: &str = "/media/live-demo.webm";
+const DEMO_LIVE_COVER: &str = "/images/live/cover.svg";
+
+/// The next 20:00 in the stores' time zone (tomorrow's once tonight's has begun).
+fn next_evening_show(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&store_tz());
+    let tonight = local.date_naive().and_hms_opt(20, 0, 0).unwrap_or_default();
+    let show = if local.naive_local() < tonight { tonight } else { tonight + chrono::Duration::days(1) };
+    show.and_local_timezone(store_tz()).single().map(|t| t.with_timezone(&Utc)).unwrap_or(now)
 }
 
 fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
@@ -175,6 +200,25 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
     }
 
     let results = db.batch(statements).await?;
-    let inserted_rows = results.iter().map(|r| super::changes(r) as u32).sum();
+    let mut inserted_rows: u32 = results.iter().map(|r| super::changes(r) as u32).sum();
+
+    // Lives need their rooms, so they go through the live service rather than the batch.
+    let lives = LiveService::new(env)?;
+    let now = now();
+    for s in &chain.stores {
+        let Some(live) = &s.live else { continue };
+        let new = NewLiveSession {
+            title: live.title.clone(),
+            starts_at: next_evening_show(now),
+            cover_url: Some(DEMO_LIVE_COVER.into()),
+            stream_url: Some(DEMO_LIVE_STREAM.into()),
+        };
+        let session = LiveSession::schedule(
+            LiveSessionId::new_unchecked(live.id.clone()),
+            StoreId::new_unchecked(s.id.clone()),
+            new.validate(now)?,
+        );
+        inserted_rows += u32::from(lives.create(&session, now).await?);
+    }
     Ok(SeedReport { inserted_rows, owners_created: owners })
 }

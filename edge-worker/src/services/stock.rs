@@ -18,6 +18,10 @@ pub struct ReserveCall {
     pub opening_stock: u32,
     /// How long the hold may wait for its order to reach D1 before the keeper sweeps it.
     pub hold_grace_ms: u64,
+    /// Whether the hold is final at once (a live's allotment, which has no order to wait
+    /// for), so the sweep never touches it.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 /// Grace for a hold before the sweep: far longer than any order takes to be written.
@@ -27,6 +31,15 @@ pub const HOLD_GRACE_MS: u64 = 120_000;
 pub struct ReleaseCall {
     pub key: String,
     pub opening_stock: u32,
+}
+
+/// Give `quantity` units of the hold under `key` back to the shelf, once per `op`: what a
+/// live returns when an offer closes with units unsold or a live order is cancelled.
+#[derive(Serialize, Deserialize)]
+pub struct ShrinkCall {
+    pub key: String,
+    pub quantity: u32,
+    pub op: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,6 +85,10 @@ impl StockClient {
 
     pub async fn release(&self, store: &StoreId, product: &ProductId, call: &ReleaseCall) -> AppResult<KeeperReply> {
         self.call(store, product, "/release", call).await
+    }
+
+    pub async fn shrink(&self, store: &StoreId, product: &ProductId, call: &ShrinkCall) -> AppResult<KeeperReply> {
+        self.call(store, product, "/shrink", call).await
     }
 
     pub async fn set(&self, store: &StoreId, product: &ProductId, available: u32) -> AppResult<KeeperReply> {

@@ -1,0 +1,755 @@
+//! `LiveRoom`: one Durable Object per live, the source of truth for its status, pinned
+//! offers, units sold, the 接龙 list and the numbered event log, and the hub its viewers'
+//! WebSockets hang on (hibernation API: idle sockets cost nothing and survive evictions).
+//!
+//! A buy is decided with shared-model's `decide_live_buy` from synchronous SQLite reads
+//! and writes with no `.await` in between, so an offer's allotment is never oversold.
+//! The room then writes the order to D1 with the shop's own statements
+//! (`orders::order_statements`, guarded by `voided_orders`), and only then appends the
+//! 接龙 line and broadcasts it, so every line anyone sees is a real order. A hold whose
+//! write never finished (the object was evicted mid-write) is swept by the alarm exactly
+//! as `StockKeeper` sweeps its holds.
+//!
+//! An offer's allotment was taken from the SKU's `StockKeeper` when it was pinned (one
+//! confirmed hold, `live_allotment_key`). When the offer closes (unpinned, the live
+//! ended, or its window passed) the room settles it: the unsold units go back to the
+//! shelf through `pending_returns`, retried by the alarm until the keeper has them; a
+//! live order cancelled later returns its units the same way.
+//!
+//! Broadcasting is a non-blocking send per socket; a dead socket's send fails and is
+//! ignored, so no viewer holds up the room. Every event carries its sequence number and a
+//! viewer resumes from the last one it saw (`live::events_after`).
+
+use crate::{
+    error::{AppError, AppResult},
+    http::now,
+    services::{
+        catalog::CatalogService,
+        changes,
+        orders::{order_statements, void_unless_landed},
+        room::{BuyCall, BuyReply, CancelCall, InitCall, KocCall, PinCall, StatusCall, UnpinCall, Viewer, VIEWER_PARAM},
+        stock::{KeeperReply, ShrinkCall, StockClient},
+    },
+};
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use shared_model::{
+    identity::mask_name,
+    live::{
+        decide_live_buy, events_after, live_allotment_key, offer_state, parse_client_message, price_for, ChainEntry,
+        ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer, OfferState, Resume, RoomEvent, RoomEventKind,
+        RoomSnapshot, ServerMessage, MAX_KEPT_EVENTS, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
+    },
+    order::{order_total, IdempotencyKey, OrderError, OrderLine},
+    problem::Problem,
+    OfferId, OrderId, ProductId,
+};
+use std::cell::Cell;
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+#[durable_object]
+pub struct LiveRoom {
+    sql: SqlStorage,
+    state: State,
+    env: Env,
+    /// When the alarm is known to be set for (see `StockKeeper::alarm_at`).
+    alarm_at: Cell<Option<i64>>,
+}
+
+#[derive(Deserialize)]
+struct JsonRow {
+    json: String,
+}
+
+#[derive(Deserialize)]
+struct OfferRow {
+    json: String,
+    sold: i64,
+    settled: i64,
+}
+
+#[derive(Deserialize)]
+struct HoldRow {
+    offer_id: String,
+    quantity: i64,
+    fingerprint: String,
+    order_json: String,
+    buyer_display: String,
+    building: String,
+}
+
+#[derive(Deserialize)]
+struct NumberRow {
+    n: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct KeyRow {
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct ReturnRow {
+    op: String,
+    product_id: String,
+    key: String,
+    quantity: i64,
+}
+
+#[derive(Deserialize)]
+struct KocRow {
+    is_koc: i64,
+}
+
+/// A hold's life: `held` until its order is in D1, then `confirmed`; `released` when the
+/// write failed or was swept, `cancelled` when the resident cancelled the order.
+const HELD: &str = "held";
+const CONFIRMED: &str = "confirmed";
+const RELEASED: &str = "released";
+const CANCELLED: &str = "cancelled";
+
+/// How soon the alarm retries returns the keeper did not take.
+const RETURN_RETRY_MS: i64 = 5_000;
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn int(n: impl TryInto<i64>) -> SqlStorageValue {
+    SqlStorageValue::from(n.try_into().unwrap_or(i64::MAX))
+}
+
+fn to_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn parse<T: DeserializeOwned>(json: &str) -> AppResult<T> {
+    serde_json::from_str(json).map_err(|e| AppError::Internal(format!("live room state: {e}")))
+}
+
+/// The answer to a room call: JSON, or the problem as the worker will pass it on.
+fn reply<T: Serialize>(result: AppResult<T>) -> Result<Response> {
+    match result {
+        Ok(value) => Response::from_json(&value),
+        Err(e) => Ok(e.into_response()),
+    }
+}
+
+fn problem_of(e: AppError) -> Problem {
+    match e {
+        AppError::Problem(p) => p,
+        AppError::Internal(detail) => {
+            worker::console_error!("live room: {detail}");
+            Problem::internal()
+        }
+    }
+}
+
+fn send(ws: &WebSocket, message: &ServerMessage) {
+    if let Ok(text) = serde_json::to_string(message) {
+        // A closed or failing socket is the viewer's problem, never the room's.
+        let _ = ws.send_with_str(text);
+    }
+}
+
+impl DurableObject for LiveRoom {
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        for ddl in [
+            "CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS offers (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL, \
+             sold INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0)",
+            "CREATE TABLE IF NOT EXISTS holds (order_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, person_id TEXT NOT NULL, \
+             quantity INTEGER NOT NULL, state TEXT NOT NULL, expires_at INTEGER NOT NULL, fingerprint TEXT NOT NULL, \
+             order_json TEXT NOT NULL, buyer_display TEXT NOT NULL, building TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS holds_buyer ON holds(offer_id, person_id, state)",
+            "CREATE INDEX IF NOT EXISTS holds_due ON holds(state, expires_at)",
+            "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq)",
+            "CREATE TABLE IF NOT EXISTS chain (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS kocs (person_id TEXT PRIMARY KEY, is_koc INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS pending_returns (op TEXT PRIMARY KEY, product_id TEXT NOT NULL, key TEXT NOT NULL, \
+             quantity INTEGER NOT NULL)",
+        ] {
+            if let Err(e) = sql.exec(ddl, None) {
+                worker::console_error!("live room schema: {e}");
+            }
+        }
+        Self { sql, state, env, alarm_at: Cell::new(None) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let path = req.path();
+        match path.as_str() {
+            "/socket" => self.handle_socket(&req),
+            "/init" => reply(self.handle_init(req.json().await?)),
+            "/snapshot" => reply(self.snapshot()),
+            "/status" => reply(self.handle_status(req.json().await?).await),
+            "/pin" => reply(self.handle_pin(req.json().await?).await),
+            "/unpin" => reply(self.handle_unpin(req.json().await?).await),
+            "/buy" => reply(self.handle_buy(req.json().await?).await),
+            "/cancel" => reply(self.handle_cancel(req.json().await?).await),
+            "/koc" => reply(self.handle_koc(req.json().await?)),
+            _ => Response::error("no such live room route", 404),
+        }
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else {
+            send(&ws, &ServerMessage::Error { problem: Problem::from_error(&LiveError::MalformedMessage) });
+            return Ok(());
+        };
+        let answer = match parse_client_message(&text) {
+            Ok(ClientMessage::Hello { last_seen }) => self.resume(last_seen),
+            Ok(ClientMessage::Comment { text }) => self.comment(&ws, text).map(|()| None),
+            Ok(ClientMessage::Ping) => Ok(Some(ServerMessage::Pong)),
+            Err(e) => Err(e.into()),
+        };
+        match answer {
+            Ok(Some(message)) => send(&ws, &message),
+            Ok(None) => {}
+            Err(e) => send(&ws, &ServerMessage::Error { problem: problem_of(e) }),
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _was_clean: bool) -> Result<()> {
+        // Complete the closing handshake; the runtime forgets the socket afterwards.
+        let _ = ws.close(Some(1000), Some("bye"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+
+    /// Sweeps stranded holds, settles offers whose window has passed, and retries returns.
+    async fn alarm(&self) -> Result<Response> {
+        self.alarm_at.set(None);
+        let now = now();
+        if let Err(e) = self.sweep(now).await {
+            worker::console_error!("live room sweep: {e:?}");
+        }
+        if let Err(e) = self.settle_closed(now) {
+            worker::console_error!("live room settle: {e:?}");
+        }
+        self.flush_returns().await;
+        if let Err(e) = self.schedule_alarm().await {
+            worker::console_error!("live room alarm: {e:?}");
+        }
+        Response::ok("swept")
+    }
+}
+
+impl LiveRoom {
+    // -- state -----------------------------------------------------------------------
+
+    fn session(&self) -> AppResult<LiveSession> {
+        let rows: Vec<JsonRow> = self.sql.exec("SELECT json FROM session WHERE id = 1", None)?.to_array()?;
+        parse(&rows.first().ok_or(LiveError::LiveNotFound)?.json)
+    }
+
+    fn save_session(&self, session: &LiveSession) -> AppResult<()> {
+        self.sql.exec(
+            "INSERT INTO session (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+            vec![serde_json::to_string(session)?.into()],
+        )?;
+        Ok(())
+    }
+
+    /// An offer with its current `sold`, and whether it has been settled.
+    fn offer(&self, id: &OfferId) -> AppResult<(Offer, bool)> {
+        let rows: Vec<OfferRow> =
+            self.sql.exec("SELECT json, sold, settled FROM offers WHERE id = ?", vec![id.as_str().into()])?.to_array()?;
+        let row = rows.first().ok_or(LiveError::OfferNotFound)?;
+        Ok((Self::offer_of(row)?, row.settled != 0))
+    }
+
+    fn offer_of(row: &OfferRow) -> AppResult<Offer> {
+        let mut offer: Offer = parse(&row.json)?;
+        offer.sold = to_u32(row.sold);
+        Ok(offer)
+    }
+
+    fn offers(&self) -> AppResult<Vec<(Offer, bool)>> {
+        let rows: Vec<OfferRow> = self.sql.exec("SELECT json, sold, settled FROM offers ORDER BY position", None)?.to_array()?;
+        rows.iter().map(|row| Ok((Self::offer_of(row)?, row.settled != 0))).collect()
+    }
+
+    fn save_offer(&self, offer: &Offer) -> AppResult<()> {
+        self.sql.exec(
+            "INSERT INTO offers (id, position, json, sold) VALUES (?, (SELECT COUNT(*) + 1 FROM offers), ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET json = excluded.json, sold = excluded.sold",
+            vec![offer.id.as_str().into(), serde_json::to_string(offer)?.into(), int(offer.sold)],
+        )?;
+        Ok(())
+    }
+
+    fn set_sold(&self, id: &OfferId, sold: u32) -> AppResult<()> {
+        self.sql.exec("UPDATE offers SET sold = ? WHERE id = ?", vec![int(sold), id.as_str().into()])?;
+        Ok(())
+    }
+
+    fn number(&self, query: &str, args: Option<Vec<SqlStorageValue>>) -> AppResult<i64> {
+        let rows: Vec<NumberRow> = self.sql.exec(query, args)?.to_array()?;
+        Ok(rows.first().and_then(|r| r.n).unwrap_or(0))
+    }
+
+    /// Numbers and keeps `kinds` as the next events, dropping what falls out of the kept
+    /// window, and returns them for broadcasting.
+    fn append(&self, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> AppResult<Vec<RoomEvent>> {
+        let mut seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", None)?).unwrap_or(0);
+        let mut events = Vec::with_capacity(kinds.len());
+        for kind in kinds {
+            seq += 1;
+            let event = RoomEvent { seq, at, kind };
+            let tag = serde_json::to_value(&event.kind)?.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
+            self.sql.exec(
+                "INSERT INTO events (seq, kind, json) VALUES (?, ?, ?)",
+                vec![int(seq), tag.into(), serde_json::to_string(&event)?.into()],
+            )?;
+            events.push(event);
+        }
+        let keep_from = seq.saturating_sub(MAX_KEPT_EVENTS as u64);
+        if keep_from > 0 {
+            self.sql.exec("DELETE FROM events WHERE seq <= ?", vec![int(keep_from)])?;
+        }
+        Ok(events)
+    }
+
+    /// Sends `events` to every socket in one frame.
+    fn broadcast(&self, events: Vec<RoomEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        let Ok(frame) = serde_json::to_string(&ServerMessage::Events { events }) else { return };
+        for ws in self.state.get_websockets() {
+            let _ = ws.send_with_str(&frame);
+        }
+    }
+
+    fn append_and_broadcast(&self, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> AppResult<()> {
+        let events = self.append(at, kinds)?;
+        self.broadcast(events);
+        Ok(())
+    }
+
+    fn snapshot(&self) -> AppResult<RoomSnapshot> {
+        let session = self.session()?;
+        let offers = self.offers()?.into_iter().map(|(offer, _)| offer).collect();
+        let mut chain: Vec<ChainEntry> = self
+            .sql
+            .exec("SELECT json FROM chain ORDER BY seq DESC LIMIT ?", vec![int(SNAPSHOT_CHAIN_ENTRIES)])?
+            .to_array::<JsonRow>()?
+            .iter()
+            .map(|r| parse(&r.json))
+            .collect::<AppResult<_>>()?;
+        chain.reverse();
+        let mut comments: Vec<RoomEvent> = self
+            .sql
+            .exec("SELECT json FROM events WHERE kind = 'comment' ORDER BY seq DESC LIMIT ?", vec![int(SNAPSHOT_COMMENTS)])?
+            .to_array::<JsonRow>()?
+            .iter()
+            .map(|r| parse(&r.json))
+            .collect::<AppResult<_>>()?;
+        comments.reverse();
+        Ok(RoomSnapshot {
+            session,
+            offers,
+            chain,
+            chain_total: u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", None)?).unwrap_or(0),
+            comments,
+            last_seq: u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", None)?).unwrap_or(0),
+            now: now(),
+        })
+    }
+
+    // -- owner calls -----------------------------------------------------------------
+
+    /// Creates the room for a scheduled live; a second call changes nothing.
+    fn handle_init(&self, call: InitCall) -> AppResult<LiveSession> {
+        match self.session() {
+            Ok(session) => Ok(session),
+            Err(_) => {
+                self.save_session(&call.session)?;
+                Ok(call.session)
+            }
+        }
+    }
+
+    async fn handle_status(&self, call: StatusCall) -> AppResult<LiveSession> {
+        let mut session = self.session()?;
+        match call.status {
+            LiveSessionStatus::Live => {
+                session.start(call.now)?;
+                self.save_session(&session)?;
+                self.append_and_broadcast(call.now, vec![RoomEventKind::LiveStarted])?;
+            }
+            LiveSessionStatus::Ended => {
+                session.end(call.now)?;
+                self.save_session(&session)?;
+                // Ending unpins every offer (viewers do the same on `LiveEnded`).
+                for (mut offer, settled) in self.offers()? {
+                    if offer.pinned {
+                        offer.unpin();
+                        self.save_offer(&offer)?;
+                    }
+                    if !settled {
+                        self.settle(&offer)?;
+                    }
+                }
+                self.append_and_broadcast(call.now, vec![RoomEventKind::LiveEnded])?;
+                self.flush_returns().await;
+            }
+            LiveSessionStatus::Scheduled => return Err(LiveError::LiveAlreadyStarted.into()),
+        }
+        Ok(session)
+    }
+
+    async fn handle_pin(&self, call: PinCall) -> AppResult<Offer> {
+        let session = self.session()?;
+        let offer = Offer::pin(call.id, &session, &call.product, &call.offer, call.now)?;
+        self.save_offer(&offer)?;
+        self.append_and_broadcast(call.now, vec![RoomEventKind::OfferPinned { offer: Box::new(offer.clone()) }])?;
+        self.schedule_alarm().await?;
+        Ok(offer)
+    }
+
+    async fn handle_unpin(&self, call: UnpinCall) -> AppResult<Offer> {
+        let (mut offer, settled) = self.offer(&call.offer_id)?;
+        if offer.pinned {
+            offer.unpin();
+            self.save_offer(&offer)?;
+            self.append_and_broadcast(now(), vec![RoomEventKind::OfferUnpinned { offer_id: offer.id.clone() }])?;
+        }
+        if !settled {
+            self.settle(&offer)?;
+        }
+        self.flush_returns().await;
+        Ok(offer)
+    }
+
+    fn handle_koc(&self, call: KocCall) -> AppResult<()> {
+        self.sql.exec(
+            "INSERT INTO kocs (person_id, is_koc) VALUES (?, ?) ON CONFLICT (person_id) DO UPDATE SET is_koc = excluded.is_koc",
+            vec![call.person_id.as_str().into(), int(i64::from(call.is_koc))],
+        )?;
+        Ok(())
+    }
+
+    // -- buying ------------------------------------------------------------------------
+
+    /// Decides the buy (synchronously), writes the order to D1, then confirms the hold,
+    /// which appends and broadcasts the 接龙 line. A repeated key replays.
+    async fn handle_buy(&self, call: BuyCall) -> AppResult<BuyReply> {
+        let (order, first_time) = self.hold_for(&call)?;
+        if first_time {
+            self.schedule_alarm().await?;
+        }
+        if call.abandon_after_hold {
+            return Err(AppError::Internal("fault injected: abandoned after holding".into()));
+        }
+        let db = self.env.d1("DB")?;
+        let key = IdempotencyKey::parse(&call.idempotency_key).map_err(|_| AppError::Internal("bad idempotency key".into()))?;
+        let mut statements = order_statements(&db, &key, &call.fingerprint, &order)?;
+        let (price_tier, returning) = {
+            let (offer, _) = self.offer(&call.offer_id)?;
+            let (_, tier) = price_for(&offer, call.completed_orders);
+            (tier, shared_model::live::is_returning_customer(call.completed_orders))
+        };
+        statements.push(
+            db.prepare(
+                "INSERT INTO live_orders (order_id, live_session_id, offer_id, tier, returning_customer) \
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                order.id.as_str().into(),
+                self.session()?.id.as_str().into(),
+                call.offer_id.as_str().into(),
+                serde_json::to_value(price_tier)?.as_str().unwrap_or_default().into(),
+                u32::from(returning).into(),
+            ])?,
+        );
+        let written = db.batch(statements).await.map(|results| results.first().map_or(0, changes) > 0);
+        let landed = match written {
+            Ok(true) => true,
+            // The header changed nothing: a retry with this key wrote it first, or the
+            // sweep voided the id. An error may still have landed. D1 says which.
+            Ok(false) | Err(_) => {
+                let rows = db.prepare("SELECT id FROM orders WHERE id = ?1").bind(&[order.id.as_str().into()])?.all().await;
+                rows.ok().and_then(|r| r.results::<serde_json::Value>().ok()).is_some_and(|v| !v.is_empty())
+            }
+        };
+        if !landed {
+            self.release_hold(&order.id, &[HELD], RELEASED)?;
+            self.flush_returns().await;
+            return Err(match written {
+                Err(e) => e.into(),
+                Ok(_) => OrderError::TimedOut.into(),
+            });
+        }
+        self.confirm(&order.id, order.placed_at)?;
+        Ok(BuyReply { order, replayed: !first_time })
+    }
+
+    /// The order this call holds stock for: a new hold when the key is new (`true`), the
+    /// existing one when it is a retry. Read, decide, write: no await in here.
+    fn hold_for(&self, call: &BuyCall) -> AppResult<(shared_model::order::Order, bool)> {
+        let existing: Vec<HoldRow> = self
+            .sql
+            .exec(
+                "SELECT offer_id, quantity, fingerprint, order_json, buyer_display, building FROM holds WHERE order_id = ?",
+                vec![call.order.id.as_str().into()],
+            )?
+            .to_array()?;
+        if let Some(hold) = existing.first() {
+            if hold.fingerprint != call.fingerprint {
+                return Err(OrderError::IdempotencyKeyReused.into());
+            }
+            return Ok((parse(&hold.order_json)?, false));
+        }
+        let (offer, _) = self.offer(&call.offer_id)?;
+        let buyer_already = self.number(
+            "SELECT SUM(quantity) AS n FROM holds WHERE offer_id = ? AND person_id = ? AND state IN ('held', 'confirmed')",
+            Some(vec![call.offer_id.as_str().into(), call.order.person_id.as_str().into()]),
+        )?;
+        let now = call.order.placed_at;
+        let sold = decide_live_buy(&offer, offer.sold, to_u32(buyer_already), call.quantity, now)?;
+        let (unit_price, _) = price_for(&offer, call.completed_orders);
+        let line = OrderLine::new(offer.product_id.clone(), offer.name.clone(), offer.unit.clone(), unit_price, call.quantity)
+            .ok_or(OrderError::TotalTooLarge)?;
+        let mut order = call.order.clone();
+        order.total = order_total(std::slice::from_ref(&line)).ok_or(OrderError::TotalTooLarge)?;
+        order.lines = vec![line];
+        self.sql.exec(
+            "INSERT INTO holds (order_id, offer_id, person_id, quantity, state, expires_at, fingerprint, order_json, \
+             buyer_display, building) VALUES (?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)",
+            vec![
+                order.id.as_str().into(),
+                offer.id.as_str().into(),
+                order.person_id.as_str().into(),
+                int(call.quantity),
+                int(now_ms().saturating_add(i64::try_from(call.hold_grace_ms).unwrap_or(i64::MAX))),
+                call.fingerprint.as_str().into(),
+                serde_json::to_string(&order)?.into(),
+                mask_name(&call.nickname).into(),
+                call.building.trim().into(),
+            ],
+        )?;
+        self.set_sold(&offer.id, sold)?;
+        Ok((order, true))
+    }
+
+    /// Marks a held order as written and shows it: the next 接龙 line and the stock bar.
+    /// Does nothing for a hold already confirmed (a replay).
+    fn confirm(&self, order_id: &OrderId, at: DateTime<Utc>) -> AppResult<()> {
+        let Some(hold) = self.move_hold(order_id, &[HELD], CONFIRMED)? else { return Ok(()) };
+        let (offer, _) = self.offer(&OfferId::new_unchecked(hold.offer_id.clone()))?;
+        let seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", None)?).unwrap_or(0) + 1;
+        let entry = ChainEntry::new(seq, &hold.buyer_display, &hold.building, to_u32(hold.quantity), at);
+        self.sql.exec("INSERT INTO chain (seq, json) VALUES (?, ?)", vec![int(seq), serde_json::to_string(&entry)?.into()])?;
+        self.append_and_broadcast(
+            at,
+            vec![
+                RoomEventKind::ChainAppended { entry },
+                RoomEventKind::StockChanged { offer_id: offer.id, sold: offer.sold, allotted: offer.allotted },
+            ],
+        )
+    }
+
+    /// Moves a hold from one of `from` to `to`, returning it if it moved.
+    fn move_hold(&self, order_id: &OrderId, from: &[&str], to: &str) -> AppResult<Option<HoldRow>> {
+        let states = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+        let moved: Vec<HoldRow> = self
+            .sql
+            .exec(
+                &format!(
+                    "UPDATE holds SET state = ? WHERE order_id = ? AND state IN ({states}) \
+                     RETURNING offer_id, quantity, fingerprint, order_json, buyer_display, building"
+                ),
+                vec![to.into(), order_id.as_str().into()],
+            )?
+            .to_array()?;
+        Ok(moved.into_iter().next())
+    }
+
+    /// Takes a hold's units off the offer's count (and, once the offer is settled, queues
+    /// them for the shelf), and shows the new count.
+    fn release_hold(&self, order_id: &OrderId, from: &[&str], to: &str) -> AppResult<()> {
+        let Some(hold) = self.move_hold(order_id, from, to)? else { return Ok(()) };
+        let (offer, settled) = self.offer(&OfferId::new_unchecked(hold.offer_id))?;
+        let quantity = to_u32(hold.quantity);
+        let sold = offer.sold.saturating_sub(quantity);
+        self.set_sold(&offer.id, sold)?;
+        if settled {
+            self.queue_return(&format!("{to}:{order_id}"), &offer, quantity)?;
+        }
+        self.append_and_broadcast(now(), vec![RoomEventKind::StockChanged { offer_id: offer.id, sold, allotted: offer.allotted }])
+    }
+
+    async fn handle_cancel(&self, call: CancelCall) -> AppResult<()> {
+        self.release_hold(&call.order_id, &[HELD, CONFIRMED], CANCELLED)?;
+        self.flush_returns().await;
+        Ok(())
+    }
+
+    // -- settling with the shelf -------------------------------------------------------
+
+    /// Closes the offer's books: what was not sold goes back to the shelf.
+    fn settle(&self, offer: &Offer) -> AppResult<()> {
+        self.sql.exec("UPDATE offers SET settled = 1 WHERE id = ?", vec![offer.id.as_str().into()])?;
+        let unsold = offer.remaining(offer.sold);
+        self.queue_return(&format!("settle:{}", offer.id), offer, unsold)
+    }
+
+    fn queue_return(&self, op: &str, offer: &Offer, quantity: u32) -> AppResult<()> {
+        if quantity == 0 {
+            return Ok(());
+        }
+        self.sql.exec(
+            "INSERT INTO pending_returns (op, product_id, key, quantity) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            vec![op.into(), offer.product_id.as_str().into(), live_allotment_key(&offer.id).into(), int(quantity)],
+        )?;
+        Ok(())
+    }
+
+    /// Settles every unsettled offer whose window has passed.
+    fn settle_closed(&self, now: DateTime<Utc>) -> AppResult<()> {
+        for (offer, settled) in self.offers()? {
+            if !settled && offer_state(&offer, offer.sold, now) == OfferState::Closed {
+                self.settle(&offer)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands queued units back to the shelf's keeper; what fails stays queued for the alarm.
+    async fn flush_returns(&self) {
+        if let Err(e) = self.try_flush_returns().await {
+            worker::console_error!("live room returns: {e:?}");
+            let _ = self.schedule_alarm().await;
+        }
+    }
+
+    async fn try_flush_returns(&self) -> AppResult<()> {
+        let pending: Vec<ReturnRow> =
+            self.sql.exec("SELECT op, product_id, key, quantity FROM pending_returns", None)?.to_array()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let store = self.session()?.store_id;
+        let (stock, catalog) = (StockClient::new(&self.env)?, CatalogService::new(&self.env)?);
+        for row in pending {
+            let product = ProductId::new_unchecked(row.product_id);
+            let call = ShrinkCall { key: row.key, quantity: to_u32(row.quantity), op: row.op.clone() };
+            if let KeeperReply::Released { available, version, .. } = stock.shrink(&store, &product, &call).await? {
+                catalog.record_stock(&store, &product, available, version).await?;
+            }
+            self.sql.exec("DELETE FROM pending_returns WHERE op = ?", vec![row.op.into()])?;
+        }
+        Ok(())
+    }
+
+    // -- the alarm ---------------------------------------------------------------------
+
+    /// Holds past their grace whose order never reached D1: voided and released, or
+    /// confirmed if the order did land after all.
+    async fn sweep(&self, now: DateTime<Utc>) -> AppResult<()> {
+        let due: Vec<KeyRow> = self
+            .sql
+            .exec("SELECT order_id AS key FROM holds WHERE state = 'held' AND expires_at <= ?", vec![int(now_ms())])?
+            .to_array()?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let db = self.env.d1("DB")?;
+        for row in due {
+            let order_id = OrderId::new_unchecked(row.key);
+            if void_unless_landed(&db, order_id.as_str(), now).await? {
+                self.confirm(&order_id, now)?;
+            } else {
+                self.release_hold(&order_id, &[HELD], RELEASED)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the alarm for the next thing due: a hold's grace, an open offer's close, or a
+    /// retry of returns the keeper did not take.
+    async fn schedule_alarm(&self) -> AppResult<()> {
+        let mut next = self.number("SELECT MIN(expires_at) AS n FROM holds WHERE state = 'held'", None)?;
+        for (offer, settled) in self.offers()? {
+            if !settled {
+                let close = offer.closes_at.timestamp_millis();
+                next = if next == 0 { close } else { next.min(close) };
+            }
+        }
+        if self.number("SELECT COUNT(*) AS n FROM pending_returns", None)? > 0 {
+            let retry = now_ms() + RETURN_RETRY_MS;
+            next = if next == 0 { retry } else { next.min(retry) };
+        }
+        if next == 0 || self.alarm_at.get().is_some_and(|at| at <= next) {
+            return Ok(());
+        }
+        let storage = self.state.storage();
+        match storage.get_alarm().await? {
+            Some(current) if current <= next && current > now_ms() => self.alarm_at.set(Some(current)),
+            _ => {
+                storage.set_alarm((next - now_ms()).max(1)).await?;
+                self.alarm_at.set(Some(next));
+            }
+        }
+        Ok(())
+    }
+
+    // -- viewers -----------------------------------------------------------------------
+
+    fn handle_socket(&self, req: &Request) -> Result<Response> {
+        if self.session().is_err() {
+            return Ok(AppError::from(LiveError::LiveNotFound).into_response());
+        }
+        let viewer: Viewer = req
+            .url()?
+            .query_pairs()
+            .find(|(k, _)| k == VIEWER_PARAM)
+            .and_then(|(_, v)| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.serialize_attachment(&viewer)?;
+        Response::from_websocket(pair.client)
+    }
+
+    /// The answer to `hello`: the events after `last_seen`, or the whole room.
+    fn resume(&self, last_seen: Option<u64>) -> AppResult<Option<ServerMessage>> {
+        let Some(seen) = last_seen else {
+            return Ok(Some(ServerMessage::Snapshot { room: Box::new(self.snapshot()?) }));
+        };
+        let kept: Vec<RoomEvent> = self
+            .sql
+            .exec("SELECT json FROM events WHERE seq >= ? ORDER BY seq", vec![int(seen)])?
+            .to_array::<JsonRow>()?
+            .iter()
+            .map(|r| parse(&r.json))
+            .collect::<AppResult<_>>()?;
+        Ok(Some(match events_after(&kept, seen) {
+            Resume::Events(events) => ServerMessage::Events { events: events.to_vec() },
+            Resume::Snapshot => ServerMessage::Snapshot { room: Box::new(self.snapshot()?) },
+        }))
+    }
+
+    fn comment(&self, ws: &WebSocket, text: String) -> AppResult<()> {
+        let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
+        let Some(person) = viewer.person_id else { return Err(AppError::unauthenticated()) };
+        if self.session()?.status == LiveSessionStatus::Ended {
+            return Err(LiveError::LiveEnded.into());
+        }
+        let kocs: Vec<KocRow> =
+            self.sql.exec("SELECT is_koc FROM kocs WHERE person_id = ?", vec![person.as_str().into()])?.to_array()?;
+        let is_koc = kocs.first().map_or(viewer.is_koc, |r| r.is_koc != 0);
+        self.append_and_broadcast(now(), vec![RoomEventKind::comment(&viewer.nickname, text, is_koc)])
+    }
+}

@@ -1,0 +1,573 @@
+//! Live rooms seen from the worker: who may do what (shared-model's rules), the D1 mirror
+//! of sessions and offers for lists and summaries, reminders and KOCs. What happens in a
+//! room is decided by its `LiveRoom` object (see `live_room.rs`).
+
+use super::{
+    catalog::CatalogService,
+    changes,
+    orders::{Fault, OrderService, FAULT_HOLD_GRACE_MS},
+    room::{BuyCall, KocCall, PinCall, RoomClient, StatusCall, UnpinCall, Viewer},
+    stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
+};
+use crate::{
+    error::{AppError, AppResult},
+    http::{env_text, random_id},
+};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use shared_model::{
+    api::{LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LiveViewer, NoticeList, Reminder, ResidentList, ResidentSummary},
+    identity::{Me, Role},
+    live::{
+        buy_fingerprint, check_store_owner, live_allotment_key, summarize, LiveError, LiveOrder, LiveSession, LiveSessionStatus,
+        LiveSummary, NewLiveSession, NewOffer, Offer, PriceTier,
+    },
+    order::{order_id_for, pickup_code, IdempotencyKey, Order, OrderError, OrderStatus, StatusChange},
+    store::StoreError,
+    time::{cancel_deadline, pickup_date_for},
+    Fen, LiveSessionId, OfferId, OrderId, PersonId, StoreId,
+};
+use worker::{D1Database, Env, Request, Response};
+
+/// Lives a store's list shows at most.
+const LIST_LIMIT: u32 = 50;
+
+#[derive(Deserialize)]
+struct SessionRow {
+    id: String,
+    store_id: String,
+    title: String,
+    starts_at: String,
+    cover_url: Option<String>,
+    stream_url: Option<String>,
+    status: String,
+    started_at: Option<String>,
+    ended_at: Option<String>,
+}
+
+fn parse_time(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+impl SessionRow {
+    fn into_session(self) -> AppResult<LiveSession> {
+        Ok(LiveSession {
+            id: LiveSessionId::new_unchecked(self.id),
+            store_id: StoreId::new_unchecked(self.store_id),
+            title: self.title,
+            starts_at: parse_time(&self.starts_at),
+            cover_url: self.cover_url,
+            stream_url: self.stream_url,
+            status: LiveSessionStatus::parse(&self.status)
+                .map_err(|_| AppError::Internal(format!("unknown live status {}", self.status)))?,
+            started_at: self.started_at.as_deref().map(parse_time),
+            ended_at: self.ended_at.as_deref().map(parse_time),
+        })
+    }
+}
+
+const SESSION_COLUMNS: &str = "ls.id, ls.store_id, ls.title, ls.starts_at, ls.cover_url, ls.stream_url, ls.status, \
+     ls.started_at, ls.ended_at";
+
+fn time_arg(t: Option<DateTime<Utc>>) -> wasm_bindgen::JsValue {
+    t.map(|t| t.to_rfc3339().into()).unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
+/// A resident's one-tap buy, as the route read it.
+pub struct BuyRequest<'a> {
+    pub offer: &'a OfferId,
+    pub key: &'a IdempotencyKey,
+    pub buy: &'a LiveBuy,
+    /// `AbandonAfterReserve` makes the room's hold sweepable within a second (tests only).
+    pub fault: Fault,
+}
+
+pub struct LiveService {
+    db: D1Database,
+    rooms: RoomClient,
+    env: Env,
+}
+
+impl LiveService {
+    pub fn new(env: &Env) -> AppResult<Self> {
+        Ok(Self { db: env.d1("DB")?, rooms: RoomClient::new(env)?, env: env.clone() })
+    }
+
+    /// A live from D1; unknown ids are not found.
+    pub async fn session(&self, live: &LiveSessionId) -> AppResult<LiveSession> {
+        let row: Option<SessionRow> = self
+            .db
+            .prepare(format!("SELECT {SESSION_COLUMNS} FROM live_sessions ls WHERE ls.id = ?1"))
+            .bind(&[live.as_str().into()])?
+            .first(None)
+            .await?;
+        row.ok_or(LiveError::LiveNotFound)?.into_session()
+    }
+
+    /// The live, if `me` may run it.
+    async fn owned_session(&self, me: &Me, live: &LiveSessionId) -> AppResult<LiveSession> {
+        let session = self.session(live).await?;
+        check_store_owner(me, &session)?;
+        Ok(session)
+    }
+
+    /// A store's lives: on air, then upcoming (soonest first), then past (newest first).
+    pub async fn list(&self, store: &StoreId, me: Option<&Me>) -> AppResult<LiveList> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(flatten)]
+            session: SessionRow,
+            reminded: i64,
+        }
+        let person = me.map_or("", |m| m.person_id.as_str());
+        let rows: Vec<Row> = self
+            .db
+            .prepare(format!(
+                "SELECT {SESSION_COLUMNS}, EXISTS (SELECT 1 FROM live_reminders r WHERE r.live_session_id = ls.id \
+                 AND r.person_id = ?2) AS reminded FROM live_sessions ls WHERE ls.store_id = ?1 \
+                 ORDER BY CASE ls.status WHEN 'live' THEN 0 WHEN 'scheduled' THEN 1 ELSE 2 END, \
+                 CASE WHEN ls.status = 'ended' THEN '' ELSE ls.starts_at END, ls.starts_at DESC LIMIT ?3"
+            ))
+            .bind(&[store.as_str().into(), person.into(), LIST_LIMIT.into()])?
+            .all()
+            .await?
+            .results()?;
+        let lives = rows
+            .into_iter()
+            .map(|r| Ok(LiveCard { session: r.session.into_session()?, reminded: r.reminded != 0 }))
+            .collect::<AppResult<_>>()?;
+        Ok(LiveList { lives })
+    }
+
+    /// Schedules a live for the owner's store: the room first, then the D1 row, so a
+    /// listed live always has its room.
+    pub async fn schedule(&self, me: &Me, store: &StoreId, new: &NewLiveSession, now: DateTime<Utc>) -> AppResult<LiveSession> {
+        if !me.owns(store) {
+            return Err(LiveError::NotStoreOwner.into());
+        }
+        let valid = new.validate(now)?;
+        let session = LiveSession::schedule(LiveSessionId::new_unchecked(random_id("l")?), store.clone(), valid);
+        self.create(&session, now).await?;
+        Ok(session)
+    }
+
+    /// Creates the room and the D1 row for `session`; repeating it changes nothing (the
+    /// demo seed relies on that).
+    pub async fn create(&self, session: &LiveSession, now: DateTime<Utc>) -> AppResult<bool> {
+        self.rooms.init(session).await?;
+        let result = self
+            .db
+            .prepare(
+                "INSERT INTO live_sessions (id, store_id, title, starts_at, cover_url, stream_url, status, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'scheduled', ?7) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                session.id.as_str().into(),
+                session.store_id.as_str().into(),
+                session.title.as_str().into(),
+                session.starts_at.to_rfc3339().into(),
+                session.cover_url.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+                session.stream_url.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+                now.to_rfc3339().into(),
+            ])?
+            .run()
+            .await?;
+        Ok(changes(&result) > 0)
+    }
+
+    /// The room as it stands and what the viewer may do in it.
+    pub async fn detail(&self, live: &LiveSessionId, me: Option<&Me>) -> AppResult<LiveDetail> {
+        let session = self.session(live).await?;
+        let room = self.rooms.snapshot(live).await?;
+        let mut viewer = LiveViewer::default();
+        if let Some(me) = me.filter(|m| m.store_id == session.store_id) {
+            viewer.signed_in = true;
+            viewer.is_owner = me.role == Role::Owner;
+            let (completed, reminded) = self.viewer_facts(live, &me.person_id).await?;
+            viewer.returning_customer = shared_model::live::is_returning_customer(completed);
+            viewer.reminded = reminded;
+        }
+        Ok(LiveDetail { room, viewer })
+    }
+
+    /// (picked-up orders, reminded of `live`) for a person.
+    async fn viewer_facts(&self, live: &LiveSessionId, person: &PersonId) -> AppResult<(u32, bool)> {
+        #[derive(Deserialize)]
+        struct Row {
+            completed: u32,
+            reminded: i64,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare(
+                "SELECT (SELECT COUNT(*) FROM orders WHERE person_id = ?1 AND status = 'picked_up') AS completed, \
+                 EXISTS (SELECT 1 FROM live_reminders WHERE person_id = ?1 AND live_session_id = ?2) AS reminded",
+            )
+            .bind(&[person.as_str().into(), live.as_str().into()])?
+            .first(None)
+            .await?;
+        Ok(row.map_or((0, false), |r| (r.completed, r.reminded != 0)))
+    }
+
+    /// Starts or ends a live (owner), and mirrors the new status to D1.
+    pub async fn change_status(
+        &self,
+        me: &Me,
+        live: &LiveSessionId,
+        status: LiveSessionStatus,
+        now: DateTime<Utc>,
+    ) -> AppResult<LiveSession> {
+        self.owned_session(me, live).await?;
+        let session = self.rooms.set_status(live, &StatusCall { status, now }).await?;
+        self.db
+            .prepare("UPDATE live_sessions SET status = ?2, started_at = ?3, ended_at = ?4 WHERE id = ?1")
+            .bind(&[
+                live.as_str().into(),
+                session.status.as_str().into(),
+                time_arg(session.started_at),
+                time_arg(session.ended_at),
+            ])?
+            .run()
+            .await?;
+        if session.status == LiveSessionStatus::Ended {
+            self.mirror_offers(live).await?;
+        }
+        Ok(session)
+    }
+
+    /// Pins an offer (owner): the allotment is set aside from the shelf first, and given
+    /// back if the room refuses the offer.
+    pub async fn pin(&self, me: &Me, live: &LiveSessionId, new: &NewOffer, now: DateTime<Utc>) -> AppResult<Offer> {
+        let session = self.owned_session(me, live).await?;
+        session.status.check_live()?;
+        let catalog = CatalogService::new(&self.env)?;
+        let row = catalog
+            .product(&session.store_id, &new.product_id)
+            .await?
+            .filter(|r| r.on_sale())
+            .ok_or(LiveError::ProductNotFound)?;
+        let product = row.summary();
+        new.validate(now, product.price)?;
+
+        let id = OfferId::new_unchecked(random_id("f")?);
+        let key = live_allotment_key(&id);
+        let stock = StockClient::new(&self.env)?;
+        let allot = ReserveCall {
+            key: key.clone(),
+            buyer: format!("live:{live}"),
+            quantity: new.allotted,
+            per_buyer_cap: None,
+            cap_window: "live".into(),
+            opening_stock: row.opening_stock(),
+            hold_grace_ms: HOLD_GRACE_MS,
+            confirmed: true,
+        };
+        match stock.reserve(&session.store_id, &product.id, &allot).await? {
+            KeeperReply::Reserved { available, version, .. } => {
+                catalog.record_stock(&session.store_id, &product.id, available, version).await?;
+            }
+            KeeperReply::Refused { error, .. } => {
+                return Err(AppError::from(error).with_detail(format!("{} ({})", product.name, product.id)));
+            }
+            other => return Err(AppError::Internal(format!("unexpected keeper reply {other:?}"))),
+        }
+        let pinned = self.rooms.pin(live, &PinCall { id: id.clone(), product, offer: new.clone(), now }).await;
+        let offer = match pinned {
+            Ok(offer) => offer,
+            Err(e) => {
+                let release = ReleaseCall { key, opening_stock: row.opening_stock() };
+                match stock.release(&session.store_id, &new.product_id, &release).await {
+                    Ok(KeeperReply::Released { available, version, .. }) => {
+                        catalog.record_stock(&session.store_id, &new.product_id, available, version).await?;
+                    }
+                    Ok(other) => worker::console_error!("release allotment {id}: unexpected {other:?}"),
+                    Err(release_error) => worker::console_error!("release allotment {id}: {release_error:?}"),
+                }
+                return Err(e);
+            }
+        };
+        self.mirror_offer(&offer).await?;
+        Ok(offer)
+    }
+
+    /// Unpins an offer (owner); its unsold units go back to the shelf.
+    pub async fn unpin(&self, me: &Me, live: &LiveSessionId, offer: &OfferId) -> AppResult<Offer> {
+        self.owned_session(me, live).await?;
+        let offer = self.rooms.unpin(live, &UnpinCall { offer_id: offer.clone() }).await?;
+        self.mirror_offer(&offer).await?;
+        Ok(offer)
+    }
+
+    async fn mirror_offer(&self, offer: &Offer) -> AppResult<()> {
+        self.db
+            .prepare(
+                "INSERT INTO live_offers (id, live_session_id, product_id, json, pinned_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+            )
+            .bind(&[
+                offer.id.as_str().into(),
+                offer.live_session_id.as_str().into(),
+                offer.product_id.as_str().into(),
+                serde_json::to_string(offer)?.into(),
+                offer.pinned_at.to_rfc3339().into(),
+            ])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    async fn mirror_offers(&self, live: &LiveSessionId) -> AppResult<()> {
+        for offer in self.rooms.snapshot(live).await?.offers {
+            self.mirror_offer(&offer).await?;
+        }
+        Ok(())
+    }
+
+    /// One-tap buy: the same order, idempotency and pickup rules as the shop; the room
+    /// decides the stock and the price.
+    pub async fn buy(
+        &self,
+        me: &Me,
+        live: &LiveSessionId,
+        request: BuyRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> AppResult<(Order, bool)> {
+        let BuyRequest { offer, key, buy, fault } = request;
+        let session = self.session(live).await?;
+        if me.store_id != session.store_id {
+            return Err(AppError::wrong_store());
+        }
+        let catalog = CatalogService::new(&self.env)?;
+        let pickup =
+            catalog.pickup_point(&session.store_id, buy.pickup_point_id.as_ref()).await?.ok_or(StoreError::UnknownPickupPoint)?;
+        let order_id = order_id_for(&me.person_id, key);
+        let fingerprint = buy_fingerprint(offer, buy.quantity, &pickup.id);
+        let orders = OrderService::new(&self.env)?;
+        if let Some((existing, existing_fingerprint)) = orders.load(&order_id).await? {
+            if existing_fingerprint != fingerprint {
+                return Err(OrderError::IdempotencyKeyReused.into());
+            }
+            return Ok((existing, true));
+        }
+        let (completed, _) = self.viewer_facts(live, &me.person_id).await?;
+        let pickup_date = pickup_date_for(now);
+        let secret = env_text(&self.env, "PICKUP_CODE_SECRET")
+            .ok_or_else(|| AppError::Internal("PICKUP_CODE_SECRET is not set".into()))?;
+        let order = Order {
+            pickup_code: pickup_code(secret.as_bytes(), &order_id),
+            id: order_id.clone(),
+            store_id: session.store_id.clone(),
+            person_id: me.person_id.clone(),
+            status: OrderStatus::Placed,
+            lines: Vec::new(),
+            total: Fen::ZERO,
+            pickup_point: pickup,
+            pickup_date,
+            note: None,
+            placed_at: now,
+            cancel_deadline: cancel_deadline(pickup_date),
+            timeline: vec![StatusChange { status: OrderStatus::Placed, at: now }],
+        };
+        let call = BuyCall {
+            offer_id: offer.clone(),
+            order,
+            idempotency_key: key.as_str().to_owned(),
+            fingerprint,
+            // Out of range (negative, huge) becomes 0, which the room refuses as such.
+            quantity: u32::try_from(buy.quantity).unwrap_or(0),
+            completed_orders: completed,
+            nickname: me.nickname.clone(),
+            building: me.building.clone(),
+            hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
+            abandon_after_hold: fault == Fault::AbandonAfterReserve,
+        };
+        let reply = self.rooms.buy(live, &call).await?;
+        if reply.replayed {
+            // The first request may have moved on since (e.g. cancelled): D1 has the truth.
+            if let Some((order, _)) = orders.load(&order_id).await? {
+                return Ok((order, true));
+            }
+        }
+        Ok((reply.order, reply.replayed))
+    }
+
+    /// Units and GMV per offer, buyers and the returning customers' share (owner).
+    pub async fn summary(&self, me: &Me, live: &LiveSessionId) -> AppResult<LiveSummary> {
+        self.owned_session(me, live).await?;
+        #[derive(Deserialize)]
+        struct Row {
+            order_id: String,
+            offer_id: String,
+            person_id: String,
+            quantity: u32,
+            unit_price_fen: i64,
+            tier: String,
+            returning_customer: i64,
+            placed_at: String,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare(
+                "SELECT lo.order_id, lo.offer_id, o.person_id, l.quantity, l.unit_price_fen, lo.tier, lo.returning_customer, \
+                 o.placed_at FROM live_orders lo JOIN orders o ON o.id = lo.order_id \
+                 JOIN order_lines l ON l.order_id = o.id AND l.line_no = 1 \
+                 WHERE lo.live_session_id = ?1 AND o.status != 'cancelled'",
+            )
+            .bind(&[live.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        let orders: Vec<LiveOrder> = rows
+            .into_iter()
+            .map(|r| LiveOrder {
+                order_id: OrderId::new_unchecked(r.order_id),
+                offer_id: OfferId::new_unchecked(r.offer_id),
+                person_id: PersonId::new_unchecked(r.person_id),
+                quantity: r.quantity,
+                unit_price: Fen::from_fen(r.unit_price_fen),
+                tier: if r.tier == "returning" { PriceTier::Returning } else { PriceTier::Flash },
+                returning_customer: r.returning_customer != 0,
+                at: parse_time(&r.placed_at),
+            })
+            .collect();
+        let offers = self.rooms.snapshot(live).await?.offers;
+        Ok(summarize(&offers, &orders))
+    }
+
+    /// Turns the reminder for a live on or off (residents of its store).
+    pub async fn set_reminder(&self, me: &Me, live: &LiveSessionId, on: bool, now: DateTime<Utc>) -> AppResult<Reminder> {
+        let session = self.session(live).await?;
+        if me.store_id != session.store_id {
+            return Err(AppError::wrong_store());
+        }
+        let statement = if on {
+            self.db
+                .prepare(
+                    "INSERT INTO live_reminders (live_session_id, person_id, created_at) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(&[live.as_str().into(), me.person_id.as_str().into(), now.to_rfc3339().into()])?
+        } else {
+            self.db
+                .prepare("DELETE FROM live_reminders WHERE live_session_id = ?1 AND person_id = ?2")
+                .bind(&[live.as_str().into(), me.person_id.as_str().into()])?
+        };
+        statement.run().await?;
+        Ok(Reminder { reminded: on })
+    }
+
+    /// Lives the person asked to be reminded of that are on air now.
+    pub async fn notices(&self, me: &Me) -> AppResult<NoticeList> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            title: String,
+            started_at: Option<String>,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare(
+                "SELECT ls.id, ls.title, ls.started_at FROM live_reminders r JOIN live_sessions ls ON ls.id = r.live_session_id \
+                 WHERE r.person_id = ?1 AND ls.status = 'live' ORDER BY ls.started_at DESC LIMIT 10",
+            )
+            .bind(&[me.person_id.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        let notices = rows
+            .into_iter()
+            .map(|r| LiveNotice {
+                live_id: LiveSessionId::new_unchecked(r.id),
+                title: r.title,
+                started_at: r.started_at.as_deref().map(parse_time),
+            })
+            .collect();
+        Ok(NoticeList { notices })
+    }
+
+    /// The store's residents, most loyal first (owner).
+    pub async fn residents(&self, store: &StoreId) -> AppResult<ResidentList> {
+        let rows: Vec<ResidentRow> = self
+            .db
+            .prepare(format!(
+                "{RESIDENT_QUERY} WHERE p.store_id = ?1 AND p.role = 'resident' ORDER BY completed DESC, p.created_at LIMIT 200"
+            ))
+            .bind(&[store.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        Ok(ResidentList { residents: rows.into_iter().map(ResidentRow::into_summary).collect() })
+    }
+
+    /// Marks or unmarks a resident of the owner's store as a KOC, and tells the store's
+    /// rooms that are not over, so the change shows on their next comment.
+    pub async fn set_koc(&self, store: &StoreId, person: &PersonId, is_koc: bool) -> AppResult<ResidentSummary> {
+        let updated = self
+            .db
+            .prepare("UPDATE people SET is_koc = ?3 WHERE id = ?1 AND store_id = ?2 AND role = 'resident'")
+            .bind(&[person.as_str().into(), store.as_str().into(), u32::from(is_koc).into()])?
+            .run()
+            .await?;
+        if changes(&updated) == 0 {
+            return Err(AppError::not_found("resident_not_found"));
+        }
+        #[derive(Deserialize)]
+        struct IdRow {
+            id: String,
+        }
+        let open: Vec<IdRow> = self
+            .db
+            .prepare("SELECT id FROM live_sessions WHERE store_id = ?1 AND status != 'ended'")
+            .bind(&[store.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        for live in open {
+            let call = KocCall { person_id: person.clone(), is_koc };
+            self.rooms.set_koc(&LiveSessionId::new_unchecked(live.id), &call).await?;
+        }
+        let row: ResidentRow = self
+            .db
+            .prepare(format!("{RESIDENT_QUERY} WHERE p.id = ?1"))
+            .bind(&[person.as_str().into()])?
+            .first(None)
+            .await?
+            .ok_or_else(|| AppError::not_found("resident_not_found"))?;
+        Ok(row.into_summary())
+    }
+
+    /// Connects a viewer's socket to the room; the viewer's identity rides along so the
+    /// room can name and badge their comments.
+    pub async fn connect(&self, live: &LiveSessionId, req: &Request, me: Option<&Me>) -> AppResult<Response> {
+        let session = self.session(live).await?;
+        let viewer = match me.filter(|m| m.store_id == session.store_id) {
+            Some(me) => Viewer { person_id: Some(me.person_id.clone()), nickname: me.nickname.clone(), is_koc: me.is_koc },
+            None => Viewer::default(),
+        };
+        self.rooms.connect(live, req, &viewer).await
+    }
+}
+
+const RESIDENT_QUERY: &str = "SELECT p.id, p.nickname, p.building, p.is_koc, \
+     (SELECT COUNT(*) FROM orders o WHERE o.person_id = p.id AND o.status = 'picked_up') AS completed FROM people p";
+
+#[derive(Deserialize)]
+struct ResidentRow {
+    id: String,
+    nickname: String,
+    building: String,
+    is_koc: i64,
+    completed: u32,
+}
+
+impl ResidentRow {
+    fn into_summary(self) -> ResidentSummary {
+        ResidentSummary {
+            person_id: PersonId::new_unchecked(self.id),
+            nickname: self.nickname,
+            building: self.building,
+            is_koc: self.is_koc != 0,
+            completed_orders: self.completed,
+        }
+    }
+}
