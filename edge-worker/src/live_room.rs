@@ -18,7 +18,7 @@
 //!
 //! Broadcasting is a non-blocking send per socket; a dead socket's send fails and is
 //! ignored, so no viewer holds up the room. Every event carries its sequence number and a
-//! viewer resumes from the last one it saw (`live::events_after`).
+//! viewer resumes from the last one it saw (`live::resume`).
 
 use crate::{
     error::{AppError, AppResult},
@@ -36,9 +36,9 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::{
     identity::mask_name,
     live::{
-        decide_live_buy, events_after, live_allotment_key, offer_state, parse_client_message, price_for, ChainEntry,
-        ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer, OfferState, Resume, RoomEvent, RoomEventKind,
-        RoomSnapshot, ServerMessage, MAX_KEPT_EVENTS, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
+        decide_live_buy, live_allotment_key, number_events, offer_state, oldest_kept, parse_client_message, price_for, resume,
+        ChainEntry, ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer, OfferState, Resume, RoomEvent,
+        RoomEventKind, RoomSnapshot, ServerMessage, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
     },
     order::{order_total, IdempotencyKey, OrderError, OrderLine},
     problem::Problem,
@@ -301,21 +301,17 @@ impl LiveRoom {
     /// Numbers and keeps `kinds` as the next events, dropping what falls out of the kept
     /// window, and returns them for broadcasting.
     fn append(&self, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> AppResult<Vec<RoomEvent>> {
-        let mut seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", None)?).unwrap_or(0);
-        let mut events = Vec::with_capacity(kinds.len());
-        for kind in kinds {
-            seq += 1;
-            let event = RoomEvent { seq, at, kind };
+        let last_seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", None)?).unwrap_or(0);
+        let events = number_events(last_seq, at, kinds);
+        for event in &events {
             let tag = serde_json::to_value(&event.kind)?.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
             self.sql.exec(
                 "INSERT INTO events (seq, kind, json) VALUES (?, ?, ?)",
-                vec![int(seq), tag.into(), serde_json::to_string(&event)?.into()],
+                vec![int(event.seq), tag.into(), serde_json::to_string(event)?.into()],
             )?;
-            events.push(event);
         }
-        let keep_from = seq.saturating_sub(MAX_KEPT_EVENTS as u64);
-        if keep_from > 0 {
-            self.sql.exec("DELETE FROM events WHERE seq <= ?", vec![int(keep_from)])?;
+        if let Some(newest) = events.last() {
+            self.sql.exec("DELETE FROM events WHERE seq < ?", vec![int(oldest_kept(newest.seq))])?;
         }
         Ok(events)
     }
@@ -725,17 +721,17 @@ impl LiveRoom {
 
     /// The answer to `hello`: the events after `last_seen`, or the whole room.
     fn resume(&self, last_seen: Option<u64>) -> AppResult<Option<ServerMessage>> {
-        let Some(seen) = last_seen else {
-            return Ok(Some(ServerMessage::Snapshot { room: Box::new(self.snapshot()?) }));
+        let kept: Vec<RoomEvent> = match last_seen {
+            None => Vec::new(),
+            Some(seen) => self
+                .sql
+                .exec("SELECT json FROM events WHERE seq >= ? ORDER BY seq", vec![int(seen)])?
+                .to_array::<JsonRow>()?
+                .iter()
+                .map(|r| parse(&r.json))
+                .collect::<AppResult<_>>()?,
         };
-        let kept: Vec<RoomEvent> = self
-            .sql
-            .exec("SELECT json FROM events WHERE seq >= ? ORDER BY seq", vec![int(seen)])?
-            .to_array::<JsonRow>()?
-            .iter()
-            .map(|r| parse(&r.json))
-            .collect::<AppResult<_>>()?;
-        Ok(Some(match events_after(&kept, seen) {
+        Ok(Some(match resume(&kept, last_seen) {
             Resume::Events(events) => ServerMessage::Events { events: events.to_vec() },
             Resume::Snapshot => ServerMessage::Snapshot { room: Box::new(self.snapshot()?) },
         }))

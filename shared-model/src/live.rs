@@ -728,62 +728,25 @@ pub fn events_after(events: &[RoomEvent], last_seen: u64) -> Resume<'_> {
     Resume::Events(&events[events.partition_point(|e| e.seq <= last_seen)..])
 }
 
-/// A room's event log: numbers events and keeps the last [`MAX_KEPT_EVENTS`]. The room
-/// persists it whole, so numbering carries on across restarts of the object.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomLog {
-    last_seq: u64,
-    events: Vec<RoomEvent>,
+/// Numbers `kinds` as the events after `last_seq`, all at `at`: numbers run on from the
+/// room's newest with no gaps.
+pub fn number_events(last_seq: u64, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> Vec<RoomEvent> {
+    (last_seq.saturating_add(1)..).zip(kinds).map(|(seq, kind)| RoomEvent { seq, at, kind }).collect()
 }
 
-impl RoomLog {
-    /// An empty log; the first event gets number 1.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// The oldest event a room keeps once its newest is `last_seq`: the last
+/// [`MAX_KEPT_EVENTS`]. A viewer further behind is sent a snapshot.
+pub fn oldest_kept(last_seq: u64) -> u64 {
+    last_seq.saturating_sub(MAX_KEPT_EVENTS as u64 - 1).max(1)
+}
 
-    /// An empty log that carries on after `last_seq`, for a room that kept only its
-    /// counter: every viewer is sent a snapshot until new events arrive.
-    pub fn starting_after(last_seq: u64) -> Self {
-        RoomLog { last_seq, events: Vec::new() }
-    }
-
-    /// Number of the newest event (0 before the first).
-    pub fn last_seq(&self) -> u64 {
-        self.last_seq
-    }
-
-    /// The kept events, oldest first.
-    pub fn events(&self) -> &[RoomEvent] {
-        &self.events
-    }
-
-    /// Numbers `kind` as the next event at `at`, keeps it (dropping the oldest beyond
-    /// [`MAX_KEPT_EVENTS`]) and returns it for broadcasting.
-    pub fn append(&mut self, at: DateTime<Utc>, kind: RoomEventKind) -> &RoomEvent {
-        self.last_seq = self.last_seq.saturating_add(1);
-        self.events.push(RoomEvent { seq: self.last_seq, at, kind });
-        if self.events.len() > MAX_KEPT_EVENTS {
-            let excess = self.events.len() - MAX_KEPT_EVENTS;
-            self.events.drain(..excess);
-        }
-        &self.events[self.events.len() - 1]
-    }
-
-    /// What a viewer saying `Hello { last_seen }` needs: a snapshot for a first visit
-    /// (`None`), else [`events_after`].
-    pub fn resume(&self, last_seen: Option<u64>) -> Resume<'_> {
-        match last_seen {
-            None => Resume::Snapshot,
-            Some(seen) if self.events.is_empty() => {
-                if seen == self.last_seq {
-                    Resume::Events(&[])
-                } else {
-                    Resume::Snapshot
-                }
-            }
-            Some(seen) => events_after(&self.events, seen),
-        }
+/// What a viewer saying `Hello { last_seen }` needs from the `kept` events (oldest first,
+/// from `last_seen` on is enough): a snapshot on a first visit (`None`), else
+/// [`events_after`].
+pub fn resume(kept: &[RoomEvent], last_seen: Option<u64>) -> Resume<'_> {
+    match last_seen {
+        None => Resume::Snapshot,
+        Some(seen) => events_after(kept, seen),
     }
 }
 
@@ -1855,13 +1818,14 @@ mod tests {
 
     // --- Room events ------------------------------------------------------------------
 
-    fn log_of(n: u64) -> RoomLog {
-        let mut log = RoomLog::new();
-        for i in 0..n {
-            let kind = RoomEventKind::StockChanged { offer_id: OfferId::parse("f-1").unwrap(), sold: i as u32, allotted: 10 };
-            log.append(now() + secs(i as i64), kind);
-        }
-        log
+    /// The events a room keeps after `n` stock changes.
+    fn log_of(n: u64) -> Vec<RoomEvent> {
+        let kinds = (0..n)
+            .map(|i| RoomEventKind::StockChanged { offer_id: OfferId::parse("f-1").unwrap(), sold: i as u32, allotted: 10 })
+            .collect();
+        let mut events = number_events(0, now(), kinds);
+        events.retain(|e| e.seq >= oldest_kept(n));
+        events
     }
 
     fn seqs(resume: Resume<'_>) -> Option<Vec<u64>> {
@@ -1874,7 +1838,7 @@ mod tests {
     #[test]
     fn events_after_zero_middle_end() {
         let log = log_of(5);
-        let events = log.events();
+        let events = &log;
         assert_eq!(seqs(events_after(events, 0)), Some(vec![1, 2, 3, 4, 5]), "0 = nothing seen yet");
         assert_eq!(seqs(events_after(events, 3)), Some(vec![4, 5]));
         assert_eq!(seqs(events_after(events, 4)), Some(vec![5]));
@@ -1886,9 +1850,9 @@ mod tests {
     #[test]
     fn events_after_too_old_needs_a_snapshot() {
         let log = log_of(MAX_KEPT_EVENTS as u64 + 10);
-        let events = log.events();
+        let events = &log;
         assert_eq!(events.len(), MAX_KEPT_EVENTS);
-        assert_eq!((events[0].seq, log.last_seq()), (11, 2010));
+        assert_eq!((events[0].seq, events[events.len() - 1].seq), (11, 2010));
         assert_eq!(events_after(events, 0), Resume::Snapshot);
         assert_eq!(events_after(events, 9), Resume::Snapshot, "event 10 was dropped");
         assert_eq!(seqs(events_after(events, 10)).map(|s| s.len()), Some(MAX_KEPT_EVENTS), "10 seen, 11.. all kept");
@@ -1902,37 +1866,108 @@ mod tests {
     }
 
     #[test]
-    fn room_log_numbers_and_bounds() {
-        let mut log = RoomLog::new();
-        assert_eq!(log.last_seq(), 0);
-        assert_eq!(log.append(now(), RoomEventKind::LiveStarted).seq, 1);
-        assert_eq!(log.append(now(), RoomEventKind::LiveEnded).seq, 2);
-        assert_eq!(log.events().len(), 2);
+    fn events_are_numbered_on_without_gaps() {
+        let first = number_events(0, now(), vec![RoomEventKind::LiveStarted, RoomEventKind::LiveEnded]);
+        assert_eq!(first.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+        let next = number_events(41, now(), vec![RoomEventKind::LiveStarted]);
+        assert_eq!(next[0].seq, 42);
+        assert!(number_events(7, now(), Vec::new()).is_empty());
         let full = log_of(MAX_KEPT_EVENTS as u64 + 1);
-        assert_eq!(full.events().len(), MAX_KEPT_EVENTS);
-        assert_eq!(full.events()[0].seq, 2);
-        // Sequence numbers have no gaps.
-        assert!(full.events().windows(2).all(|w| w[1].seq == w[0].seq + 1));
-        // The log survives a round trip through storage.
-        let back: RoomLog = serde_json::from_value(serde_json::to_value(&log).unwrap()).unwrap();
-        assert_eq!(back, log);
+        assert_eq!((full.len(), full[0].seq), (MAX_KEPT_EVENTS, 2));
+        assert!(full.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+        assert_eq!((oldest_kept(0), oldest_kept(1), oldest_kept(MAX_KEPT_EVENTS as u64)), (1, 1, 1));
     }
 
     #[test]
-    fn room_log_resume() {
+    fn resume_sends_a_first_visit_the_whole_room() {
         let log = log_of(3);
-        assert_eq!(log.resume(None), Resume::Snapshot, "a first visit gets the full state");
-        assert_eq!(seqs(log.resume(Some(1))), Some(vec![2, 3]));
-        assert_eq!(seqs(log.resume(Some(3))), Some(vec![]));
-        assert_eq!(RoomLog::new().resume(Some(0)), Resume::Events(&[]));
-        // A room that kept only its counter carries on numbering after it.
-        let mut restored = RoomLog::starting_after(41);
-        assert_eq!(restored.resume(Some(41)), Resume::Events(&[]));
-        assert_eq!(restored.resume(Some(40)), Resume::Snapshot);
-        assert_eq!(restored.resume(Some(0)), Resume::Snapshot);
-        assert_eq!(restored.append(now(), RoomEventKind::LiveStarted).seq, 42);
-        assert_eq!(seqs(restored.resume(Some(41))), Some(vec![42]));
-        assert_eq!(restored.resume(Some(40)), Resume::Snapshot);
+        assert_eq!(resume(&log, None), Resume::Snapshot, "a first visit gets the full state");
+        assert_eq!(seqs(resume(&log, Some(1))), Some(vec![2, 3]));
+        assert_eq!(seqs(resume(&log, Some(3))), Some(vec![]));
+        assert_eq!(resume(&[], Some(0)), Resume::Events(&[]), "a new room, nothing missed");
+        assert_eq!(resume(&log[2..], Some(0)), Resume::Snapshot, "events 1 and 2 were dropped");
+    }
+
+    fn snapshot_with(offers: Vec<Offer>) -> RoomSnapshot {
+        RoomSnapshot {
+            session: session(LiveSessionStatus::Live),
+            offers,
+            chain: Vec::new(),
+            chain_total: 0,
+            comments: Vec::new(),
+            last_seq: 0,
+            now: now(),
+        }
+    }
+
+    #[test]
+    fn snapshot_folds_events_in_sequence_only() {
+        let mut room = snapshot_with(vec![offer()]);
+        let f1 = OfferId::parse("f-1").unwrap();
+        let events = number_events(
+            0,
+            now(),
+            vec![
+                RoomEventKind::ChainAppended { entry: ChainEntry::new(1, "王小明", "3栋", 2, now()) },
+                RoomEventKind::StockChanged { offer_id: f1.clone(), sold: 2, allotted: 10 },
+                RoomEventKind::comment("李阿姨", "好新鲜".into(), true),
+            ],
+        );
+        assert_eq!(room.apply(&events[1]), Applied::Gap, "event 1 is missing");
+        assert_eq!(room.last_seq, 0, "a gap changes nothing");
+        for event in &events {
+            assert_eq!(room.apply(event), Applied::Applied);
+        }
+        assert_eq!(room.apply(&events[0]), Applied::Duplicate);
+        assert_eq!((room.last_seq, room.chain_total, room.chain.len()), (3, 1, 1));
+        assert_eq!(chain_line(&room.chain[0]), "1. 王** 3栋 +2");
+        assert_eq!(room.offers[0].sold, 2);
+        assert_eq!(room.comments.len(), 1);
+
+        let more = number_events(3, now(), vec![RoomEventKind::OfferUnpinned { offer_id: f1 }, RoomEventKind::LiveEnded]);
+        more.iter().for_each(|e| assert_eq!(room.apply(e), Applied::Applied));
+        assert!(!room.offers[0].pinned);
+        assert_eq!(room.session.status, LiveSessionStatus::Ended);
+    }
+
+    #[test]
+    fn snapshot_keeps_the_newest_chain_lines_and_comments() {
+        let mut room = snapshot_with(Vec::new());
+        let kinds = (1..=SNAPSHOT_CHAIN_ENTRIES as u64 + 5)
+            .flat_map(|n| {
+                [
+                    RoomEventKind::ChainAppended { entry: ChainEntry::new(n, "王小明", "3栋", 1, now()) },
+                    RoomEventKind::comment("李阿姨", format!("第{n}条"), false),
+                ]
+            })
+            .collect();
+        number_events(0, now(), kinds).iter().for_each(|e| assert_eq!(room.apply(e), Applied::Applied));
+        assert_eq!(room.chain.len(), SNAPSHOT_CHAIN_ENTRIES);
+        assert_eq!(room.chain_total, SNAPSHOT_CHAIN_ENTRIES as u64 + 5);
+        assert_eq!(room.chain[0].seq, 6, "the oldest lines go first");
+        assert_eq!(room.comments.len(), SNAPSHOT_COMMENTS);
+    }
+
+    #[test]
+    fn featured_offer_prefers_open_then_sold_out() {
+        let mut sold_out = offer();
+        sold_out.sold = sold_out.allotted;
+        let mut later = offer();
+        later.id = OfferId::parse("f-2").unwrap();
+        later.opens_at = now() + Duration::minutes(5);
+        let mut gone = offer();
+        gone.id = OfferId::parse("f-3").unwrap();
+        gone.unpin();
+        let room = snapshot_with(vec![sold_out.clone(), later.clone(), gone]);
+        assert_eq!(room.featured_offer(now()).map(|o| o.id.as_str()), Some("f-2"), "counting down beats sold out");
+        let room = snapshot_with(vec![sold_out]);
+        assert_eq!(room.featured_offer(now()).map(|o| o.id.as_str()), Some("f-1"));
+        assert_eq!(room.featured_offer(now() + Duration::minutes(11)), None, "all closed");
+    }
+
+    #[test]
+    fn allotment_key_names_the_offer() {
+        assert_eq!(live_allotment_key(&OfferId::parse("f-9").unwrap()), "live:f-9");
     }
 
     #[test]
