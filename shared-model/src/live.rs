@@ -1055,10 +1055,9 @@ fn saturating_add(a: Fen, b: Fen) -> Fen {
 // ---------------------------------------------------------------------------------------
 // Errors
 
-/// Errors about live rooms. Crosses the Durable Object boundary as JSON, tagged by its
-/// `code` like [`ReserveError`]: `{"code":"cap_exceeded","cap":2,"already":1}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+/// Errors about live rooms. A room answers them as problems (`code`, `status`), never as
+/// this type's own JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum LiveError {
     /// Title not 1..=40 characters after trimming, or has control characters.
     #[error("the title must be 1 to {MAX_TITLE_CHARS} characters")]
@@ -1132,32 +1131,17 @@ pub enum LiveError {
     /// Buying after `closes_at` or after it was unpinned.
     #[error("the offer is closed")]
     OfferClosed,
-    /// The buyer would hold more than the per-buyer cap.
-    #[error("at most {cap} per buyer (already holding {already})")]
-    CapExceeded {
-        /// The per-buyer cap.
-        cap: u32,
-        /// Units the buyer already holds from this offer.
-        already: u32,
-    },
-    /// Every allotted unit is sold.
-    #[error("sold out")]
-    SoldOut,
-    /// Fewer units left than asked for.
-    #[error("only {available} left")]
-    InsufficientStock {
-        /// Units left.
-        available: u32,
-    },
+    /// Refused by the stock rules the shop uses too (per-buyer cap, sold out, short
+    /// stock), with the same codes, so residents read the same messages.
+    #[error(transparent)]
+    Stock(ReserveError),
 }
 
 impl From<ReserveError> for LiveError {
     fn from(e: ReserveError) -> Self {
         match e {
             ReserveError::InvalidQuantity => LiveError::QuantityOutOfRange,
-            ReserveError::CapExceeded { cap, already } => LiveError::CapExceeded { cap, already },
-            ReserveError::SoldOut => LiveError::SoldOut,
-            ReserveError::InsufficientStock { available } => LiveError::InsufficientStock { available },
+            stock => LiveError::Stock(stock),
         }
     }
 }
@@ -1190,9 +1174,7 @@ impl LiveError {
             LiveError::LiveEnded => "live_ended",
             LiveError::OfferNotOpen => "offer_not_open",
             LiveError::OfferClosed => "offer_closed",
-            LiveError::CapExceeded { .. } => "cap_exceeded",
-            LiveError::SoldOut => "sold_out",
-            LiveError::InsufficientStock { .. } => "insufficient_stock",
+            LiveError::Stock(e) => e.code(),
         }
     }
 
@@ -1207,10 +1189,8 @@ impl LiveError {
             | LiveError::LiveNotStarted
             | LiveError::LiveEnded
             | LiveError::OfferNotOpen
-            | LiveError::OfferClosed
-            | LiveError::CapExceeded { .. }
-            | LiveError::SoldOut
-            | LiveError::InsufficientStock { .. } => 409,
+            | LiveError::OfferClosed => 409,
+            LiveError::Stock(e) => e.http_status(),
             LiveError::InvalidLiveTitle
             | LiveError::LiveStartsInPast
             | LiveError::InvalidStreamUrl
@@ -1731,11 +1711,11 @@ mod tests {
     #[test]
     fn live_buy_refusals() {
         let o = offer();
-        assert_eq!(decide_live_buy(&o, 10, 0, 1, now()), Err(LiveError::SoldOut), "sold == allotted");
-        assert_eq!(decide_live_buy(&o, 12, 0, 1, now()), Err(LiveError::SoldOut));
-        assert_eq!(decide_live_buy(&o, 8, 0, 3, now()), Err(LiveError::InsufficientStock { available: 2 }));
-        assert_eq!(decide_live_buy(&o, 0, 2, 2, now()), Err(LiveError::CapExceeded { cap: 3, already: 2 }));
-        assert_eq!(decide_live_buy(&o, 0, 0, 4, now()), Err(LiveError::CapExceeded { cap: 3, already: 0 }));
+        assert_eq!(decide_live_buy(&o, 10, 0, 1, now()), Err(LiveError::Stock(ReserveError::SoldOut)), "sold == allotted");
+        assert_eq!(decide_live_buy(&o, 12, 0, 1, now()), Err(LiveError::Stock(ReserveError::SoldOut)));
+        assert_eq!(decide_live_buy(&o, 8, 0, 3, now()), Err(LiveError::Stock(ReserveError::InsufficientStock { available: 2 })));
+        assert_eq!(decide_live_buy(&o, 0, 2, 2, now()), Err(LiveError::Stock(ReserveError::CapExceeded { cap: 3, already: 2 })));
+        assert_eq!(decide_live_buy(&o, 0, 0, 4, now()), Err(LiveError::Stock(ReserveError::CapExceeded { cap: 3, already: 0 })));
     }
 
     #[test]
@@ -1767,24 +1747,24 @@ mod tests {
         // The state answers before the cap and stock.
         assert_eq!(decide_live_buy(&o, 10, 5, 5, o.closes_at), Err(LiveError::OfferClosed));
         // Sold out and over the cap: the cap answers.
-        assert_eq!(decide_live_buy(&o, 10, 0, 4, now()), Err(LiveError::CapExceeded { cap: 3, already: 0 }));
+        assert_eq!(decide_live_buy(&o, 10, 0, 4, now()), Err(LiveError::Stock(ReserveError::CapExceeded { cap: 3, already: 0 })));
         // Short stock and over the cap: the cap answers.
-        assert_eq!(decide_live_buy(&o, 9, 2, 2, now()), Err(LiveError::CapExceeded { cap: 3, already: 2 }));
+        assert_eq!(decide_live_buy(&o, 9, 2, 2, now()), Err(LiveError::Stock(ReserveError::CapExceeded { cap: 3, already: 2 })));
         // Within the cap but short: stock answers.
-        assert_eq!(decide_live_buy(&o, 9, 0, 2, now()), Err(LiveError::InsufficientStock { available: 1 }));
+        assert_eq!(decide_live_buy(&o, 9, 0, 2, now()), Err(LiveError::Stock(ReserveError::InsufficientStock { available: 1 })));
     }
 
     #[test]
     fn reserve_errors_map_to_live_errors() {
         assert_eq!(LiveError::from(ReserveError::InvalidQuantity), LiveError::QuantityOutOfRange);
-        assert_eq!(LiveError::from(ReserveError::SoldOut), LiveError::SoldOut);
+        assert_eq!(LiveError::from(ReserveError::SoldOut), LiveError::Stock(ReserveError::SoldOut));
         assert_eq!(
             LiveError::from(ReserveError::CapExceeded { cap: 2, already: 1 }),
-            LiveError::CapExceeded { cap: 2, already: 1 }
+            LiveError::Stock(ReserveError::CapExceeded { cap: 2, already: 1 })
         );
         assert_eq!(
             LiveError::from(ReserveError::InsufficientStock { available: 4 }),
-            LiveError::InsufficientStock { available: 4 }
+            LiveError::Stock(ReserveError::InsufficientStock { available: 4 })
         );
         // Same codes as the shop's stock errors, so clients show the same messages.
         for e in [
@@ -2177,19 +2157,17 @@ mod tests {
             LiveError::LiveEnded,
             LiveError::OfferNotOpen,
             LiveError::OfferClosed,
-            LiveError::CapExceeded { cap: 2, already: 1 },
-            LiveError::SoldOut,
-            LiveError::InsufficientStock { available: 1 },
+            LiveError::Stock(ReserveError::CapExceeded { cap: 2, already: 1 }),
+            LiveError::Stock(ReserveError::SoldOut),
+            LiveError::Stock(ReserveError::InsufficientStock { available: 1 }),
         ]
     }
 
     #[test]
-    fn every_code_has_a_message_a_tag_and_a_sane_status() {
+    fn every_code_has_a_message_and_a_sane_status() {
         for e in every_error() {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");
-            assert_eq!(serde_json::to_value(e).unwrap()["code"], code, "serde tag and code() agree");
-            assert_eq!(serde_json::from_value::<LiveError>(serde_json::to_value(e).unwrap()).unwrap(), e);
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             let status = e.http_status();
             match status {
@@ -2207,10 +2185,6 @@ mod tests {
                 assert_eq!(e.http_status(), 409, "{}", e.code());
             }
         }
-        assert_eq!(
-            serde_json::to_value(LiveError::CapExceeded { cap: 2, already: 1 }).unwrap(),
-            json!({ "code": "cap_exceeded", "cap": 2, "already": 1 })
-        );
     }
 
     #[test]
