@@ -11,7 +11,7 @@ use shared_model::{
     CategoryId, Fen, PickupPointId, ProductId, StoreId,
 };
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 pub struct CatalogService {
     db: D1Database,
@@ -237,20 +237,22 @@ impl CatalogService {
             .bind(&strs(&[store.as_str(), id.as_str()]))?)
     }
 
-    /// The store's pickup point `id`, or its first one when `id` is `None`.
-    pub async fn pickup_point(&self, store: &StoreId, id: Option<&PickupPointId>) -> AppResult<Option<PickupPoint>> {
-        let row: Option<PickupRow> = match id {
-            Some(id) => self.pickup_point_statement(store, id)?.first(None).await?,
+    /// A query for the store's pickup point `id`, or its first one when `id` is `None`,
+    /// to batch with others; read its result with [`Self::read_pickup_point`].
+    pub fn pickup_point_query(&self, store: &StoreId, id: Option<&PickupPointId>) -> AppResult<D1PreparedStatement> {
+        Ok(match id {
+            Some(id) => self.pickup_point_statement(store, id)?,
             None => self
                 .db
                 .prepare(
                     "SELECT id, store_id, name, address, time_window FROM pickup_points WHERE store_id = ?1 ORDER BY id LIMIT 1",
                 )
-                .bind(&strs(&[store.as_str()]))?
-                .first(None)
-                .await?,
-        };
-        Ok(row.map(pickup_point))
+                .bind(&strs(&[store.as_str()]))?,
+        })
+    }
+
+    pub fn read_pickup_point(result: &D1Result) -> AppResult<Option<PickupPoint>> {
+        Ok(result.results::<PickupRow>()?.into_iter().next().map(pickup_point))
     }
 
     /// What placing an order needs to know, in one round trip: the pickup point (if it is

@@ -73,6 +73,15 @@ fn time_arg(t: Option<DateTime<Utc>>) -> wasm_bindgen::JsValue {
     t.map(|t| t.to_rfc3339().into()).unwrap_or(wasm_bindgen::JsValue::NULL)
 }
 
+/// What a buy needs from D1, read in one round trip.
+struct BuyContext {
+    session: LiveSession,
+    pickup: Option<shared_model::store::PickupPoint>,
+    /// The fingerprint of the order this key already made, if any.
+    existing_fingerprint: Option<String>,
+    completed_orders: u32,
+}
+
 /// A resident's one-tap buy, as the route read it.
 pub struct BuyRequest<'a> {
     pub offer: &'a OfferId,
@@ -333,30 +342,30 @@ impl LiveService {
         now: DateTime<Utc>,
     ) -> AppResult<(Order, bool)> {
         let BuyRequest { offer, key, buy, fault } = request;
-        let session = self.session(live).await?;
-        if me.store_id != session.store_id {
+        let order_id = order_id_for(&me.person_id, key);
+        let context = self.buy_context(me, live, buy, &order_id).await?;
+        if context.session.store_id != me.store_id {
             return Err(AppError::wrong_store());
         }
-        let catalog = CatalogService::new(&self.env)?;
-        let pickup =
-            catalog.pickup_point(&session.store_id, buy.pickup_point_id.as_ref()).await?.ok_or(StoreError::UnknownPickupPoint)?;
-        let order_id = order_id_for(&me.person_id, key);
+        let pickup = context.pickup.ok_or(StoreError::UnknownPickupPoint)?;
         let fingerprint = buy_fingerprint(offer, buy.quantity, &pickup.id);
         let orders = OrderService::new(&self.env)?;
-        if let Some((existing, existing_fingerprint)) = orders.load(&order_id).await? {
+        if let Some(existing_fingerprint) = context.existing_fingerprint {
             if existing_fingerprint != fingerprint {
                 return Err(OrderError::IdempotencyKeyReused.into());
             }
-            return Ok((existing, true));
+            if let Some((existing, _)) = orders.load(&order_id).await? {
+                return Ok((existing, true));
+            }
         }
-        let (completed, _) = self.viewer_facts(live, &me.person_id).await?;
+        let completed = context.completed_orders;
         let pickup_date = pickup_date_for(now);
         let secret = env_text(&self.env, "PICKUP_CODE_SECRET")
             .ok_or_else(|| AppError::Internal("PICKUP_CODE_SECRET is not set".into()))?;
         let order = Order {
             pickup_code: pickup_code(secret.as_bytes(), &order_id),
             id: order_id.clone(),
-            store_id: session.store_id.clone(),
+            store_id: me.store_id.clone(),
             person_id: me.person_id.clone(),
             status: OrderStatus::Placed,
             lines: Vec::new(),
@@ -389,6 +398,41 @@ impl LiveService {
             }
         }
         Ok((reply.order, reply.replayed))
+    }
+
+    async fn buy_context(&self, me: &Me, live: &LiveSessionId, buy: &LiveBuy, order_id: &OrderId) -> AppResult<BuyContext> {
+        #[derive(Deserialize)]
+        struct FingerprintRow {
+            fingerprint: String,
+        }
+        #[derive(Deserialize)]
+        struct CountRow {
+            completed: u32,
+        }
+        let catalog = CatalogService::new(&self.env)?;
+        let results = self
+            .db
+            .batch(vec![
+                self.db
+                    .prepare(format!("SELECT {SESSION_COLUMNS} FROM live_sessions ls WHERE ls.id = ?1"))
+                    .bind(&[live.as_str().into()])?,
+                catalog.pickup_point_query(&me.store_id, buy.pickup_point_id.as_ref())?,
+                self.db.prepare("SELECT fingerprint FROM orders WHERE id = ?1").bind(&[order_id.as_str().into()])?,
+                self.db
+                    .prepare("SELECT COUNT(*) AS completed FROM orders WHERE person_id = ?1 AND status = 'picked_up'")
+                    .bind(&[me.person_id.as_str().into()])?,
+            ])
+            .await?;
+        let [session, pickup, existing, completed] = results.as_slice() else {
+            return Err(AppError::Internal("buy context batch returned a different shape".into()));
+        };
+        let session = session.results::<SessionRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?.into_session()?;
+        Ok(BuyContext {
+            session,
+            pickup: CatalogService::read_pickup_point(pickup)?,
+            existing_fingerprint: existing.results::<FingerprintRow>()?.into_iter().next().map(|r| r.fingerprint),
+            completed_orders: completed.results::<CountRow>()?.first().map_or(0, |r| r.completed),
+        })
     }
 
     /// Units and GMV per offer, buyers and the returning customers' share (owner).
