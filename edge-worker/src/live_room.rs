@@ -38,16 +38,17 @@ use shared_model::{
     live::{
         decide_live_buy, live_allotment_key, number_events, offer_state, oldest_kept, parse_client_message, price_for, resume,
         ChainEntry, ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer, OfferState, Resume, RoomEvent,
-        RoomEventKind, RoomSnapshot, ServerMessage, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
+        RoomEventKind, RoomSnapshot, ServerMessage, PING_FRAME, PONG_FRAME, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
     },
     order::{order_total, IdempotencyKey, OrderError, OrderLine},
     problem::Problem,
     OfferId, OrderId, ProductId,
 };
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::JsCast;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair,
+    WebSocketIncomingMessage, WebSocketPair, WebSocketRequestResponsePair,
 };
 
 #[durable_object]
@@ -57,6 +58,30 @@ pub struct LiveRoom {
     env: Env,
     /// When the alarm is known to be set for (see `StockKeeper::alarm_at`).
     alarm_at: Cell<Option<i64>>,
+    /// Events appended but not yet sent; see [`LiveRoom::flush`].
+    unsent: RefCell<Vec<RoomEvent>>,
+    /// Whether a request is already waiting to send `unsent`.
+    flushing: Cell<bool>,
+    /// When the last frame went out (ms), to space frames out in a burst.
+    last_flush_ms: Cell<i64>,
+}
+
+/// How long a broadcast waits for more events to send in the same frame, and the least
+/// time between two frames. Sending costs the room per viewer, so in a burst dozens of
+/// buys share one send per viewer instead of one each; the price is at most
+/// `FRAME_SPACING_MS` of latency.
+const COALESCE_MS: i64 = 10;
+const FRAME_SPACING_MS: i64 = 40;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// A WebSocket seen as plain JS, to send one JS string to many sockets without
+    /// converting it from Rust once per socket.
+    #[wasm_bindgen(js_name = WebSocket)]
+    type RawSocket;
+
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send_js(this: &RawSocket, data: &wasm_bindgen::JsValue) -> std::result::Result<(), wasm_bindgen::JsValue>;
 }
 
 #[derive(Deserialize)]
@@ -178,23 +203,26 @@ impl DurableObject for LiveRoom {
                 worker::console_error!("live room schema: {e}");
             }
         }
-        Self { sql, state, env, alarm_at: Cell::new(None) }
+        // Keep-alive pings are answered by the runtime without waking the room.
+        match WebSocketRequestResponsePair::new(PING_FRAME, PONG_FRAME) {
+            Ok(pair) => state.set_websocket_auto_response(&pair),
+            Err(e) => worker::console_error!("live room auto-response: {e:?}"),
+        }
+        Self {
+            sql,
+            state,
+            env,
+            alarm_at: Cell::new(None),
+            unsent: RefCell::new(Vec::new()),
+            flushing: Cell::new(false),
+            last_flush_ms: Cell::new(0),
+        }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let path = req.path();
-        match path.as_str() {
-            "/socket" => self.handle_socket(&req),
-            "/init" => reply(self.handle_init(req.json().await?)),
-            "/snapshot" => reply(self.snapshot()),
-            "/status" => reply(self.handle_status(req.json().await?).await),
-            "/pin" => reply(self.handle_pin(req.json().await?).await),
-            "/unpin" => reply(self.handle_unpin(req.json().await?).await),
-            "/buy" => reply(self.handle_buy(req.json().await?).await),
-            "/cancel" => reply(self.handle_cancel(req.json().await?).await),
-            "/koc" => reply(self.handle_koc(req.json().await?)),
-            _ => Response::error("no such live room route", 404),
-        }
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let response = self.dispatch(req).await;
+        self.flush().await;
+        response
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
@@ -213,6 +241,7 @@ impl DurableObject for LiveRoom {
             Ok(None) => {}
             Err(e) => send(&ws, &ServerMessage::Error { problem: problem_of(e) }),
         }
+        self.flush().await;
         Ok(())
     }
 
@@ -240,11 +269,28 @@ impl DurableObject for LiveRoom {
         if let Err(e) = self.schedule_alarm().await {
             worker::console_error!("live room alarm: {e:?}");
         }
+        self.flush().await;
         Response::ok("swept")
     }
 }
 
 impl LiveRoom {
+    async fn dispatch(&self, mut req: Request) -> Result<Response> {
+        let path = req.path();
+        match path.as_str() {
+            "/socket" => self.handle_socket(&req),
+            "/init" => reply(self.handle_init(req.json().await?)),
+            "/snapshot" => reply(self.snapshot()),
+            "/status" => reply(self.handle_status(req.json().await?).await),
+            "/pin" => reply(self.handle_pin(req.json().await?).await),
+            "/unpin" => reply(self.handle_unpin(req.json().await?).await),
+            "/buy" => reply(self.handle_buy(req.json().await?).await),
+            "/cancel" => reply(self.handle_cancel(req.json().await?).await),
+            "/koc" => reply(self.handle_koc(req.json().await?)),
+            _ => Response::error("no such live room route", 404),
+        }
+    }
+
     // -- state -----------------------------------------------------------------------
 
     fn session(&self) -> AppResult<LiveSession> {
@@ -316,21 +362,33 @@ impl LiveRoom {
         Ok(events)
     }
 
-    /// Sends `events` to every socket in one frame.
-    fn broadcast(&self, events: Vec<RoomEvent>) {
-        if events.is_empty() {
-            return;
-        }
-        let Ok(frame) = serde_json::to_string(&ServerMessage::Events { events }) else { return };
-        for ws in self.state.get_websockets() {
-            let _ = ws.send_with_str(&frame);
-        }
-    }
-
+    /// Appends events; they go out with the next [`Self::flush`].
     fn append_and_broadcast(&self, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> AppResult<()> {
         let events = self.append(at, kinds)?;
-        self.broadcast(events);
+        self.unsent.borrow_mut().extend(events);
         Ok(())
+    }
+
+    /// Sends the unsent events to every socket in one frame, after waiting a little for
+    /// more ([`COALESCE_MS`], [`FRAME_SPACING_MS`]). Every handler ends with it; while one
+    /// request waits, the others leave their events to it.
+    async fn flush(&self) {
+        if self.flushing.get() || self.unsent.borrow().is_empty() {
+            return;
+        }
+        self.flushing.set(true);
+        let wait = COALESCE_MS.max(self.last_flush_ms.get() + FRAME_SPACING_MS - now_ms());
+        worker::Delay::from(std::time::Duration::from_millis(wait.unsigned_abs())).await;
+        let events = std::mem::take(&mut *self.unsent.borrow_mut());
+        self.flushing.set(false);
+        self.last_flush_ms.set(now_ms());
+        let Ok(frame) = serde_json::to_string(&ServerMessage::Events { events }) else { return };
+        let frame = wasm_bindgen::JsValue::from_str(&frame);
+        for ws in self.state.get_websockets() {
+            let raw: &web_sys::WebSocket = ws.as_ref();
+            // A closed or failing socket is the viewer's problem, never the room's.
+            let _ = raw.unchecked_ref::<RawSocket>().send_js(&frame);
+        }
     }
 
     fn snapshot(&self) -> AppResult<RoomSnapshot> {
@@ -487,7 +545,7 @@ impl LiveRoom {
                 Ok(_) => OrderError::TimedOut.into(),
             });
         }
-        self.confirm(&order.id, order.placed_at)?;
+        self.confirm(&order.id, now())?;
         Ok(BuyReply { order, replayed: !first_time })
     }
 

@@ -813,6 +813,13 @@ pub enum ServerMessage {
     Pong,
 }
 
+/// [`ClientMessage::Ping`] as sent, byte for byte: the room has the runtime answer it with
+/// [`PONG_FRAME`] without waking up.
+pub const PING_FRAME: &str = r#"{"type":"ping"}"#;
+
+/// [`ServerMessage::Pong`] as sent.
+pub const PONG_FRAME: &str = r#"{"type":"pong"}"#;
+
 /// 接龙 lines a snapshot carries (the newest); older ones are counted in `chain_total`.
 pub const SNAPSHOT_CHAIN_ENTRIES: usize = 200;
 
@@ -1943,6 +1950,13 @@ mod tests {
         let room = snapshot_with(vec![sold_out]);
         assert_eq!(room.featured_offer(now()).map(|o| o.id.as_str()), Some("f-1"));
         assert_eq!(room.featured_offer(now() + Duration::minutes(11)), None, "all closed");
+    }
+
+    #[test]
+    fn keep_alive_frames_are_the_messages_serialized() {
+        assert_eq!(serde_json::to_string(&ClientMessage::Ping).unwrap(), PING_FRAME);
+        assert_eq!(serde_json::to_string(&ServerMessage::Pong).unwrap(), PONG_FRAME);
+        assert_eq!(parse_client_message(PING_FRAME), Ok(ClientMessage::Ping));
     }
 
     #[test]
