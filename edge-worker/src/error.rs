@@ -2,8 +2,15 @@
 //! Internal detail is logged, never sent.
 
 use shared_model::{
-    cart::CartError, catalog::CatalogError, identity::IdentityError, live::LiveError, order::OrderError,
-    problem::PROBLEM_CONTENT_TYPE, stock::ReserveError, store::StoreError, Problem,
+    cart::CartError,
+    catalog::CatalogError,
+    identity::IdentityError,
+    live::LiveError,
+    order::OrderError,
+    problem::{ErrorCode, PROBLEM_CONTENT_TYPE},
+    stock::ReserveError,
+    store::StoreError,
+    Problem,
 };
 use worker::{Headers, Response};
 
@@ -85,7 +92,13 @@ macro_rules! from_domain_error {
     ($($ty:ty),* $(,)?) => {$(
         impl From<$ty> for AppError {
             fn from(e: $ty) -> Self {
-                Self::Problem(Problem::from_error(&e))
+                // The English text as the title (what the English interface shows); the
+                // app shows the Chinese message for the code (`problem::message_zh`).
+                let problem = Problem::new(e.http_status(), e.code(), e.to_string());
+                Self::Problem(match ErrorCode::field(&e) {
+                    Some(field) => problem.with_field_error(field, e.code()),
+                    None => problem,
+                })
             }
         }
     )*};

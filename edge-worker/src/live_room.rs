@@ -227,7 +227,7 @@ impl DurableObject for LiveRoom {
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let WebSocketIncomingMessage::String(text) = message else {
-            send(&ws, &ServerMessage::Error { problem: Problem::from_error(&LiveError::MalformedMessage) });
+            send(&ws, &ServerMessage::Error { problem: problem_of(LiveError::MalformedMessage.into()) });
             return Ok(());
         };
         let answer = match parse_client_message(&text) {

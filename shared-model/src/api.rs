@@ -336,7 +336,8 @@ pub struct ResidentSummary {
     pub completed_orders: u32,
 }
 
-/// `GET /api/v1/stores/{store}/residents` (owner): the store's residents, most loyal first.
+/// `GET /api/v1/stores/{store}/residents` (owner): the store's residents, most loyal first,
+/// then the newest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentList {
     /// At most 200.

@@ -33,6 +33,7 @@
 //! - Shares (returning customers, stock bars) travel as integer [`BasisPoints`], never a
 //!   float, and are shown as `62.5%`.
 
+use crate::time::{local_naive, store_tz};
 use crate::{
     cart::MAX_LINE_QUANTITY,
     catalog::ProductSummary,
@@ -42,7 +43,7 @@ use crate::{
     problem::Problem,
     stock::{decide_reserve, ReserveError, ReserveRequest},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -234,6 +235,24 @@ impl LiveSession {
         self.status = self.status.end()?;
         self.ended_at = Some(now);
         Ok(())
+    }
+}
+
+/// The hour (store time) evening lives usually start.
+pub const EVENING_SHOW_HOUR: u32 = 20;
+
+/// When a new live is suggested to start: [`EVENING_SHOW_HOUR`] store time today while
+/// that is at least 30 minutes away, else the first half hour at least 30 minutes from now.
+pub fn suggested_live_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let tonight =
+        local_naive(now).date().and_hms_opt(EVENING_SHOW_HOUR, 0, 0).and_then(|t| store_tz().from_local_datetime(&t).single());
+    match tonight.map(|t| t.with_timezone(&Utc)) {
+        Some(tonight) if tonight - now >= Duration::minutes(30) => tonight,
+        _ => {
+            let later = now.timestamp() + 30 * 60;
+            let rounded = later + (1800 - later.rem_euclid(1800)) % 1800;
+            DateTime::from_timestamp(rounded, 0).unwrap_or(now)
+        }
     }
 }
 
@@ -1332,6 +1351,20 @@ mod tests {
     }
 
     // --- Sessions ---------------------------------------------------------------------
+
+    #[test]
+    fn suggests_tonight_at_eight_or_the_next_half_hour() {
+        // 10:00 local: tonight 20:00.
+        assert_eq!(suggested_live_start(utc("2026-11-25T02:00:00Z")), utc("2026-11-25T12:00:00Z"));
+        // 19:30 local: still 20:00.
+        assert_eq!(suggested_live_start(utc("2026-11-25T11:30:00Z")), utc("2026-11-25T12:00:00Z"));
+        // 19:45 local: 20:15, rounded up to 20:30.
+        assert_eq!(suggested_live_start(utc("2026-11-25T11:45:00Z")), utc("2026-11-25T12:30:00Z"));
+        // 22:00 local exactly: 22:30.
+        assert_eq!(suggested_live_start(utc("2026-11-25T14:00:00Z")), utc("2026-11-25T14:30:00Z"));
+        // 23:50:10 local: past midnight, 00:30.
+        assert_eq!(suggested_live_start(utc("2026-11-25T15:50:10Z")), utc("2026-11-25T16:30:00Z"));
+    }
 
     #[test]
     fn buy_fingerprint_tells_retries_from_reused_keys() {

@@ -24,6 +24,23 @@ impl Fen {
         Fen(fen)
     }
 
+    /// Reads a price typed in yuan (`12`, `12.8`, `12.80`, `¥12.80`) as fen, exactly: digits,
+    /// at most two decimals, above zero and at most ¥9 999 999.99. `None` for anything else
+    /// (negative, three decimals, letters, blank), never a float.
+    pub fn parse_yuan(text: &str) -> Option<Fen> {
+        let text = text.trim();
+        let text = text.strip_prefix('¥').or_else(|| text.strip_prefix('￥')).unwrap_or(text).trim_start();
+        let (yuan, fen) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if yuan.is_empty() || yuan.len() > 7 || fen.len() > 2 || !digits(yuan) || !digits(fen) {
+            return None;
+        }
+        let yuan: i64 = yuan.parse().ok()?;
+        let fen: i64 = if fen.is_empty() { 0 } else { format!("{fen:0<2}").parse().ok()? };
+        let total = yuan.checked_mul(100)?.checked_add(fen)?;
+        (total > 0).then_some(Fen(total))
+    }
+
     /// The amount in fen, for storage (D1 keeps integer fen columns).
     pub const fn fen(self) -> i64 {
         self.0
@@ -68,6 +85,30 @@ impl fmt::Display for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_yuan_as_fen_exactly() {
+        assert_eq!(Fen::parse_yuan("12"), Some(Fen::from_fen(1200)));
+        assert_eq!(Fen::parse_yuan("12.8"), Some(Fen::from_fen(1280)));
+        assert_eq!(Fen::parse_yuan("12.80"), Some(Fen::from_fen(1280)));
+        assert_eq!(Fen::parse_yuan("0.05"), Some(Fen::from_fen(5)));
+        assert_eq!(Fen::parse_yuan(" ¥9.9 "), Some(Fen::from_fen(990)));
+        assert_eq!(Fen::parse_yuan("￥3"), Some(Fen::from_fen(300)));
+        assert_eq!(Fen::parse_yuan("12."), Some(Fen::from_fen(1200)));
+        assert_eq!(Fen::parse_yuan("0.1"), Some(Fen::from_fen(10)));
+        // 0.29 as a float is 0.28999…; here it stays 29 fen.
+        assert_eq!(Fen::parse_yuan("0.29"), Some(Fen::from_fen(29)));
+        assert_eq!(Fen::parse_yuan("9999999.99"), Some(Fen::from_fen(999_999_999)));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_price() {
+        for bad in
+            ["", " ", "0", "0.00", "-1", "+1", "1.234", ".5", "1,5", "abc", "1e3", "12 .5", "10000000", "1.2.3", "¥", "1.-5"]
+        {
+            assert_eq!(Fen::parse_yuan(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn formats_yuan_with_two_decimals() {

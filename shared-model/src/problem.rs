@@ -221,6 +221,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "store_not_found" => "门店不存在",
         "product_not_found" => "商品不存在或已下架",
         "order_not_found" => "订单不存在",
+        "resident_not_found" => "找不到这位居民",
         "method_not_allowed" => "不支持此操作",
         "conflict" => "情况有变，请刷新后重试",
         "unprocessable_content" | "client_error" => "提交的内容有误，请检查后重试",

@@ -92,6 +92,21 @@ pub fn weekday_zh(day: Weekday) -> &'static str {
     }
 }
 
+/// Parses an `<input type="datetime-local">` value (`2026-11-25T20:00`, seconds optional)
+/// as store time (Asia/Shanghai) into an instant; `None` when blank or malformed.
+pub fn parse_local_input(value: &str) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    store_tz().from_local_datetime(&naive).single().map(|at| at.with_timezone(&Utc))
+}
+
+/// An instant as a `datetime-local` value in store time, to the minute.
+pub fn format_local_input(at: DateTime<Utc>) -> String {
+    local_naive(at).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +117,25 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn reads_datetime_local_as_store_time() {
+        assert_eq!(parse_local_input("2026-11-25T20:00"), Some(utc("2026-11-25T12:00:00Z")));
+        assert_eq!(parse_local_input("2026-11-26T07:30:15"), Some(utc("2026-11-25T23:30:15Z")));
+        assert_eq!(parse_local_input(" 2026-11-25T00:05 "), Some(utc("2026-11-24T16:05:00Z")));
+        assert_eq!(parse_local_input(""), None);
+        assert_eq!(parse_local_input("2026-11-25"), None);
+        assert_eq!(parse_local_input("2026-02-30T20:00"), None);
+        assert_eq!(parse_local_input("tonight"), None);
+    }
+
+    #[test]
+    fn formats_back_to_the_same_value() {
+        assert_eq!(format_local_input(utc("2026-11-25T12:00:00Z")), "2026-11-25T20:00");
+        assert_eq!(format_local_input(utc("2026-11-25T16:30:59Z")), "2026-11-26T00:30");
+        let at = parse_local_input("2026-11-25T20:00").unwrap();
+        assert_eq!(format_local_input(at), "2026-11-25T20:00");
     }
 
     #[test]

@@ -529,12 +529,12 @@ impl LiveService {
         Ok(NoticeList { notices })
     }
 
-    /// The store's residents, most loyal first (owner).
+    /// The store's residents, most loyal first, then the newest (owner).
     pub async fn residents(&self, store: &StoreId) -> AppResult<ResidentList> {
         let rows: Vec<ResidentRow> = self
             .db
             .prepare(format!(
-                "{RESIDENT_QUERY} WHERE p.store_id = ?1 AND p.role = 'resident' ORDER BY completed DESC, p.created_at LIMIT 200"
+                "{RESIDENT_QUERY} WHERE p.store_id = ?1 AND p.role = 'resident' ORDER BY completed DESC, p.created_at DESC LIMIT 200"
             ))
             .bind(&[store.as_str().into()])?
             .all()

@@ -8,11 +8,10 @@ use crate::{
     error::AppResult,
     http::{now, random_bytes},
 };
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared_model::{
     identity::{hash_password, PBKDF2_ITERATIONS},
-    live::{LiveSession, NewLiveSession},
+    live::{suggested_live_start, LiveSession, NewLiveSession},
     time::store_tz,
     LiveSessionId, StoreId,
 };
@@ -47,7 +46,7 @@ struct SeedStore {
     cover: String,
     owner: SeedOwner,
     pickup_points: Vec<SeedPickupPoint>,
-    /// The store's demo live, scheduled for the coming 20:00.
+    /// The store's demo live, scheduled as the console would suggest (tonight at 8).
     live: Option<SeedLive>,
 }
 
@@ -98,14 +97,6 @@ pub struct SeedReport {
 /// The demo lives' video and cover, served from `public/`.
 const DEMO_LIVE_STREAM: &str = "/media/live-demo.webm";
 const DEMO_LIVE_COVER: &str = "/images/live/cover.svg";
-
-/// The next 20:00 in the stores' time zone (tomorrow's once tonight's has begun).
-fn next_evening_show(now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&store_tz());
-    let tonight = local.date_naive().and_hms_opt(20, 0, 0).unwrap_or_default();
-    let show = if local.naive_local() < tonight { tonight } else { tonight + chrono::Duration::days(1) };
-    show.and_local_timezone(store_tz()).single().map(|t| t.with_timezone(&Utc)).unwrap_or(now)
-}
 
 fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
     v.map(Into::into).unwrap_or(JsValue::NULL)
@@ -209,7 +200,7 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         let Some(live) = &s.live else { continue };
         let new = NewLiveSession {
             title: live.title.clone(),
-            starts_at: next_evening_show(now),
+            starts_at: suggested_live_start(now),
             cover_url: Some(DEMO_LIVE_COVER.into()),
             stream_url: Some(DEMO_LIVE_STREAM.into()),
         };
