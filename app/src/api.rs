@@ -272,3 +272,97 @@ pub fn list_store_orders(store: &str, pickup_date: Option<String>) -> impl Futur
 pub fn advance_order(order: &str, update: &UpdateOrderStatus) -> impl Future<Output = ApiResult<Order>> + Send {
     send("POST", format!("/api/v1/orders/{order}/status-changes"), Some(update), None)
 }
+
+// Live room (resident)
+
+/// The store's lives for the shop strip: on air first, then upcoming, then past.
+pub fn list_lives(store: &str) -> impl Future<Output = ApiResult<shared_model::api::LiveList>> + Send {
+    get(format!("/api/v1/stores/{store}/lives"))
+}
+
+/// One live room as it stands, and who is looking (rendered first, then followed over the socket).
+pub fn get_live(live: &str) -> impl Future<Output = ApiResult<shared_model::api::LiveDetail>> + Send {
+    get(format!("/api/v1/lives/{live}"))
+}
+
+/// One-tap buy of a pinned offer. Like [`place_order`], a retry with the same
+/// `idempotency_key` lands on the same order.
+pub fn buy_live_offer(
+    live: &str,
+    offer: &str,
+    buy: &shared_model::api::LiveBuy,
+    idempotency_key: String,
+) -> impl Future<Output = ApiResult<PlaceOrderResponse>> + Send {
+    send("POST", format!("/api/v1/lives/{live}/offers/{offer}/orders"), Some(buy), Some(idempotency_key))
+}
+
+/// Asks to be told when a live starts (`on`), or stops asking.
+pub fn set_reminder(live: &str, on: bool) -> impl Future<Output = ApiResult<shared_model::api::Reminder>> + Send {
+    send::<(), _>(if on { "PUT" } else { "DELETE" }, format!("/api/v1/lives/{live}/reminder"), None, None)
+}
+
+/// Lives the signed-in resident asked to be reminded of that are on air now.
+pub fn list_notices() -> impl Future<Output = ApiResult<shared_model::api::NoticeList>> + Send {
+    get("/api/v1/me/notices".into())
+}
+
+/// The room's WebSocket address on this site (`ws://` or `wss://` like the page).
+#[cfg(feature = "hydrate")]
+pub fn live_socket_url(live: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    Some(format!("{scheme}://{}/api/v1/lives/{live}/socket", location.host().ok()?))
+}
+
+// Live room (owner): scheduling, running the room, the post-live summary, residents and
+// KOCs. The store's lives and one room are read with `list_lives` / `get_live` above.
+
+/// Schedules a live for the owner's store.
+pub fn schedule_live(
+    store: &str,
+    new: &shared_model::live::NewLiveSession,
+) -> impl Future<Output = ApiResult<shared_model::live::LiveSession>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/lives"), Some(new), None)
+}
+
+/// Goes on air (`Live`) or finishes (`Ended`).
+pub fn change_live_status(
+    live: &str,
+    status: shared_model::live::LiveSessionStatus,
+) -> impl Future<Output = ApiResult<shared_model::live::LiveSession>> + Send {
+    let change = shared_model::api::LiveStatusChange { status };
+    send("POST", format!("/api/v1/lives/{live}/status-changes"), Some(&change), None)
+}
+
+/// Pins a flash offer; its allotment is taken from the shelf.
+pub fn pin_offer(
+    live: &str,
+    offer: &shared_model::live::NewOffer,
+) -> impl Future<Output = ApiResult<shared_model::live::Offer>> + Send {
+    send("POST", format!("/api/v1/lives/{live}/offers"), Some(offer), None)
+}
+
+/// Takes an offer down; its unsold units go back to the shelf.
+pub fn unpin_offer(live: &str, offer: &str) -> impl Future<Output = ApiResult<shared_model::live::Offer>> + Send {
+    send::<(), _>("POST", format!("/api/v1/lives/{live}/offers/{offer}/unpin"), None, None)
+}
+
+/// What a live sold: per offer and in total.
+pub fn get_live_summary(live: &str) -> impl Future<Output = ApiResult<shared_model::live::LiveSummary>> + Send {
+    get(format!("/api/v1/lives/{live}/summary"))
+}
+
+/// The store's residents, most loyal first.
+pub fn list_residents(store: &str) -> impl Future<Output = ApiResult<shared_model::api::ResidentList>> + Send {
+    get(format!("/api/v1/stores/{store}/residents"))
+}
+
+/// Marks a resident as a KOC (their comments are highlighted in lives), or unmarks them.
+pub fn set_koc(
+    store: &str,
+    person: &str,
+    is_koc: bool,
+) -> impl Future<Output = ApiResult<shared_model::api::ResidentSummary>> + Send {
+    send("PUT", format!("/api/v1/stores/{store}/residents/{person}/koc"), Some(&shared_model::api::KocUpdate { is_koc }), None)
+}
+// End of live room (owner).

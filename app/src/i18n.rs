@@ -180,6 +180,131 @@ messages! {
     other_device_code => "10分钟内在新设备上输入手机号和此设备码：", "Within 10 minutes, enter your phone and this code on the new device:";
 }
 
+// Live room (resident): the live page, the shop's 直播 strip and the live notice banner.
+messages! {
+    live_status_scheduled => "未开始", "Upcoming";
+    live_status_live => "直播中", "Live";
+    live_status_ended => "已结束", "Ended";
+    live_starts_at => "开播时间", "Starts";
+    live_starts_in => "距开播", "Starts in";
+    live_flash_price => "秒杀价", "Flash price";
+    live_returning_price => "老顾客专享", "Returning customers";
+    live_gift => "赠", "Free gift:";
+    live_opens_in => "即将开抢", "Opens in";
+    live_ends_in => "距结束", "Ends in";
+    live_buy_now => "立即抢购", "Buy now";
+    live_buying => "抢购中…", "Buying…";
+    live_sold_out => "已抢光", "Sold out";
+    live_offer_closed => "已结束", "Ended";
+    live_grabbed => "已抢", "Sold";
+    live_quantity => "数量", "Quantity";
+    live_bought => "抢到了！", "Got it! ";
+    live_view_order => "查看订单", "View order";
+    live_join_to_buy => "加入社区后下单", "Join the community to buy";
+    live_chain => "接龙", "Group order list";
+    live_chain_empty => "还没有人接龙，快来抢第一单", "No orders yet. Be the first!";
+    live_comments => "评论", "Comments";
+    live_comments_empty => "还没有评论，说两句吧", "No comments yet";
+    live_comment_placeholder => "说点什么…", "Say something…";
+    live_send => "发送", "Send";
+    live_join_to_comment => "加入社区后参与评论", "Join the community to comment";
+    live_no_offer => "店长还没有上架秒杀商品，敬请期待", "No flash offer yet. Stay tuned!";
+    live_reconnecting => "连接中断，正在重连…", "Reconnecting…";
+    live_lives => "直播", "Live";
+    live_watch_now => "正在直播", "On air now";
+    live_enter_short => "进入", "Watch";
+    live_remind_me => "提醒我", "Remind me";
+    live_reminded => "已预约", "Reminder set";
+    live_replay => "回看", "Replay";
+    live_notice_before => "你预约的直播「", "Your live “";
+    live_notice_after => "」开始了", "” has started";
+    live_enter => "进入直播间", "Enter the live room";
+    live_dismiss => "关闭", "Dismiss";
+}
+// End of live room (resident).
+
+// Live room (owner): /owner/lives (lives, scheduling, residents and KOCs) and the live
+// console /owner/lives/:live.
+messages! {
+    owner_nav_orders => "订单与库存", "Orders & stock";
+    owner_nav_lives => "直播", "Lives";
+    owner_lives_title => "直播管理", "Lives";
+    owner_lives_list => "本店直播", "Our lives";
+    owner_lives_empty => "还没有直播，发布第一场预告吧", "No lives yet. Announce the first one below.";
+    owner_live_starts_at_short => "开播", "Starts";
+    owner_live_on_air_since => "开播于", "On air since";
+    owner_live_ended_at => "结束于", "Ended";
+    owner_live_prepare => "准备", "Prepare";
+    owner_live_run => "控制台", "Console";
+    owner_live_results => "战报", "Results";
+    owner_live_schedule_title => "发布直播预告", "Announce a live";
+    owner_live_title => "直播标题", "Title";
+    owner_live_title_placeholder => "如：今晚8点 山东寿光白菜专场", "e.g. Tonight 8pm: Shouguang cabbage";
+    owner_live_starts_at => "开播时间（北京时间）", "Starts at (Beijing time)";
+    owner_live_start_required => "请选择开播日期和时间", "Choose the start date and time";
+    owner_live_stream_url => "直播视频地址（可选）", "Stream URL (optional)";
+    owner_live_stream_hint => "演示视频：", "Demo video:";
+    owner_live_use_demo => "使用演示视频", "Use the demo video";
+    owner_live_cover_url => "封面图片地址（可选）", "Cover image URL (optional)";
+    owner_live_schedule => "发布预告", "Announce";
+    owner_live_scheduled => "已发布：", "Announced: ";
+    owner_live_open_console => "进入控制台", "Open the console";
+    owner_residents_title => "居民与KOC", "Residents & KOCs";
+    owner_koc_hint => "KOC（带货达人）的评论会在直播间高亮显示。", "Comments by KOCs (key opinion consumers) are highlighted in lives.";
+    owner_residents_empty => "还没有居民加入本店", "No residents have joined yet";
+    owner_resident_completed => "已提货订单", "Orders picked up:";
+    owner_koc_toggle => "设为KOC", "KOC";
+    owner_console_title => "直播控制台", "Live console";
+    owner_console_watch => "居民视角", "Resident view";
+    owner_console_start => "开播", "Go live";
+    owner_console_end => "结束直播", "End the live";
+    owner_console_end_hint => "结束后所有秒杀自动下架，未售出的库存回到货架。", "Ending takes every offer down; unsold units go back to the shelf.";
+    owner_console_end_confirm => "确认结束（不能撤回）", "Yes, end it (final)";
+    owner_console_end_keep => "继续直播", "Keep going";
+    owner_console_pin_after_start => "开播后即可上架秒杀商品。", "Go live to pin flash offers.";
+    owner_console_reconnecting => "连接中断，正在重连…", "Reconnecting…";
+    owner_console_orders_unit => "单", "orders";
+    owner_console_units_unit => "件", "units";
+    owner_chain_title => "接龙", "Group order list";
+    owner_chain_empty => "还没有人接龙", "No orders yet";
+    owner_comments_title => "评论", "Comments";
+    owner_comments_empty => "还没有评论", "No comments yet";
+    owner_offers_title => "秒杀商品", "Flash offers";
+    owner_offers_empty => "还没有上架秒杀商品", "No offers pinned yet";
+    owner_offer_scheduled => "即将开抢", "Opens soon";
+    owner_offer_open => "抢购中", "Open";
+    owner_offer_sold_out => "已抢光", "Sold out";
+    owner_offer_closed => "已结束", "Closed";
+    owner_offer_opens_in => "距开抢", "Opens in";
+    owner_offer_ends_in => "距结束", "Ends in";
+    owner_offer_sold => "已售", "Sold";
+    owner_offer_unpin => "下架", "Unpin";
+    owner_returning_tag => "老顾客", "Returning";
+    owner_gift_tag => "赠", "Gift:";
+    owner_optional => "可选", "Optional";
+    owner_pin_title => "上架秒杀", "Pin a flash offer";
+    owner_pin_product => "商品", "Product";
+    owner_pin_choose => "请选择商品", "Choose a product";
+    owner_pin_flash_price => "秒杀价（元）", "Flash price (¥)";
+    owner_pin_price_placeholder => "如 9.9", "e.g. 9.9";
+    owner_pin_returning_price => "老顾客专享价（元）", "Returning price (¥)";
+    owner_pin_allotted => "直播库存（件）", "Units for the live";
+    owner_pin_cap => "每人限购", "Limit per buyer";
+    owner_pin_opens_in => "几分钟后开抢", "Opens in (min)";
+    owner_pin_duration => "抢购时长（分钟）", "Lasts (min)";
+    owner_pin_gift => "赠品（可选）", "Gift (optional)";
+    owner_pin_gift_placeholder => "如：送葱一把", "e.g. a bunch of scallions";
+    owner_pin_submit => "上架", "Pin";
+    owner_summary_title => "直播战报", "Live results";
+    owner_summary_gmv => "成交额", "Sales";
+    owner_summary_orders => "订单", "Orders";
+    owner_summary_units => "件数", "Units";
+    owner_summary_buyers => "下单人数", "Buyers";
+    owner_summary_returning => "老顾客占比", "Returning share";
+    owner_summary_offer => "商品", "Product";
+}
+// End of live room (owner).
+
 impl I18n {
     /// The resident-facing message for an API problem: Chinese from shared-model's one
     /// table of codes, English from the problem's title. Never raw internal text.

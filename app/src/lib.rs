@@ -5,6 +5,8 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+#[cfg(feature = "hydrate")]
+pub mod live_socket;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -99,6 +101,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:store/orders") view=pages::orders::OrdersPage/>
                 <Route path=path!("/s/:store/orders/:order") view=pages::order::OrderPage/>
                 <Route path=path!("/owner") view=pages::owner::OwnerPage/>
+                <Route path=path!("/owner/lives") view=pages::owner_live::OwnerLivesPage/>
+                <Route path=path!("/owner/lives/:live") view=pages::owner_live_console::OwnerLiveConsolePage/>
+                <Route path=path!("/l/:live") view=pages::live::LivePage/>
             </Routes>
         </Router>
     }

@@ -2,10 +2,13 @@
 
 pub mod cart;
 pub mod join;
+pub mod live;
 pub mod not_found;
 pub mod order;
 pub mod orders;
 pub mod owner;
+pub mod owner_live;
+pub mod owner_live_console;
 pub mod product;
 pub mod shop;
 pub mod stores;

@@ -16,6 +16,93 @@ pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<
             <h1 class="topbar-title">{title}</h1>
             <button class="lang-switch" type="button" onclick=switch>{t.switch_language()}</button>
         </header>
+        <LiveNoticeBanner/>
+    }
+    .into_any()
+}
+
+/// Where the dismissed live notices are remembered for this browser tab.
+#[cfg(feature = "hydrate")]
+const DISMISSED_KEY: &str = "linli-dismissed-live-notices";
+
+/// "你预约的直播「…」开始了 · 进入直播间": for a signed-in resident, a banner for each live
+/// they asked to be reminded of that is on air now. Loaded in the browser only (on load,
+/// then every 30 s), so the server's first paint never waits for it; dismissible.
+#[component]
+pub fn LiveNoticeBanner() -> impl IntoView {
+    let t = use_i18n();
+    let notices = RwSignal::new(Vec::<shared_model::api::LiveNotice>::new());
+    let dismissed = RwSignal::new(Vec::<String>::new());
+    let location = leptos_router::hooks::use_location();
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use leptos::task::spawn_local;
+        let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+        if let Some(saved) = storage.and_then(|s| s.get_item(DISMISSED_KEY).ok().flatten()) {
+            dismissed.set(saved.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect());
+        }
+        let handle = std::rc::Rc::new(std::cell::Cell::new(None::<IntervalHandle>));
+        let load = {
+            let handle = std::rc::Rc::clone(&handle);
+            move || {
+                let handle = std::rc::Rc::clone(&handle);
+                spawn_local(async move {
+                    match crate::api::list_notices().await {
+                        Ok(list) => notices.set(list.notices),
+                        // Signed out, or not a resident: stop asking.
+                        Err(e) if matches!(e.status(), 401 | 403) => {
+                            if let Some(h) = handle.take() {
+                                h.clear();
+                            }
+                        }
+                        Err(_) => {}
+                    }
+                });
+            }
+        };
+        load();
+        handle.set(set_interval_with_handle(load, std::time::Duration::from_secs(30)).ok());
+        let handle = send_wrapper::SendWrapper::new(handle);
+        on_cleanup(move || {
+            if let Some(h) = handle.take().take() {
+                h.clear();
+            }
+        });
+    });
+
+    let dismiss = move |id: String| {
+        dismissed.update(|d| d.push(id));
+        #[cfg(feature = "hydrate")]
+        if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+            let _ = storage.set_item(DISMISSED_KEY, &dismissed.get_untracked().join(","));
+        }
+    };
+
+    move || {
+        let here = location.pathname.get();
+        let shown = notices.with(|n| {
+            n.iter()
+                .find(|n| {
+                    let id = n.live_id.to_string();
+                    here != format!("/l/{id}") && !dismissed.with(|d| d.contains(&id))
+                })
+                .cloned()
+        });
+        shown.map(|n| {
+            let id = n.live_id.to_string();
+            view! {
+                <div class="live-notice" role="status" data-testid="live-notice">
+                    <a class="live-notice-link" href=format!("/l/{id}")>
+                        <i class="live-dot" aria-hidden="true"></i>
+                        {t.live_notice_before()} {n.title.clone()} {t.live_notice_after()} " · "
+                        <strong>{t.live_enter()}</strong>
+                    </a>
+                    <button class="live-notice-close" type="button" aria-label=t.live_dismiss() data-testid="live-notice-dismiss"
+                        on:click=move |_| dismiss(id.clone())>"×"</button>
+                </div>
+            }
+        })
     }
 }
 

@@ -1,4 +1,6 @@
-//! `/owner`: the store owner's console — sign in, then set stock and per-buyer caps.
+//! `/owner`: the store owner's console — sign in, then hand over pickups and set stock and
+//! per-buyer caps. Also the sign-in gate and the console's navigation, shared with the
+//! live pages (`owner_live`).
 
 use crate::{
     api,
@@ -14,7 +16,7 @@ use leptos_meta::Title;
 use shared_model::{
     api::{StockUpdate, StoreOrder, UpdateOrderStatus},
     catalog::ProductSummary,
-    identity::{OwnerSignIn, Role},
+    identity::{Me, OwnerSignIn, Role},
     order::OrderStatus,
     time::format_pickup_date,
 };
@@ -22,30 +24,84 @@ use shared_model::{
 #[component]
 pub fn OwnerPage() -> impl IntoView {
     let t = use_i18n();
-    let sign_in = Action::new(|req: &OwnerSignIn| api::sign_in_owner(req));
-    let me = Resource::new(move || sign_in.version().get(), |_| api::get_me());
     view! {
         <Title text=t.owner_console()/>
         <TopBar title=t.owner_console() back="/"/>
         <main class="page">
-            <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
-                {move || Suspend::new(async move {
-                    match me.await {
-                        Ok(Some(me)) if me.role == Role::Owner => view! {
-                            <OwnerPickups store=me.store_id.to_string()/>
-                            <h2 class="section-title">{t.products_and_stock()}</h2>
-                            <OwnerProducts store=me.store_id.to_string()/>
-                        }.into_any(),
-                        _ => view! { <OwnerSignInForm sign_in/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <OwnerGate signed_in=|me: Me| {
+                let t = use_i18n();
+                view! {
+                    <OwnerNav active=OwnerSection::Orders/>
+                    <OwnerPickups store=me.store_id.to_string()/>
+                    <h2 class="section-title">{t.products_and_stock()}</h2>
+                    <OwnerProducts store=me.store_id.to_string()/>
+                }
+            }/>
         </main>
     }
 }
 
+/// The signed-in owner's view (`signed_in` gets who they are), or the owner sign-in form
+/// for anyone else; after signing in, the same place shows the owner's view. Every owner
+/// page (`/owner`, `/owner/lives`, the live console) sits behind it.
+///
+/// Server rendering runs `signed_in` twice, so resources it creates are numbered twice
+/// there and once in the browser. Resources created as `signed_in` runs still line up; one
+/// created later, inside a `Suspend` that first awaited another resource, does not and
+/// breaks hydration: load such data in the browser instead (see `owner_live_console`).
 #[component]
-fn OwnerSignInForm(sign_in: Action<OwnerSignIn, api::ApiResult<shared_model::identity::Me>>) -> impl IntoView {
+pub fn OwnerGate<F, V>(signed_in: F) -> impl IntoView
+where
+    F: Fn(Me) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let t = use_i18n();
+    let sign_in = Action::new(|req: &OwnerSignIn| api::sign_in_owner(req));
+    let me = Resource::new(move || sign_in.version().get(), |_| api::get_me());
+    view! {
+        <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            {move || {
+                let signed_in = signed_in.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) if me.role == Role::Owner => signed_in(me).into_any(),
+                        _ => view! { <OwnerSignInForm sign_in/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// The parts of the owner console, for [`OwnerNav`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerSection {
+    /// `/owner`: pickups, products and stock.
+    Orders,
+    /// `/owner/lives`: lives, residents and KOCs.
+    Lives,
+}
+
+/// Switches between the owner console's parts: orders and stock, lives.
+#[component]
+pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
+    let t = use_i18n();
+    let item = move |section: OwnerSection, href: &'static str, label: &'static str, testid: &'static str| {
+        let current = section == active;
+        view! {
+            <a class="owner-nav-item" class:active=current href=href aria-current=current.then_some("page") data-testid=testid>{label}</a>
+        }
+    };
+    view! {
+        <nav class="owner-nav">
+            {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
+            {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
+        </nav>
+    }
+}
+
+#[component]
+fn OwnerSignInForm(sign_in: Action<OwnerSignIn, api::ApiResult<Me>>) -> impl IntoView {
     let t = use_i18n();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

@@ -5,6 +5,7 @@ use crate::{
     api,
     components::{
         layout::{BottomNav, TopBar},
+        live::LiveStrip,
         problem::{ActionProblem, ProblemNotice},
         product::ProductCard,
     },
@@ -86,6 +87,7 @@ pub fn ShopPage() -> impl IntoView {
                                 {(!resident).then(|| view! {
                                     <a class="join-banner" href=join_href.clone() data-testid="join-banner">{t.join_to_buy()} " ›"</a>
                                 })}
+                                {(current.is_none() && search.get_untracked().is_none()).then(|| view! { <LiveStrip store=s.clone() resident/> })}
                                 <nav class="tabs" aria-label="categories">
                                     {tab(None, t.all().to_string())}
                                     {list.categories.into_iter().map(|c| {

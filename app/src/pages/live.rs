@@ -1,0 +1,450 @@
+//! `/l/:live`: a live room as a resident sees it — the stream, the pinned flash offer with
+//! its countdown and one-tap buy, the 接龙 list and the comments. Rendered on the server
+//! from `GET /api/v1/lives/:live` (so a link shared into a group previews the live), then
+//! kept current in the browser by the room's WebSocket: a [`RoomSnapshot`] signal that
+//! folds in the room's numbered events with [`RoomSnapshot::apply`].
+
+use super::{new_idempotency_key, use_param};
+use crate::{
+    api::{self, ApiError},
+    components::{
+        layout::TopBar,
+        live::{live_status_label, LiveStatusBadge, ReminderToggle},
+        problem::ProblemNotice,
+    },
+    i18n::{use_i18n, I18n},
+    set_page_status, SiteOrigin,
+};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use shared_model::{
+    api::{LiveBuy, LiveDetail, LiveViewer, PlaceOrderResponse},
+    live::{
+        chain_line, countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier,
+        RoomEventKind, RoomSnapshot, RETURNING_MIN_COMPLETED_ORDERS,
+    },
+    time::format_local,
+    Problem,
+};
+
+#[component]
+pub fn LivePage() -> impl IntoView {
+    let t = use_i18n();
+    let live = use_param("live");
+    let detail = Resource::new(move || live.get(), |l| api::get_live(&l));
+    let origin = use_context::<SiteOrigin>().unwrap_or_default().0;
+
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            {move || {
+                let origin = origin.clone();
+                Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <LiveMeta detail=d.clone() origin/><LiveRoom detail=d/> }.into_any(),
+                        Err(error) => {
+                            if error.status() == 404 { set_page_status(404); }
+                            view! {
+                                <TopBar title=t.brand() back="/"/>
+                                <main class="page empty-state">
+                                    <ProblemNotice error/>
+                                    <a class="btn btn-primary" href="/">{t.back_home()}</a>
+                                </main>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Title and Open Graph tags, so a shared link shows the live's title and cover.
+#[component]
+fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
+    let t = use_i18n();
+    let session = detail.room.session;
+    let absolute = |url: &str| if url.starts_with('/') { format!("{origin}{url}") } else { url.to_string() };
+    let image = absolute(session.cover_url.as_deref().unwrap_or("/images/og-default.svg"));
+    let description =
+        format!("{} · {} {}", live_status_label(t, session.status), t.live_starts_at(), format_local(session.starts_at));
+    view! {
+        <Title text=session.title.clone()/>
+        <Meta name="description" content=description.clone()/>
+        <Meta property="og:type" content="video.other"/>
+        <Meta property="og:title" content=session.title.clone()/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:image" content=image/>
+        <Meta property="og:url" content=format!("{origin}/l/{}", session.id)/>
+    }
+    .into_any()
+}
+
+/// The room itself, once its first snapshot is here.
+#[component]
+fn LiveRoom(detail: LiveDetail) -> impl IntoView {
+    let t = use_i18n();
+    let LiveDetail { room, viewer } = detail;
+    let store = room.session.store_id.to_string();
+    let live_id = room.session.id.to_string();
+    let title = room.session.title.clone();
+    // The room's clock: the snapshot's `now` on first paint (server and browser agree), then
+    // ticking in the browser, corrected for a phone whose clock is off.
+    let now = RwSignal::new(room.now);
+    let room = RwSignal::new(room);
+    let socket_problem = RwSignal::new(None::<Problem>);
+    let reconnecting = RwSignal::new(false);
+
+    #[cfg(feature = "hydrate")]
+    let send = crate::live_socket::follow_room(live_id.clone(), room, now, socket_problem, reconnecting);
+    #[cfg(not(feature = "hydrate"))]
+    let send = Callback::new(|_: ClientMessage| false);
+
+    let status = Memo::new(move |_| room.with(|r| r.session.status));
+    let featured = Memo::new(move |_| room.with(|r| r.featured_offer(now.get()).cloned()));
+    let featured_id = Memo::new(move |_| featured.with(|o| o.as_ref().map(|o| o.id.to_string())));
+
+    let stage = {
+        let (title, live_id, store) = (title.clone(), live_id.clone(), store.clone());
+        move || {
+            let (stream, cover, starts_at) =
+                room.with_untracked(|r| (r.session.stream_url.clone(), r.session.cover_url.clone(), r.session.starts_at));
+            let status = status.get();
+            match stream.filter(|_| status != LiveSessionStatus::Scheduled) {
+                Some(src) => view! {
+                    <video class="live-video" src=src poster=cover muted=true autoplay=true loop=true playsinline=true
+                        prop:muted=true data-testid="live-video"></video>
+                }
+                .into_any(),
+                None => {
+                    let scheduled = status == LiveSessionStatus::Scheduled;
+                    let (live, store) = (live_id.clone(), store.clone());
+                    view! {
+                        <div class="live-placeholder" data-testid="live-placeholder">
+                            {cover.map(|c| view! { <img class="live-placeholder-cover" src=c alt=""/> })}
+                            <div class="live-placeholder-panel">
+                                <p class="live-placeholder-title">{title.clone()}</p>
+                                <p class="live-placeholder-meta">
+                                    {if scheduled {
+                                        format!("{} {}", t.live_starts_at(), format_local(starts_at))
+                                    } else {
+                                        live_status_label(t, status).to_string()
+                                    }}
+                                </p>
+                                {scheduled.then(|| view! {
+                                    <p class="live-placeholder-countdown" data-testid="live-starts-in">
+                                        {move || {
+                                            let secs = u64::try_from((starts_at - now.get()).num_seconds()).unwrap_or(0);
+                                            format!("{} {}", t.live_starts_in(), format_countdown(secs))
+                                        }}
+                                    </p>
+                                })}
+                                {(scheduled && !viewer.is_owner).then(|| if viewer.signed_in {
+                                    view! { <ReminderToggle live reminded=viewer.reminded/> }.into_any()
+                                } else {
+                                    view! { <a class="btn btn-small live-remind" href=format!("/s/{store}/join")>{t.live_remind_me()}</a> }.into_any()
+                                })}
+                            </div>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }
+        }
+    };
+
+    let quantity = RwSignal::new(1u32);
+    // A new offer on the card starts again at one unit.
+    Effect::new(move |_| {
+        featured_id.track();
+        quantity.set(1);
+    });
+
+    let stage_view = view! {
+            <section class="live-stage">
+                {stage}
+                <div class="live-stage-top">
+                    {move || view! { <LiveStatusBadge status=status.get()/> }}
+                </div>
+                {move || reconnecting.get().then(|| view! { <p class="live-reconnecting" role="status">{t.live_reconnecting()}</p> })}
+                {
+                    let (live_id, store) = (live_id.clone(), store.clone());
+                    move || match featured_id.get() {
+                        Some(_) => view! {
+                            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
+                        }.into_any(),
+                        None => (status.get() == LiveSessionStatus::Live).then(|| view! {
+                            <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p>
+                        }).into_any(),
+                    }
+                }
+            </section>
+    }
+    .into_any();
+
+    view! {
+        <TopBar title=title.clone() back=format!("/s/{store}")/>
+        <main class="live-page" data-testid="live-room" data-live=live_id>
+            {stage_view}
+            <ChainList room/>
+            <Comments room viewer send socket_problem store/>
+        </main>
+    }
+    .into_any()
+}
+
+/// The pinned offer over the video: prices, countdown, stock bar, quantity and buy button.
+#[component]
+fn OfferCard(
+    offer: Memo<Option<Offer>>,
+    now: RwSignal<DateTime<Utc>>,
+    quantity: RwSignal<u32>,
+    viewer: LiveViewer,
+    live_id: String,
+    store: String,
+) -> impl IntoView {
+    let t = use_i18n();
+    let read = move |f: &dyn Fn(&Offer) -> String| offer.with(|o| o.as_ref().map(f).unwrap_or_default());
+    let clock = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| countdown(o, o.sold, now.get()))));
+    let state = Memo::new(move |_| clock.get().map_or(OfferState::Closed, |c| c.state));
+    let completed = if viewer.returning_customer { RETURNING_MIN_COMPLETED_ORDERS } else { 0 };
+    let price = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| price_for(o, completed))));
+    // Most a buyer can take in one tap: the cap, and what is left.
+    let max_quantity = Memo::new(move |_| {
+        offer.with(|o| o.as_ref().map_or(1, |o| o.per_buyer_cap.unwrap_or(99).min(o.remaining(o.sold)).clamp(1, 99)))
+    });
+
+    // One key per tap; a retry of the same tap after a network error reuses it, so it can
+    // never order twice.
+    let pending_key = RwSignal::new(None::<(String, u32, String)>);
+    let buy = Action::new(move |(offer_id, qty, key): &(String, u32, String)| {
+        let buy = LiveBuy { quantity: i64::from(*qty), pickup_point_id: None };
+        api::buy_live_offer(&live_id, offer_id, &buy, key.clone())
+    });
+    Effect::new(move |_| match buy.value().get() {
+        Some(Ok(_)) => pending_key.set(None),
+        Some(Err(e)) if e.status() != 0 => pending_key.set(None),
+        _ => {}
+    });
+    let on_buy = move |_| {
+        let Some(offer_id) = offer.with_untracked(|o| o.as_ref().map(|o| o.id.to_string())) else { return };
+        let qty = quantity.get_untracked();
+        let key = match pending_key.get_untracked() {
+            Some((o, q, key)) if o == offer_id && q == qty => key,
+            _ => new_idempotency_key(),
+        };
+        pending_key.set(Some((offer_id.clone(), qty, key.clone())));
+        buy.dispatch((offer_id, qty, key));
+    };
+
+    let button_label = move || {
+        if buy.pending().get() {
+            return t.live_buying().to_string();
+        }
+        match clock.get() {
+            Some(c) if c.state == OfferState::Scheduled => {
+                format!("{} {}", t.live_opens_in(), format_countdown(c.seconds_to_open.unwrap_or(0)))
+            }
+            Some(c) if c.state == OfferState::Open => t.live_buy_now().to_string(),
+            Some(c) if c.state == OfferState::SoldOut => t.live_sold_out().to_string(),
+            _ => t.live_offer_closed().to_string(),
+        }
+    };
+    let timer = move || match clock.get() {
+        Some(c) if c.state == OfferState::Scheduled => {
+            Some(format!("{} {}", t.live_opens_in(), format_countdown(c.seconds_to_open.unwrap_or(0))))
+        }
+        Some(c) if matches!(c.state, OfferState::Open | OfferState::SoldOut) => {
+            Some(format!("{} {}", t.live_ends_in(), format_countdown(c.seconds_left.unwrap_or(0))))
+        }
+        _ => None,
+    };
+    let action = if viewer.is_owner {
+        view! { <a class="btn btn-primary live-buy" href="/owner/lives">{t.owner_console()}</a> }.into_any()
+    } else if viewer.signed_in {
+        view! {
+            <div class="live-stepper" role="group" aria-label=t.live_quantity()>
+                <button type="button" aria-label="-" data-testid="live-qty-dec"
+                    disabled=move || { quantity.get() <= 1 } on:click=move |_| quantity.update(|q| *q = q.saturating_sub(1).max(1))>"−"</button>
+                <span data-testid="live-qty">{move || quantity.get()}</span>
+                <button type="button" aria-label="+" data-testid="live-qty-inc"
+                    disabled=move || { quantity.get() >= max_quantity.get() }
+                    on:click=move |_| quantity.update(|q| *q = (*q + 1).min(max_quantity.get_untracked()))>"+"</button>
+            </div>
+            <button class="btn btn-primary live-buy" class:live-buy-open=move || state.get() == OfferState::Open type="button"
+                data-testid="live-buy" data-state=move || format!("{:?}", state.get()).to_lowercase()
+                disabled=move || state.get() != OfferState::Open || buy.pending().get() on:click=on_buy>
+                {button_label}
+            </button>
+        }
+        .into_any()
+    } else {
+        view! {
+            <a class="btn btn-primary live-buy live-buy-open" href=format!("/s/{store}/join") data-testid="live-join">{t.live_join_to_buy()}</a>
+        }
+        .into_any()
+    };
+
+    view! {
+        <article class="live-offer" data-testid="live-offer" data-offer=move || read(&|o| o.id.to_string())>
+            <div class="live-offer-head">
+                <img class="live-offer-image" src=move || read(&|o| o.image_url.clone()) alt="" width="64" height="64"/>
+                <div class="live-offer-body">
+                    <p class="live-offer-name" data-testid="live-offer-name">
+                        {move || read(&|o| o.name.clone())} <span class="live-offer-unit">" " {move || read(&|o| o.unit.clone())}</span>
+                    </p>
+                    <p class="live-offer-prices">
+                        <span class="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
+                        <strong class="live-price" data-testid="live-price">{move || price.get().map(|(p, _)| p.to_string())}</strong>
+                        <s class="live-regular" data-testid="live-regular-price">{move || read(&|o| o.regular_price.to_string())}</s>
+                    </p>
+                    {move || {
+                        let other = offer.with(|o| o.as_ref().and_then(|o| match price.get() {
+                            Some((_, PriceTier::Returning)) => Some(format!("{} {}", t.live_flash_price(), o.flash_price)),
+                            _ => o.returning_price.map(|p| format!("{} {p}", t.live_returning_price())),
+                        }));
+                        other.map(|line| view! { <p class="live-offer-other" data-testid="live-other-price">{line}</p> })
+                    }}
+                    {move || offer.with(|o| o.as_ref().and_then(|o| o.gift.clone())).map(|gift| view! {
+                        <p class="live-offer-gift">{t.live_gift()} " " {gift}</p>
+                    })}
+                </div>
+                {move || timer().map(|text| view! { <span class="live-timer" data-testid="live-timer">{text}</span> })}
+            </div>
+            <div class="live-stock">
+                <div class="live-stock-bar"><span style:width=move || offer.with(|o| o.as_ref().map(|o| o.sold_share(o.sold).to_string()))></span></div>
+                <span class="live-stock-text" data-testid="live-stock">
+                    {move || read(&|o| format!("{} {}/{}", t.live_grabbed(), o.sold.min(o.allotted), o.allotted))}
+                </span>
+                {move || offer.with(|o| o.as_ref().and_then(|o| o.per_buyer_cap)).map(|cap| view! {
+                    <span class="live-cap">{format!("{} {cap}", t.cap())}</span>
+                })}
+            </div>
+            <div class="live-offer-actions">{action}</div>
+            {move || buy.value().get().map(|result| match result {
+                Ok(placed) => view! { <BuySuccess placed/> }.into_any(),
+                Err(error) => view! { <ProblemNotice error/> }.into_any(),
+            })}
+        </article>
+    }
+    .into_any()
+}
+
+fn tier_label(t: I18n, tier: PriceTier) -> &'static str {
+    match tier {
+        PriceTier::Flash => t.live_flash_price(),
+        PriceTier::Returning => t.live_returning_price(),
+    }
+}
+
+/// "抢到了！取货码 123456 · 查看订单".
+#[component]
+fn BuySuccess(placed: PlaceOrderResponse) -> impl IntoView {
+    let t = use_i18n();
+    let order_href = format!("/s/{}/orders/{}", placed.order.store_id, placed.order.id);
+    view! {
+        <p class="notice live-success" role="status" data-testid="live-buy-success">
+            <strong>{t.live_bought()}</strong> {t.pickup_code()} " "
+            <span class="live-success-code" data-testid="live-pickup-code">{placed.order.pickup_code.clone()}</span>
+            " · " <a href=order_href data-testid="live-order-link">{t.live_view_order()} " ›"</a>
+        </p>
+    }
+}
+
+/// The 接龙 list: every accepted order as `23. 王** 3栋 +2`, newest at the bottom and in view.
+#[component]
+fn ChainList(room: RwSignal<RoomSnapshot>) -> impl IntoView {
+    let t = use_i18n();
+    let total = Memo::new(move |_| room.with(|r| r.chain_total));
+    let lines = Memo::new(move |_| room.with(|r| r.chain.iter().rev().map(|e| (e.seq, chain_line(e))).collect::<Vec<_>>()));
+    view! {
+        <section class="live-panel live-chain" data-testid="live-chain">
+            <h2 class="live-panel-title">{t.live_chain()} " " <span class="live-count" data-testid="live-chain-total">{move || total.get()}</span></h2>
+            {move || lines.with(|l| l.is_empty()).then(|| view! { <p class="live-empty">{t.live_chain_empty()}</p> })}
+            // Newest first in the DOM, shown bottom-up (column-reverse keeps the newest in view).
+            <ol class="live-scroll">
+                <For each=move || lines.get() key=|(seq, _)| *seq let((_, line))>
+                    <li class="live-chain-line" data-testid="live-chain-line">{line}</li>
+                </For>
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+/// Comments, KOCs highlighted, and the box to send one over the socket (signed in only).
+#[component]
+fn Comments(
+    room: RwSignal<RoomSnapshot>,
+    viewer: LiveViewer,
+    send: Callback<ClientMessage, bool>,
+    socket_problem: RwSignal<Option<Problem>>,
+    store: String,
+) -> impl IntoView {
+    let t = use_i18n();
+    let comments = Memo::new(move |_| {
+        room.with(|r| {
+            r.comments
+                .iter()
+                .rev()
+                .filter_map(|e| match &e.kind {
+                    RoomEventKind::Comment { author, text, is_koc } => Some((e.seq, author.clone(), text.clone(), *is_koc)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let draft = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = draft.get_untracked().trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        socket_problem.set(None);
+        if send.run(ClientMessage::Comment { text }) {
+            draft.set(String::new());
+        } else {
+            socket_problem.set(Some(Problem::new(0, "network_error", "Network error")));
+        }
+    };
+    let ended = Memo::new(move |_| room.with(|r| r.session.status == LiveSessionStatus::Ended));
+    // No new comments once the live is over.
+    let form = move || {
+        if ended.get() {
+            None
+        } else if viewer.signed_in {
+            Some(
+                view! {
+                    <form class="live-comment-form" on:submit=submit>
+                        <input type="text" maxlength="100" placeholder=t.live_comment_placeholder() aria-label=t.live_comments()
+                            data-testid="live-comment-input" prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value())/>
+                        <button class="btn btn-primary btn-small" type="submit" data-testid="live-comment-send">{t.live_send()}</button>
+                    </form>
+                }
+                .into_any(),
+            )
+        } else {
+            let join = format!("/s/{store}/join");
+            Some(view! { <a class="join-banner live-comment-join" href=join>{t.live_join_to_comment()} " ›"</a> }.into_any())
+        }
+    };
+    view! {
+        <section class="live-panel live-comments" data-testid="live-comments">
+            <h2 class="live-panel-title">{t.live_comments()}</h2>
+            {move || comments.with(|c| c.is_empty()).then(|| view! { <p class="live-empty">{t.live_comments_empty()}</p> })}
+            <ul class="live-scroll">
+                <For each=move || comments.get() key=|c| c.0 let((_, author, text, is_koc))>
+                    <li class="live-comment" class:live-comment-koc=is_koc data-testid="live-comment">
+                        <span class="live-comment-author">{author}</span>
+                        {is_koc.then(|| view! { <span class="live-koc" data-testid="live-koc">"KOC"</span> })}
+                        <span class="live-comment-text">{text}</span>
+                    </li>
+                </For>
+            </ul>
+            {move || socket_problem.get().map(|p| view! { <ProblemNotice error=ApiError(p)/> })}
+            {form}
+        </section>
+    }
+    .into_any()
+}

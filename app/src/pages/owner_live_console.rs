@@ -1,0 +1,729 @@
+//! `/owner/lives/:live`: the live console an owner runs from their phone — go on air and
+//! finish (开播 / 结束直播), pin flash offers from the store's shelf and take them down
+//! (下架), watch each offer's stock bar, the 接龙 list and the comments move live, and,
+//! once it is over, the live's results (成交额, buyers, returning customers' share).
+//!
+//! The room is rendered first from `GET /api/v1/lives/:live`, then followed in the browser
+//! over its WebSocket exactly as a resident's page does: a [`RoomSnapshot`] signal that
+//! folds in the room's numbered events with [`RoomSnapshot::apply`], resuming after the
+//! last event seen on a gap or a reconnect. The owner's own writes (status, pin, unpin)
+//! are also folded in from their HTTP answers, so the console never waits on the socket.
+//!
+//! Test ids: `live-console-status` (`data-status`), `live-start`, `live-end` then
+//! `live-end-confirm` (or `live-end-keep`), `pin-product`,
+//! `pin-flash-price`, `pin-returning-price`, `pin-allotted`, `pin-cap`, `pin-opens-in`,
+//! `pin-duration`, `pin-gift`, `pin-submit`, `owner-offer` (`data-offer-id`, `data-state`,
+//! `data-sold`), `offer-unpin`, `owner-chain` (`data-total`), `owner-chain-entry`,
+//! `owner-comment` (`data-koc`), `live-summary`, `summary-gmv`, `summary-returning-share`,
+//! `summary-offer` (see [`super::owner_live`] for the whole list).
+
+use super::{
+    owner::{OwnerGate, OwnerNav, OwnerSection},
+    use_param,
+};
+use crate::{
+    api::{self, ApiError, ApiResult},
+    components::{
+        layout::TopBar,
+        live::LiveStatusBadge,
+        problem::{ActionProblem, ProblemNotice},
+    },
+    i18n::{use_i18n, I18n},
+    set_page_status,
+};
+use chrono::{DateTime, Duration, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared_model::{
+    api::ProductList,
+    identity::Me,
+    live::{
+        chain_line, countdown, format_countdown, LiveSessionStatus, LiveSummary, NewOffer, Offer, OfferState, RoomEventKind,
+        RoomSnapshot, MAX_GIFT_CHARS,
+    },
+    money::Fen,
+    time::{format_local, local_naive},
+    Problem, ProductId,
+};
+
+#[component]
+pub fn OwnerLiveConsolePage() -> impl IntoView {
+    let t = use_i18n();
+    let live = use_param("live");
+    view! {
+        <Title text=t.owner_console_title()/>
+        <TopBar title=t.owner_console_title() back="/owner/lives"/>
+        <main class="page owner-console">
+            <OwnerGate signed_in=move |me: Me| view! { <OwnerNav active=OwnerSection::Lives/><ConsoleLoader live me/> }/>
+        </main>
+    }
+}
+
+/// Loads the room; only the store's own owner gets the console.
+#[component]
+fn ConsoleLoader(live: Memo<String>, me: Me) -> impl IntoView {
+    let t = use_i18n();
+    let detail = Resource::new(move || live.get(), |live| api::get_live(&live));
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            {move || {
+                let me = me.clone();
+                Suspend::new(async move {
+                    match detail.await {
+                        Ok(detail) if me.owns(&detail.room.session.store_id) => view! { <Console room=detail.room/> }.into_any(),
+                        Ok(_) => {
+                            set_page_status(403);
+                            let error = ApiError(Problem::new(403, "not_store_owner", "Only the store's owner can do this"));
+                            view! { <ProblemNotice error/><a class="btn" href="/owner/lives">{t.owner_lives_title()}</a> }.into_any()
+                        }
+                        Err(error) => {
+                            if error.status() == 404 {
+                                set_page_status(404);
+                            }
+                            view! { <ProblemNotice error/><a class="btn" href="/owner/lives">{t.owner_lives_title()}</a> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The console around one room.
+#[component]
+fn Console(room: RoomSnapshot) -> impl IntoView {
+    let live_id = room.session.id.to_string();
+    let store = room.session.store_id.to_string();
+    // The room's clock: the snapshot's `now` on first paint (server and browser agree), then
+    // ticking in the browser, corrected for a phone whose clock is off.
+    let now = RwSignal::new(room.now);
+    let room = RwSignal::new(room);
+    let reconnecting = RwSignal::new(false);
+    // Bumped after each pin or unpin: the shelf's stock changed, the product list refetches.
+    let shelf = RwSignal::new(0u32);
+
+    #[cfg(feature = "hydrate")]
+    crate::live_socket::follow_room(live_id.clone(), room, now, RwSignal::new(None), reconnecting);
+
+    let status = Memo::new(move |_| room.with(|r| r.session.status));
+    let summary = {
+        let live_id = live_id.clone();
+        move || (status.get() == LiveSessionStatus::Ended).then(|| view! { <SummaryPanel live_id=live_id.clone()/> })
+    };
+    let pin_form = {
+        let live_id = live_id.clone();
+        move || {
+            (status.get() == LiveSessionStatus::Live)
+                .then(|| view! { <PinForm room now live_id=live_id.clone() store=store.clone() shelf/> })
+        }
+    };
+    view! {
+        <StatusCard room live_id=live_id.clone() reconnecting/>
+        {summary}
+        <OfferList room now live_id shelf/>
+        <ChainPanel room/>
+        <CommentPanel room/>
+        {pin_form}
+    }
+}
+
+/// Title, status, the 开播 / 结束直播 button and the running totals.
+#[component]
+fn StatusCard(room: RwSignal<RoomSnapshot>, live_id: String, reconnecting: RwSignal<bool>) -> impl IntoView {
+    let t = use_i18n();
+    let change = Action::new({
+        let live_id = live_id.clone();
+        move |status: &LiveSessionStatus| api::change_live_status(&live_id, *status)
+    });
+    let confirming_end = RwSignal::new(false);
+    // Fold the answer in at once (the socket brings the same change as an event).
+    Effect::new(move |_| {
+        if let Some(Ok(session)) = change.value().get() {
+            room.update(|r| {
+                if session.status == LiveSessionStatus::Ended {
+                    r.offers.iter_mut().for_each(Offer::unpin);
+                }
+                r.session = session;
+            });
+        }
+    });
+    let status = Memo::new(move |_| room.with(|r| r.session.status));
+    let title = room.with_untracked(|r| r.session.title.clone());
+    let starts_at = room.with_untracked(|r| r.session.starts_at);
+    let chain_total = Memo::new(move |_| room.with(|r| r.chain_total));
+    let units_sold = Memo::new(move |_| room.with(|r| r.offers.iter().map(|o| u64::from(o.sold)).sum::<u64>()));
+    let when = move || {
+        room.with(|r| match r.session.status {
+            LiveSessionStatus::Scheduled => format!("{} {}", t.owner_live_starts_at_short(), format_local(r.session.starts_at)),
+            LiveSessionStatus::Live => {
+                format!("{} {}", t.owner_live_on_air_since(), format_local(r.session.started_at.unwrap_or(starts_at)))
+            }
+            LiveSessionStatus::Ended => {
+                format!("{} {}", t.owner_live_ended_at(), format_local(r.session.ended_at.unwrap_or(starts_at)))
+            }
+        })
+    };
+    view! {
+        <section class=move || format!("console-status console-status-{}", status.get().as_str()) data-testid="live-console-status"
+            data-status=move || status.get().as_str()>
+            <div class="console-status-head">
+                {move || view! { <LiveStatusBadge status=status.get()/> }}
+                <h2 class="console-title">{title}</h2>
+            </div>
+            <p class="console-when">{when} " · " <a class="console-watch" href=format!("/l/{live_id}")>{t.owner_console_watch()} " ›"</a></p>
+            {move || (status.get() != LiveSessionStatus::Scheduled).then(|| view! {
+                <p class="console-totals">
+                    <span>{t.owner_chain_title()} " " <strong>{move || chain_total.get()}</strong> " " {t.owner_console_orders_unit()}</span>
+                    <span>{t.owner_offer_sold()} " " <strong>{move || units_sold.get()}</strong> " " {t.owner_console_units_unit()}</span>
+                </p>
+            })}
+            {move || match status.get() {
+                LiveSessionStatus::Scheduled => Some(view! {
+                    <button class="btn btn-live btn-block" type="button" data-testid="live-start" disabled=move || change.pending().get()
+                        on:click=move |_| { change.dispatch(LiveSessionStatus::Live); }>
+                        <i class="live-dot" aria-hidden="true"></i> {t.owner_console_start()}
+                    </button>
+                    <p class="muted small console-end-hint">{t.owner_console_pin_after_start()}</p>
+                }.into_any()),
+                // Ending is final, so it takes a second, explicit tap.
+                LiveSessionStatus::Live => Some(view! {
+                    {move || if confirming_end.get() {
+                        view! {
+                            <div class="console-end-confirm">
+                                <button class="btn btn-primary" type="button" data-testid="live-end-confirm"
+                                    disabled=move || change.pending().get()
+                                    on:click=move |_| { change.dispatch(LiveSessionStatus::Ended); }>
+                                    {t.owner_console_end_confirm()}
+                                </button>
+                                <button class="btn btn-secondary" type="button" data-testid="live-end-keep"
+                                    on:click=move |_| confirming_end.set(false)>
+                                    {t.owner_console_end_keep()}
+                                </button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button class="btn btn-secondary btn-block" type="button" data-testid="live-end"
+                                on:click=move |_| confirming_end.set(true)>
+                                {t.owner_console_end()}
+                            </button>
+                        }.into_any()
+                    }}
+                    <p class="muted small console-end-hint">{t.owner_console_end_hint()}</p>
+                }.into_any()),
+                LiveSessionStatus::Ended => None,
+            }}
+            <ActionProblem result=change.value().into()/>
+            {move || reconnecting.get().then(|| view! { <p class="notice notice-warn console-reconnecting" role="status">{t.owner_console_reconnecting()}</p> })}
+        </section>
+    }
+}
+
+/// The badge text for an offer's state.
+fn offer_state_label(t: I18n, state: OfferState) -> &'static str {
+    match state {
+        OfferState::Scheduled => t.owner_offer_scheduled(),
+        OfferState::Open => t.owner_offer_open(),
+        OfferState::SoldOut => t.owner_offer_sold_out(),
+        OfferState::Closed => t.owner_offer_closed(),
+    }
+}
+
+fn offer_state_key(state: OfferState) -> &'static str {
+    match state {
+        OfferState::Scheduled => "scheduled",
+        OfferState::Open => "open",
+        OfferState::SoldOut => "sold_out",
+        OfferState::Closed => "closed",
+    }
+}
+
+/// Every offer pinned in this live, newest first.
+#[component]
+fn OfferList(room: RwSignal<RoomSnapshot>, now: RwSignal<DateTime<Utc>>, live_id: String, shelf: RwSignal<u32>) -> impl IntoView {
+    let t = use_i18n();
+    let ids = Memo::new(move |_| room.with(|r| r.offers.iter().rev().map(|o| o.id.to_string()).collect::<Vec<_>>()));
+    view! {
+        <section class="console-panel">
+            <h2 class="console-panel-title">
+                {t.owner_offers_title()} " " <span class="console-count console-count-neutral">{move || ids.with(Vec::len)}</span>
+                {move || (room.with(|r| r.session.status) == LiveSessionStatus::Live).then(|| view! {
+                    <a class="console-jump" href="#pin-form">"＋ " {t.owner_pin_title()}</a>
+                })}
+            </h2>
+            {move || ids.with(Vec::is_empty).then(|| view! { <p class="console-empty">{t.owner_offers_empty()}</p> })}
+            <ul class="owner-offers">
+                <For each=move || ids.get() key=|id| id.clone() let(id)>
+                    <OfferRow id room now live_id=live_id.clone() shelf/>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// One offer: price, state and countdown, the live stock bar, and 下架 while pinned.
+#[component]
+fn OfferRow(
+    id: String,
+    room: RwSignal<RoomSnapshot>,
+    now: RwSignal<DateTime<Utc>>,
+    live_id: String,
+    shelf: RwSignal<u32>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let Some(offer) = room.with_untracked(|r| r.offers.iter().find(|o| o.id.as_str() == id).cloned()) else {
+        return ().into_any();
+    };
+    // Only `sold` and `pinned` change once an offer is pinned.
+    let current = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            room.with(|r| r.offers.iter().find(|o| o.id.as_str() == id).map(|o| (o.sold, o.pinned))).unwrap_or((0, false))
+        })
+    };
+    let live_now = {
+        let offer = offer.clone();
+        move || {
+            let (sold, pinned) = current.get();
+            let mut o = offer.clone();
+            o.pinned = pinned;
+            countdown(&o, sold, now.get())
+        }
+    };
+    let clock = Memo::new({
+        let live_now = live_now.clone();
+        move |_| live_now()
+    });
+    let state = Memo::new(move |_| clock.get().state);
+    let unpin = Action::new({
+        let (live_id, id) = (live_id.clone(), id.clone());
+        move |_: &()| api::unpin_offer(&live_id, &id)
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(unpinned)) = unpin.value().get() {
+            room.update(|r| {
+                if let Some(o) = r.offers.iter_mut().find(|o| o.id == unpinned.id) {
+                    o.unpin();
+                }
+            });
+            shelf.update(|n| *n += 1);
+        }
+    });
+    let allotted = offer.allotted;
+    let bar = {
+        let offer = offer.clone();
+        move || {
+            let share = offer.sold_share(current.get().0).get();
+            format!("width: {}.{:02}%", share / 100, share % 100)
+        }
+    };
+    let timer = move || {
+        let c = clock.get();
+        match (c.seconds_to_open, c.seconds_left) {
+            (Some(s), _) => Some(format!("{} {}", t.owner_offer_opens_in(), format_countdown(s))),
+            (None, Some(s)) => Some(format!("{} {}", t.owner_offer_ends_in(), format_countdown(s))),
+            (None, None) => None,
+        }
+    };
+    view! {
+        <li class=move || format!("owner-offer owner-offer-{}", offer_state_key(state.get())) data-testid="owner-offer" data-offer-id=id.clone()
+            data-state=move || offer_state_key(state.get()) data-sold=move || current.get().0.to_string()>
+            <img class="owner-offer-image" src=offer.image_url.clone() alt="" width="56" height="56" loading="lazy"/>
+            <div class="owner-offer-main">
+                <div class="owner-offer-head">
+                    <strong class="owner-offer-name">{offer.name.clone()}</strong>
+                    <span class=move || format!("offer-state offer-state-{}", offer_state_key(state.get()))>{move || offer_state_label(t, state.get())}</span>
+                    {move || (current.get().1 && room.with(|r| r.session.status) == LiveSessionStatus::Live).then(|| view! {
+                        <button class="btn btn-small btn-secondary owner-offer-unpin" type="button" data-testid="offer-unpin"
+                            disabled=move || unpin.pending().get() on:click=move |_| { unpin.dispatch(()); }>{t.owner_offer_unpin()}</button>
+                    })}
+                </div>
+                <div class="owner-offer-prices">
+                    <span class="price">{offer.flash_price.to_string()}</span>
+                    <s class="muted small">{offer.regular_price.to_string()}</s>
+                    {offer.returning_price.map(|p| view! { <span class="returning-tag">{t.owner_returning_tag()} " " {p.to_string()}</span> })}
+                    <span class="muted small">"/" {offer.unit.clone()}</span>
+                </div>
+                <div class="stock-bar" role="progressbar" aria-valuemin="0" aria-valuemax=allotted.to_string()
+                    aria-valuenow=move || current.get().0.to_string()>
+                    <span class="stock-bar-fill" style=bar></span>
+                </div>
+                <p class="owner-offer-foot">
+                    <span>{t.owner_offer_sold()} " " <strong>{move || current.get().0}</strong> "/" {allotted}</span>
+                    {offer.per_buyer_cap.map(|c| view! { <span>{t.cap()} " " {c}</span> })}
+                    {offer.gift.clone().map(|g| view! { <span class="gift">{t.owner_gift_tag()} " " {g}</span> })}
+                    {move || timer().map(|text| view! { <span class="owner-offer-timer">{text}</span> })}
+                </p>
+                <ActionProblem result=unpin.value().into()/>
+            </div>
+        </li>
+    }
+    .into_any()
+}
+
+/// What went wrong in the pin form before anything was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PinProblem {
+    /// No product chosen.
+    NoProduct,
+    /// A field the server would refuse the same way: its status, problem code and title.
+    Field(u16, &'static str, &'static str),
+}
+
+impl PinProblem {
+    /// As the problem the server would have sent, so it is shown the same way.
+    fn to_error(self) -> Option<ApiError> {
+        match self {
+            PinProblem::NoProduct => None,
+            PinProblem::Field(status, code, title) => Some(ApiError(Problem::new(status, code, title))),
+        }
+    }
+}
+
+fn field_problem(status: u16, code: &'static str, title: &'static str) -> PinProblem {
+    PinProblem::Field(status, code, title)
+}
+
+/// What the pin form holds, as typed.
+#[derive(Debug, Clone, Default)]
+struct PinDraft {
+    product: String,
+    flash: String,
+    returning: String,
+    allotted: String,
+    cap: String,
+    opens_in: String,
+    duration: String,
+    gift: String,
+}
+
+impl PinDraft {
+    /// The offer to send, with its window starting `opens_in` minutes after `now`, or the
+    /// first field in the way (checked in the order the server checks them).
+    fn to_offer(&self, now: DateTime<Utc>) -> Result<NewOffer, PinProblem> {
+        if self.product.is_empty() {
+            return Err(PinProblem::NoProduct);
+        }
+        let product_id = ProductId::parse(&self.product)
+            .map_err(|_| field_problem(404, "product_not_found", "No such product in this store"))?;
+        let flash_price = Fen::parse_yuan(&self.flash).ok_or_else(|| {
+            field_problem(422, "invalid_flash_price", "The flash price must be above 0 and at most the regular price")
+        })?;
+        let returning_price = optional(&self.returning).map(|p| Fen::parse_yuan(p).ok_or(())).transpose().map_err(|()| {
+            field_problem(
+                422,
+                "invalid_returning_price",
+                "The returning-customer price must be above 0 and below the flash price",
+            )
+        })?;
+        let allotted = self
+            .allotted
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| field_problem(422, "invalid_allotted", "The allotment must be between 1 and 9999"))?;
+        let per_buyer_cap = optional(&self.cap)
+            .map(str::parse::<u32>)
+            .transpose()
+            .map_err(|_| field_problem(422, "invalid_cap", "A per-buyer cap must be between 1 and 99"))?;
+        let window = |text: &str| text.trim().parse::<u16>().map(|m| Duration::minutes(i64::from(m)));
+        let bad_window = || field_problem(422, "invalid_offer_window", "An offer must close after it opens");
+        let opens_in = if self.opens_in.trim().is_empty() { Ok(Duration::zero()) } else { window(&self.opens_in) };
+        let opens_at = now + opens_in.map_err(|_| bad_window())?;
+        let closes_at = opens_at + window(&self.duration).map_err(|_| bad_window())?;
+        let gift = optional(&self.gift).map(str::to_string);
+        Ok(NewOffer { product_id, flash_price, returning_price, allotted, per_buyer_cap, opens_at, closes_at, gift })
+    }
+}
+
+fn optional(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// Pinning a flash offer from the store's shelf.
+#[component]
+fn PinForm(
+    room: RwSignal<RoomSnapshot>,
+    now: RwSignal<DateTime<Utc>>,
+    live_id: String,
+    store: String,
+    shelf: RwSignal<u32>,
+) -> impl IntoView {
+    let t = use_i18n();
+    // Loaded in the browser only (the select is not worth holding the first paint for):
+    // on mount, and again after each pin or unpin, keeping the old list until the new one.
+    let products = RwSignal::new(None::<ApiResult<ProductList>>);
+    Effect::new(move |_| {
+        shelf.track();
+        let load = api::list_products(&store, None, None);
+        leptos::task::spawn_local(async move { products.set(Some(load.await)) });
+    });
+    let draft = RwSignal::new(PinDraft { opens_in: "0".into(), duration: "15".into(), ..PinDraft::default() });
+    let local = RwSignal::new(None::<PinProblem>);
+    let pin = Action::new(move |offer: &NewOffer| api::pin_offer(&live_id, offer));
+    Effect::new(move |_| {
+        if let Some(Ok(offer)) = pin.value().get() {
+            room.update(|r| {
+                if !r.offers.iter().any(|o| o.id == offer.id) {
+                    r.offers.push(offer);
+                }
+            });
+            shelf.update(|n| *n += 1);
+            draft.update(|d| *d = PinDraft { opens_in: d.opens_in.clone(), duration: d.duration.clone(), ..PinDraft::default() });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match draft.with_untracked(|d| d.to_offer(now.get_untracked())) {
+            Ok(offer) => {
+                local.set(None);
+                pin.dispatch(offer);
+            }
+            Err(problem) => local.set(Some(problem)),
+        }
+    };
+    // One text field of the draft, two-way.
+    let field = move |get: fn(&PinDraft) -> &String, set: fn(&mut PinDraft, String)| {
+        (move || draft.with(|d| get(d).clone()), move |ev: leptos::ev::Event| draft.update(|d| set(d, event_target_value(&ev))))
+    };
+    let (flash, on_flash) = field(|d| &d.flash, |d, v| d.flash = v);
+    let (returning, on_returning) = field(|d| &d.returning, |d, v| d.returning = v);
+    let (allotted, on_allotted) = field(|d| &d.allotted, |d, v| d.allotted = v);
+    let (cap, on_cap) = field(|d| &d.cap, |d, v| d.cap = v);
+    let (opens_in, on_opens_in) = field(|d| &d.opens_in, |d, v| d.opens_in = v);
+    let (duration, on_duration) = field(|d| &d.duration, |d, v| d.duration = v);
+    let (gift, on_gift) = field(|d| &d.gift, |d, v| d.gift = v);
+    let chosen = Memo::new(move |_| draft.with(|d| d.product.clone()));
+
+    view! {
+        <form class="form console-pin" id="pin-form" on:submit=submit>
+            <h2 class="console-panel-title">{t.owner_pin_title()}</h2>
+            <label class="field"><span>{t.owner_pin_product()}</span>
+                {move || match products.get() {
+                            None => view! { <select disabled=true><option>{t.loading()}</option></select> }.into_any(),
+                            Some(Ok(list)) => view! {
+                                <select data-testid="pin-product" on:change=move |ev| draft.update(|d| d.product = event_target_value(&ev))>
+                                    <option value="" prop:selected=move || chosen.with(String::is_empty)>{t.owner_pin_choose()}</option>
+                                    {list.products.into_iter().map(|p| {
+                                        let id = p.id.to_string();
+                                        let label = format!("{} · {} · {} {}", p.name, p.price, t.stock(), p.available);
+                                        let selected = { let id = id.clone(); move || chosen.with(|c| *c == id) };
+                                        view! { <option value=id disabled=p.available == 0 prop:selected=selected>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }.into_any(),
+                            Some(Err(error)) => view! { <ProblemNotice error/> }.into_any(),
+                }}
+            </label>
+            <div class="field-row">
+                <label class="field"><span>{t.owner_pin_flash_price()}</span>
+                    <input type="text" inputmode="decimal" placeholder=t.owner_pin_price_placeholder() data-testid="pin-flash-price" prop:value=flash on:input=on_flash/></label>
+                <label class="field"><span>{t.owner_pin_returning_price()}</span>
+                    <input type="text" inputmode="decimal" placeholder=t.owner_optional() data-testid="pin-returning-price" prop:value=returning on:input=on_returning/></label>
+            </div>
+            <div class="field-row">
+                <label class="field"><span>{t.owner_pin_allotted()}</span>
+                    <input type="number" inputmode="numeric" min="1" max="9999" data-testid="pin-allotted" prop:value=allotted on:input=on_allotted/></label>
+                <label class="field"><span>{t.owner_pin_cap()}</span>
+                    <input type="number" inputmode="numeric" min="1" max="99" placeholder=t.no_cap() data-testid="pin-cap" prop:value=cap on:input=on_cap/></label>
+            </div>
+            <div class="field-row">
+                <label class="field"><span>{t.owner_pin_opens_in()}</span>
+                    <input type="number" inputmode="numeric" min="0" max="240" data-testid="pin-opens-in" prop:value=opens_in on:input=on_opens_in/></label>
+                <label class="field"><span>{t.owner_pin_duration()}</span>
+                    <input type="number" inputmode="numeric" min="1" max="240" data-testid="pin-duration" prop:value=duration on:input=on_duration/></label>
+            </div>
+            <label class="field"><span>{t.owner_pin_gift()}</span>
+                <input type="text" maxlength=MAX_GIFT_CHARS.to_string() placeholder=t.owner_pin_gift_placeholder() data-testid="pin-gift" prop:value=gift on:input=on_gift/></label>
+            {move || match local.get() {
+                Some(PinProblem::NoProduct) => Some(view! { <p class="notice notice-error" role="alert">{t.owner_pin_choose()}</p> }.into_any()),
+                Some(problem) => problem.to_error().map(|error| view! { <ProblemNotice error/> }.into_any()),
+                None => None,
+            }}
+            {move || local.with(Option::is_none).then(|| view! { <ActionProblem result=pin.value().into()/> })}
+            <button class="btn btn-primary btn-block" type="submit" data-testid="pin-submit" disabled=move || pin.pending().get()>{t.owner_pin_submit()}</button>
+        </form>
+    }
+}
+
+/// The 接龙 list, newest first: `23. 王** 3栋 +2` and the time.
+#[component]
+fn ChainPanel(room: RwSignal<RoomSnapshot>) -> impl IntoView {
+    let t = use_i18n();
+    let total = Memo::new(move |_| room.with(|r| r.chain_total));
+    let lines = Memo::new(move |_| {
+        room.with(|r| {
+            r.chain
+                .iter()
+                .rev()
+                .map(|e| (e.seq, chain_line(e), local_naive(e.at).format("%H:%M").to_string()))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="console-panel">
+            <h2 class="console-panel-title">
+                {t.owner_chain_title()} " "
+                <span class="console-count" class:console-count-neutral=move || total.get() == 0>{move || total.get()}</span>
+            </h2>
+            {move || lines.with(Vec::is_empty).then(|| view! { <p class="console-empty">{t.owner_chain_empty()}</p> })}
+            <ol class="owner-chain" data-testid="owner-chain" data-total=move || total.get().to_string()>
+                <For each=move || lines.get() key=|(seq, _, _)| *seq let((_, line, at))>
+                    <li class="owner-chain-entry" data-testid="owner-chain-entry"><span>{line}</span><time class="muted small">{at}</time></li>
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+/// Comments, newest first; KOCs highlighted.
+#[component]
+fn CommentPanel(room: RwSignal<RoomSnapshot>) -> impl IntoView {
+    let t = use_i18n();
+    let comments = Memo::new(move |_| {
+        room.with(|r| {
+            r.comments
+                .iter()
+                .rev()
+                .filter_map(|e| match &e.kind {
+                    RoomEventKind::Comment { author, text, is_koc } => Some((e.seq, author.clone(), text.clone(), *is_koc)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="console-panel">
+            <h2 class="console-panel-title">{t.owner_comments_title()}</h2>
+            {move || comments.with(Vec::is_empty).then(|| view! { <p class="console-empty">{t.owner_comments_empty()}</p> })}
+            <ul class="owner-comments">
+                <For each=move || comments.get() key=|c| c.0 let((_, author, text, is_koc))>
+                    <li class="owner-comment" class:owner-comment-koc=is_koc data-testid="owner-comment" data-koc=is_koc.to_string()>
+                        <span class="owner-comment-author">{author}</span>
+                        {is_koc.then(|| view! { <span class="koc-badge">"KOC"</span> })}
+                        <span class="owner-comment-text">{text}</span>
+                    </li>
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// The live's results, once it has ended.
+#[component]
+fn SummaryPanel(live_id: String) -> impl IntoView {
+    let t = use_i18n();
+    // Loaded in the browser, once the live has ended (on arrival or when it ends here). A
+    // resource would be created after the room's own one resolved, which server rendering
+    // and hydration do not number alike.
+    let summary = RwSignal::new(None::<ApiResult<LiveSummary>>);
+    Effect::new(move |_| {
+        let load = api::get_live_summary(&live_id);
+        leptos::task::spawn_local(async move { summary.set(Some(load.await)) });
+    });
+    move || match summary.get() {
+        None => view! { <p class="loading" data-testid="live-summary-loading">{t.loading()}</p> }.into_any(),
+        Some(Ok(summary)) => view! { <SummaryView summary/> }.into_any(),
+        Some(Err(error)) => view! { <ProblemNotice error/> }.into_any(),
+    }
+}
+
+#[component]
+fn SummaryView(summary: LiveSummary) -> impl IntoView {
+    let t = use_i18n();
+    let figure = |value: String, label: &'static str, testid: &'static str| {
+        view! { <div class="summary-figure"><strong data-testid=testid>{value}</strong><span>{label}</span></div> }
+    };
+    view! {
+        <section class="console-panel console-summary" data-testid="live-summary">
+            <h2 class="console-panel-title">{t.owner_summary_title()}</h2>
+            <div class="summary-gmv">
+                <span>{t.owner_summary_gmv()}</span>
+                <strong data-testid="summary-gmv">{summary.gmv.to_string()}</strong>
+            </div>
+            <div class="summary-figures">
+                {figure(summary.orders.to_string(), t.owner_summary_orders(), "summary-orders")}
+                {figure(summary.units.to_string(), t.owner_summary_units(), "summary-units")}
+                {figure(summary.distinct_buyers.to_string(), t.owner_summary_buyers(), "summary-buyers")}
+                {figure(summary.returning_share.to_string(), t.owner_summary_returning(), "summary-returning-share")}
+            </div>
+            {(!summary.offers.is_empty()).then(|| view! {
+                <table class="summary-offers">
+                    <thead><tr>
+                        <th scope="col">{t.owner_summary_offer()}</th>
+                        <th scope="col">{t.owner_summary_units()}</th>
+                        <th scope="col">{t.owner_summary_orders()}</th>
+                        <th scope="col">{t.owner_summary_gmv()}</th>
+                    </tr></thead>
+                    <tbody>
+                        {summary.offers.into_iter().map(|o| view! {
+                            <tr data-testid="summary-offer" data-offer-id=o.offer_id.to_string()>
+                                <th scope="row">{o.name}</th>
+                                <td>{o.units} <span class="muted">"/" {o.allotted}</span></td>
+                                <td>{o.orders}</td>
+                                <td>{o.gmv.to_string()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    fn draft() -> PinDraft {
+        PinDraft {
+            product: "p-cabbage".into(),
+            flash: "9.9".into(),
+            returning: String::new(),
+            allotted: "50".into(),
+            cap: String::new(),
+            opens_in: "0".into(),
+            duration: "15".into(),
+            gift: String::new(),
+        }
+    }
+
+    #[test]
+    fn builds_the_offer_from_the_form() {
+        let offer = draft().to_offer(now()).unwrap();
+        assert_eq!(offer.flash_price, Fen::from_fen(990));
+        assert_eq!((offer.returning_price, offer.per_buyer_cap, offer.gift), (None, None, None));
+        assert_eq!(offer.allotted, 50);
+        assert_eq!((offer.opens_at, offer.closes_at), (now(), now() + Duration::minutes(15)));
+
+        let full =
+            PinDraft {
+                returning: "8.80".into(), cap: "2".into(), opens_in: "5".into(), gift: " 送葱一把 ".into(), ..draft()
+            };
+        let offer = full.to_offer(now()).unwrap();
+        assert_eq!(offer.returning_price, Some(Fen::from_fen(880)));
+        assert_eq!(offer.per_buyer_cap, Some(2));
+        assert_eq!(offer.opens_at, now() + Duration::minutes(5));
+        assert_eq!(offer.closes_at, now() + Duration::minutes(20));
+        assert_eq!(offer.gift.as_deref(), Some("送葱一把"));
+    }
+
+    fn code(problem: PinProblem) -> String {
+        problem.to_error().map_or_else(|| "no_product".into(), |e| e.code().to_string())
+    }
+
+    #[test]
+    fn names_the_first_field_in_the_way() {
+        let refused = |d: PinDraft| code(d.to_offer(now()).unwrap_err());
+        assert_eq!(refused(PinDraft { product: String::new(), ..draft() }), "no_product");
+        assert_eq!(refused(PinDraft { flash: "9.999".into(), ..draft() }), "invalid_flash_price");
+        assert_eq!(refused(PinDraft { returning: "abc".into(), ..draft() }), "invalid_returning_price");
+        assert_eq!(refused(PinDraft { allotted: String::new(), ..draft() }), "invalid_allotted");
+        assert_eq!(refused(PinDraft { cap: "-1".into(), ..draft() }), "invalid_cap");
+        assert_eq!(refused(PinDraft { opens_in: "x".into(), ..draft() }), "invalid_offer_window");
+        assert_eq!(refused(PinDraft { duration: "99999999".into(), ..draft() }), "invalid_offer_window");
+    }
+}
