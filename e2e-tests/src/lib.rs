@@ -4,7 +4,10 @@
 use reqwest::{Client, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
+use shared_model::identity::Me;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+pub mod live;
 
 /// The demo chain's stores and owners (edge-worker/seed/demo-chain.json).
 pub const STORE_A: &str = "st-gubei";
@@ -40,15 +43,36 @@ pub fn client() -> Client {
 
 /// A resident who has joined `store`.
 pub async fn join(store: &str, nickname: &str) -> Client {
-    let c = client();
-    let resp = c
+    resident(store, nickname, "3栋").await.client
+}
+
+/// A resident with their session: the cookie-keeping client, the cookie itself (for
+/// the live room's WebSocket) and who they are.
+pub struct Resident {
+    pub client: Client,
+    /// `linli_session=…`, ready for a `Cookie` header.
+    pub cookie: String,
+    pub me: Me,
+}
+
+/// Joins `store` as `nickname` living in `building`.
+pub async fn resident(store: &str, nickname: &str, building: &str) -> Resident {
+    let client = client();
+    let resp = client
         .post(url(&format!("/api/v1/stores/{store}/residents")))
-        .json(&json!({ "nickname": nickname, "phone": unique_phone(), "building": "3栋", "unit": "1单元", "household_tags": ["has_children"] }))
+        .json(&json!({ "nickname": nickname, "phone": unique_phone(), "building": building, "unit": "1单元", "household_tags": ["has_children"] }))
         .send()
         .await
         .expect("join");
     assert_eq!(resp.status(), StatusCode::CREATED, "join failed: {}", resp.text().await.unwrap_or_default());
-    c
+    let cookie = session_cookie(&resp);
+    Resident { client, cookie, me: resp.json().await.expect("me json") }
+}
+
+/// The `name=value` part of the session cookie an answer sets.
+pub fn session_cookie(resp: &Response) -> String {
+    let set_cookie = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("a Set-Cookie header");
+    set_cookie.split(';').next().unwrap_or_default().trim().to_string()
 }
 
 /// An owner signed in.

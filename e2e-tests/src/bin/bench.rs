@@ -1,15 +1,22 @@
 //! `scripts/bench`: order capture on one hot SKU against a real local edge, beside a bare
-//! route on the same server, with the oversell check; then the shipped wasm sizes.
-//! Settings come from the environment (see `Settings::from_env`). Loopback only.
+//! route on the same server, with the oversell check; the live room's delivery of 接龙
+//! lines to many viewers; then the shipped wasm sizes. `bench orders` or `bench live` runs
+//! one part only. Settings come from the environment (see `Settings::from_env`).
+//! Loopback only.
 
-use e2e_tests::{join, owner, pickup_point, place_order, product_ids, set_stock, url, OWNER_A_PHONE, STORE_A};
-use futures::{stream, StreamExt};
+use e2e_tests::{
+    join,
+    live::{live, OfferTerms, Viewer},
+    owner, pickup_point, place_order, product_ids, resident, set_stock, unique_phone, url, Resident, OWNER_A_PHONE, STORE_A,
+};
+use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::{
+    collections::BTreeMap,
     io::Write,
     path::Path,
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime},
 };
 
 struct Settings {
@@ -18,6 +25,9 @@ struct Settings {
     stock: u32,
     orders: usize,
     buyers: usize,
+    viewers: usize,
+    live_units: u32,
+    live_buyers: usize,
 }
 
 impl Settings {
@@ -29,6 +39,9 @@ impl Settings {
             stock: get("BENCH_STOCK", 1000) as u32,
             orders: get("BENCH_ORDERS", 1500),
             buyers: get("BENCH_BUYERS", 200),
+            viewers: get("BENCH_VIEWERS", 1000),
+            live_units: get("BENCH_LIVE_UNITS", 300) as u32,
+            live_buyers: get("BENCH_LIVE_BUYERS", 8),
         }
     }
 }
@@ -148,6 +161,137 @@ async fn oversell(s: &Settings, c: &Capture) -> i64 {
     (accepted - expected as i64).max(0) + (sold - expected as i64).max(0) + (listed - expected as i64).max(0)
 }
 
+/// Store A's product the live part sells (the order-capture part takes the first).
+const LIVE_PRODUCT: usize = 1;
+
+/// How long the live part waits for the last 接龙 lines to reach every viewer.
+const DELIVERY_PATIENCE: Duration = Duration::from_secs(30);
+
+/// The live room: `viewers` sockets held on one room, then `live_buyers` residents each
+/// buying one unit at a time until the `live_units` allotted are gone. Every 接龙 line is
+/// timed on every viewer. Returns whether every viewer got every line.
+async fn live_delivery(s: &Settings) -> bool {
+    let on_air = live(LIVE_PRODUCT, s.live_units, &OfferTerms::open_now(s.live_units)).await;
+    println!(
+        "live room: {} viewers on one room, {} units of {} bought one at a time by {} residents",
+        s.viewers, s.live_units, on_air.sku, s.live_buyers
+    );
+
+    let started = Instant::now();
+    let connected: Vec<Result<Viewer, String>> =
+        stream::iter(0..s.viewers).map(|_| Viewer::try_joined(&on_air.live.id, None)).buffer_unordered(64).collect().await;
+    let connect_time = started.elapsed();
+    let failures: Vec<String> = connected.iter().filter_map(|v| v.as_ref().err().cloned()).collect();
+    let viewers: Vec<Viewer> = connected.into_iter().filter_map(Result::ok).collect();
+    println!(
+        "  viewers connected: {} of {} in {:.2} s (snapshot received)",
+        viewers.len(),
+        s.viewers,
+        connect_time.as_secs_f64()
+    );
+    if let Some(first) = failures.first() {
+        println!("  {} viewers failed to connect, e.g. {first}", failures.len());
+    }
+
+    // Each buyer lives in a building of their own, so a line's building names its buyer,
+    // and a buyer's lines come in the order of their (sequential) requests.
+    let buyers: Vec<Resident> = stream::iter(0..s.live_buyers)
+        .map(|i| async move { resident(STORE_A, &format!("直播压测{i}"), &format!("L{i}")).await })
+        .buffered(8)
+        .collect()
+        .await;
+    let (live, offer) = (&on_air.live, on_air.offer.id.as_str());
+    let run = unique_phone();
+    let started = Instant::now();
+    let sends: Vec<Vec<(Instant, Duration)>> = join_all(buyers.iter().enumerate().map(|(b, buyer)| {
+        let run = &run;
+        async move {
+            let mut accepted = Vec::new();
+            for n in 0.. {
+                let sent = Instant::now();
+                let resp = live.buy(&buyer.client, offer, &format!("live-bench-{run}-{b}-{n}"), 1).await;
+                match resp.status() {
+                    StatusCode::CREATED => accepted.push((sent, sent.elapsed())),
+                    StatusCode::CONFLICT => {
+                        let body: Value = resp.json().await.unwrap_or_default();
+                        assert_eq!(body["code"], "sold_out", "unexpected refusal {body}");
+                        break;
+                    }
+                    other => panic!("unexpected answer {other} to a live buy: {}", resp.text().await.unwrap_or_default()),
+                }
+            }
+            accepted
+        }
+    }))
+    .await;
+    let buying_time = started.elapsed();
+    let bought: usize = sends.iter().map(Vec::len).sum();
+    let mut answers = Timings(sends.iter().flatten().map(|(_, took)| *took).collect());
+    println!(
+        "  buys: {bought} accepted in {:.2} s ({:.0}/s); answer latency {}",
+        buying_time.as_secs_f64(),
+        bought as f64 / buying_time.as_secs_f64(),
+        answers.line()
+    );
+
+    let deadline = Instant::now() + DELIVERY_PATIENCE;
+    while viewers.iter().any(|v| v.seen().chain.len() < bought) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let building_of: BTreeMap<String, usize> = (0..buyers.len()).map(|b| (format!("L{b}"), b)).collect();
+    let (mut from_accept, mut from_send) = (Vec::new(), Vec::new());
+    let (mut slowest_accept, mut slowest_send) = (BTreeMap::<u64, Duration>::new(), BTreeMap::<u64, Duration>::new());
+    let (mut complete, mut min_got, mut max_got, mut extra, mut frames) = (0, usize::MAX, 0, 0, 0);
+    for viewer in &viewers {
+        let seen = viewer.seen();
+        let got = seen.chain.len();
+        complete += usize::from(got == bought && seen.chain_seqs().iter().copied().eq(1..=bought as u64));
+        (min_got, max_got) = (min_got.min(got), max_got.max(got));
+        extra += seen.chain_received.len().saturating_sub(got);
+        frames += seen.frames;
+        let mut nth_of_buyer = vec![0usize; buyers.len()];
+        for arrival in &seen.chain {
+            let accepted_at = SystemTime::from(arrival.entry.at);
+            let after_accept = arrival.wall.duration_since(accepted_at).unwrap_or_default();
+            from_accept.push(after_accept);
+            let slowest = slowest_accept.entry(arrival.entry.seq).or_default();
+            *slowest = (*slowest).max(after_accept);
+            if let Some(&b) = building_of.get(&arrival.entry.building) {
+                if let Some((sent, _)) = sends[b].get(nth_of_buyer[b]) {
+                    let after_send = arrival.at.duration_since(*sent);
+                    from_send.push(after_send);
+                    let slowest = slowest_send.entry(arrival.entry.seq).or_default();
+                    *slowest = (*slowest).max(after_send);
+                }
+                nth_of_buyer[b] += 1;
+            }
+        }
+    }
+    let min_got = if viewers.is_empty() { 0 } else { min_got };
+    println!(
+        "  lines per viewer: min {min_got}, max {max_got} of {bought}; viewers with all {bought} in order: {complete} of {}; \
+         lines received twice: {extra}; frames per viewer: {:.0}",
+        viewers.len(),
+        frames as f64 / viewers.len().max(1) as f64
+    );
+    let mut accept = Timings(from_accept);
+    let mut send = Timings(from_send);
+    let mut every_accept = Timings(slowest_accept.into_values().collect());
+    let mut every_send = Timings(slowest_send.into_values().collect());
+    println!("  delivery of one line to one viewer, per (line, viewer):");
+    println!("    from acceptance (the line's `at`, server clock) to arrival: {}", accept.line());
+    println!("    from the buyer's request send to arrival:                 {}", send.line());
+    println!("  delivery of one line to every viewer (the slowest viewer, per line):");
+    println!("    from acceptance (the line's `at`, server clock) to arrival: {}", every_accept.line());
+    println!("    from the buyer's request send to arrival:                 {}", every_send.line());
+    let p95 = accept.percentile(95.0);
+    println!("  goal: p95 from acceptance <= 250 ms per (line, viewer): {}", if p95 <= 250.0 { "met" } else { "NOT met" });
+    println!("  (client and edge share this machine; arrival is stamped when the viewer's task reads the frame)");
+    !viewers.is_empty() && complete == viewers.len() && viewers.len() == s.viewers
+}
+
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
@@ -169,30 +313,47 @@ fn print_size(root: &Path, file: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    let (orders, live) = match std::env::args().nth(1).as_deref() {
+        None | Some("all") => (true, true),
+        Some("orders") => (true, false),
+        Some("live") => (false, true),
+        Some(other) => {
+            eprintln!("unknown part {other:?}; usage: bench [all|orders|live]");
+            std::process::exit(2);
+        }
+    };
     let s = Settings::from_env();
     println!("Linli benchmark against {} (concurrency {})", e2e_tests::base_url(), s.concurrency);
+    let mut failed = false;
 
-    let (bare_rps, mut bare) = bare_route(&s).await;
-    println!("bare route GET /api/v1/health, {} requests", s.bare_requests);
-    println!("  throughput: {bare_rps:.0} req/s");
-    println!("  latency: {}", bare.line());
+    if orders {
+        let (bare_rps, mut bare) = bare_route(&s).await;
+        println!("bare route GET /api/v1/health, {} requests", s.bare_requests);
+        println!("  throughput: {bare_rps:.0} req/s");
+        println!("  latency: {}", bare.line());
 
-    let mut c = order_capture(&s).await;
-    println!(
-        "order capture POST /api/v1/orders, one hot SKU ({}), stock {}, {} orders from {} residents",
-        c.sku, s.stock, s.orders, s.buyers
-    );
-    println!(
-        "  throughput: {:.0} orders/s answered ({} accepted, {} refused sold out)",
-        c.throughput,
-        c.accepted.0.len(),
-        c.refused
-    );
-    println!("  accepted latency: {}", c.accepted.line());
-    println!("  all answers latency: {}", c.all.line());
-    println!("ratio order capture / bare route: {:.2}", c.throughput / bare_rps);
-    let oversold = oversell(&s, &c).await;
-    println!("oversell: {oversold}");
+        let mut c = order_capture(&s).await;
+        println!(
+            "order capture POST /api/v1/orders, one hot SKU ({}), stock {}, {} orders from {} residents",
+            c.sku, s.stock, s.orders, s.buyers
+        );
+        println!(
+            "  throughput: {:.0} orders/s answered ({} accepted, {} refused sold out)",
+            c.throughput,
+            c.accepted.0.len(),
+            c.refused
+        );
+        println!("  accepted latency: {}", c.accepted.line());
+        println!("  all answers latency: {}", c.all.line());
+        println!("ratio order capture / bare route: {:.2}", c.throughput / bare_rps);
+        let oversold = oversell(&s, &c).await;
+        println!("oversell: {oversold}");
+        failed |= oversold != 0;
+    }
+
+    if live {
+        failed |= !live_delivery(&s).await;
+    }
 
     println!("wasm sizes");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -200,7 +361,7 @@ async fn main() {
         print_size(&root, file);
     }
 
-    if oversold != 0 {
+    if failed {
         std::process::exit(1);
     }
 }
