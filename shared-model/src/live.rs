@@ -865,6 +865,19 @@ pub struct RoomSnapshot {
     pub now: DateTime<Utc>,
 }
 
+/// One comment in a room's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownComment {
+    /// Its event number, a stable key for the list.
+    pub seq: u64,
+    /// The author's masked nickname.
+    pub author: String,
+    /// The comment.
+    pub text: String,
+    /// Shown with the KOC badge.
+    pub is_koc: bool,
+}
+
 /// What [`RoomSnapshot::apply`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -924,6 +937,20 @@ impl RoomSnapshot {
             }
         }
         Applied::Applied
+    }
+
+    /// The comments as a list shows them, newest first.
+    pub fn comments_newest_first(&self) -> Vec<ShownComment> {
+        self.comments
+            .iter()
+            .rev()
+            .filter_map(|e| match &e.kind {
+                RoomEventKind::Comment { author, text, is_koc } => {
+                    Some(ShownComment { seq: e.seq, author: author.clone(), text: text.clone(), is_koc: *is_koc })
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The offer the overlay features at `now`: the newest pinned one still open or
@@ -1942,7 +1969,10 @@ mod tests {
         assert_eq!((room.last_seq, room.chain_total, room.chain.len()), (3, 1, 1));
         assert_eq!(chain_line(&room.chain[0]), "1. 王** 3栋 +2");
         assert_eq!(room.offers[0].sold, 2);
-        assert_eq!(room.comments.len(), 1);
+        assert_eq!(
+            room.comments_newest_first(),
+            vec![ShownComment { seq: 3, author: "李**".into(), text: "好新鲜".into(), is_koc: true }]
+        );
 
         let more = number_events(3, now(), vec![RoomEventKind::OfferUnpinned { offer_id: f1 }, RoomEventKind::LiveEnded]);
         more.iter().for_each(|e| assert_eq!(room.apply(e), Applied::Applied));

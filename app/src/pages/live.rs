@@ -22,7 +22,7 @@ use shared_model::{
     api::{LiveBuy, LiveDetail, LiveViewer, PlaceOrderResponse},
     live::{
         chain_line, countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier,
-        RoomEventKind, RoomSnapshot, RETURNING_MIN_COMPLETED_ORDERS,
+        RoomSnapshot, ShownComment, RETURNING_MIN_COMPLETED_ORDERS,
     },
     time::format_local,
     Problem,
@@ -382,18 +382,7 @@ fn Comments(
     store: String,
 ) -> impl IntoView {
     let t = use_i18n();
-    let comments = Memo::new(move |_| {
-        room.with(|r| {
-            r.comments
-                .iter()
-                .rev()
-                .filter_map(|e| match &e.kind {
-                    RoomEventKind::Comment { author, text, is_koc } => Some((e.seq, author.clone(), text.clone(), *is_koc)),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    let comments = Memo::new(move |_| room.with(RoomSnapshot::comments_newest_first));
     let draft = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -434,7 +423,7 @@ fn Comments(
             <h2 class="live-panel-title">{t.live_comments()}</h2>
             {move || comments.with(|c| c.is_empty()).then(|| view! { <p class="live-empty">{t.live_comments_empty()}</p> })}
             <ul class="live-scroll">
-                <For each=move || comments.get() key=|c| c.0 let((_, author, text, is_koc))>
+                <For each=move || comments.get() key=|c| c.seq let(ShownComment { author, text, is_koc, .. })>
                     <li class="live-comment" class:live-comment-koc=is_koc data-testid="live-comment">
                         <span class="live-comment-author">{author}</span>
                         {is_koc.then(|| view! { <span class="live-koc" data-testid="live-koc">"KOC"</span> })}

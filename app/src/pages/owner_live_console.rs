@@ -38,8 +38,8 @@ use shared_model::{
     api::ProductList,
     identity::Me,
     live::{
-        chain_line, countdown, format_countdown, LiveSessionStatus, LiveSummary, NewOffer, Offer, OfferState, RoomEventKind,
-        RoomSnapshot, MAX_GIFT_CHARS,
+        chain_line, countdown, format_countdown, LiveSessionStatus, LiveSummary, NewOffer, Offer, OfferState, RoomSnapshot,
+        ShownComment, MAX_GIFT_CHARS,
     },
     money::Fen,
     time::{format_local, local_naive},
@@ -579,24 +579,13 @@ fn ChainPanel(room: RwSignal<RoomSnapshot>) -> impl IntoView {
 #[component]
 fn CommentPanel(room: RwSignal<RoomSnapshot>) -> impl IntoView {
     let t = use_i18n();
-    let comments = Memo::new(move |_| {
-        room.with(|r| {
-            r.comments
-                .iter()
-                .rev()
-                .filter_map(|e| match &e.kind {
-                    RoomEventKind::Comment { author, text, is_koc } => Some((e.seq, author.clone(), text.clone(), *is_koc)),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    let comments = Memo::new(move |_| room.with(RoomSnapshot::comments_newest_first));
     view! {
         <section class="console-panel">
             <h2 class="console-panel-title">{t.owner_comments_title()}</h2>
             {move || comments.with(Vec::is_empty).then(|| view! { <p class="console-empty">{t.owner_comments_empty()}</p> })}
             <ul class="owner-comments">
-                <For each=move || comments.get() key=|c| c.0 let((_, author, text, is_koc))>
+                <For each=move || comments.get() key=|c| c.seq let(ShownComment { author, text, is_koc, .. })>
                     <li class="owner-comment" class:owner-comment-koc=is_koc data-testid="owner-comment" data-koc=is_koc.to_string()>
                         <span class="owner-comment-author">{author}</span>
                         {is_koc.then(|| view! { <span class="koc-badge">"KOC"</span> })}
