@@ -1,7 +1,8 @@
 //! The live room against the real local edge: a burst of buys never oversells and every
 //! viewer sees the same 接龙 list, viewers resume after a drop, bad input gets its problem
 //! and leaves the room working, idempotent buys, the returning-customer price, settling
-//! unsold units with the shelf and the owner's summary, and comments.
+//! unsold units with the shelf and the owner's summary, a stranded hold swept, cancelled
+//! live orders, and comments.
 //!
 //! Each test runs its own live on its own product (store A's products by index: 40 and
 //! up; `orders.rs` and `shop.rs` use 0..=11), so tests can run side by side.
@@ -31,6 +32,8 @@ const BAD_INPUT_PRODUCT: usize = 42;
 const IDEMPOTENT_PRODUCT: usize = 43;
 const RETURNING_PRODUCT: usize = 44;
 const SETTLE_PRODUCT: usize = 45;
+const STRANDED_PRODUCT: usize = 46;
+const CANCEL_PRODUCT: usize = 47;
 
 /// `n` residents of store A, each in a building of their own (`{tag}{i}`), so a 接龙 line
 /// (masked name + building) tells who bought.
@@ -435,4 +438,71 @@ async fn comments_reach_viewers_with_the_koc_badge() {
     speaker.wait_for("its own three comments' worth", |s| s.room.as_ref().is_some_and(|r| r.comments.len() == 3)).await;
     assert_eq!(comments(&speaker), comments(&audience), "every viewer sees the same comments");
     assert!(speaker.seen().problems.is_empty());
+}
+
+/// A buy whose room stopped right after holding the unit (the test edge's fault header):
+/// after its grace the room's alarm voids the order id and gives the unit back to the
+/// offer; the spent key is refused, the unit sells again, and only the real order ever
+/// shows in the 接龙 list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stranded_live_hold_is_swept_back_into_the_offer() {
+    let OnAir { live, offer, .. } = live(STRANDED_PRODUCT, 10, &OfferTerms::open_now(1)).await;
+    let viewer = Viewer::joined(&live.id, None).await;
+    let (a, b) = (resident(STORE_A, "掉线的", "S1").await, resident(STORE_A, "邻居", "S2").await);
+    let key_a = key("stranded");
+    let abandoned = a
+        .client
+        .post(live.path(&format!("/offers/{}/orders", offer.id)))
+        .header("Idempotency-Key", &key_a)
+        .header("X-Linli-Fault", "abandon-after-reserve")
+        .json(&json!({ "quantity": 1 }))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(abandoned, 500, "internal_error").await;
+    expect_problem(live.buy(&b.client, offer.id.as_str(), &key("held"), 1).await, 409, "sold_out").await;
+
+    // The hold's grace is one second under the fault; the sweep runs right after.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    expect_problem(live.buy(&a.client, offer.id.as_str(), &key_a, 1).await, 503, "order_timed_out").await;
+    assert_eq!(live.buy(&b.client, offer.id.as_str(), &key("freed"), 1).await.status(), StatusCode::CREATED);
+    viewer.wait_for_chain(1).await;
+    settle().await;
+    {
+        let seen = viewer.seen();
+        assert_eq!(seen.chain_seqs(), vec![1], "only the real order made a line");
+        assert_eq!(seen.room.as_ref().map(|r| r.offers[0].sold), Some(1));
+    }
+    let list: OrderList = json_of(a.client.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    assert!(list.orders.is_empty(), "the stranded order never appears");
+}
+
+/// Cancelling a live order gives its units back: to the offer while it is open (every
+/// viewer sees the new count; the shelf is untouched), to the shelf once the offer is
+/// closed. A second cancel changes nothing, and the summary leaves cancelled orders out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_live_orders_return_their_units() {
+    let OnAir { live, offer, sku } = live(CANCEL_PRODUCT, 20, &OfferTerms::open_now(10)).await;
+    assert_eq!(available(STORE_A, &sku).await, 10);
+    let viewer = Viewer::joined(&live.id, None).await;
+    let buyer = resident(STORE_A, "改主意", "C1").await;
+    let first: PlaceOrderResponse = json_of(live.buy(&buyer.client, offer.id.as_str(), &key("keep"), 3).await).await;
+    let second: PlaceOrderResponse = json_of(live.buy(&buyer.client, offer.id.as_str(), &key("drop"), 2).await).await;
+    let sold = |n: u32| move |s: &Seen| s.room.as_ref().is_some_and(|r| r.offers[0].sold == n);
+    viewer.wait_for("5 sold", sold(5)).await;
+    let cancel = |id: String| buyer.client.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send();
+
+    assert_eq!(cancel(first.order.id.to_string()).await.unwrap().status(), StatusCode::OK);
+    viewer.wait_for("3 given back to the offer", sold(2)).await;
+    assert_eq!(available(STORE_A, &sku).await, 10, "the shelf is untouched while the offer is open");
+
+    live.unpin(&offer.id).await;
+    assert_eq!(available(STORE_A, &sku).await, 18, "the 8 unsold went back at unpin");
+    assert_eq!(cancel(second.order.id.to_string()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(available(STORE_A, &sku).await, 20, "a closed offer's cancelled units go to the shelf");
+    expect_problem(cancel(second.order.id.to_string()).await.unwrap(), 409, "not_cancellable").await;
+    assert_eq!(available(STORE_A, &sku).await, 20, "nothing given back twice");
+
+    let summary = live.summary().await;
+    assert_eq!((summary.orders, summary.units, summary.gmv), (0, 0, Fen::ZERO));
 }
