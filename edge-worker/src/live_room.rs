@@ -36,13 +36,14 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::{
     identity::mask_name,
     live::{
-        decide_live_buy, live_allotment_key, number_events, offer_state, oldest_kept, parse_client_message, price_for, resume,
-        ChainEntry, ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer, OfferState, Resume, RoomEvent,
-        RoomEventKind, RoomSnapshot, ServerMessage, PING_FRAME, PONG_FRAME, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
+        decide_live_buy, is_returning_customer, live_allotment_key, number_events, offer_state, oldest_kept,
+        parse_client_message, price_for, resume, ChainEntry, ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer,
+        OfferState, PriceTier, Resume, RoomEvent, RoomEventKind, RoomSnapshot, ServerMessage, PING_FRAME, PONG_FRAME,
+        SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
     },
-    order::{order_total, IdempotencyKey, OrderError, OrderLine},
+    order::{order_total, IdempotencyKey, Order, OrderError, OrderLine},
     problem::Problem,
-    OfferId, OrderId, ProductId,
+    LiveSessionId, OfferId, OrderId, ProductId,
 };
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
@@ -104,6 +105,15 @@ struct HoldRow {
     order_json: String,
     buyer_display: String,
     building: String,
+}
+
+/// What a buy holds: the order (priced, not yet written), whether this call made the hold
+/// (`false` for a retry of the key), the price tier and the live.
+struct Held {
+    order: Order,
+    first_time: bool,
+    tier: PriceTier,
+    live_id: LiveSessionId,
 }
 
 #[derive(Deserialize)]
@@ -499,7 +509,7 @@ impl LiveRoom {
     /// Decides the buy (synchronously), writes the order to D1, then confirms the hold,
     /// which appends and broadcasts the 接龙 line. A repeated key replays.
     async fn handle_buy(&self, call: BuyCall) -> AppResult<BuyReply> {
-        let (order, first_time) = self.hold_for(&call)?;
+        let Held { order, first_time, tier, live_id } = self.hold_for(&call)?;
         if first_time {
             self.schedule_alarm().await?;
         }
@@ -509,11 +519,6 @@ impl LiveRoom {
         let db = self.env.d1("DB")?;
         let key = IdempotencyKey::parse(&call.idempotency_key).map_err(|_| AppError::Internal("bad idempotency key".into()))?;
         let mut statements = order_statements(&db, &key, &call.fingerprint, &order)?;
-        let (price_tier, returning) = {
-            let (offer, _) = self.offer(&call.offer_id)?;
-            let (_, tier) = price_for(&offer, call.completed_orders);
-            (tier, shared_model::live::is_returning_customer(call.completed_orders))
-        };
         statements.push(
             db.prepare(
                 "INSERT INTO live_orders (order_id, live_session_id, offer_id, tier, returning_customer) \
@@ -521,10 +526,10 @@ impl LiveRoom {
             )
             .bind(&[
                 order.id.as_str().into(),
-                self.session()?.id.as_str().into(),
+                live_id.as_str().into(),
                 call.offer_id.as_str().into(),
-                serde_json::to_value(price_tier)?.as_str().unwrap_or_default().into(),
-                u32::from(returning).into(),
+                tier.as_str().into(),
+                u32::from(is_returning_customer(call.completed_orders)).into(),
             ])?,
         );
         let written = db.batch(statements).await.map(|results| results.first().map_or(0, changes) > 0);
@@ -549,9 +554,9 @@ impl LiveRoom {
         Ok(BuyReply { order, replayed: !first_time })
     }
 
-    /// The order this call holds stock for: a new hold when the key is new (`true`), the
-    /// existing one when it is a retry. Read, decide, write: no await in here.
-    fn hold_for(&self, call: &BuyCall) -> AppResult<(shared_model::order::Order, bool)> {
+    /// The order this call holds stock for: a new hold when the key is new, the existing
+    /// one when it is a retry. Read, decide, write: no await in here.
+    fn hold_for(&self, call: &BuyCall) -> AppResult<Held> {
         let existing: Vec<HoldRow> = self
             .sql
             .exec(
@@ -559,20 +564,21 @@ impl LiveRoom {
                 vec![call.order.id.as_str().into()],
             )?
             .to_array()?;
+        let (offer, _) = self.offer(&call.offer_id)?;
+        let (unit_price, tier) = price_for(&offer, call.completed_orders);
+        let live_id = offer.live_session_id.clone();
         if let Some(hold) = existing.first() {
             if hold.fingerprint != call.fingerprint {
                 return Err(OrderError::IdempotencyKeyReused.into());
             }
-            return Ok((parse(&hold.order_json)?, false));
+            return Ok(Held { order: parse(&hold.order_json)?, first_time: false, tier, live_id });
         }
-        let (offer, _) = self.offer(&call.offer_id)?;
         let buyer_already = self.number(
             "SELECT SUM(quantity) AS n FROM holds WHERE offer_id = ? AND person_id = ? AND state IN ('held', 'confirmed')",
             Some(vec![call.offer_id.as_str().into(), call.order.person_id.as_str().into()]),
         )?;
         let now = call.order.placed_at;
         let sold = decide_live_buy(&offer, offer.sold, to_u32(buyer_already), call.quantity, now)?;
-        let (unit_price, _) = price_for(&offer, call.completed_orders);
         let line = OrderLine::new(offer.product_id.clone(), offer.name.clone(), offer.unit.clone(), unit_price, call.quantity)
             .ok_or(OrderError::TotalTooLarge)?;
         let mut order = call.order.clone();
@@ -594,7 +600,7 @@ impl LiveRoom {
             ],
         )?;
         self.set_sold(&offer.id, sold)?;
-        Ok((order, true))
+        Ok(Held { order, first_time: true, tier, live_id })
     }
 
     /// Marks a held order as written and shows it: the next 接龙 line and the stock bar.

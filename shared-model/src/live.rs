@@ -557,6 +557,22 @@ pub enum PriceTier {
 }
 
 impl PriceTier {
+    /// The stored form (the same as the serde form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceTier::Flash => "flash",
+            PriceTier::Returning => "returning",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
+        [PriceTier::Flash, PriceTier::Returning]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| ParseEnumError { kind: "price tier", value: s.to_owned() })
+    }
+
     /// Chinese label for the price tag.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -2020,6 +2036,15 @@ mod tests {
         assert_eq!(serde_json::to_string(&ClientMessage::Ping).unwrap(), PING_FRAME);
         assert_eq!(serde_json::to_string(&ServerMessage::Pong).unwrap(), PONG_FRAME);
         assert_eq!(parse_client_message(PING_FRAME), Ok(ClientMessage::Ping));
+    }
+
+    #[test]
+    fn price_tier_stored_form_round_trips() {
+        for tier in [PriceTier::Flash, PriceTier::Returning] {
+            assert_eq!(PriceTier::parse(tier.as_str()), Ok(tier));
+            assert_eq!(serde_json::to_value(tier).unwrap(), tier.as_str());
+        }
+        assert!(PriceTier::parse("vip").is_err());
     }
 
     #[test]

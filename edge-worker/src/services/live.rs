@@ -208,10 +208,11 @@ impl LiveService {
         }
         let row: Option<Row> = self
             .db
-            .prepare(
-                "SELECT (SELECT COUNT(*) FROM orders WHERE person_id = ?1 AND status = 'picked_up') AS completed, \
+            .prepare(format!(
+                "SELECT {} AS completed, \
                  EXISTS (SELECT 1 FROM live_reminders WHERE person_id = ?1 AND live_session_id = ?2) AS reminded",
-            )
+                completed_orders("?1")
+            ))
             .bind(&[person.as_str().into(), live.as_str().into()])?
             .first(None)
             .await?;
@@ -419,7 +420,7 @@ impl LiveService {
                 catalog.pickup_point_query(&me.store_id, buy.pickup_point_id.as_ref())?,
                 self.db.prepare("SELECT fingerprint FROM orders WHERE id = ?1").bind(&[order_id.as_str().into()])?,
                 self.db
-                    .prepare("SELECT COUNT(*) AS completed FROM orders WHERE person_id = ?1 AND status = 'picked_up'")
+                    .prepare(format!("SELECT {} AS completed", completed_orders("?1")))
                     .bind(&[me.person_id.as_str().into()])?,
             ])
             .await?;
@@ -469,7 +470,7 @@ impl LiveService {
                 person_id: PersonId::new_unchecked(r.person_id),
                 quantity: r.quantity,
                 unit_price: Fen::from_fen(r.unit_price_fen),
-                tier: if r.tier == "returning" { PriceTier::Returning } else { PriceTier::Flash },
+                tier: PriceTier::parse(&r.tier).unwrap_or(PriceTier::Flash),
                 returning_customer: r.returning_customer != 0,
                 at: parse_time(&r.placed_at),
             })
@@ -534,7 +535,8 @@ impl LiveService {
         let rows: Vec<ResidentRow> = self
             .db
             .prepare(format!(
-                "{RESIDENT_QUERY} WHERE p.store_id = ?1 AND p.role = 'resident' ORDER BY completed DESC, p.created_at DESC LIMIT 200"
+                "{} WHERE p.store_id = ?1 AND p.role = 'resident' ORDER BY completed DESC, p.created_at DESC LIMIT 200",
+                resident_query()
             ))
             .bind(&[store.as_str().into()])?
             .all()
@@ -572,7 +574,7 @@ impl LiveService {
         }
         let row: ResidentRow = self
             .db
-            .prepare(format!("{RESIDENT_QUERY} WHERE p.id = ?1"))
+            .prepare(format!("{} WHERE p.id = ?1", resident_query()))
             .bind(&[person.as_str().into()])?
             .first(None)
             .await?
@@ -592,8 +594,16 @@ impl LiveService {
     }
 }
 
-const RESIDENT_QUERY: &str = "SELECT p.id, p.nickname, p.building, p.is_koc, \
-     (SELECT COUNT(*) FROM orders o WHERE o.person_id = p.id AND o.status = 'picked_up') AS completed FROM people p";
+/// How many orders the person `person` (a SQL expression) has picked up: what makes a
+/// returning customer (`live::is_returning_customer`), and how the owner's resident list
+/// is ordered.
+fn completed_orders(person: &str) -> String {
+    format!("(SELECT COUNT(*) FROM orders WHERE orders.person_id = {person} AND orders.status = 'picked_up')")
+}
+
+fn resident_query() -> String {
+    format!("SELECT p.id, p.nickname, p.building, p.is_koc, {} AS completed FROM people p", completed_orders("p.id"))
+}
 
 #[derive(Deserialize)]
 struct ResidentRow {
