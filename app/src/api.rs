@@ -30,7 +30,8 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         self.0.status
     }
-    fn network() -> Self {
+    /// The request never got an answer (offline, or the socket is down).
+    pub fn network() -> Self {
         Self(Problem::new(0, "network_error", "Network error"))
     }
 }

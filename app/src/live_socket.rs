@@ -2,7 +2,8 @@
 //! (re)connect (a first visit asks for a snapshot, which also sets the clock; a reconnect
 //! resumes after the last event folded in), events folded into the page's
 //! [`RoomSnapshot`] with [`RoomSnapshot::apply`], a resume on the same socket on a gap,
-//! reconnects with backoff, a ping every 20 s. The resident's live page and the owner's
+//! reconnects with backoff, a ping every 20 s (and a reconnect when two go unanswered: a
+//! phone's half-open socket never closes). The resident's live page and the owner's
 //! console both keep their room current with [`follow_room`].
 
 use chrono::{DateTime, Utc};
@@ -45,6 +46,9 @@ struct Follower {
     synced: bool,
     failures: u32,
     stopped: bool,
+    /// When the socket last brought anything (ms, phone clock), pongs included: a phone's
+    /// half-open socket never closes, it just goes quiet.
+    last_heard_ms: f64,
 }
 
 impl Follower {
@@ -59,6 +63,7 @@ impl Follower {
     }
 
     fn receive(&mut self, text: &str) {
+        self.last_heard_ms = js_sys::Date::now();
         let Ok(message) = serde_json::from_str::<ServerMessage>(text) else { return };
         match message {
             ServerMessage::Snapshot { room } => {
@@ -134,6 +139,7 @@ fn connect(this: &Rc<RefCell<Follower>>) {
     ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
     f.ws = Some(ws);
+    f.last_heard_ms = js_sys::Date::now();
     f.handlers = Some(Handlers { _open: on_open, _message: on_message, _close: on_close });
 }
 
@@ -201,6 +207,7 @@ pub fn follow_room(
                 synced: false,
                 failures: 0,
                 stopped: false,
+                last_heard_ms: js_sys::Date::now(),
             }));
             connect(&follower);
             let tick = {
@@ -221,7 +228,13 @@ pub fn follow_room(
                 set_interval_with_handle(
                     move || {
                         if let Some(f) = weak.upgrade() {
-                            f.borrow().send(&ClientMessage::Ping);
+                            // Two pings unanswered: the socket is dead without knowing it.
+                            let silent_ms = js_sys::Date::now() - f.borrow().last_heard_ms;
+                            if silent_ms > 2.0 * PING_EVERY.as_millis() as f64 {
+                                retry_later(&f);
+                            } else {
+                                f.borrow().send(&ClientMessage::Ping);
+                            }
                         }
                     },
                     PING_EVERY,
@@ -237,9 +250,12 @@ pub fn follow_room(
                 let mut f = follower.borrow_mut();
                 f.stopped = true;
                 if let Some(ws) = f.ws.take() {
+                    ws.set_onopen(None);
+                    ws.set_onmessage(None);
                     ws.set_onclose(None);
                     let _ = ws.close();
                 }
+                f.handlers = None;
             });
         }
     });

@@ -477,6 +477,16 @@ pub enum OfferState {
 }
 
 impl OfferState {
+    /// The wire and attribute form (the same as the serde form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferState::Scheduled => "scheduled",
+            OfferState::Open => "open",
+            OfferState::SoldOut => "sold_out",
+            OfferState::Closed => "closed",
+        }
+    }
+
     /// Chinese badge text.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -1711,6 +1721,9 @@ mod tests {
             [OfferState::Scheduled, OfferState::Open, OfferState::SoldOut, OfferState::Closed].map(|s| s.label_zh()).to_vec();
         assert_eq!(zh, ["即将开抢", "抢购中", "已抢光", "已结束"]);
         assert_eq!(serde_json::to_value(OfferState::SoldOut).unwrap(), "sold_out");
+        for state in [OfferState::Scheduled, OfferState::Open, OfferState::SoldOut, OfferState::Closed] {
+            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+        }
     }
 
     #[test]

@@ -20,9 +20,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use shared_model::{
     api::{LiveBuy, LiveDetail, LiveViewer, PlaceOrderResponse},
+    cart::MAX_LINE_QUANTITY,
     live::{
         chain_line, countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier,
-        RoomSnapshot, ShownComment, RETURNING_MIN_COMPLETED_ORDERS,
+        RoomSnapshot, ShownComment, MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
     },
     time::format_local,
     Problem,
@@ -101,7 +102,12 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let send = Callback::new(|_: ClientMessage| false);
 
     let status = Memo::new(move |_| room.with(|r| r.session.status));
-    let featured = Memo::new(move |_| room.with(|r| r.featured_offer(now.get()).cloned()));
+    // Which offer is featured changes at most once a second; the clock ticks faster.
+    let second = Memo::new(move |_| now.get().timestamp());
+    let featured = Memo::new(move |_| {
+        let at = DateTime::from_timestamp(second.get(), 0).unwrap_or_default();
+        room.with(|r| r.featured_offer(at).cloned())
+    });
     let featured_id = Memo::new(move |_| featured.with(|o| o.as_ref().map(|o| o.id.to_string())));
 
     let stage = {
@@ -211,12 +217,16 @@ fn OfferCard(
     let price = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| price_for(o, completed))));
     // Most a buyer can take in one tap: the cap, and what is left.
     let max_quantity = Memo::new(move |_| {
-        offer.with(|o| o.as_ref().map_or(1, |o| o.per_buyer_cap.unwrap_or(99).min(o.remaining(o.sold)).clamp(1, 99)))
+        offer.with(|o| {
+            o.as_ref()
+                .map_or(1, |o| o.per_buyer_cap.unwrap_or(MAX_LINE_QUANTITY).min(o.remaining(o.sold)).clamp(1, MAX_LINE_QUANTITY))
+        })
     });
 
     // One key per tap; a retry of the same tap after a network error reuses it, so it can
     // never order twice.
     let pending_key = RwSignal::new(None::<(String, u32, String)>);
+    let console = format!("/owner/lives/{live_id}");
     let buy = Action::new(move |(offer_id, qty, key): &(String, u32, String)| {
         let buy = LiveBuy { quantity: i64::from(*qty), pickup_point_id: None };
         api::buy_live_offer(&live_id, offer_id, &buy, key.clone())
@@ -228,7 +238,9 @@ fn OfferCard(
     });
     let on_buy = move |_| {
         let Some(offer_id) = offer.with_untracked(|o| o.as_ref().map(|o| o.id.to_string())) else { return };
-        let qty = quantity.get_untracked();
+        // Stock may have fallen since the stepper was set: never ask for more than is left.
+        let qty = quantity.get_untracked().min(max_quantity.get_untracked());
+        quantity.set(qty);
         let key = match pending_key.get_untracked() {
             Some((o, q, key)) if o == offer_id && q == qty => key,
             _ => new_idempotency_key(),
@@ -260,7 +272,7 @@ fn OfferCard(
         _ => None,
     };
     let action = if viewer.is_owner {
-        view! { <a class="btn btn-primary live-buy" href="/owner/lives">{t.owner_console()}</a> }.into_any()
+        view! { <a class="btn btn-primary live-buy" href=console.clone()>{t.owner_console()}</a> }.into_any()
     } else if viewer.signed_in {
         view! {
             <div class="live-stepper" role="group" aria-label=t.live_quantity()>
@@ -272,7 +284,7 @@ fn OfferCard(
                     on:click=move |_| quantity.update(|q| *q = (*q + 1).min(max_quantity.get_untracked()))>"+"</button>
             </div>
             <button class="btn btn-primary live-buy" class:live-buy-open=move || state.get() == OfferState::Open type="button"
-                data-testid="live-buy" data-state=move || format!("{:?}", state.get()).to_lowercase()
+                data-testid="live-buy" data-state=move || state.get().as_str()
                 disabled=move || state.get() != OfferState::Open || buy.pending().get() on:click=on_buy>
                 {button_label}
             </button>
@@ -394,7 +406,7 @@ fn Comments(
         if send.run(ClientMessage::Comment { text }) {
             draft.set(String::new());
         } else {
-            socket_problem.set(Some(Problem::new(0, "network_error", "Network error")));
+            socket_problem.set(Some(ApiError::network().0));
         }
     };
     let ended = Memo::new(move |_| room.with(|r| r.session.status == LiveSessionStatus::Ended));
@@ -406,7 +418,7 @@ fn Comments(
             Some(
                 view! {
                     <form class="live-comment-form" on:submit=submit>
-                        <input type="text" maxlength="100" placeholder=t.live_comment_placeholder() aria-label=t.live_comments()
+                        <input type="text" maxlength=MAX_COMMENT_CHARS placeholder=t.live_comment_placeholder() aria-label=t.live_comments()
                             data-testid="live-comment-input" prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value())/>
                         <button class="btn btn-primary btn-small" type="submit" data-testid="live-comment-send">{t.live_send()}</button>
                     </form>

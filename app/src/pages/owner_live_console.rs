@@ -36,10 +36,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
     api::ProductList,
+    cart::MAX_LINE_QUANTITY,
     identity::Me,
     live::{
         chain_line, countdown, format_countdown, LiveSessionStatus, LiveSummary, NewOffer, Offer, OfferState, RoomSnapshot,
-        ShownComment, MAX_GIFT_CHARS,
+        ShownComment, MAX_ALLOTTED, MAX_GIFT_CHARS, MAX_OFFER_WINDOW_HOURS,
     },
     money::Fen,
     time::{format_local, local_naive},
@@ -229,15 +230,6 @@ fn offer_state_label(t: I18n, state: OfferState) -> &'static str {
     }
 }
 
-fn offer_state_key(state: OfferState) -> &'static str {
-    match state {
-        OfferState::Scheduled => "scheduled",
-        OfferState::Open => "open",
-        OfferState::SoldOut => "sold_out",
-        OfferState::Closed => "closed",
-    }
-}
-
 /// Every offer pinned in this live, newest first.
 #[component]
 fn OfferList(room: RwSignal<RoomSnapshot>, now: RwSignal<DateTime<Utc>>, live_id: String, shelf: RwSignal<u32>) -> impl IntoView {
@@ -326,13 +318,13 @@ fn OfferRow(
         }
     };
     view! {
-        <li class=move || format!("owner-offer owner-offer-{}", offer_state_key(state.get())) data-testid="owner-offer" data-offer-id=id.clone()
-            data-state=move || offer_state_key(state.get()) data-sold=move || current.get().0.to_string()>
+        <li class=move || format!("owner-offer owner-offer-{}", state.get().as_str()) data-testid="owner-offer" data-offer-id=id.clone()
+            data-state=move || state.get().as_str() data-sold=move || current.get().0.to_string()>
             <img class="owner-offer-image" src=offer.image_url.clone() alt="" width="56" height="56" loading="lazy"/>
             <div class="owner-offer-main">
                 <div class="owner-offer-head">
                     <strong class="owner-offer-name">{offer.name.clone()}</strong>
-                    <span class=move || format!("offer-state offer-state-{}", offer_state_key(state.get()))>{move || offer_state_label(t, state.get())}</span>
+                    <span class=move || format!("offer-state offer-state-{}", state.get().as_str())>{move || offer_state_label(t, state.get())}</span>
                     {move || (current.get().1 && room.with(|r| r.session.status) == LiveSessionStatus::Live).then(|| view! {
                         <button class="btn btn-small btn-secondary owner-offer-unpin" type="button" data-testid="offer-unpin"
                             disabled=move || unpin.pending().get() on:click=move |_| { unpin.dispatch(()); }>{t.owner_offer_unpin()}</button>
@@ -522,15 +514,15 @@ fn PinForm(
             </div>
             <div class="field-row">
                 <label class="field"><span>{t.owner_pin_allotted()}</span>
-                    <input type="number" inputmode="numeric" min="1" max="9999" data-testid="pin-allotted" prop:value=allotted on:input=on_allotted/></label>
+                    <input type="number" inputmode="numeric" min="1" max=MAX_ALLOTTED data-testid="pin-allotted" prop:value=allotted on:input=on_allotted/></label>
                 <label class="field"><span>{t.owner_pin_cap()}</span>
-                    <input type="number" inputmode="numeric" min="1" max="99" placeholder=t.no_cap() data-testid="pin-cap" prop:value=cap on:input=on_cap/></label>
+                    <input type="number" inputmode="numeric" min="1" max=MAX_LINE_QUANTITY placeholder=t.no_cap() data-testid="pin-cap" prop:value=cap on:input=on_cap/></label>
             </div>
             <div class="field-row">
                 <label class="field"><span>{t.owner_pin_opens_in()}</span>
-                    <input type="number" inputmode="numeric" min="0" max="240" data-testid="pin-opens-in" prop:value=opens_in on:input=on_opens_in/></label>
+                    <input type="number" inputmode="numeric" min="0" max=MAX_OFFER_WINDOW_HOURS * 60 data-testid="pin-opens-in" prop:value=opens_in on:input=on_opens_in/></label>
                 <label class="field"><span>{t.owner_pin_duration()}</span>
-                    <input type="number" inputmode="numeric" min="1" max="240" data-testid="pin-duration" prop:value=duration on:input=on_duration/></label>
+                    <input type="number" inputmode="numeric" min="1" max=MAX_OFFER_WINDOW_HOURS * 60 data-testid="pin-duration" prop:value=duration on:input=on_duration/></label>
             </div>
             <label class="field"><span>{t.owner_pin_gift()}</span>
                 <input type="text" maxlength=MAX_GIFT_CHARS.to_string() placeholder=t.owner_pin_gift_placeholder() data-testid="pin-gift" prop:value=gift on:input=on_gift/></label>
