@@ -57,6 +57,18 @@ impl Follower {
         serde_json::to_string(message).is_ok_and(|text| ws.send_with_str(&text).is_ok())
     }
 
+    /// Closes the socket, if any, after detaching its callbacks; dropping them is then safe
+    /// (the browser is done calling them).
+    fn drop_socket(&mut self) {
+        if let Some(ws) = self.ws.take() {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+        self.handlers = None;
+    }
+
     fn hello(&self) {
         let last_seen = self.synced.then(|| self.room.with_untracked(|r| r.last_seq));
         self.send(&ClientMessage::Hello { last_seen });
@@ -151,14 +163,7 @@ fn retry_later(this: &Rc<RefCell<Follower>>) {
         if f.stopped {
             return;
         }
-        if let Some(ws) = f.ws.take() {
-            ws.set_onopen(None);
-            ws.set_onmessage(None);
-            ws.set_onclose(None);
-            let _ = ws.close();
-        }
-        // Dropping the handlers here is safe: the browser is done calling the old socket's.
-        f.handlers = None;
+        f.drop_socket();
         f.reconnecting.set(true);
         let base = (1000.0 * 2f64.powi(f.failures.min(4) as i32)).min(MAX_BACKOFF_MS);
         f.failures += 1;
@@ -249,13 +254,7 @@ pub fn follow_room(
                 ping.inspect(|h| h.clear());
                 let mut f = follower.borrow_mut();
                 f.stopped = true;
-                if let Some(ws) = f.ws.take() {
-                    ws.set_onopen(None);
-                    ws.set_onmessage(None);
-                    ws.set_onclose(None);
-                    let _ = ws.close();
-                }
-                f.handlers = None;
+                f.drop_socket();
             });
         }
     });

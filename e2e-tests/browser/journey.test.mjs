@@ -1,48 +1,16 @@
 // A resident's first evening with Linli, in real Chromium against the real local edge:
 // join -> browse -> search -> add to cart -> order -> see the order and its pickup code.
 // Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, STORE, hydrated, phone, shot, useBrowser } from './phone.mjs';
 
-const BASE = process.env.LINLI_BASE_URL ?? 'http://127.0.0.1:8790';
-const STORE = 'st-gubei';
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
-mkdirSync(ARTIFACTS, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    // playwright gives every launch a fresh, empty profile directory of its own.
-  });
-});
-after(async () => { await browser?.close(); });
-
-async function phonePage() {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { page, errors };
-}
-
-const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
-
-/** Waits until the wasm bundle has hydrated the page (buttons then respond). */
-async function hydrated(page) {
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('linli_app_bg.wasm')));
-  await page.waitForLoadState('networkidle');
-}
+useBrowser();
 
 test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code', async () => {
-  const { page, errors } = await phonePage();
-  const phone = `139${String(Date.now()).slice(-8)}`;
-  const nickname = `李阿姨${phone.slice(-3)}`;
+  const { page, errors } = await phone();
+  const mobile = `139${String(Date.now()).slice(-8)}`;
+  const nickname = `李阿姨${mobile.slice(-3)}`;
 
   await page.goto(`${BASE}/`);
   await assert.doesNotReject(page.getByTestId('store-card').first().waitFor());
@@ -65,7 +33,7 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').innerText(), /手机号/, 'bad phone gets a Chinese message');
   await shot(page, '03-join-error');
-  await page.getByTestId('join-phone').fill(phone);
+  await page.getByTestId('join-phone').fill(mobile);
   await page.getByText('有老人').click();
   await page.getByTestId('join-submit').click();
   await page.waitForURL(`**/s/${STORE}`);
@@ -124,7 +92,7 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   assert.deepEqual(errors, [], 'no script errors in the page');
 
   // The owner, on another phone, prepares the order and hands it over against the code.
-  const owner = await phonePage();
+  const owner = await phone();
   await owner.page.goto(`${BASE}/owner`);
   await hydrated(owner.page);
   await owner.page.getByTestId('owner-phone').fill('13800000001');

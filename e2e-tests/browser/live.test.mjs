@@ -5,43 +5,14 @@
 // opens by itself, the shop's 直播 strip with the reminder toggle, the "your live has
 // started" banner, and a visitor's join link.
 // Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, STORE, hydrated, phone, shot, useBrowser } from './phone.mjs';
 
-const BASE = process.env.LINLI_BASE_URL ?? 'http://127.0.0.1:8790';
-const STORE = 'st-gubei';
 const OWNER_PHONE = '13800000001';
 const OWNER_PASSWORD = process.env.DEMO_OWNER_PASSWORD ?? 'linli-demo-2026';
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
-mkdirSync(ARTIFACTS, { recursive: true });
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
-});
-after(async () => { await browser?.close(); });
-
-async function phone() {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { context, page, errors };
-}
-
-const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
-
-async function hydrated(page) {
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('linli_app_bg.wasm')));
-  await page.waitForLoadState('networkidle');
-}
+useBrowser();
 
 /** A JSON API call with the context's cookies; fails the test on an unexpected status. */
 async function api(context, method, path, data, expect = [200, 201]) {

@@ -1,0 +1,45 @@
+// What every browser journey shares: the edge's address, Debian's Chromium started the
+// offline way (see ../shared/TOOLCHAIN.md), a phone-sized context, screenshots and the
+// wait for hydration. Not a test itself (node --test runs *.test.mjs).
+import { before, after } from 'node:test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.LINLI_BASE_URL ?? 'http://127.0.0.1:8790';
+export const STORE = 'st-gubei';
+const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+
+/** Launches Chromium before the file's tests and closes it after them. */
+export function useBrowser() {
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      // playwright gives every launch a fresh, empty profile directory of its own.
+    });
+  });
+  after(async () => { await browser?.close(); });
+}
+
+/** A fresh 375 px phone (its own cookies), collecting script errors. */
+export async function phone() {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+/** Saves what the phone shows as e2e-tests/artifacts/<name>.png. */
+export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+
+/** Waits until the wasm bundle has hydrated the page (buttons then respond). */
+export async function hydrated(page) {
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('linli_app_bg.wasm')));
+  await page.waitForLoadState('networkidle');
+}
