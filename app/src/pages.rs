@@ -16,7 +16,7 @@ pub mod stores;
 use crate::api::{self, ApiResult};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared_model::identity::{Me, Role};
+use shared_model::{access, identity::Me, StoreId};
 
 /// A path parameter of the current route, e.g. `:store`.
 pub fn use_param(name: &'static str) -> Memo<String> {
@@ -29,9 +29,9 @@ pub fn use_me() -> Resource<ApiResult<Option<Me>>> {
     Resource::new(|| (), |_| api::get_me())
 }
 
-/// Whether `me` is a resident of `store` (and so can keep a cart and order here).
-pub fn is_resident_of(me: &Option<Me>, store: &str) -> bool {
-    me.as_ref().is_some_and(|m| m.role == Role::Resident && m.store_id.as_str() == store)
+/// Whether `me` may shop at `store` (keep a cart and order here): `access`'s rule.
+pub fn may_shop_at(me: &Option<Me>, store: &str) -> bool {
+    access::may(me.as_ref(), access::Action::ShopAt(&StoreId::new_unchecked(store.to_owned())))
 }
 
 /// A fresh random idempotency key for one checkout attempt.

@@ -2,6 +2,7 @@
 //! Internal detail is logged, never sent.
 
 use shared_model::{
+    access::AccessError,
     cart::CartError,
     catalog::CatalogError,
     identity::IdentityError,
@@ -35,20 +36,23 @@ impl AppError {
             internal => internal,
         }
     }
-    pub fn unauthenticated() -> Self {
-        Self::new(401, "unauthenticated", "Sign in or join a store first")
-    }
-    pub fn forbidden() -> Self {
-        Self::new(403, "forbidden", "Not allowed for this account")
-    }
-    pub fn wrong_store() -> Self {
-        Self::new(403, "wrong_store", "This account belongs to another store")
-    }
     pub fn not_found(code: &str) -> Self {
         Self::new(404, code, "Not found")
     }
     pub fn malformed_json(detail: impl Into<String>) -> Self {
         Self::new(400, "malformed_json", "The request body is not valid JSON for this route").with_detail(detail)
+    }
+
+    /// For a Durable Object handler that must fail as the runtime sees it (an alarm the
+    /// runtime should retry). Internal detail is logged, as for any answer.
+    pub fn into_worker_error(self) -> worker::Error {
+        match self {
+            Self::Problem(p) => worker::Error::RustError(format!("{}: {}", p.code, p.title)),
+            Self::Internal(detail) => {
+                worker::console_error!("internal error: {detail}");
+                worker::Error::RustError("internal error".into())
+            }
+        }
     }
 
     /// The HTTP response for this error.
@@ -103,4 +107,4 @@ macro_rules! from_domain_error {
         }
     )*};
 }
-from_domain_error!(CartError, CatalogError, IdentityError, LiveError, OrderError, ReserveError, StoreError);
+from_domain_error!(AccessError, CartError, CatalogError, IdentityError, LiveError, OrderError, ReserveError, StoreError);

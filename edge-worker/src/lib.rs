@@ -1,15 +1,19 @@
 //! Linli's edge worker: the JSON API under `/api/v1/`, the `StockKeeper` and `LiveRoom`
-//! Durable Objects,
-//! and server rendering of the Leptos app for every other path. Static files under
-//! `public/` never reach this code: Workers Static Assets serves them first.
+//! Durable Objects, and server rendering of the Leptos app for every other path. Static
+//! files under `public/` never reach this code: Workers Static Assets serves them first.
+//!
+//! Layers point one way: `routes` → `services` → `clients` (typed Durable Object calls)
+//! and `storage` (D1 statements and stored values); `objects` (the Durable Objects) use
+//! `clients` and `storage` too, never `services`. Rules come from shared-model.
 
+mod clients;
 mod error;
 mod http;
-mod live_room;
+mod objects;
 mod routes;
 mod services;
 mod ssr;
-mod stock_keeper;
+mod storage;
 
 use worker::{event, Context, Env, Request, Response};
 

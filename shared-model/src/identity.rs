@@ -229,13 +229,6 @@ pub struct Me {
     pub is_koc: bool,
 }
 
-impl Me {
-    /// Whether this person owns `store`.
-    pub fn owns(&self, store: &StoreId) -> bool {
-        self.role == Role::Owner && &self.store_id == store
-    }
-}
-
 /// A nickname as shown to other residents: first character, then one `*` per remaining
 /// character, at least one (`王小明` → `王**`, `A` → `A*`).
 pub fn mask_name(nickname: &str) -> String {
@@ -368,12 +361,6 @@ pub enum IdentityError {
     /// This phone already joined this store.
     #[error("this phone number has already joined this store")]
     PhoneAlreadyJoined,
-    /// No valid session.
-    #[error("sign in or join a store first")]
-    Unauthenticated,
-    /// Signed in, but not allowed (e.g. a resident on an owner route).
-    #[error("not allowed for this account")]
-    Forbidden,
     /// Unknown phone, or a device code that is wrong, expired or tried too often.
     #[error("phone number or device code is wrong or expired")]
     InvalidDeviceCode,
@@ -392,8 +379,6 @@ impl IdentityError {
             IdentityError::PasswordTooLong => "password_too_long",
             IdentityError::InvalidCredentials => "invalid_credentials",
             IdentityError::PhoneAlreadyJoined => "phone_already_joined",
-            IdentityError::Unauthenticated => "unauthenticated",
-            IdentityError::Forbidden => "forbidden",
             IdentityError::InvalidDeviceCode => "invalid_device_code",
         }
     }
@@ -401,8 +386,7 @@ impl IdentityError {
     /// HTTP status: 422 for fields, 401/403 for auth, 409 for a duplicate join.
     pub fn http_status(&self) -> u16 {
         match self {
-            IdentityError::InvalidCredentials | IdentityError::Unauthenticated | IdentityError::InvalidDeviceCode => 401,
-            IdentityError::Forbidden => 403,
+            IdentityError::InvalidCredentials | IdentityError::InvalidDeviceCode => 401,
             IdentityError::PhoneAlreadyJoined => 409,
             _ => 422,
         }
@@ -418,7 +402,7 @@ impl IdentityError {
             IdentityError::TooManyTags => Some("household_tags"),
             IdentityError::WeakPassword | IdentityError::PasswordTooLong => Some("password"),
             IdentityError::InvalidDeviceCode => Some("code"),
-            IdentityError::InvalidCredentials | IdentityError::Unauthenticated | IdentityError::Forbidden => None,
+            IdentityError::InvalidCredentials => None,
         }
     }
 }
@@ -626,23 +610,6 @@ mod tests {
         let s = OwnerSignIn { phone: "13800138000".into(), password: "hunter2hunter2".into() };
         let debug = format!("{s:?}");
         assert!(debug.contains("13800138000") && !debug.contains("hunter2"));
-    }
-
-    #[test]
-    fn owner_of_own_store_only() {
-        let me = Me {
-            person_id: PersonId::parse("o-1").unwrap(),
-            store_id: StoreId::parse("s-1").unwrap(),
-            nickname: "店长".into(),
-            role: Role::Owner,
-            building: String::new(),
-            unit: String::new(),
-            household_tags: vec![],
-            is_koc: false,
-        };
-        assert!(me.owns(&StoreId::parse("s-1").unwrap()));
-        assert!(!me.owns(&StoreId::parse("s-2").unwrap()));
-        assert!(!Me { role: Role::Resident, ..me.clone() }.owns(&me.store_id));
     }
 
     #[test]

@@ -9,10 +9,12 @@
 //! - [`time`]: the store's time zone and the 22:00 ordering cut-off.
 //! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
 //!   domain each, with its types, rules and thiserror enum.
+//! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
 //! - [`api`]: request and response bodies of the JSON API.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod api;
 pub mod cart;
 pub mod catalog;

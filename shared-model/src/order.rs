@@ -19,7 +19,7 @@ use crate::{
     ids::{OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId},
     money::Fen,
     store::PickupPoint,
-    time::can_cancel,
+    time::{can_cancel, cancel_deadline, pickup_date_for},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
@@ -356,7 +356,52 @@ pub struct Order {
     pub timeline: Vec<StatusChange>,
 }
 
+/// Everything about a new order but its lines: who places it, at which store, where it
+/// will be collected, and when. The shop and a live buy both know this before pricing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// The order's ID ([`order_id_for`]).
+    pub id: OrderId,
+    /// Its pickup code ([`pickup_code`]).
+    pub pickup_code: String,
+    /// The store it is placed with.
+    pub store_id: StoreId,
+    /// Who places it.
+    pub person_id: PersonId,
+    /// Where it will be collected.
+    pub pickup_point: PickupPoint,
+    /// The resident's note, already cleaned ([`NewOrder::clean_note`]).
+    pub note: Option<String>,
+    /// When it is placed.
+    pub placed_at: DateTime<Utc>,
+}
+
 impl Order {
+    /// A newly placed order, the one way both the shop and a live room make one: status
+    /// placed, collected on the pickup day for its time ([`pickup_date_for`]), cancellable
+    /// until that day's cut-off, its timeline one "placed" step. Refused only when the
+    /// total overflows.
+    pub fn place(placement: Placement, lines: Vec<OrderLine>) -> Result<Order, OrderError> {
+        let Placement { id, pickup_code, store_id, person_id, pickup_point, note, placed_at } = placement;
+        let total = order_total(&lines).ok_or(OrderError::TotalTooLarge)?;
+        let pickup_date = pickup_date_for(placed_at);
+        Ok(Order {
+            id,
+            store_id,
+            person_id,
+            status: OrderStatus::Placed,
+            lines,
+            total,
+            pickup_point,
+            pickup_date,
+            pickup_code,
+            note,
+            placed_at,
+            cancel_deadline: cancel_deadline(pickup_date),
+            timeline: vec![StatusChange { status: OrderStatus::Placed, at: placed_at }],
+        })
+    }
+
     /// Units across all lines (saturating).
     pub fn item_count(&self) -> u32 {
         self.lines.iter().fold(0u32, |n, l| n.saturating_add(l.quantity))
@@ -708,28 +753,28 @@ mod tests {
         let big = OrderLine { line_total: Fen::from_fen(i64::MAX), ..l1.clone() };
         assert_eq!(order_total(&[big, l2.clone()]), None);
 
-        let pickup_date = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         let placed_at = utc("2026-11-25T10:00:00Z");
-        let order = Order {
+        let placement = Placement {
             id: OrderId::parse("o-1").unwrap(),
+            pickup_code: "012345".into(),
             store_id: StoreId::parse("s-1").unwrap(),
             person_id: PersonId::parse("r-1").unwrap(),
-            status: OrderStatus::Placed,
-            lines: vec![l1, l2],
-            total: Fen::from_fen(1980),
             pickup_point: PickupPoint {
                 id: PickupPointId::parse("pp-1").unwrap(),
                 name: "店内柜台".into(),
                 address: "文三路1号".into(),
                 window: "08:00-20:00".into(),
             },
-            pickup_date,
-            pickup_code: "012345".into(),
             note: None,
             placed_at,
-            cancel_deadline: crate::time::cancel_deadline(pickup_date),
-            timeline: vec![StatusChange { status: OrderStatus::Placed, at: placed_at }],
         };
+        let overflowing = OrderLine { line_total: Fen::from_fen(i64::MAX), ..l1.clone() };
+        assert_eq!(Order::place(placement.clone(), vec![overflowing, l2.clone()]), Err(OrderError::TotalTooLarge));
+        let order = Order::place(placement, vec![l1, l2]).unwrap();
+        // Placed at 18:00 store time, so collected the next day; cancellable until 22:00 tonight.
+        assert_eq!(order.status, OrderStatus::Placed);
+        assert_eq!(order.pickup_date, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        assert_eq!(order.timeline, vec![StatusChange { status: OrderStatus::Placed, at: placed_at }]);
         let s = order.summary();
         assert_eq!((s.item_count, s.total, s.first_item_name.as_str()), (3, Fen::from_fen(1980), "白菜"));
         assert!(order.can_cancel(utc("2026-11-25T13:59:59Z")));

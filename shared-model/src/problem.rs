@@ -304,6 +304,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::{
+        access::AccessError,
         cart::CartError,
         catalog::CatalogError,
         identity::IdentityError,
@@ -403,8 +404,12 @@ mod tests {
             Box::new(IdentityError::PasswordTooLong),
             Box::new(IdentityError::InvalidCredentials),
             Box::new(IdentityError::PhoneAlreadyJoined),
-            Box::new(IdentityError::Unauthenticated),
-            Box::new(IdentityError::Forbidden),
+            Box::new(AccessError::Unauthenticated),
+            Box::new(AccessError::WrongStore),
+            Box::new(AccessError::OwnersOnly),
+            Box::new(AccessError::ResidentsOnly),
+            Box::new(AccessError::NotStoreOwner),
+            Box::new(AccessError::OrderNotFound),
             Box::new(StoreError::StoreNotFound),
             Box::new(StoreError::UnknownPickupPoint),
             Box::new(CartError::QuantityOutOfRange),

@@ -14,9 +14,10 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
+    access,
     api::{StockUpdate, StoreOrder, UpdateOrderStatus},
     catalog::ProductSummary,
-    identity::{Me, OwnerSignIn, Role},
+    identity::{Me, OwnerSignIn},
     order::OrderStatus,
     time::format_pickup_date,
 };
@@ -64,7 +65,7 @@ where
                 let signed_in = signed_in.clone();
                 Suspend::new(async move {
                     match me.await {
-                        Ok(Some(me)) if me.role == Role::Owner => signed_in(me).into_any(),
+                        Ok(Some(me)) if access::may(Some(&me), access::Action::ManageStore(&me.store_id)) => signed_in(me).into_any(),
                         _ => view! { <OwnerSignInForm sign_in/> }.into_any(),
                     }
                 })

@@ -35,6 +35,7 @@ use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
+    access,
     api::ProductList,
     cart::MAX_LINE_QUANTITY,
     identity::Me,
@@ -71,7 +72,7 @@ fn ConsoleLoader(live: Memo<String>, me: Me) -> impl IntoView {
                 let me = me.clone();
                 Suspend::new(async move {
                     match detail.await {
-                        Ok(detail) if me.owns(&detail.room.session.store_id) => view! { <Console room=detail.room/> }.into_any(),
+                        Ok(detail) if access::may(Some(&me), access::Action::RunLive(&detail.room.session.store_id)) => view! { <Console room=detail.room/> }.into_any(),
                         Ok(_) => {
                             set_page_status(403);
                             let error = ApiError(Problem::new(403, "not_store_owner", "Only the store's owner can do this"));

@@ -1,7 +1,7 @@
 //! `/s/:store/p/:product`: one product with origin, test report and best-before date.
 //! Carries Open Graph metadata so a link shared into a residents' group previews it.
 
-use super::{is_resident_of, use_me, use_param};
+use super::{may_shop_at, use_me, use_param};
 use crate::{
     api,
     components::{
@@ -37,7 +37,7 @@ pub fn ProductPage() -> impl IntoView {
                     match detail.await {
                         Ok(d) => {
                             let p = d.summary;
-                            let resident = is_resident_of(&viewer, &s);
+                            let resident = may_shop_at(&viewer, &s);
                             let sold_out = p.stock_state == StockState::SoldOut;
                             let share_title = format!("{} {} · {}", p.name, p.price, p.unit);
                             let share_image = format!("{origin}{}", share_image_path(&p.id));

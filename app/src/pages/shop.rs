@@ -1,6 +1,6 @@
 //! `/s/:store`: the store's shop — search, category tabs, product grid, and a cart bar.
 
-use super::{is_resident_of, use_me, use_param};
+use super::{may_shop_at, use_me, use_param};
 use crate::{
     api,
     components::{
@@ -71,7 +71,7 @@ pub fn ShopPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
                 {move || Suspend::new(async move {
                     let viewer = me.await.ok().flatten();
-                    let resident = is_resident_of(&viewer, &store.get_untracked());
+                    let resident = may_shop_at(&viewer, &store.get_untracked());
                     match products.await {
                         Ok(list) => {
                             let s = store.get_untracked();

@@ -4,13 +4,10 @@ use super::{param, respond};
 use crate::{
     error::{AppError, AppResult},
     http::{json, now, read_json},
-    services::{
-        cart::CartService,
-        catalog::CatalogService,
-        identity::{require_resident, IdentityService},
-    },
+    services::{cart::CartService, catalog::CatalogService, identity::IdentityService},
 };
 use shared_model::{
+    access::{authorize, Action},
     api::{CartView, SetCartQuantity},
     cart::validate_quantity,
     identity::Me,
@@ -20,7 +17,7 @@ use worker::{Request, Response, RouteContext};
 
 async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
     let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
-    require_resident(&me)?;
+    authorize(Some(&me), Action::Shop)?;
     Ok(me)
 }
 

@@ -4,13 +4,10 @@ use super::{param, respond};
 use crate::{
     error::AppError,
     http::{json, read_json},
-    services::{
-        catalog::CatalogService,
-        identity::{require_owner, IdentityService},
-        stock::{KeeperReply, StockClient},
-    },
+    services::{catalog::CatalogService, identity::IdentityService},
 };
 use shared_model::{
+    access::{authorize, Action},
     api::{ProductList, StockUpdate, StoreList},
     catalog::{normalize_search, CatalogError},
     CategoryId, ProductId, StoreId,
@@ -74,7 +71,7 @@ pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result
                 .product(&store, &product)
                 .await?
                 .ok_or_else(|| AppError::not_found("product_not_found"))?;
-            json(200, &row.detail())
+            json(200, &row.detail()?)
         }
         .await,
     )
@@ -87,23 +84,9 @@ pub async fn update_store_product(mut req: Request, ctx: RouteContext<()>) -> wo
             let store = param(&ctx, "store", StoreId::parse)?;
             let product = param(&ctx, "product", ProductId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_owner(&me, &store)?;
+            authorize(Some(&me), Action::ManageStore(&store))?;
             let update: StockUpdate = read_json(&mut req).await?;
-            update.validate()?;
-            let catalog = CatalogService::new(&ctx.env)?;
-            catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
-            if let Some(cap) = update.per_buyer_cap {
-                catalog.set_per_buyer_cap(&store, &product, cap).await?;
-            }
-            if let Some(stock) = update.stock {
-                if let KeeperReply::State { available, version } =
-                    StockClient::new(&ctx.env)?.set(&store, &product, stock).await?
-                {
-                    catalog.record_stock(&store, &product, available, version).await?;
-                }
-            }
-            let row = catalog.product(&store, &product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
-            json(200, &row.summary())
+            json(200, &CatalogService::new(&ctx.env)?.update_product(&store, &product, &update).await?)
         }
         .await,
     )

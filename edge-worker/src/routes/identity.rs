@@ -4,12 +4,10 @@ use super::{param, respond};
 use crate::{
     error::{AppError, AppResult},
     http::{cleared_session_cookie, is_https, json, read_json, session_cookie},
-    services::{
-        catalog::CatalogService,
-        identity::{require_resident, IdentityService},
-    },
+    services::{catalog::CatalogService, identity::IdentityService},
 };
 use shared_model::{
+    access::{authorize, Action},
     identity::{JoinRequest, Me, OwnerSignIn, ResidentSignIn},
     StoreId,
 };
@@ -68,7 +66,7 @@ pub async fn create_device_code(req: Request, ctx: RouteContext<()>) -> worker::
         async {
             let identity = IdentityService::new(&ctx.env)?;
             let me = identity.require_viewer(&req).await?;
-            require_resident(&me)?;
+            authorize(Some(&me), Action::Shop)?;
             json(201, &identity.new_device_code(&me).await?)
         }
         .await,

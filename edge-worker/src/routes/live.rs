@@ -6,12 +6,13 @@ use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
     services::{
-        identity::{require_owner, require_resident, IdentityService},
+        identity::IdentityService,
         live::{BuyRequest, LiveService},
         orders::Fault,
     },
 };
 use shared_model::{
+    access::{authorize, Action},
     api::{KocUpdate, LiveBuy, LiveStatusChange, NoticeList, PlaceOrderResponse},
     live::{NewLiveSession, NewOffer},
     order::{IdempotencyKey, OrderError},
@@ -99,7 +100,7 @@ pub async fn create_live_order(mut req: Request, ctx: RouteContext<()>) -> worke
             let live = param(&ctx, "live", LiveSessionId::parse)?;
             let offer = param(&ctx, "offer", OfferId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_resident(&me)?;
+            authorize(Some(&me), Action::Shop)?;
             let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let buy: LiveBuy = read_json(&mut req).await?;
@@ -139,7 +140,7 @@ async fn set_reminder(req: Request, ctx: RouteContext<()>, on: bool) -> worker::
         async {
             let live = param(&ctx, "live", LiveSessionId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_resident(&me)?;
+            authorize(Some(&me), Action::Shop)?;
             json(200, &LiveService::new(&ctx.env)?.set_reminder(&me, &live, on, now()).await?)
         }
         .await,
@@ -165,7 +166,7 @@ pub async fn list_residents(req: Request, ctx: RouteContext<()>) -> worker::Resu
         async {
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_owner(&me, &store)?;
+            authorize(Some(&me), Action::ManageStore(&store))?;
             json(200, &LiveService::new(&ctx.env)?.residents(&store).await?)
         }
         .await,
@@ -178,7 +179,7 @@ pub async fn put_koc(mut req: Request, ctx: RouteContext<()>) -> worker::Result<
             let store = param(&ctx, "store", StoreId::parse)?;
             let person = param(&ctx, "person", PersonId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_owner(&me, &store)?;
+            authorize(Some(&me), Action::ManageStore(&store))?;
             let update: KocUpdate = read_json(&mut req).await?;
             json(200, &LiveService::new(&ctx.env)?.set_koc(&store, &person, update.is_koc).await?)
         }

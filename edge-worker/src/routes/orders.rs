@@ -5,11 +5,12 @@ use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
     services::{
-        identity::{require_owner, require_resident, IdentityService},
+        identity::IdentityService,
         orders::{Fault, OrderService},
     },
 };
 use shared_model::{
+    access::{authorize, Action},
     api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
     order::{IdempotencyKey, NewOrder, OrderError},
     time::store_tz,
@@ -23,7 +24,7 @@ pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Re
     respond(
         async {
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_resident(&me)?;
+            authorize(Some(&me), Action::Shop)?;
             let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let new: NewOrder = read_json(&mut req).await?;
@@ -94,7 +95,7 @@ pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::R
         async {
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            require_owner(&me, &store)?;
+            authorize(Some(&me), Action::ManageStore(&store))?;
             let requested = req.url()?.query_pairs().find(|(k, _)| k == "pickup_date").map(|(_, v)| v.into_owned());
             let pickup_date = match requested {
                 Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")

@@ -1,10 +1,13 @@
 //! The catalogue: stores, categories and what each store sells (D1).
 
-use super::{placeholders, strs};
-use crate::error::AppResult;
-use chrono::NaiveDate;
+use crate::{
+    clients::stock::{KeeperReply, StockClient},
+    error::{AppError, AppResult},
+    storage::{placeholders, stored_date, strs},
+};
 use serde::Deserialize;
 use shared_model::{
+    api::StockUpdate,
     cart::ProductPricing,
     catalog::{like_pattern, Category, ProductDetail, ProductSummary, StockState},
     store::{PickupPoint, Store},
@@ -15,6 +18,7 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 
 pub struct CatalogService {
     db: D1Database,
+    env: Env,
 }
 
 #[derive(Deserialize)]
@@ -86,8 +90,8 @@ impl ProductRow {
         &self.unit
     }
 
-    pub fn summary(&self) -> ProductSummary {
-        ProductSummary {
+    pub fn summary(&self) -> AppResult<ProductSummary> {
+        Ok(ProductSummary {
             id: self.product_id(),
             store_id: StoreId::new_unchecked(self.store_id.clone()),
             name: self.name.clone(),
@@ -98,14 +102,18 @@ impl ProductRow {
             stock_state: StockState::from_available(self.available),
             image_url: self.image_url.clone(),
             origin: self.origin.clone(),
-            best_before: NaiveDate::parse_from_str(&self.best_before, "%Y-%m-%d").unwrap_or_default(),
+            best_before: stored_date(&self.best_before)?,
             test_report: self.test_report.clone(),
             per_buyer_cap: self.per_buyer_cap,
-        }
+        })
     }
 
-    pub fn detail(&self) -> ProductDetail {
-        ProductDetail { summary: self.summary(), description: self.description.clone(), shelf_life_days: self.shelf_life_days }
+    pub fn detail(&self) -> AppResult<ProductDetail> {
+        Ok(ProductDetail {
+            summary: self.summary()?,
+            description: self.description.clone(),
+            shelf_life_days: self.shelf_life_days,
+        })
     }
 
     pub fn pricing(&self) -> ProductPricing {
@@ -128,7 +136,7 @@ const PRODUCT_COLUMNS: &str = "p.id, sp.store_id, p.name, p.category_id, p.unit,
 
 impl CatalogService {
     pub fn new(env: &Env) -> AppResult<Self> {
-        Ok(Self { db: env.d1("DB")? })
+        Ok(Self { db: env.d1("DB")?, env: env.clone() })
     }
 
     pub async fn list_stores(&self) -> AppResult<Vec<Store>> {
@@ -196,7 +204,7 @@ impl CatalogService {
         // Sold-out goods sink to the bottom; otherwise by category, then name.
         sql.push_str(" ORDER BY (sp.available = 0), c.sort, p.id");
         let rows: Vec<ProductRow> = self.db.prepare(sql).bind(&args)?.all().await?.results()?;
-        Ok(rows.iter().map(ProductRow::summary).collect())
+        rows.iter().map(ProductRow::summary).collect()
     }
 
     pub async fn product(&self, store: &StoreId, product: &ProductId) -> AppResult<Option<ProductRow>> {
@@ -272,11 +280,9 @@ impl CatalogService {
         Ok((point, products.results()?))
     }
 
-    /// Mirrors a Durable Object's stock count into D1 for listings; a stale write (older
-    /// version) is ignored.
+    /// Mirrors a Durable Object's stock count into D1 for listings (`storage::stock`).
     pub async fn record_stock(&self, store: &StoreId, product: &ProductId, available: u32, version: u64) -> AppResult<()> {
-        self.record_stock_statement(store, product, available, version)?.run().await?;
-        Ok(())
+        crate::storage::stock::record(&self.db, store, product, available, version).await
     }
 
     /// [`Self::record_stock`] as a statement, to ride in another write's batch.
@@ -287,16 +293,28 @@ impl CatalogService {
         available: u32,
         version: u64,
     ) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .db
-            .prepare(
-                "UPDATE store_products SET available = ?1, stock_version = ?2 \
-                 WHERE store_id = ?3 AND product_id = ?4 AND stock_version < ?2",
-            )
-            .bind(&[available.into(), (version as f64).into(), store.as_str().into(), product.as_str().into()])?)
+        crate::storage::stock::record_statement(&self.db, store, product, available, version)
     }
 
-    pub async fn set_per_buyer_cap(&self, store: &StoreId, product: &ProductId, cap: Option<u32>) -> AppResult<()> {
+    /// The owner's edit of a product: its per-buyer cap and/or the units on hand (set in
+    /// the SKU's keeper, then mirrored). The whole edit is validated before anything is
+    /// written.
+    pub async fn update_product(&self, store: &StoreId, product: &ProductId, update: &StockUpdate) -> AppResult<ProductSummary> {
+        update.validate()?;
+        self.product(store, product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
+        if let Some(cap) = update.per_buyer_cap {
+            self.set_per_buyer_cap(store, product, cap).await?;
+        }
+        if let Some(stock) = update.stock {
+            if let KeeperReply::State { available, version } = StockClient::new(&self.env)?.set(store, product, stock).await? {
+                self.record_stock(store, product, available, version).await?;
+            }
+        }
+        let row = self.product(store, product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
+        row.summary()
+    }
+
+    async fn set_per_buyer_cap(&self, store: &StoreId, product: &ProductId, cap: Option<u32>) -> AppResult<()> {
         let cap = cap.map(JsValue::from).unwrap_or(JsValue::NULL);
         self.db
             .prepare("UPDATE store_products SET per_buyer_cap = ?1 WHERE store_id = ?2 AND product_id = ?3")

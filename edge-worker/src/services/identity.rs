@@ -4,9 +4,11 @@
 use crate::{
     error::{AppError, AppResult},
     http::{cookie, hex, now, random_bytes, random_id, SESSION_COOKIE, SESSION_DAYS},
+    storage::{changes, stored, stored_time},
 };
 use serde::Deserialize;
 use shared_model::{
+    access::AccessError,
     identity::{
         device_code_from, device_code_hash, device_code_usable, session_token_hash, verify_password, DeviceCode, HouseholdTag,
         IdentityError, Me, Role, ValidJoin, DEVICE_CODE_TTL_MINUTES,
@@ -41,17 +43,17 @@ struct OwnerRow {
 const PERSON_COLUMNS: &str = "p.id, p.store_id, p.role, p.nickname, p.building, p.unit, p.household_tags, p.is_koc";
 
 impl PersonRow {
-    fn into_me(self) -> Me {
-        Me {
+    fn into_me(self) -> AppResult<Me> {
+        Ok(Me {
+            role: stored("role", &self.role, Role::parse)?,
+            household_tags: stored("household tags", &self.household_tags, serde_json::from_str::<Vec<HouseholdTag>>)?,
             person_id: PersonId::new_unchecked(self.id),
             store_id: StoreId::new_unchecked(self.store_id),
             nickname: self.nickname,
-            role: Role::parse(&self.role).unwrap_or(Role::Resident),
             building: self.building,
             unit: self.unit,
-            household_tags: serde_json::from_str::<Vec<HouseholdTag>>(&self.household_tags).unwrap_or_default(),
             is_koc: self.is_koc != 0,
-        }
+        })
     }
 }
 
@@ -69,7 +71,7 @@ impl IdentityService {
             .db
             .prepare(
                 "INSERT INTO people (id, store_id, role, nickname, phone, building, unit, household_tags, created_at) \
-                 VALUES (?1, ?2, 'resident', ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, role, phone) DO NOTHING",
+                 VALUES (?1, ?2, ?9, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, role, phone) DO NOTHING",
             )
             .bind(&[
                 id.as_str().into(),
@@ -80,10 +82,11 @@ impl IdentityService {
                 join.unit.as_str().into(),
                 tags.into(),
                 created.into(),
+                Role::Resident.as_str().into(),
             ])?
             .run()
             .await?;
-        let changed = super::changes(&inserted);
+        let changed = changes(&inserted);
         if changed == 0 {
             return Err(IdentityError::PhoneAlreadyJoined.into());
         }
@@ -99,8 +102,8 @@ impl IdentityService {
     pub async fn sign_in_owner(&self, phone: &str, password: &str) -> AppResult<(Me, String)> {
         let row: Option<OwnerRow> = self
             .db
-            .prepare(format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.role = 'owner' AND p.phone = ?1"))
-            .bind(&[phone.into()])?
+            .prepare(format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.role = ?2 AND p.phone = ?1"))
+            .bind(&[phone.into(), Role::Owner.as_str().into()])?
             .first(None)
             .await?;
         let bad = || AppError::from(IdentityError::InvalidCredentials);
@@ -109,7 +112,7 @@ impl IdentityService {
         if !verify_password(password, stored) {
             return Err(bad());
         }
-        let me = row.person.into_me();
+        let me = row.person.into_me()?;
         let token = self.open_session(&me.person_id).await?;
         Ok((me, token))
     }
@@ -144,15 +147,14 @@ impl IdentityService {
             .db
             .prepare(
                 "SELECT d.person_id, d.code_hash, d.expires_at, d.attempts FROM device_codes d JOIN people p ON p.id = d.person_id \
-                 WHERE p.store_id = ?1 AND p.role = 'resident' AND p.phone = ?2",
+                 WHERE p.store_id = ?1 AND p.role = ?3 AND p.phone = ?2",
             )
-            .bind(&[store.as_str().into(), phone.into()])?
+            .bind(&[store.as_str().into(), phone.into(), Role::Resident.as_str().into()])?
             .first(None)
             .await?;
         let row = row.ok_or(IdentityError::InvalidDeviceCode)?;
         let person = PersonId::new_unchecked(row.person_id);
-        let expires_at =
-            chrono::DateTime::parse_from_rfc3339(&row.expires_at).map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default();
+        let expires_at = stored_time(&row.expires_at)?;
         if !device_code_usable(expires_at, row.attempts, now()) {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
@@ -171,7 +173,7 @@ impl IdentityService {
             .bind(&[person.as_str().into(), row.code_hash.into()])?
             .run()
             .await?;
-        if super::changes(&deleted) == 0 {
+        if changes(&deleted) == 0 {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         let me = self.person(&person).await?.ok_or_else(|| AppError::Internal("device code of a missing person".into()))?;
@@ -203,7 +205,7 @@ impl IdentityService {
             .bind(&[id.as_str().into()])?
             .first(None)
             .await?;
-        Ok(row.map(PersonRow::into_me))
+        row.map(PersonRow::into_me).transpose()
     }
 
     /// Who sent this request, if its session cookie is valid and unexpired.
@@ -221,12 +223,12 @@ impl IdentityService {
             .bind(&[session_token_hash(&token).into(), now().to_rfc3339().into()])?
             .first(None)
             .await?;
-        Ok(row.map(PersonRow::into_me))
+        row.map(PersonRow::into_me).transpose()
     }
 
     /// The signed-in person, or 401.
     pub async fn require_viewer(&self, req: &Request) -> AppResult<Me> {
-        self.viewer(req).await?.ok_or_else(AppError::unauthenticated)
+        self.viewer(req).await?.ok_or_else(|| AccessError::Unauthenticated.into())
     }
 
     pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
@@ -238,33 +240,5 @@ impl IdentityService {
                 .await?;
         }
         Ok(())
-    }
-}
-
-/// The viewer must act within this store (residents and owners are scoped to theirs).
-pub fn require_store(me: &Me, store: &StoreId) -> AppResult<()> {
-    if &me.store_id == store {
-        Ok(())
-    } else {
-        Err(AppError::wrong_store())
-    }
-}
-
-/// The viewer must be the owner of this store.
-pub fn require_owner(me: &Me, store: &StoreId) -> AppResult<()> {
-    require_store(me, store)?;
-    if me.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
-
-/// The viewer must be a resident (only residents keep carts and place orders).
-pub fn require_resident(me: &Me) -> AppResult<()> {
-    if me.role == Role::Resident {
-        Ok(())
-    } else {
-        Err(AppError::new(403, "residents_only", "Only residents can do this"))
     }
 }

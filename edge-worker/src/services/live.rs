@@ -4,27 +4,29 @@
 
 use super::{
     catalog::CatalogService,
-    changes,
     orders::{Fault, OrderService, FAULT_HOLD_GRACE_MS},
-    room::{BuyCall, KocCall, PinCall, RoomClient, StatusCall, UnpinCall, Viewer},
-    stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
 };
 use crate::{
+    clients::{
+        room::{BuyCall, KocCall, PinCall, RoomClient, StatusCall, UnpinCall, Viewer},
+        stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
+    },
     error::{AppError, AppResult},
     http::{env_text, random_id},
+    storage::{changes, nullable, stored, stored_time},
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
+    access::{authorize, may, member_of, Action},
     api::{LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LiveViewer, NoticeList, Reminder, ResidentList, ResidentSummary},
     identity::{Me, Role},
     live::{
-        buy_fingerprint, check_store_owner, live_allotment_key, summarize, LiveError, LiveOrder, LiveSession, LiveSessionStatus,
-        LiveSummary, NewLiveSession, NewOffer, Offer, PriceTier,
+        buy_fingerprint, live_allotment_key, summarize, LiveError, LiveOrder, LiveSession, LiveSessionStatus, LiveSummary,
+        NewLiveSession, NewOffer, Offer, PriceTier,
     },
-    order::{order_id_for, pickup_code, IdempotencyKey, Order, OrderError, OrderStatus, StatusChange},
+    order::{order_id_for, pickup_code, IdempotencyKey, Order, OrderError, OrderStatus, Placement},
     store::StoreError,
-    time::{cancel_deadline, pickup_date_for},
     Fen, LiveSessionId, OfferId, OrderId, PersonId, StoreId,
 };
 use worker::{D1Database, Env, Request, Response};
@@ -45,23 +47,18 @@ struct SessionRow {
     ended_at: Option<String>,
 }
 
-fn parse_time(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
-}
-
 impl SessionRow {
     fn into_session(self) -> AppResult<LiveSession> {
         Ok(LiveSession {
             id: LiveSessionId::new_unchecked(self.id),
             store_id: StoreId::new_unchecked(self.store_id),
             title: self.title,
-            starts_at: parse_time(&self.starts_at),
+            starts_at: stored_time(&self.starts_at)?,
             cover_url: self.cover_url,
             stream_url: self.stream_url,
-            status: LiveSessionStatus::parse(&self.status)
-                .map_err(|_| AppError::Internal(format!("unknown live status {}", self.status)))?,
-            started_at: self.started_at.as_deref().map(parse_time),
-            ended_at: self.ended_at.as_deref().map(parse_time),
+            status: stored("live status", &self.status, LiveSessionStatus::parse)?,
+            started_at: self.started_at.as_deref().map(stored_time).transpose()?,
+            ended_at: self.ended_at.as_deref().map(stored_time).transpose()?,
         })
     }
 }
@@ -116,7 +113,7 @@ impl LiveService {
     /// The live, if `me` may run it.
     async fn owned_session(&self, me: &Me, live: &LiveSessionId) -> AppResult<LiveSession> {
         let session = self.session(live).await?;
-        check_store_owner(me, &session)?;
+        authorize(Some(me), Action::RunLive(&session.store_id))?;
         Ok(session)
     }
 
@@ -134,10 +131,17 @@ impl LiveService {
             .prepare(format!(
                 "SELECT {SESSION_COLUMNS}, EXISTS (SELECT 1 FROM live_reminders r WHERE r.live_session_id = ls.id \
                  AND r.person_id = ?2) AS reminded FROM live_sessions ls WHERE ls.store_id = ?1 \
-                 ORDER BY CASE ls.status WHEN 'live' THEN 0 WHEN 'scheduled' THEN 1 ELSE 2 END, \
-                 CASE WHEN ls.status = 'ended' THEN '' ELSE ls.starts_at END, ls.starts_at DESC LIMIT ?3"
+                 ORDER BY CASE ls.status WHEN ?4 THEN 0 WHEN ?5 THEN 1 ELSE 2 END, \
+                 CASE WHEN ls.status = ?6 THEN '' ELSE ls.starts_at END, ls.starts_at DESC LIMIT ?3"
             ))
-            .bind(&[store.as_str().into(), person.into(), LIST_LIMIT.into()])?
+            .bind(&[
+                store.as_str().into(),
+                person.into(),
+                LIST_LIMIT.into(),
+                LiveSessionStatus::Live.as_str().into(),
+                LiveSessionStatus::Scheduled.as_str().into(),
+                LiveSessionStatus::Ended.as_str().into(),
+            ])?
             .all()
             .await?
             .results()?;
@@ -151,9 +155,7 @@ impl LiveService {
     /// Schedules a live for the owner's store: the room first, then the D1 row, so a
     /// listed live always has its room.
     pub async fn schedule(&self, me: &Me, store: &StoreId, new: &NewLiveSession, now: DateTime<Utc>) -> AppResult<LiveSession> {
-        if !me.owns(store) {
-            return Err(LiveError::NotStoreOwner.into());
-        }
+        authorize(Some(me), Action::RunLive(store))?;
         let valid = new.validate(now)?;
         let session = LiveSession::schedule(LiveSessionId::new_unchecked(random_id("l")?), store.clone(), valid);
         self.create(&session, now).await?;
@@ -168,16 +170,17 @@ impl LiveService {
             .db
             .prepare(
                 "INSERT INTO live_sessions (id, store_id, title, starts_at, cover_url, stream_url, status, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'scheduled', ?7) ON CONFLICT DO NOTHING",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?7) ON CONFLICT DO NOTHING",
             )
             .bind(&[
                 session.id.as_str().into(),
                 session.store_id.as_str().into(),
                 session.title.as_str().into(),
                 session.starts_at.to_rfc3339().into(),
-                session.cover_url.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
-                session.stream_url.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
+                nullable(session.cover_url.as_deref()),
+                nullable(session.stream_url.as_deref()),
                 now.to_rfc3339().into(),
+                session.status.as_str().into(),
             ])?
             .run()
             .await?;
@@ -189,9 +192,9 @@ impl LiveService {
         let session = self.session(live).await?;
         let room = self.rooms.snapshot(live).await?;
         let mut viewer = LiveViewer::default();
-        if let Some(me) = me.filter(|m| m.store_id == session.store_id) {
+        if let Some(me) = member_of(me, &session.store_id) {
             viewer.signed_in = true;
-            viewer.is_owner = me.role == Role::Owner;
+            viewer.is_owner = may(Some(me), Action::RunLive(&session.store_id));
             let (completed, reminded) = self.viewer_facts(live, &me.person_id).await?;
             viewer.returning_customer = shared_model::live::is_returning_customer(completed);
             viewer.reminded = reminded;
@@ -211,9 +214,9 @@ impl LiveService {
             .prepare(format!(
                 "SELECT {} AS completed, \
                  EXISTS (SELECT 1 FROM live_reminders WHERE person_id = ?1 AND live_session_id = ?2) AS reminded",
-                completed_orders("?1")
+                completed_orders("?1", "?3")
             ))
-            .bind(&[person.as_str().into(), live.as_str().into()])?
+            .bind(&[person.as_str().into(), live.as_str().into(), OrderStatus::PickedUp.as_str().into()])?
             .first(None)
             .await?;
         Ok(row.map_or((0, false), |r| (r.completed, r.reminded != 0)))
@@ -256,7 +259,7 @@ impl LiveService {
             .await?
             .filter(|r| r.on_sale())
             .ok_or(LiveError::ProductNotFound)?;
-        let product = row.summary();
+        let product = row.summary()?;
         new.validate(now, product.price)?;
 
         let id = OfferId::new_unchecked(random_id("f")?);
@@ -345,9 +348,7 @@ impl LiveService {
         let BuyRequest { offer, key, buy, fault } = request;
         let order_id = order_id_for(&me.person_id, key);
         let context = self.buy_context(me, live, buy, &order_id).await?;
-        if context.session.store_id != me.store_id {
-            return Err(AppError::wrong_store());
-        }
+        authorize(Some(me), Action::ShopAt(&context.session.store_id))?;
         let pickup = context.pickup.ok_or(StoreError::UnknownPickupPoint)?;
         let fingerprint = buy_fingerprint(offer, buy.quantity, &pickup.id);
         let orders = OrderService::new(&self.env)?;
@@ -359,33 +360,25 @@ impl LiveService {
                 return Ok((existing, true));
             }
         }
-        let completed = context.completed_orders;
-        let pickup_date = pickup_date_for(now);
         let secret = env_text(&self.env, "PICKUP_CODE_SECRET")
             .ok_or_else(|| AppError::Internal("PICKUP_CODE_SECRET is not set".into()))?;
-        let order = Order {
+        let placement = Placement {
             pickup_code: pickup_code(secret.as_bytes(), &order_id),
             id: order_id.clone(),
             store_id: me.store_id.clone(),
             person_id: me.person_id.clone(),
-            status: OrderStatus::Placed,
-            lines: Vec::new(),
-            total: Fen::ZERO,
             pickup_point: pickup,
-            pickup_date,
             note: None,
             placed_at: now,
-            cancel_deadline: cancel_deadline(pickup_date),
-            timeline: vec![StatusChange { status: OrderStatus::Placed, at: now }],
         };
         let call = BuyCall {
             offer_id: offer.clone(),
-            order,
+            placement,
             idempotency_key: key.as_str().to_owned(),
             fingerprint,
             // Out of range (negative, huge) becomes 0, which the room refuses as such.
             quantity: u32::try_from(buy.quantity).unwrap_or(0),
-            completed_orders: completed,
+            completed_orders: context.completed_orders,
             nickname: me.nickname.clone(),
             building: me.building.clone(),
             hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
@@ -420,8 +413,8 @@ impl LiveService {
                 catalog.pickup_point_query(&me.store_id, buy.pickup_point_id.as_ref())?,
                 self.db.prepare("SELECT fingerprint FROM orders WHERE id = ?1").bind(&[order_id.as_str().into()])?,
                 self.db
-                    .prepare(format!("SELECT {} AS completed", completed_orders("?1")))
-                    .bind(&[me.person_id.as_str().into()])?,
+                    .prepare(format!("SELECT {} AS completed", completed_orders("?1", "?2")))
+                    .bind(&[me.person_id.as_str().into(), OrderStatus::PickedUp.as_str().into()])?,
             ])
             .await?;
         let [session, pickup, existing, completed] = results.as_slice() else {
@@ -456,25 +449,27 @@ impl LiveService {
                 "SELECT lo.order_id, lo.offer_id, o.person_id, l.quantity, l.unit_price_fen, lo.tier, lo.returning_customer, \
                  o.placed_at FROM live_orders lo JOIN orders o ON o.id = lo.order_id \
                  JOIN order_lines l ON l.order_id = o.id AND l.line_no = 1 \
-                 WHERE lo.live_session_id = ?1 AND o.status != 'cancelled'",
+                 WHERE lo.live_session_id = ?1 AND o.status != ?2",
             )
-            .bind(&[live.as_str().into()])?
+            .bind(&[live.as_str().into(), OrderStatus::Cancelled.as_str().into()])?
             .all()
             .await?
             .results()?;
         let orders: Vec<LiveOrder> = rows
             .into_iter()
-            .map(|r| LiveOrder {
-                order_id: OrderId::new_unchecked(r.order_id),
-                offer_id: OfferId::new_unchecked(r.offer_id),
-                person_id: PersonId::new_unchecked(r.person_id),
-                quantity: r.quantity,
-                unit_price: Fen::from_fen(r.unit_price_fen),
-                tier: PriceTier::parse(&r.tier).unwrap_or(PriceTier::Flash),
-                returning_customer: r.returning_customer != 0,
-                at: parse_time(&r.placed_at),
+            .map(|r| {
+                Ok(LiveOrder {
+                    order_id: OrderId::new_unchecked(r.order_id),
+                    offer_id: OfferId::new_unchecked(r.offer_id),
+                    person_id: PersonId::new_unchecked(r.person_id),
+                    quantity: r.quantity,
+                    unit_price: Fen::from_fen(r.unit_price_fen),
+                    tier: stored("price tier", &r.tier, PriceTier::parse)?,
+                    returning_customer: r.returning_customer != 0,
+                    at: stored_time(&r.placed_at)?,
+                })
             })
-            .collect();
+            .collect::<AppResult<_>>()?;
         let offers = self.rooms.snapshot(live).await?.offers;
         Ok(summarize(&offers, &orders))
     }
@@ -482,9 +477,7 @@ impl LiveService {
     /// Turns the reminder for a live on or off (residents of its store).
     pub async fn set_reminder(&self, me: &Me, live: &LiveSessionId, on: bool, now: DateTime<Utc>) -> AppResult<Reminder> {
         let session = self.session(live).await?;
-        if me.store_id != session.store_id {
-            return Err(AppError::wrong_store());
-        }
+        authorize(Some(me), Action::ShopAt(&session.store_id))?;
         let statement = if on {
             self.db
                 .prepare(
@@ -513,20 +506,22 @@ impl LiveService {
             .db
             .prepare(
                 "SELECT ls.id, ls.title, ls.started_at FROM live_reminders r JOIN live_sessions ls ON ls.id = r.live_session_id \
-                 WHERE r.person_id = ?1 AND ls.status = 'live' ORDER BY ls.started_at DESC LIMIT 10",
+                 WHERE r.person_id = ?1 AND ls.status = ?2 ORDER BY ls.started_at DESC LIMIT 10",
             )
-            .bind(&[me.person_id.as_str().into()])?
+            .bind(&[me.person_id.as_str().into(), LiveSessionStatus::Live.as_str().into()])?
             .all()
             .await?
             .results()?;
         let notices = rows
             .into_iter()
-            .map(|r| LiveNotice {
-                live_id: LiveSessionId::new_unchecked(r.id),
-                title: r.title,
-                started_at: r.started_at.as_deref().map(parse_time),
+            .map(|r| {
+                Ok(LiveNotice {
+                    live_id: LiveSessionId::new_unchecked(r.id),
+                    title: r.title,
+                    started_at: r.started_at.as_deref().map(stored_time).transpose()?,
+                })
             })
-            .collect();
+            .collect::<AppResult<_>>()?;
         Ok(NoticeList { notices })
     }
 
@@ -535,10 +530,10 @@ impl LiveService {
         let rows: Vec<ResidentRow> = self
             .db
             .prepare(format!(
-                "{} WHERE p.store_id = ?1 AND p.role = 'resident' ORDER BY completed DESC, p.created_at DESC LIMIT 200",
+                "{} WHERE p.store_id = ?1 AND p.role = ?3 ORDER BY completed DESC, p.created_at DESC LIMIT 200",
                 resident_query()
             ))
-            .bind(&[store.as_str().into()])?
+            .bind(&[store.as_str().into(), OrderStatus::PickedUp.as_str().into(), Role::Resident.as_str().into()])?
             .all()
             .await?
             .results()?;
@@ -550,8 +545,8 @@ impl LiveService {
     pub async fn set_koc(&self, store: &StoreId, person: &PersonId, is_koc: bool) -> AppResult<ResidentSummary> {
         let updated = self
             .db
-            .prepare("UPDATE people SET is_koc = ?3 WHERE id = ?1 AND store_id = ?2 AND role = 'resident'")
-            .bind(&[person.as_str().into(), store.as_str().into(), u32::from(is_koc).into()])?
+            .prepare("UPDATE people SET is_koc = ?3 WHERE id = ?1 AND store_id = ?2 AND role = ?4")
+            .bind(&[person.as_str().into(), store.as_str().into(), u32::from(is_koc).into(), Role::Resident.as_str().into()])?
             .run()
             .await?;
         if changes(&updated) == 0 {
@@ -563,8 +558,8 @@ impl LiveService {
         }
         let open: Vec<IdRow> = self
             .db
-            .prepare("SELECT id FROM live_sessions WHERE store_id = ?1 AND status != 'ended'")
-            .bind(&[store.as_str().into()])?
+            .prepare("SELECT id FROM live_sessions WHERE store_id = ?1 AND status != ?2")
+            .bind(&[store.as_str().into(), LiveSessionStatus::Ended.as_str().into()])?
             .all()
             .await?
             .results()?;
@@ -575,7 +570,7 @@ impl LiveService {
         let row: ResidentRow = self
             .db
             .prepare(format!("{} WHERE p.id = ?1", resident_query()))
-            .bind(&[person.as_str().into()])?
+            .bind(&[person.as_str().into(), OrderStatus::PickedUp.as_str().into()])?
             .first(None)
             .await?
             .ok_or_else(|| AppError::not_found("resident_not_found"))?;
@@ -586,7 +581,7 @@ impl LiveService {
     /// room can name and badge their comments.
     pub async fn connect(&self, live: &LiveSessionId, req: &Request, me: Option<&Me>) -> AppResult<Response> {
         let session = self.session(live).await?;
-        let viewer = match me.filter(|m| m.store_id == session.store_id) {
+        let viewer = match member_of(me, &session.store_id) {
             Some(me) => Viewer { person_id: Some(me.person_id.clone()), nickname: me.nickname.clone(), is_koc: me.is_koc },
             None => Viewer::default(),
         };
@@ -596,13 +591,14 @@ impl LiveService {
 
 /// How many orders the person `person` (a SQL expression) has picked up: what makes a
 /// returning customer (`live::is_returning_customer`), and how the owner's resident list
-/// is ordered.
-fn completed_orders(person: &str) -> String {
-    format!("(SELECT COUNT(*) FROM orders WHERE orders.person_id = {person} AND orders.status = 'picked_up')")
+/// is ordered. `picked_up` is the parameter bound to `OrderStatus::PickedUp`.
+fn completed_orders(person: &str, picked_up: &str) -> String {
+    format!("(SELECT COUNT(*) FROM orders WHERE orders.person_id = {person} AND orders.status = {picked_up})")
 }
 
+/// Residents with their picked-up orders; bind `?2` to `OrderStatus::PickedUp`.
 fn resident_query() -> String {
-    format!("SELECT p.id, p.nickname, p.building, p.is_koc, {} AS completed FROM people p", completed_orders("p.id"))
+    format!("SELECT p.id, p.nickname, p.building, p.is_koc, {} AS completed FROM people p", completed_orders("p.id", "?2"))
 }
 
 #[derive(Deserialize)]

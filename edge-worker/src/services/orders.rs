@@ -2,24 +2,30 @@
 //! objects in a fixed order, all-or-nothing; the order is written to D1 before the answer;
 //! the order id is derived from (person, Idempotency-Key) so retries land on one order.
 
-use super::{
-    catalog::{CatalogService, ProductRow},
-    room::{CancelCall, RoomClient},
-    stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
-};
+use super::catalog::{CatalogService, ProductRow};
 use crate::{
+    clients::{
+        room::{CancelCall, RoomClient},
+        stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
+    },
     error::{AppError, AppResult},
     http::env_text,
+    storage::{
+        changes,
+        orders::{event_statement, order_statements, status_statement},
+        placeholders, stored, stored_date, stored_time, strs, DATE_FORMAT,
+    },
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
+    access::{authorize, Action},
     api::{StoreOrder, UpdateOrderStatus},
     cart::CartError,
-    identity::{Me, Role},
+    identity::Me,
     order::{
-        check_cancel, check_transition, order_id_for, order_total, pickup_code, request_fingerprint, verify_pickup_code,
-        IdempotencyKey, NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, StatusChange,
+        check_cancel, check_transition, order_id_for, pickup_code, request_fingerprint, verify_pickup_code, IdempotencyKey,
+        NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, Placement, StatusChange,
     },
     stock::{cap_window, reservation_key, reservation_order},
     store::{PickupPoint, StoreError},
@@ -27,7 +33,7 @@ use shared_model::{
     Fen, LiveSessionId, OrderId, PersonId, PickupPointId, ProductId, StoreId,
 };
 use std::collections::HashMap;
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1Database, Env};
 
 /// Fault injection for tests, honoured only where the `FAULT_INJECTION` setting is "1".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +108,16 @@ const SUMMARY_COLUMNS: &str = "o.id, o.status, o.total_fen, o.pickup_date, o.pla
      (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count, \
      (SELECT name FROM order_lines WHERE order_id = o.id AND line_no = 1) AS first_item_name";
 
+impl OrderRow {
+    fn store(&self) -> StoreId {
+        StoreId::new_unchecked(self.store_id.clone())
+    }
+
+    fn buyer(&self) -> PersonId {
+        PersonId::new_unchecked(self.person_id.clone())
+    }
+}
+
 impl SummaryRow {
     fn into_summary(self) -> AppResult<OrderSummary> {
         Ok(OrderSummary {
@@ -109,23 +125,15 @@ impl SummaryRow {
             status: parse_status(&self.status)?,
             total: Fen::from_fen(self.total_fen),
             item_count: self.item_count,
-            pickup_date: parse_date(&self.pickup_date),
-            placed_at: parse_time(&self.placed_at),
+            pickup_date: stored_date(&self.pickup_date)?,
+            placed_at: stored_time(&self.placed_at)?,
             first_item_name: self.first_item_name.unwrap_or_default(),
         })
     }
 }
 
-fn parse_time(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
-}
-
-fn parse_date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
-}
-
 fn parse_status(s: &str) -> AppResult<OrderStatus> {
-    OrderStatus::parse(s).map_err(|_| AppError::Internal(format!("unknown order status {s}")))
+    stored("order status", s, OrderStatus::parse)
 }
 
 /// A line that could not be ordered: the problem names the product.
@@ -221,26 +229,21 @@ impl OrderService {
                 OrderLine::new(l.product_id.clone(), row.name().to_string(), row.unit().to_string(), row.price(), l.quantity)
             })
             .collect();
-        let priced = lines.and_then(|lines| order_total(&lines).map(|total| (lines, total)));
-        let Some((lines, total)) = priced else {
-            self.release_lines(store, &order_id, &taken).await;
-            return Err(OrderError::TotalTooLarge.into());
-        };
-        let code = pickup_code(self.pickup_secret.as_bytes(), &order_id);
-        let order = Order {
-            id: order_id,
-            pickup_code: code,
+        let placement = Placement {
+            pickup_code: pickup_code(self.pickup_secret.as_bytes(), &order_id),
+            id: order_id.clone(),
             store_id: me.store_id.clone(),
             person_id: me.person_id.clone(),
-            status: OrderStatus::Placed,
-            lines,
-            total,
             pickup_point: pickup,
-            pickup_date,
             note: new.clean_note(),
             placed_at: now,
-            cancel_deadline: cancel_deadline(pickup_date),
-            timeline: vec![StatusChange { status: OrderStatus::Placed, at: now }],
+        };
+        let order = match lines.ok_or(OrderError::TotalTooLarge).and_then(|lines| Order::place(placement, lines)) {
+            Ok(order) => order,
+            Err(e) => {
+                self.release_lines(store, &order_id, &taken).await;
+                return Err(e.into());
+            }
         };
         match self.insert(key, &fingerprint, &order, &mirrors).await {
             Ok(true) => Ok(Placed { order, replayed: false }),
@@ -280,14 +283,14 @@ impl OrderService {
         let mut statements = order_statements(&self.db, key, fingerprint, order)?;
         let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.to_string()).collect();
         let mut args = vec![order.person_id.as_str().into(), order.id.as_str().into()];
-        args.extend(super::strs(&ids));
+        args.extend(strs(&ids));
         // Guarded like the lines: a voided order leaves the cart as it was.
         statements.push(
             self.db
                 .prepare(format!(
                     "DELETE FROM cart_items WHERE person_id = ?1 AND product_id IN ({}) \
                      AND EXISTS (SELECT 1 FROM orders WHERE id = ?2)",
-                    super::placeholders(3, ids.len())
+                    placeholders(3, ids.len())
                 ))
                 .bind(&args)?,
         );
@@ -295,7 +298,7 @@ impl OrderService {
             statements.push(self.catalog.record_stock_statement(&order.store_id, product, *available, *version)?);
         }
         let results = self.db.batch(statements).await?;
-        Ok(results.first().map_or(0, super::changes) > 0)
+        Ok(results.first().map_or(0, changes) > 0)
     }
 
     /// Gives back every reservation of `order_id` among `rows`. Release is idempotent; a
@@ -352,7 +355,7 @@ impl OrderService {
             .all()
             .await?
             .results()?;
-        let pickup_date = parse_date(&row.pickup_date);
+        let pickup_date = stored_date(&row.pickup_date)?;
         Ok(Order {
             id: OrderId::new_unchecked(row.id),
             store_id: StoreId::new_unchecked(row.store_id),
@@ -379,11 +382,11 @@ impl OrderService {
             pickup_date,
             pickup_code: row.pickup_code,
             note: row.note,
-            placed_at: parse_time(&row.placed_at),
+            placed_at: stored_time(&row.placed_at)?,
             cancel_deadline: cancel_deadline(pickup_date),
             timeline: events
                 .iter()
-                .map(|e| Ok(StatusChange { status: parse_status(&e.status)?, at: parse_time(&e.at) }))
+                .map(|e| Ok(StatusChange { status: parse_status(&e.status)?, at: stored_time(&e.at)? }))
                 .collect::<AppResult<_>>()?,
         })
     }
@@ -395,10 +398,10 @@ impl OrderService {
         Ok(Some((self.assemble(row).await?, fingerprint)))
     }
 
-    /// An order the viewer may see: their own, or any of their store's if they own it.
+    /// An order the viewer may see (`access::Action::ReadOrder`).
     pub async fn get(&self, me: &Me, id: &OrderId) -> AppResult<Order> {
-        let row =
-            self.order_row(id).await?.filter(|r| visible_to(me, r)).ok_or_else(|| AppError::not_found("order_not_found"))?;
+        let row = self.order_row(id).await?.ok_or_else(|| AppError::not_found("order_not_found"))?;
+        authorize(Some(me), Action::ReadOrder { store: &row.store(), buyer: &row.buyer() })?;
         self.assemble(row).await
     }
 
@@ -431,7 +434,7 @@ impl OrderService {
                  JOIN people p ON p.id = o.person_id JOIN pickup_points pp ON pp.id = o.pickup_point_id \
                  WHERE o.store_id = ?1 AND o.pickup_date = ?2 ORDER BY o.placed_at LIMIT 500"
             ))
-            .bind(&[store.as_str().into(), pickup_date.format("%Y-%m-%d").to_string().into()])?
+            .bind(&[store.as_str().into(), pickup_date.format(DATE_FORMAT).to_string().into()])?
             .all()
             .await?
             .results()?;
@@ -450,27 +453,17 @@ impl OrderService {
 
     /// Cancels a placed order before the cut-off and returns its stock.
     pub async fn cancel(&self, me: &Me, id: &OrderId, now: DateTime<Utc>) -> AppResult<Order> {
-        let row = self
-            .order_row(id)
-            .await?
-            .filter(|r| r.person_id == me.person_id.as_str())
-            .ok_or_else(|| AppError::not_found("order_not_found"))?;
-        check_cancel(parse_status(&row.status)?, now, parse_date(&row.pickup_date))?;
+        let row = self.order_row(id).await?.ok_or_else(|| AppError::not_found("order_not_found"))?;
+        authorize(Some(me), Action::CancelOrder { buyer: &row.buyer() })?;
+        check_cancel(parse_status(&row.status)?, now, stored_date(&row.pickup_date)?)?;
         let results = self
             .db
             .batch(vec![
-                self.db
-                    .prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?1 AND status = 'placed'")
-                    .bind(&[id.as_str().into()])?,
-                self.db
-                    .prepare(
-                        "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'cancelled', ?2 \
-                         WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = 'cancelled') ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&[id.as_str().into(), now.to_rfc3339().into()])?,
+                status_statement(&self.db, id, OrderStatus::Placed, OrderStatus::Cancelled)?,
+                event_statement(&self.db, id, OrderStatus::Cancelled, now)?,
             ])
             .await?;
-        if results.first().map_or(0, super::changes) == 0 {
+        if results.first().map_or(0, changes) == 0 {
             return Err(OrderError::NotCancellable.into());
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("cancelled order vanished".into()))?;
@@ -506,11 +499,8 @@ impl OrderService {
     /// The owner moves an order on: `ready_for_pickup` when packed, `picked_up` when the
     /// resident shows the pickup code. Cancelling stays with the resident (it returns stock).
     pub async fn advance(&self, me: &Me, id: &OrderId, update: &UpdateOrderStatus, now: DateTime<Utc>) -> AppResult<Order> {
-        let row = self
-            .order_row(id)
-            .await?
-            .filter(|r| r.store_id == me.store_id.as_str() && me.role == Role::Owner)
-            .ok_or_else(|| AppError::not_found("order_not_found"))?;
+        let row = self.order_row(id).await?.ok_or_else(|| AppError::not_found("order_not_found"))?;
+        authorize(Some(me), Action::HandOverOrder { store: &row.store() })?;
         let from = parse_status(&row.status)?;
         if update.status == OrderStatus::Cancelled {
             return Err(OrderError::InvalidTransition { from, to: update.status }.into());
@@ -524,102 +514,12 @@ impl OrderService {
         }
         let results = self
             .db
-            .batch(vec![
-                self.db.prepare("UPDATE orders SET status = ?1 WHERE id = ?2 AND status = ?3").bind(&[
-                    update.status.as_str().into(),
-                    id.as_str().into(),
-                    from.as_str().into(),
-                ])?,
-                self.db
-                    .prepare(
-                        "INSERT INTO order_events (order_id, status, at) SELECT ?1, ?2, ?3 \
-                         WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = ?2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&[id.as_str().into(), update.status.as_str().into(), now.to_rfc3339().into()])?,
-            ])
+            .batch(vec![status_statement(&self.db, id, from, update.status)?, event_statement(&self.db, id, update.status, now)?])
             .await?;
-        if results.first().map_or(0, super::changes) == 0 {
+        if results.first().map_or(0, changes) == 0 {
             return Err(OrderError::InvalidTransition { from, to: update.status }.into());
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("order vanished".into()))?;
         self.assemble(row).await
     }
-}
-
-fn visible_to(me: &Me, row: &OrderRow) -> bool {
-    row.person_id == me.person_id.as_str() || (me.role == Role::Owner && row.store_id == me.store_id.as_str())
-}
-
-/// For a stranded stock hold: voids `order_id` unless its order already reached D1, and
-/// says whether it had (`true`: confirm the hold; `false`: give the units back). Void
-/// first, then look, in one batch: once voided, the order insert can no longer land.
-pub async fn void_unless_landed(db: &D1Database, order_id: &str, now: DateTime<Utc>) -> worker::Result<bool> {
-    let results = db
-        .batch(vec![
-            db.prepare(
-                "INSERT INTO voided_orders (order_id, voided_at) SELECT ?1, ?2 \
-                 WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
-            )
-            .bind(&[order_id.into(), now.to_rfc3339().into()])?,
-            db.prepare("SELECT id FROM orders WHERE id = ?1").bind(&[order_id.into()])?,
-        ])
-        .await?;
-    Ok(results.get(1).map(|r| r.results::<serde_json::Value>().map(|v| !v.is_empty())).transpose()?.unwrap_or(false))
-}
-
-/// The statements that write `order`: its header (first, so its change count says whether
-/// it landed), lines and first event. Every one is guarded: the header by `voided_orders`
-/// (a swept hold's order can never land) and by its key (a concurrent retry writes nothing),
-/// the rest by the header's existence. Shop and live orders share them.
-pub fn order_statements(
-    db: &D1Database,
-    key: &IdempotencyKey,
-    fingerprint: &str,
-    order: &Order,
-) -> worker::Result<Vec<D1PreparedStatement>> {
-    let placed_at = order.placed_at.to_rfc3339();
-    let mut statements = vec![db
-        .prepare(
-            "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
-             pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, 'placed', ?6, ?7, ?8, ?9, ?10, ?11 \
-             WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) ON CONFLICT DO NOTHING",
-        )
-        .bind(&[
-            order.id.as_str().into(),
-            order.store_id.as_str().into(),
-            order.person_id.as_str().into(),
-            key.as_str().into(),
-            fingerprint.into(),
-            (order.total.fen() as f64).into(),
-            order.pickup_point.id.as_str().into(),
-            order.pickup_date.format("%Y-%m-%d").to_string().into(),
-            order.pickup_code.as_str().into(),
-            order.note.as_deref().map(Into::into).unwrap_or(wasm_bindgen::JsValue::NULL),
-            placed_at.as_str().into(),
-        ])?];
-    for (i, line) in order.lines.iter().enumerate() {
-        statements.push(
-            db.prepare(
-                "INSERT INTO order_lines (order_id, line_no, product_id, name, unit, unit_price_fen, quantity) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
-            )
-            .bind(&[
-                order.id.as_str().into(),
-                ((i + 1) as u32).into(),
-                line.product_id.as_str().into(),
-                line.name.as_str().into(),
-                line.unit.as_str().into(),
-                (line.unit_price.fen() as f64).into(),
-                line.quantity.into(),
-            ])?,
-        );
-    }
-    statements.push(
-        db.prepare(
-            "INSERT INTO order_events (order_id, status, at) SELECT ?1, 'placed', ?2 \
-             WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
-        )
-        .bind(&[order.id.as_str().into(), placed_at.into()])?,
-    );
-    Ok(statements)
 }

@@ -10,7 +10,7 @@ use crate::{
 };
 use serde::{Deserialize, Serialize};
 use shared_model::{
-    identity::{hash_password, PBKDF2_ITERATIONS},
+    identity::{hash_password, Role, PBKDF2_ITERATIONS},
     live::{suggested_live_start, LiveSession, NewLiveSession},
     time::store_tz,
     LiveSessionId, StoreId,
@@ -176,7 +176,7 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         statements.push(
             db.prepare(
                 "INSERT INTO people (id, store_id, role, nickname, phone, password_hash, created_at) \
-                 VALUES (?1, ?2, 'owner', ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                 VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )
             .bind(&[
                 s.owner.id.as_str().into(),
@@ -185,13 +185,14 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
                 s.owner.phone.as_str().into(),
                 hash.into(),
                 created.as_str().into(),
+                Role::Owner.as_str().into(),
             ])?,
         );
         owners += 1;
     }
 
     let results = db.batch(statements).await?;
-    let mut inserted_rows: u32 = results.iter().map(|r| super::changes(r) as u32).sum();
+    let mut inserted_rows: u32 = results.iter().map(|r| crate::storage::changes(r) as u32).sum();
 
     // Lives need their rooms, so they go through the live service rather than the batch.
     let lives = LiveService::new(env)?;

@@ -10,34 +10,38 @@
 //! the order is not there, gives the units back. A late insert can then no longer land,
 //! so the sweep never oversells; an order that did land is simply confirmed.
 
-use crate::services::orders::void_unless_landed;
-use crate::services::stock::{KeeperReply, ReleaseCall, ReserveCall, SetStockCall, ShrinkCall};
+use super::{now_ms, sweep_stranded, DueHold, HoldBook, ObjectStorage};
+use crate::{
+    clients::stock::{KeeperReply, KeeperRoute, ReleaseCall, ReserveCall, SetStockCall, ShrinkCall},
+    error::AppResult,
+    http::now,
+};
 use serde::Deserialize;
-use shared_model::stock::{decide_reserve, order_of_reservation, ReserveRequest};
+use shared_model::{
+    stock::{decide_reserve, order_of_reservation, ReserveRequest},
+    OrderId,
+};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
 
 #[durable_object]
 pub struct StockKeeper {
-    sql: SqlStorage,
-    state: State,
+    storage: ObjectStorage,
     env: Env,
-    /// When the sweep alarm is known to be set for, so most reservations skip storage's
-    /// alarm calls (every hold has the same grace, so a new one is never due earlier).
-    alarm_at: std::cell::Cell<Option<i64>>,
 }
+
+/// The keeper's tables, one entry per schema version (never edit a landed one).
+const SCHEMA: &[&[&str]] = &[&[
+    "CREATE TABLE IF NOT EXISTS stock (id INTEGER PRIMARY KEY CHECK (id = 1), available INTEGER NOT NULL, version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS reservations (key TEXT PRIMARY KEY, buyer TEXT NOT NULL, cap_window TEXT NOT NULL, \
+     quantity INTEGER NOT NULL, held INTEGER NOT NULL, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, cap_window, held)",
+    "CREATE INDEX IF NOT EXISTS reservations_due ON reservations(held, confirmed, expires_at)",
+    "CREATE TABLE IF NOT EXISTS applied_ops (op TEXT PRIMARY KEY)",
+]];
 
 #[derive(Deserialize)]
 struct DueRow {
     key: String,
-}
-
-#[derive(Deserialize)]
-struct NextRow {
-    next: Option<i64>,
-}
-
-fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
 }
 
 #[derive(Deserialize)]
@@ -53,78 +57,82 @@ struct HeldRow {
 
 impl DurableObject for StockKeeper {
     fn new(state: State, env: Env) -> Self {
-        let sql = state.storage().sql();
-        for ddl in [
-            "CREATE TABLE IF NOT EXISTS stock (id INTEGER PRIMARY KEY CHECK (id = 1), available INTEGER NOT NULL, version INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS reservations (key TEXT PRIMARY KEY, buyer TEXT NOT NULL, cap_window TEXT NOT NULL, \
-             quantity INTEGER NOT NULL, held INTEGER NOT NULL, expires_at INTEGER NOT NULL, confirmed INTEGER NOT NULL DEFAULT 0)",
-            "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, cap_window, held)",
-            "CREATE INDEX IF NOT EXISTS reservations_due ON reservations(held, confirmed, expires_at)",
-            "CREATE TABLE IF NOT EXISTS applied_ops (op TEXT PRIMARY KEY)",
-        ] {
-            if let Err(e) = sql.exec(ddl, None) {
-                worker::console_error!("stock keeper schema: {e}");
-            }
-        }
-        Self { sql, state, env, alarm_at: std::cell::Cell::new(None) }
+        Self { storage: ObjectStorage::open(state, "stock keeper", SCHEMA), env }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let path = req.path();
-        let reply = match path.as_str() {
-            "/reserve" => {
+        let Some(route) = KeeperRoute::from_path(&req.path()) else {
+            return Response::error("no such stock keeper route", 404);
+        };
+        let reply = match route {
+            KeeperRoute::Reserve => {
                 let reply = self.handle_reserve(req.json().await?, now_ms())?;
                 if let KeeperReply::Reserved { replayed: false, .. } = reply {
-                    self.schedule_sweep().await?;
+                    self.schedule_sweep().await.map_err(|e| e.into_worker_error())?;
                 }
                 Ok(reply)
             }
-            "/release" => self.handle_release(req.json().await?),
-            "/shrink" => self.handle_shrink(req.json().await?),
-            "/set" => self.handle_set(req.json().await?),
-            "/state" => self.handle_state(),
-            _ => return Response::error("no such stock keeper route", 404),
+            KeeperRoute::Release => self.handle_release(req.json().await?),
+            KeeperRoute::Shrink => self.handle_shrink(req.json().await?),
+            KeeperRoute::Set => self.handle_set(req.json().await?),
+            KeeperRoute::State => self.handle_state(),
         };
         Response::from_json(&reply?)
     }
 
-    /// Sweeps holds past their grace period whose order never reached D1.
+    /// Sweeps holds past their grace period whose order never reached D1. A failure
+    /// (D1 unreachable) fails the alarm, and the runtime retries it with backoff.
     async fn alarm(&self) -> Result<Response> {
-        self.alarm_at.set(None);
-        let due: Vec<DueRow> = self
-            .sql
-            .exec("SELECT key FROM reservations WHERE held = 1 AND confirmed = 0 AND expires_at <= ?", vec![now_ms().into()])?
-            .to_array()?;
-        let db = self.env.d1("DB")?;
-        for row in due {
-            let Some(order_id) = order_of_reservation(&row.key) else { continue };
-            let landed = void_unless_landed(&db, order_id, crate::http::now()).await?;
-            if landed {
-                self.sql.exec("UPDATE reservations SET confirmed = 1 WHERE key = ?", vec![row.key.into()])?;
-            } else {
-                self.release_held(&row.key)?;
-            }
-        }
-        self.schedule_sweep().await?;
+        self.storage.alarm_fired();
+        sweep_stranded(self, &self.env, now()).await.map_err(|e| e.into_worker_error())?;
+        self.schedule_sweep().await.map_err(|e| e.into_worker_error())?;
         Response::ok("swept")
     }
 }
 
+impl HoldBook for StockKeeper {
+    fn due_holds(&self, now_ms: i64) -> AppResult<Vec<DueHold>> {
+        let due: Vec<DueRow> = self
+            .storage
+            .rows("SELECT key FROM reservations WHERE held = 1 AND confirmed = 0 AND expires_at <= ?", vec![now_ms.into()])?;
+        Ok(due
+            .into_iter()
+            .filter_map(|row| {
+                let order = OrderId::new_unchecked(order_of_reservation(&row.key)?.to_owned());
+                Some(DueHold { key: row.key, order })
+            })
+            .collect())
+    }
+
+    fn hold_landed(&self, key: &str, _now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+        self.storage.exec("UPDATE reservations SET confirmed = 1 WHERE key = ?", vec![key.into()])
+    }
+
+    fn hold_lost(&self, key: &str) -> AppResult<()> {
+        self.release_held(key)?;
+        Ok(())
+    }
+}
+
 impl StockKeeper {
+    fn sql(&self) -> &SqlStorage {
+        self.storage.sql()
+    }
+
     /// Current stock, created from the opening stock the first time this SKU is touched.
     fn stock(&self, opening: u32) -> Result<(u32, u64)> {
-        let rows: Vec<StockRow> = self.sql.exec("SELECT available, version FROM stock WHERE id = 1", None)?.to_array()?;
+        let rows: Vec<StockRow> = self.sql().exec("SELECT available, version FROM stock WHERE id = 1", None)?.to_array()?;
         match rows.first() {
             Some(r) => Ok((r.available.max(0) as u32, r.version.max(0) as u64)),
             None => {
-                self.sql.exec("INSERT INTO stock (id, available, version) VALUES (1, ?, 0)", vec![(opening as i64).into()])?;
+                self.sql().exec("INSERT INTO stock (id, available, version) VALUES (1, ?, 0)", vec![(opening as i64).into()])?;
                 Ok((opening, 0))
             }
         }
     }
 
     fn write_stock(&self, available: u32, version: u64) -> Result<()> {
-        self.sql.exec(
+        self.sql().exec(
             "UPDATE stock SET available = ?, version = ? WHERE id = 1",
             vec![(available as i64).into(), (version as i64).into()],
         )?;
@@ -135,14 +143,14 @@ impl StockKeeper {
     fn handle_reserve(&self, call: ReserveCall, now_ms: i64) -> Result<KeeperReply> {
         let (available, version) = self.stock(call.opening_stock)?;
         let existing: Vec<HeldRow> = self
-            .sql
+            .sql()
             .exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?
             .to_array()?;
         if !existing.is_empty() {
             return Ok(KeeperReply::Reserved { available, version, replayed: true });
         }
         let held: Vec<HeldRow> = self
-            .sql
+            .sql()
             .exec(
                 "SELECT COALESCE(SUM(quantity), 0) AS quantity FROM reservations WHERE buyer = ? AND cap_window = ? AND held = 1",
                 vec![call.buyer.clone().into(), call.cap_window.clone().into()],
@@ -152,7 +160,7 @@ impl StockKeeper {
         let request = ReserveRequest { quantity: call.quantity, buyer_already, per_buyer_cap: call.per_buyer_cap };
         match decide_reserve(available, &request) {
             Ok(remaining) => {
-                self.sql.exec(
+                self.sql().exec(
                     "INSERT INTO reservations (key, buyer, cap_window, quantity, held, expires_at, confirmed) VALUES (?, ?, ?, ?, 1, ?, ?) \
                      ON CONFLICT (key) DO UPDATE SET quantity = excluded.quantity, held = 1, expires_at = excluded.expires_at, \
                      confirmed = excluded.confirmed",
@@ -183,17 +191,17 @@ impl StockKeeper {
     fn handle_shrink(&self, call: ShrinkCall) -> Result<KeeperReply> {
         let (available, version) = self.stock(0)?;
         let applied: Vec<serde_json::Value> =
-            self.sql.exec("SELECT op FROM applied_ops WHERE op = ?", vec![call.op.clone().into()])?.to_array()?;
+            self.sql().exec("SELECT op FROM applied_ops WHERE op = ?", vec![call.op.clone().into()])?.to_array()?;
         let held: Vec<HeldRow> = self
-            .sql
+            .sql()
             .exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![call.key.clone().into()])?
             .to_array()?;
         let (Some(row), true) = (held.first(), applied.is_empty()) else {
             return Ok(KeeperReply::Released { available, version, released: 0 });
         };
         let released = call.quantity.min(row.quantity.max(0) as u32);
-        self.sql.exec("INSERT INTO applied_ops (op) VALUES (?)", vec![call.op.into()])?;
-        self.sql.exec(
+        self.sql().exec("INSERT INTO applied_ops (op) VALUES (?)", vec![call.op.into()])?;
+        self.sql().exec(
             "UPDATE reservations SET quantity = quantity - ? WHERE key = ?",
             vec![(released as i64).into(), call.key.into()],
         )?;
@@ -207,36 +215,22 @@ impl StockKeeper {
     fn release_held(&self, key: &str) -> Result<(u32, u64, u32)> {
         let (available, version) = self.stock(0)?;
         let held: Vec<HeldRow> =
-            self.sql.exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![key.into()])?.to_array()?;
+            self.sql().exec("SELECT quantity FROM reservations WHERE key = ? AND held = 1", vec![key.into()])?.to_array()?;
         let Some(row) = held.first() else {
             return Ok((available, version, 0));
         };
         let released = row.quantity.max(0) as u32;
-        self.sql.exec("UPDATE reservations SET held = 0 WHERE key = ?", vec![key.into()])?;
+        self.sql().exec("UPDATE reservations SET held = 0 WHERE key = ?", vec![key.into()])?;
         let available = available.saturating_add(released);
         self.write_stock(available, version + 1)?;
         Ok((available, version + 1, released))
     }
 
     /// Sets the alarm for the earliest unconfirmed hold, if any (never later than one set).
-    async fn schedule_sweep(&self) -> Result<()> {
-        let next: Vec<NextRow> = self
-            .sql
-            .exec("SELECT MIN(expires_at) AS next FROM reservations WHERE held = 1 AND confirmed = 0", None)?
-            .to_array()?;
-        let Some(next) = next.first().and_then(|r| r.next) else { return Ok(()) };
-        if self.alarm_at.get().is_some_and(|at| at <= next) {
-            return Ok(());
-        }
-        let storage = self.state.storage();
-        match storage.get_alarm().await? {
-            Some(current) if current <= next => self.alarm_at.set(Some(current)),
-            _ => {
-                storage.set_alarm((next - now_ms()).max(1)).await?;
-                self.alarm_at.set(Some(next));
-            }
-        }
-        Ok(())
+    async fn schedule_sweep(&self) -> AppResult<()> {
+        let next =
+            self.storage.number("SELECT MIN(expires_at) AS n FROM reservations WHERE held = 1 AND confirmed = 0", vec![])?;
+        self.storage.schedule_alarm((next > 0).then_some(next)).await
     }
 
     /// The owner sets the units on hand (a stock count or a delivery).
@@ -247,7 +241,7 @@ impl StockKeeper {
     }
 
     fn handle_state(&self) -> Result<KeeperReply> {
-        let rows: Vec<StockRow> = self.sql.exec("SELECT available, version FROM stock WHERE id = 1", None)?.to_array()?;
+        let rows: Vec<StockRow> = self.sql().exec("SELECT available, version FROM stock WHERE id = 1", None)?.to_array()?;
         Ok(match rows.first() {
             Some(r) => KeeperReply::State { available: r.available.max(0) as u32, version: r.version.max(0) as u64 },
             None => KeeperReply::Untouched,

@@ -1,17 +1,41 @@
 //! Client of the `LiveRoom` Durable Objects: one object per live, named by the live's id.
 //! The room answers 200 with JSON, or a problem+json that is passed on to the caller as is.
 
+use super::{call_object, object_routes};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::{
     catalog::ProductSummary,
     live::{LiveSession, LiveSessionStatus, NewOffer, Offer, RoomSnapshot},
-    order::Order,
-    problem::PROBLEM_CONTENT_TYPE,
-    LiveSessionId, OfferId, OrderId, PersonId, Problem,
+    order::{Order, Placement},
+    LiveSessionId, OfferId, OrderId, PersonId,
 };
 use worker::{Env, Headers, Method, ObjectNamespace, Request, RequestInit, Response, Url};
+
+object_routes! {
+    /// What a `LiveRoom` answers to.
+    RoomRoute {
+        /// A viewer's WebSocket upgrade ([`Viewer`] in the query).
+        Socket => "/socket",
+        /// Create the room for a scheduled live ([`InitCall`]).
+        Init => "/init",
+        /// The whole room as it stands.
+        Snapshot => "/snapshot",
+        /// Go on air or end ([`StatusCall`]).
+        Status => "/status",
+        /// Pin an offer ([`PinCall`]).
+        Pin => "/pin",
+        /// Unpin an offer ([`UnpinCall`]).
+        Unpin => "/unpin",
+        /// A one-tap buy ([`BuyCall`]).
+        Buy => "/buy",
+        /// A live order was cancelled ([`CancelCall`]).
+        Cancel => "/cancel",
+        /// A resident became, or stopped being, a KOC ([`KocCall`]).
+        Koc => "/koc",
+    }
+}
 
 /// Who holds a socket, fixed when it connects (the worker checked the cookie).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -48,12 +72,13 @@ pub struct UnpinCall {
     pub offer_id: OfferId,
 }
 
-/// A one-tap buy: the order as the worker prepared it (no lines yet: the room prices the
-/// line, since the offer and the units left are the room's).
+/// A one-tap buy: who buys, where they collect and when, as the worker read it. The room
+/// prices the line and makes the order ([`Order::place`]), since the offer and the units
+/// left are the room's.
 #[derive(Serialize, Deserialize)]
 pub struct BuyCall {
     pub offer_id: OfferId,
-    pub order: Order,
+    pub placement: Placement,
     pub idempotency_key: String,
     pub fingerprint: String,
     pub quantity: u32,
@@ -97,58 +122,47 @@ impl RoomClient {
         Ok(Self { namespace: env.durable_object("LIVE_ROOM")? })
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(&self, live: &LiveSessionId, route: &str, body: &B) -> AppResult<T> {
-        let stub = self.namespace.id_from_name(live.as_str())?.get_stub()?;
-        let init =
-            RequestInit { method: Method::Post, body: Some(serde_json::to_string(body)?.into()), ..RequestInit::default() };
-        let req = Request::new_with_init(&format!("https://live-room{route}"), &init)?;
-        let mut resp = stub.fetch_with_request(req).await?;
-        match resp.status_code() {
-            200 => Ok(resp.json().await?),
-            _ if resp.headers().get("Content-Type")?.as_deref() == Some(PROBLEM_CONTENT_TYPE) => {
-                let problem: Problem = resp.json().await?;
-                Err(AppError::Problem(problem))
-            }
-            status => Err(AppError::Internal(format!("live room {route}: status {status}"))),
-        }
+    async fn call<B: Serialize, T: DeserializeOwned>(&self, live: &LiveSessionId, route: RoomRoute, body: &B) -> AppResult<T> {
+        call_object(&self.namespace, live.as_str(), route.path(), body).await
     }
 
     pub async fn init(&self, session: &LiveSession) -> AppResult<LiveSession> {
-        self.call(&session.id, "/init", &InitCall { session: session.clone() }).await
+        self.call(&session.id, RoomRoute::Init, &InitCall { session: session.clone() }).await
     }
 
     pub async fn snapshot(&self, live: &LiveSessionId) -> AppResult<RoomSnapshot> {
-        self.call(live, "/snapshot", &()).await
+        self.call(live, RoomRoute::Snapshot, &()).await
     }
 
     pub async fn set_status(&self, live: &LiveSessionId, call: &StatusCall) -> AppResult<LiveSession> {
-        self.call(live, "/status", call).await
+        self.call(live, RoomRoute::Status, call).await
     }
 
     pub async fn pin(&self, live: &LiveSessionId, call: &PinCall) -> AppResult<Offer> {
-        self.call(live, "/pin", call).await
+        self.call(live, RoomRoute::Pin, call).await
     }
 
     pub async fn unpin(&self, live: &LiveSessionId, call: &UnpinCall) -> AppResult<Offer> {
-        self.call(live, "/unpin", call).await
+        self.call(live, RoomRoute::Unpin, call).await
     }
 
     pub async fn buy(&self, live: &LiveSessionId, call: &BuyCall) -> AppResult<BuyReply> {
-        self.call(live, "/buy", call).await
+        self.call(live, RoomRoute::Buy, call).await
     }
 
     pub async fn cancel(&self, live: &LiveSessionId, call: &CancelCall) -> AppResult<()> {
-        self.call(live, "/cancel", call).await
+        self.call(live, RoomRoute::Cancel, call).await
     }
 
     pub async fn set_koc(&self, live: &LiveSessionId, call: &KocCall) -> AppResult<()> {
-        self.call(live, "/koc", call).await
+        self.call(live, RoomRoute::Koc, call).await
     }
 
     /// Hands a viewer's WebSocket upgrade to the room; the answer carries the socket.
     pub async fn connect(&self, live: &LiveSessionId, req: &Request, viewer: &Viewer) -> AppResult<Response> {
         let stub = self.namespace.id_from_name(live.as_str())?.get_stub()?;
-        let mut url = Url::parse("https://live-room/socket").map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut url =
+            Url::parse(&format!("https://object{}", RoomRoute::Socket.path())).map_err(|e| AppError::Internal(e.to_string()))?;
         url.query_pairs_mut().append_pair(VIEWER_PARAM, &serde_json::to_string(viewer)?);
         let headers = Headers::new();
         for (name, value) in req.headers().entries() {

@@ -1,9 +1,26 @@
 //! Client of the `StockKeeper` Durable Objects: one object per SKU, named `store:product`.
 
-use crate::error::{AppError, AppResult};
+use super::{call_object, object_routes};
+use crate::error::AppResult;
 use serde::{Deserialize, Serialize};
 use shared_model::{stock::ReserveError, ProductId, StoreId};
-use worker::{Env, Method, ObjectNamespace, Request, RequestInit};
+use worker::{Env, ObjectNamespace};
+
+object_routes! {
+    /// What a `StockKeeper` answers to.
+    KeeperRoute {
+        /// Hold units for an order line or a live's allotment ([`ReserveCall`]).
+        Reserve => "/reserve",
+        /// End a hold and put its units back ([`ReleaseCall`]).
+        Release => "/release",
+        /// Put part of a hold back, once per operation ([`ShrinkCall`]).
+        Shrink => "/shrink",
+        /// Set the units on hand ([`SetStockCall`]).
+        Set => "/set",
+        /// Read the count.
+        State => "/state",
+    }
+}
 
 /// Reserve `quantity` units under `key` for `buyer`.
 #[derive(Serialize, Deserialize)]
@@ -67,31 +84,29 @@ impl StockClient {
         Ok(Self { namespace: env.durable_object("STOCK_KEEPER")? })
     }
 
-    async fn call<B: Serialize>(&self, store: &StoreId, product: &ProductId, route: &str, body: &B) -> AppResult<KeeperReply> {
-        let stub = self.namespace.id_from_name(&format!("{store}:{product}"))?.get_stub()?;
-        let init =
-            RequestInit { method: Method::Post, body: Some(serde_json::to_string(body)?.into()), ..RequestInit::default() };
-        let req = Request::new_with_init(&format!("https://stock-keeper{route}"), &init)?;
-        let mut resp = stub.fetch_with_request(req).await?;
-        if resp.status_code() != 200 {
-            return Err(AppError::Internal(format!("stock keeper {route}: status {}", resp.status_code())));
-        }
-        Ok(resp.json().await?)
+    async fn call<B: Serialize>(
+        &self,
+        store: &StoreId,
+        product: &ProductId,
+        route: KeeperRoute,
+        body: &B,
+    ) -> AppResult<KeeperReply> {
+        call_object(&self.namespace, &format!("{store}:{product}"), route.path(), body).await
     }
 
     pub async fn reserve(&self, store: &StoreId, product: &ProductId, call: &ReserveCall) -> AppResult<KeeperReply> {
-        self.call(store, product, "/reserve", call).await
+        self.call(store, product, KeeperRoute::Reserve, call).await
     }
 
     pub async fn release(&self, store: &StoreId, product: &ProductId, call: &ReleaseCall) -> AppResult<KeeperReply> {
-        self.call(store, product, "/release", call).await
+        self.call(store, product, KeeperRoute::Release, call).await
     }
 
     pub async fn shrink(&self, store: &StoreId, product: &ProductId, call: &ShrinkCall) -> AppResult<KeeperReply> {
-        self.call(store, product, "/shrink", call).await
+        self.call(store, product, KeeperRoute::Shrink, call).await
     }
 
     pub async fn set(&self, store: &StoreId, product: &ProductId, available: u32) -> AppResult<KeeperReply> {
-        self.call(store, product, "/set", &SetStockCall { available }).await
+        self.call(store, product, KeeperRoute::Set, &SetStockCall { available }).await
     }
 }

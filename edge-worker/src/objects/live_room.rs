@@ -5,10 +5,10 @@
 //! A buy is decided with shared-model's `decide_live_buy` from synchronous SQLite reads
 //! and writes with no `.await` in between, so an offer's allotment is never oversold.
 //! The room then writes the order to D1 with the shop's own statements
-//! (`orders::order_statements`, guarded by `voided_orders`), and only then appends the
-//! 接龙 line and broadcasts it, so every line anyone sees is a real order. A hold whose
-//! write never finished (the object was evicted mid-write) is swept by the alarm exactly
-//! as `StockKeeper` sweeps its holds.
+//! (`storage::orders::order_statements`, guarded by `voided_orders`), and only then
+//! appends the 接龙 line and broadcasts it, so every line anyone sees is a real order. A
+//! hold whose write never finished (the object was evicted mid-write) is swept by the
+//! alarm exactly as `StockKeeper` sweeps its holds (`objects::sweep_stranded`).
 //!
 //! An offer's allotment was taken from the SKU's `StockKeeper` when it was pinned (one
 //! confirmed hold, `live_allotment_key`). When the offer closes (unpinned, the live
@@ -20,45 +20,47 @@
 //! ignored, so no viewer holds up the room. Every event carries its sequence number and a
 //! viewer resumes from the last one it saw (`live::resume`).
 
+use super::{int, now_ms, sweep_stranded, to_u32, DueHold, HoldBook, ObjectStorage};
 use crate::{
+    clients::{
+        room::{
+            BuyCall, BuyReply, CancelCall, InitCall, KocCall, PinCall, RoomRoute, StatusCall, UnpinCall, Viewer, VIEWER_PARAM,
+        },
+        stock::{KeeperReply, ShrinkCall, StockClient},
+    },
     error::{AppError, AppResult},
     http::now,
-    services::{
-        catalog::CatalogService,
-        changes,
-        orders::{order_statements, void_unless_landed},
-        room::{BuyCall, BuyReply, CancelCall, InitCall, KocCall, PinCall, StatusCall, UnpinCall, Viewer, VIEWER_PARAM},
-        stock::{KeeperReply, ShrinkCall, StockClient},
+    storage::{
+        self, changes,
+        orders::{order_exists, order_statements},
     },
 };
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::{
+    access::AccessError,
     identity::mask_name,
     live::{
         decide_live_buy, is_returning_customer, live_allotment_key, number_events, offer_state, oldest_kept,
-        parse_client_message, price_for, resume, ChainEntry, ClientMessage, LiveError, LiveSession, LiveSessionStatus, Offer,
-        OfferState, PriceTier, Resume, RoomEvent, RoomEventKind, RoomSnapshot, ServerMessage, PING_FRAME, PONG_FRAME,
+        parse_client_message, price_for, resume, ChainEntry, ClientMessage, HoldState, LiveError, LiveSession, LiveSessionStatus,
+        Offer, OfferState, PriceTier, Resume, RoomEvent, RoomEventKind, RoomSnapshot, ServerMessage, PING_FRAME, PONG_FRAME,
         SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
     },
-    order::{order_total, IdempotencyKey, Order, OrderError, OrderLine},
+    order::{IdempotencyKey, Order, OrderError, OrderLine},
     problem::Problem,
     LiveSessionId, OfferId, OrderId, ProductId,
 };
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, SqlStorageValue, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair, WebSocketRequestResponsePair,
+    durable_object, DurableObject, Env, Request, Response, Result, SqlStorageValue, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair, WebSocketRequestResponsePair,
 };
 
 #[durable_object]
 pub struct LiveRoom {
-    sql: SqlStorage,
-    state: State,
+    storage: ObjectStorage,
     env: Env,
-    /// When the alarm is known to be set for (see `StockKeeper::alarm_at`).
-    alarm_at: Cell<Option<i64>>,
     /// Events appended but not yet sent; see [`LiveRoom::flush`].
     unsent: RefCell<Vec<RoomEvent>>,
     /// Whether a request is already waiting to send `unsent`.
@@ -117,11 +119,6 @@ struct Held {
 }
 
 #[derive(Deserialize)]
-struct NumberRow {
-    n: Option<i64>,
-}
-
-#[derive(Deserialize)]
 struct KeyRow {
     key: String,
 }
@@ -139,26 +136,30 @@ struct KocRow {
     is_koc: i64,
 }
 
-/// A hold's life: `held` until its order is in D1, then `confirmed`; `released` when the
-/// write failed or was swept, `cancelled` when the resident cancelled the order.
-const HELD: &str = "held";
-const CONFIRMED: &str = "confirmed";
-const RELEASED: &str = "released";
-const CANCELLED: &str = "cancelled";
-
 /// How soon the alarm retries returns the keeper did not take.
 const RETURN_RETRY_MS: i64 = 5_000;
 
-fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
+/// The room's tables, one entry per schema version (never edit a landed one).
+const SCHEMA: &[&[&str]] = &[&[
+    "CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS offers (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL, \
+     sold INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS holds (order_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, person_id TEXT NOT NULL, \
+     quantity INTEGER NOT NULL, state TEXT NOT NULL, expires_at INTEGER NOT NULL, fingerprint TEXT NOT NULL, \
+     order_json TEXT NOT NULL, buyer_display TEXT NOT NULL, building TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS holds_buyer ON holds(offer_id, person_id, state)",
+    "CREATE INDEX IF NOT EXISTS holds_due ON holds(state, expires_at)",
+    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq)",
+    "CREATE TABLE IF NOT EXISTS chain (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS kocs (person_id TEXT PRIMARY KEY, is_koc INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS pending_returns (op TEXT PRIMARY KEY, product_id TEXT NOT NULL, key TEXT NOT NULL, \
+     quantity INTEGER NOT NULL)",
+]];
 
-fn int(n: impl TryInto<i64>) -> SqlStorageValue {
-    SqlStorageValue::from(n.try_into().unwrap_or(i64::MAX))
-}
-
-fn to_u32(n: i64) -> u32 {
-    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+/// `states` as SQL arguments, with their `?, ?` placeholders.
+fn state_args(states: &[HoldState]) -> (String, Vec<SqlStorageValue>) {
+    (vec!["?"; states.len()].join(", "), states.iter().map(|s| s.as_str().into()).collect())
 }
 
 fn parse<T: DeserializeOwned>(json: &str) -> AppResult<T> {
@@ -192,41 +193,13 @@ fn send(ws: &WebSocket, message: &ServerMessage) {
 
 impl DurableObject for LiveRoom {
     fn new(state: State, env: Env) -> Self {
-        let sql = state.storage().sql();
-        for ddl in [
-            "CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS offers (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL, \
-             sold INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0)",
-            "CREATE TABLE IF NOT EXISTS holds (order_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, person_id TEXT NOT NULL, \
-             quantity INTEGER NOT NULL, state TEXT NOT NULL, expires_at INTEGER NOT NULL, fingerprint TEXT NOT NULL, \
-             order_json TEXT NOT NULL, buyer_display TEXT NOT NULL, building TEXT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS holds_buyer ON holds(offer_id, person_id, state)",
-            "CREATE INDEX IF NOT EXISTS holds_due ON holds(state, expires_at)",
-            "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq)",
-            "CREATE TABLE IF NOT EXISTS chain (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS kocs (person_id TEXT PRIMARY KEY, is_koc INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS pending_returns (op TEXT PRIMARY KEY, product_id TEXT NOT NULL, key TEXT NOT NULL, \
-             quantity INTEGER NOT NULL)",
-        ] {
-            if let Err(e) = sql.exec(ddl, None) {
-                worker::console_error!("live room schema: {e}");
-            }
-        }
+        let storage = ObjectStorage::open(state, "live room", SCHEMA);
         // Keep-alive pings are answered by the runtime without waking the room.
         match WebSocketRequestResponsePair::new(PING_FRAME, PONG_FRAME) {
-            Ok(pair) => state.set_websocket_auto_response(&pair),
+            Ok(pair) => storage.state().set_websocket_auto_response(&pair),
             Err(e) => worker::console_error!("live room auto-response: {e:?}"),
         }
-        Self {
-            sql,
-            state,
-            env,
-            alarm_at: Cell::new(None),
-            unsent: RefCell::new(Vec::new()),
-            flushing: Cell::new(false),
-            last_flush_ms: Cell::new(0),
-        }
+        Self { storage, env, unsent: RefCell::new(Vec::new()), flushing: Cell::new(false), last_flush_ms: Cell::new(0) }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -267,9 +240,9 @@ impl DurableObject for LiveRoom {
 
     /// Sweeps stranded holds, settles offers whose window has passed, and retries returns.
     async fn alarm(&self) -> Result<Response> {
-        self.alarm_at.set(None);
+        self.storage.alarm_fired();
         let now = now();
-        if let Err(e) = self.sweep(now).await {
+        if let Err(e) = sweep_stranded(self, &self.env, now).await {
             worker::console_error!("live room sweep: {e:?}");
         }
         if let Err(e) = self.settle_closed(now) {
@@ -286,30 +259,35 @@ impl DurableObject for LiveRoom {
 
 impl LiveRoom {
     async fn dispatch(&self, mut req: Request) -> Result<Response> {
-        let path = req.path();
-        match path.as_str() {
-            "/socket" => self.handle_socket(&req),
-            "/init" => reply(self.handle_init(req.json().await?)),
-            "/snapshot" => reply(self.snapshot()),
-            "/status" => reply(self.handle_status(req.json().await?).await),
-            "/pin" => reply(self.handle_pin(req.json().await?).await),
-            "/unpin" => reply(self.handle_unpin(req.json().await?).await),
-            "/buy" => reply(self.handle_buy(req.json().await?).await),
-            "/cancel" => reply(self.handle_cancel(req.json().await?).await),
-            "/koc" => reply(self.handle_koc(req.json().await?)),
-            _ => Response::error("no such live room route", 404),
+        let Some(route) = RoomRoute::from_path(&req.path()) else {
+            return Response::error("no such live room route", 404);
+        };
+        match route {
+            RoomRoute::Socket => self.handle_socket(&req),
+            RoomRoute::Init => reply(self.handle_init(req.json().await?)),
+            RoomRoute::Snapshot => reply(self.snapshot()),
+            RoomRoute::Status => reply(self.handle_status(req.json().await?).await),
+            RoomRoute::Pin => reply(self.handle_pin(req.json().await?).await),
+            RoomRoute::Unpin => reply(self.handle_unpin(req.json().await?).await),
+            RoomRoute::Buy => reply(self.handle_buy(req.json().await?).await),
+            RoomRoute::Cancel => reply(self.handle_cancel(req.json().await?).await),
+            RoomRoute::Koc => reply(self.handle_koc(req.json().await?)),
         }
+    }
+
+    fn sql(&self) -> &worker::SqlStorage {
+        self.storage.sql()
     }
 
     // -- state -----------------------------------------------------------------------
 
     fn session(&self) -> AppResult<LiveSession> {
-        let rows: Vec<JsonRow> = self.sql.exec("SELECT json FROM session WHERE id = 1", None)?.to_array()?;
+        let rows: Vec<JsonRow> = self.sql().exec("SELECT json FROM session WHERE id = 1", None)?.to_array()?;
         parse(&rows.first().ok_or(LiveError::LiveNotFound)?.json)
     }
 
     fn save_session(&self, session: &LiveSession) -> AppResult<()> {
-        self.sql.exec(
+        self.sql().exec(
             "INSERT INTO session (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json",
             vec![serde_json::to_string(session)?.into()],
         )?;
@@ -319,7 +297,7 @@ impl LiveRoom {
     /// An offer with its current `sold`, and whether it has been settled.
     fn offer(&self, id: &OfferId) -> AppResult<(Offer, bool)> {
         let rows: Vec<OfferRow> =
-            self.sql.exec("SELECT json, sold, settled FROM offers WHERE id = ?", vec![id.as_str().into()])?.to_array()?;
+            self.sql().exec("SELECT json, sold, settled FROM offers WHERE id = ?", vec![id.as_str().into()])?.to_array()?;
         let row = rows.first().ok_or(LiveError::OfferNotFound)?;
         Ok((Self::offer_of(row)?, row.settled != 0))
     }
@@ -331,12 +309,13 @@ impl LiveRoom {
     }
 
     fn offers(&self) -> AppResult<Vec<(Offer, bool)>> {
-        let rows: Vec<OfferRow> = self.sql.exec("SELECT json, sold, settled FROM offers ORDER BY position", None)?.to_array()?;
+        let rows: Vec<OfferRow> =
+            self.sql().exec("SELECT json, sold, settled FROM offers ORDER BY position", None)?.to_array()?;
         rows.iter().map(|row| Ok((Self::offer_of(row)?, row.settled != 0))).collect()
     }
 
     fn save_offer(&self, offer: &Offer) -> AppResult<()> {
-        self.sql.exec(
+        self.sql().exec(
             "INSERT INTO offers (id, position, json, sold) VALUES (?, (SELECT COUNT(*) + 1 FROM offers), ?, ?) \
              ON CONFLICT (id) DO UPDATE SET json = excluded.json, sold = excluded.sold",
             vec![offer.id.as_str().into(), serde_json::to_string(offer)?.into(), int(offer.sold)],
@@ -345,29 +324,27 @@ impl LiveRoom {
     }
 
     fn set_sold(&self, id: &OfferId, sold: u32) -> AppResult<()> {
-        self.sql.exec("UPDATE offers SET sold = ? WHERE id = ?", vec![int(sold), id.as_str().into()])?;
+        self.sql().exec("UPDATE offers SET sold = ? WHERE id = ?", vec![int(sold), id.as_str().into()])?;
         Ok(())
     }
 
-    fn number(&self, query: &str, args: Option<Vec<SqlStorageValue>>) -> AppResult<i64> {
-        let rows: Vec<NumberRow> = self.sql.exec(query, args)?.to_array()?;
-        Ok(rows.first().and_then(|r| r.n).unwrap_or(0))
+    fn number(&self, query: &str, args: Vec<SqlStorageValue>) -> AppResult<i64> {
+        self.storage.number(query, args)
     }
 
     /// Numbers and keeps `kinds` as the next events, dropping what falls out of the kept
     /// window, and returns them for broadcasting.
     fn append(&self, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> AppResult<Vec<RoomEvent>> {
-        let last_seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", None)?).unwrap_or(0);
+        let last_seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", vec![])?).unwrap_or(0);
         let events = number_events(last_seq, at, kinds);
         for event in &events {
-            let tag = serde_json::to_value(&event.kind)?.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
-            self.sql.exec(
+            self.sql().exec(
                 "INSERT INTO events (seq, kind, json) VALUES (?, ?, ?)",
-                vec![int(event.seq), tag.into(), serde_json::to_string(event)?.into()],
+                vec![int(event.seq), event.kind.tag().into(), serde_json::to_string(event)?.into()],
             )?;
         }
         if let Some(newest) = events.last() {
-            self.sql.exec("DELETE FROM events WHERE seq < ?", vec![int(oldest_kept(newest.seq))])?;
+            self.sql().exec("DELETE FROM events WHERE seq < ?", vec![int(oldest_kept(newest.seq))])?;
         }
         Ok(events)
     }
@@ -394,7 +371,7 @@ impl LiveRoom {
         self.last_flush_ms.set(now_ms());
         let Ok(frame) = serde_json::to_string(&ServerMessage::Events { events }) else { return };
         let frame = wasm_bindgen::JsValue::from_str(&frame);
-        for ws in self.state.get_websockets() {
+        for ws in self.storage.state().get_websockets() {
             let raw: &web_sys::WebSocket = ws.as_ref();
             // A closed or failing socket is the viewer's problem, never the room's.
             let _ = raw.unchecked_ref::<RawSocket>().send_js(&frame);
@@ -405,7 +382,7 @@ impl LiveRoom {
         let session = self.session()?;
         let offers = self.offers()?.into_iter().map(|(offer, _)| offer).collect();
         let mut chain: Vec<ChainEntry> = self
-            .sql
+            .sql()
             .exec("SELECT json FROM chain ORDER BY seq DESC LIMIT ?", vec![int(SNAPSHOT_CHAIN_ENTRIES)])?
             .to_array::<JsonRow>()?
             .iter()
@@ -413,8 +390,11 @@ impl LiveRoom {
             .collect::<AppResult<_>>()?;
         chain.reverse();
         let mut comments: Vec<RoomEvent> = self
-            .sql
-            .exec("SELECT json FROM events WHERE kind = 'comment' ORDER BY seq DESC LIMIT ?", vec![int(SNAPSHOT_COMMENTS)])?
+            .sql()
+            .exec(
+                "SELECT json FROM events WHERE kind = ? ORDER BY seq DESC LIMIT ?",
+                vec![RoomEventKind::COMMENT_TAG.into(), int(SNAPSHOT_COMMENTS)],
+            )?
             .to_array::<JsonRow>()?
             .iter()
             .map(|r| parse(&r.json))
@@ -424,9 +404,9 @@ impl LiveRoom {
             session,
             offers,
             chain,
-            chain_total: u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", None)?).unwrap_or(0),
+            chain_total: u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", vec![])?).unwrap_or(0),
             comments,
-            last_seq: u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", None)?).unwrap_or(0),
+            last_seq: u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", vec![])?).unwrap_or(0),
             now: now(),
         })
     }
@@ -497,7 +477,7 @@ impl LiveRoom {
     }
 
     fn handle_koc(&self, call: KocCall) -> AppResult<()> {
-        self.sql.exec(
+        self.sql().exec(
             "INSERT INTO kocs (person_id, is_koc) VALUES (?, ?) ON CONFLICT (person_id) DO UPDATE SET is_koc = excluded.is_koc",
             vec![call.person_id.as_str().into(), int(i64::from(call.is_koc))],
         )?;
@@ -537,13 +517,10 @@ impl LiveRoom {
             Ok(true) => true,
             // The header changed nothing: a retry with this key wrote it first, or the
             // sweep voided the id. An error may still have landed. D1 says which.
-            Ok(false) | Err(_) => {
-                let rows = db.prepare("SELECT id FROM orders WHERE id = ?1").bind(&[order.id.as_str().into()])?.all().await;
-                rows.ok().and_then(|r| r.results::<serde_json::Value>().ok()).is_some_and(|v| !v.is_empty())
-            }
+            Ok(false) | Err(_) => order_exists(&db, &order.id).await.unwrap_or(false),
         };
         if !landed {
-            self.release_hold(&order.id, &[HELD], RELEASED)?;
+            self.release_hold(&order.id, &[HoldState::Held], HoldState::Released)?;
             self.flush_returns().await;
             return Err(match written {
                 Err(e) => e.into(),
@@ -558,10 +535,10 @@ impl LiveRoom {
     /// one when it is a retry. Read, decide, write: no await in here.
     fn hold_for(&self, call: &BuyCall) -> AppResult<Held> {
         let existing: Vec<HoldRow> = self
-            .sql
+            .sql()
             .exec(
                 "SELECT offer_id, quantity, fingerprint, order_json, buyer_display, building FROM holds WHERE order_id = ?",
-                vec![call.order.id.as_str().into()],
+                vec![call.placement.id.as_str().into()],
             )?
             .to_array()?;
         let (offer, _) = self.offer(&call.offer_id)?;
@@ -573,25 +550,26 @@ impl LiveRoom {
             }
             return Ok(Held { order: parse(&hold.order_json)?, first_time: false, tier, live_id });
         }
+        let (sold_states, mut args) = state_args(HoldState::SOLD);
+        args.splice(0..0, [call.offer_id.as_str().into(), call.placement.person_id.as_str().into()]);
         let buyer_already = self.number(
-            "SELECT SUM(quantity) AS n FROM holds WHERE offer_id = ? AND person_id = ? AND state IN ('held', 'confirmed')",
-            Some(vec![call.offer_id.as_str().into(), call.order.person_id.as_str().into()]),
+            &format!("SELECT SUM(quantity) AS n FROM holds WHERE offer_id = ? AND person_id = ? AND state IN ({sold_states})"),
+            args,
         )?;
-        let now = call.order.placed_at;
+        let now = call.placement.placed_at;
         let sold = decide_live_buy(&offer, offer.sold, to_u32(buyer_already), call.quantity, now)?;
         let line = OrderLine::new(offer.product_id.clone(), offer.name.clone(), offer.unit.clone(), unit_price, call.quantity)
             .ok_or(OrderError::TotalTooLarge)?;
-        let mut order = call.order.clone();
-        order.total = order_total(std::slice::from_ref(&line)).ok_or(OrderError::TotalTooLarge)?;
-        order.lines = vec![line];
-        self.sql.exec(
+        let order = Order::place(call.placement.clone(), vec![line])?;
+        self.sql().exec(
             "INSERT INTO holds (order_id, offer_id, person_id, quantity, state, expires_at, fingerprint, order_json, \
-             buyer_display, building) VALUES (?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)",
+             buyer_display, building) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 order.id.as_str().into(),
                 offer.id.as_str().into(),
                 order.person_id.as_str().into(),
                 int(call.quantity),
+                HoldState::Held.as_str().into(),
                 int(now_ms().saturating_add(i64::try_from(call.hold_grace_ms).unwrap_or(i64::MAX))),
                 call.fingerprint.as_str().into(),
                 serde_json::to_string(&order)?.into(),
@@ -606,11 +584,11 @@ impl LiveRoom {
     /// Marks a held order as written and shows it: the next 接龙 line and the stock bar.
     /// Does nothing for a hold already confirmed (a replay).
     fn confirm(&self, order_id: &OrderId, at: DateTime<Utc>) -> AppResult<()> {
-        let Some(hold) = self.move_hold(order_id, &[HELD], CONFIRMED)? else { return Ok(()) };
+        let Some(hold) = self.move_hold(order_id, &[HoldState::Held], HoldState::Confirmed)? else { return Ok(()) };
         let (offer, _) = self.offer(&OfferId::new_unchecked(hold.offer_id.clone()))?;
-        let seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", None)?).unwrap_or(0) + 1;
+        let seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", vec![])?).unwrap_or(0) + 1;
         let entry = ChainEntry::new(seq, &hold.buyer_display, &hold.building, to_u32(hold.quantity), at);
-        self.sql.exec("INSERT INTO chain (seq, json) VALUES (?, ?)", vec![int(seq), serde_json::to_string(&entry)?.into()])?;
+        self.sql().exec("INSERT INTO chain (seq, json) VALUES (?, ?)", vec![int(seq), serde_json::to_string(&entry)?.into()])?;
         self.append_and_broadcast(
             at,
             vec![
@@ -621,37 +599,36 @@ impl LiveRoom {
     }
 
     /// Moves a hold from one of `from` to `to`, returning it if it moved.
-    fn move_hold(&self, order_id: &OrderId, from: &[&str], to: &str) -> AppResult<Option<HoldRow>> {
-        let states = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
-        let moved: Vec<HoldRow> = self
-            .sql
-            .exec(
-                &format!(
-                    "UPDATE holds SET state = ? WHERE order_id = ? AND state IN ({states}) \
-                     RETURNING offer_id, quantity, fingerprint, order_json, buyer_display, building"
-                ),
-                vec![to.into(), order_id.as_str().into()],
-            )?
-            .to_array()?;
+    fn move_hold(&self, order_id: &OrderId, from: &[HoldState], to: HoldState) -> AppResult<Option<HoldRow>> {
+        let (from_states, from_args) = state_args(from);
+        let mut args: Vec<SqlStorageValue> = vec![to.as_str().into(), order_id.as_str().into()];
+        args.extend(from_args);
+        let moved: Vec<HoldRow> = self.storage.rows(
+            &format!(
+                "UPDATE holds SET state = ? WHERE order_id = ? AND state IN ({from_states}) \
+                 RETURNING offer_id, quantity, fingerprint, order_json, buyer_display, building"
+            ),
+            args,
+        )?;
         Ok(moved.into_iter().next())
     }
 
     /// Takes a hold's units off the offer's count (and, once the offer is settled, queues
     /// them for the shelf), and shows the new count.
-    fn release_hold(&self, order_id: &OrderId, from: &[&str], to: &str) -> AppResult<()> {
+    fn release_hold(&self, order_id: &OrderId, from: &[HoldState], to: HoldState) -> AppResult<()> {
         let Some(hold) = self.move_hold(order_id, from, to)? else { return Ok(()) };
         let (offer, settled) = self.offer(&OfferId::new_unchecked(hold.offer_id))?;
         let quantity = to_u32(hold.quantity);
         let sold = offer.sold.saturating_sub(quantity);
         self.set_sold(&offer.id, sold)?;
         if settled {
-            self.queue_return(&format!("{to}:{order_id}"), &offer, quantity)?;
+            self.queue_return(&format!("{}:{order_id}", to.as_str()), &offer, quantity)?;
         }
         self.append_and_broadcast(now(), vec![RoomEventKind::StockChanged { offer_id: offer.id, sold, allotted: offer.allotted }])
     }
 
     async fn handle_cancel(&self, call: CancelCall) -> AppResult<()> {
-        self.release_hold(&call.order_id, &[HELD, CONFIRMED], CANCELLED)?;
+        self.release_hold(&call.order_id, HoldState::SOLD, HoldState::Cancelled)?;
         self.flush_returns().await;
         Ok(())
     }
@@ -660,7 +637,7 @@ impl LiveRoom {
 
     /// Closes the offer's books: what was not sold goes back to the shelf.
     fn settle(&self, offer: &Offer) -> AppResult<()> {
-        self.sql.exec("UPDATE offers SET settled = 1 WHERE id = ?", vec![offer.id.as_str().into()])?;
+        self.sql().exec("UPDATE offers SET settled = 1 WHERE id = ?", vec![offer.id.as_str().into()])?;
         let unsold = offer.remaining(offer.sold);
         self.queue_return(&format!("settle:{}", offer.id), offer, unsold)
     }
@@ -669,7 +646,7 @@ impl LiveRoom {
         if quantity == 0 {
             return Ok(());
         }
-        self.sql.exec(
+        self.sql().exec(
             "INSERT INTO pending_returns (op, product_id, key, quantity) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             vec![op.into(), offer.product_id.as_str().into(), live_allotment_key(&offer.id).into(), int(quantity)],
         )?;
@@ -696,73 +673,42 @@ impl LiveRoom {
 
     async fn try_flush_returns(&self) -> AppResult<()> {
         let pending: Vec<ReturnRow> =
-            self.sql.exec("SELECT op, product_id, key, quantity FROM pending_returns", None)?.to_array()?;
+            self.sql().exec("SELECT op, product_id, key, quantity FROM pending_returns", None)?.to_array()?;
         if pending.is_empty() {
             return Ok(());
         }
         let store = self.session()?.store_id;
-        let (stock, catalog) = (StockClient::new(&self.env)?, CatalogService::new(&self.env)?);
+        let (stock, db) = (StockClient::new(&self.env)?, self.env.d1("DB")?);
         for row in pending {
             let product = ProductId::new_unchecked(row.product_id);
             let call = ShrinkCall { key: row.key, quantity: to_u32(row.quantity), op: row.op.clone() };
             if let KeeperReply::Released { available, version, .. } = stock.shrink(&store, &product, &call).await? {
-                catalog.record_stock(&store, &product, available, version).await?;
+                storage::stock::record(&db, &store, &product, available, version).await?;
             }
-            self.sql.exec("DELETE FROM pending_returns WHERE op = ?", vec![row.op.into()])?;
+            self.sql().exec("DELETE FROM pending_returns WHERE op = ?", vec![row.op.into()])?;
         }
         Ok(())
     }
 
     // -- the alarm ---------------------------------------------------------------------
 
-    /// Holds past their grace whose order never reached D1: voided and released, or
-    /// confirmed if the order did land after all.
-    async fn sweep(&self, now: DateTime<Utc>) -> AppResult<()> {
-        let due: Vec<KeyRow> = self
-            .sql
-            .exec("SELECT order_id AS key FROM holds WHERE state = 'held' AND expires_at <= ?", vec![int(now_ms())])?
-            .to_array()?;
-        if due.is_empty() {
-            return Ok(());
-        }
-        let db = self.env.d1("DB")?;
-        for row in due {
-            let order_id = OrderId::new_unchecked(row.key);
-            if void_unless_landed(&db, order_id.as_str(), now).await? {
-                self.confirm(&order_id, now)?;
-            } else {
-                self.release_hold(&order_id, &[HELD], RELEASED)?;
-            }
-        }
-        Ok(())
-    }
-
     /// Sets the alarm for the next thing due: a hold's grace, an open offer's close, or a
     /// retry of returns the keeper did not take.
     async fn schedule_alarm(&self) -> AppResult<()> {
-        let mut next = self.number("SELECT MIN(expires_at) AS n FROM holds WHERE state = 'held'", None)?;
+        let held =
+            self.number("SELECT MIN(expires_at) AS n FROM holds WHERE state = ?", vec![HoldState::Held.as_str().into()])?;
+        let mut next = (held > 0).then_some(held);
         for (offer, settled) in self.offers()? {
             if !settled {
                 let close = offer.closes_at.timestamp_millis();
-                next = if next == 0 { close } else { next.min(close) };
+                next = Some(next.map_or(close, |n| n.min(close)));
             }
         }
-        if self.number("SELECT COUNT(*) AS n FROM pending_returns", None)? > 0 {
+        if self.number("SELECT COUNT(*) AS n FROM pending_returns", vec![])? > 0 {
             let retry = now_ms() + RETURN_RETRY_MS;
-            next = if next == 0 { retry } else { next.min(retry) };
+            next = Some(next.map_or(retry, |n| n.min(retry)));
         }
-        if next == 0 || self.alarm_at.get().is_some_and(|at| at <= next) {
-            return Ok(());
-        }
-        let storage = self.state.storage();
-        match storage.get_alarm().await? {
-            Some(current) if current <= next && current > now_ms() => self.alarm_at.set(Some(current)),
-            _ => {
-                storage.set_alarm((next - now_ms()).max(1)).await?;
-                self.alarm_at.set(Some(next));
-            }
-        }
-        Ok(())
+        self.storage.schedule_alarm(next).await
     }
 
     // -- viewers -----------------------------------------------------------------------
@@ -778,7 +724,7 @@ impl LiveRoom {
             .and_then(|(_, v)| serde_json::from_str(&v).ok())
             .unwrap_or_default();
         let pair = WebSocketPair::new()?;
-        self.state.accept_web_socket(&pair.server);
+        self.storage.state().accept_web_socket(&pair.server);
         pair.server.serialize_attachment(&viewer)?;
         Response::from_websocket(pair.client)
     }
@@ -788,7 +734,7 @@ impl LiveRoom {
         let kept: Vec<RoomEvent> = match last_seen {
             None => Vec::new(),
             Some(seen) => self
-                .sql
+                .sql()
                 .exec("SELECT json FROM events WHERE seq >= ? ORDER BY seq", vec![int(seen)])?
                 .to_array::<JsonRow>()?
                 .iter()
@@ -803,13 +749,31 @@ impl LiveRoom {
 
     fn comment(&self, ws: &WebSocket, text: String) -> AppResult<()> {
         let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
-        let Some(person) = viewer.person_id else { return Err(AppError::unauthenticated()) };
+        let Some(person) = viewer.person_id else { return Err(AccessError::Unauthenticated.into()) };
         if self.session()?.status == LiveSessionStatus::Ended {
             return Err(LiveError::LiveEnded.into());
         }
         let kocs: Vec<KocRow> =
-            self.sql.exec("SELECT is_koc FROM kocs WHERE person_id = ?", vec![person.as_str().into()])?.to_array()?;
+            self.sql().exec("SELECT is_koc FROM kocs WHERE person_id = ?", vec![person.as_str().into()])?.to_array()?;
         let is_koc = kocs.first().map_or(viewer.is_koc, |r| r.is_koc != 0);
         self.append_and_broadcast(now(), vec![RoomEventKind::comment(&viewer.nickname, text, is_koc)])
+    }
+}
+
+impl HoldBook for LiveRoom {
+    fn due_holds(&self, now_ms: i64) -> AppResult<Vec<DueHold>> {
+        let due: Vec<KeyRow> = self.storage.rows(
+            "SELECT order_id AS key FROM holds WHERE state = ? AND expires_at <= ?",
+            vec![HoldState::Held.as_str().into(), int(now_ms)],
+        )?;
+        Ok(due.into_iter().map(|row| DueHold { order: OrderId::new_unchecked(row.key.clone()), key: row.key }).collect())
+    }
+
+    fn hold_landed(&self, key: &str, now: DateTime<Utc>) -> AppResult<()> {
+        self.confirm(&OrderId::new_unchecked(key.to_owned()), now)
+    }
+
+    fn hold_lost(&self, key: &str) -> AppResult<()> {
+        self.release_hold(&OrderId::new_unchecked(key.to_owned()), &[HoldState::Held], HoldState::Released)
     }
 }
