@@ -11,7 +11,7 @@
 //! - Session tokens live only in the cookie; the database keeps their SHA-256
 //!   ([`session_token_hash`]), so a leaked table cannot be replayed.
 
-use crate::ids::{ParseEnumError, PersonId, StoreId};
+use crate::ids::{stored_forms, PersonId, StoreId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -51,24 +51,7 @@ pub enum Role {
     Owner,
 }
 
-impl Role {
-    /// The stored and wire form (`resident`, `owner`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Resident => "resident",
-            Role::Owner => "owner",
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
-        match s {
-            "resident" => Ok(Role::Resident),
-            "owner" => Ok(Role::Owner),
-            _ => Err(ParseEnumError { kind: "role", value: s.to_owned() }),
-        }
-    }
-}
+stored_forms!(Role, "role", { Resident => "resident", Owner => "owner" });
 
 /// Optional facts about a household, used to suggest products (never shown to others).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,11 +67,15 @@ pub enum HouseholdTag {
     Vegetarian,
 }
 
-impl HouseholdTag {
-    /// Every tag, in display order.
-    pub const ALL: [HouseholdTag; 4] =
-        [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
+// In display order.
+stored_forms!(HouseholdTag, "household tag", {
+    HasChildren => "has_children",
+    HasElderly => "has_elderly",
+    HasPets => "has_pets",
+    Vegetarian => "vegetarian",
+});
 
+impl HouseholdTag {
     /// Chinese label.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -107,24 +94,6 @@ impl HouseholdTag {
             HouseholdTag::HasPets => "Pets",
             HouseholdTag::Vegetarian => "Vegetarian",
         }
-    }
-
-    /// The stored and wire form (`has_children`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HouseholdTag::HasChildren => "has_children",
-            HouseholdTag::HasElderly => "has_elderly",
-            HouseholdTag::HasPets => "has_pets",
-            HouseholdTag::Vegetarian => "vegetarian",
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
-        HouseholdTag::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| ParseEnumError { kind: "household tag", value: s.to_owned() })
     }
 }
 

@@ -157,6 +157,35 @@ string_id!(
     OfferId
 );
 
+/// Gives a fieldless enum its stored form, from one list of variants and their text, so
+/// the two directions cannot drift apart: `ALL` (in the order listed), `as_str`, and
+/// `parse`, which refuses unknown text with a [`ParseEnumError`] naming `kind`. The text
+/// is what D1 and Durable Object storage keep and what SQL binds as a parameter.
+macro_rules! stored_forms {
+    ($ty:ident, $kind:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in order.
+            pub const ALL: [$ty; [$($text),+].len()] = [$($ty::$variant),+];
+
+            /// The stored form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text),+
+                }
+            }
+
+            /// Parses the stored form.
+            pub fn parse(s: &str) -> Result<Self, $crate::ids::ParseEnumError> {
+                match s {
+                    $($text => Ok($ty::$variant),)+
+                    _ => Err($crate::ids::ParseEnumError { kind: $kind, value: s.to_owned() }),
+                }
+            }
+        }
+    };
+}
+pub(crate) use stored_forms;
+
 /// A stored enum value (a status or role column) that no variant matches: a sign of a
 /// bad row, not of bad client input.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

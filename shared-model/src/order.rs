@@ -16,7 +16,7 @@
 
 use crate::{
     cart::{CartLine, MAX_CART_LINES, MAX_LINE_QUANTITY},
-    ids::{OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId},
+    ids::{stored_forms, OrderId, PersonId, PickupPointId, ProductId, StoreId},
     money::Fen,
     store::PickupPoint,
     time::{can_cancel, cancel_deadline, pickup_date_for},
@@ -54,11 +54,15 @@ pub enum OrderStatus {
     Cancelled,
 }
 
-impl OrderStatus {
-    /// Every status, in life-cycle order.
-    pub const ALL: [OrderStatus; 4] =
-        [OrderStatus::Placed, OrderStatus::ReadyForPickup, OrderStatus::PickedUp, OrderStatus::Cancelled];
+// In life-cycle order.
+stored_forms!(OrderStatus, "order status", {
+    Placed => "placed",
+    ReadyForPickup => "ready_for_pickup",
+    PickedUp => "picked_up",
+    Cancelled => "cancelled",
+});
 
+impl OrderStatus {
     /// Chinese label.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -77,24 +81,6 @@ impl OrderStatus {
             OrderStatus::PickedUp => "Picked up",
             OrderStatus::Cancelled => "Cancelled",
         }
-    }
-
-    /// The stored and wire form (`placed`, `ready_for_pickup`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Placed => "placed",
-            OrderStatus::ReadyForPickup => "ready_for_pickup",
-            OrderStatus::PickedUp => "picked_up",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
-        OrderStatus::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| ParseEnumError { kind: "order status", value: s.to_owned() })
     }
 
     /// Whether the life cycle allows moving from `self` to `to`: placed → ready for

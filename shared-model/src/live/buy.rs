@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     cart::MAX_LINE_QUANTITY,
-    ids::{OfferId, ParseEnumError, PickupPointId},
+    ids::{stored_forms, OfferId, PickupPointId},
     money::Fen,
     stock::{decide_reserve, ReserveRequest},
 };
@@ -31,23 +31,9 @@ pub enum PriceTier {
     Returning,
 }
 
+stored_forms!(PriceTier, "price tier", { Flash => "flash", Returning => "returning" });
+
 impl PriceTier {
-    /// The stored form (the same as the serde form).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PriceTier::Flash => "flash",
-            PriceTier::Returning => "returning",
-        }
-    }
-
-    /// Reads the stored form.
-    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
-        [PriceTier::Flash, PriceTier::Returning]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| ParseEnumError { kind: "price tier", value: s.to_owned() })
-    }
-
     /// Chinese label for the price tag.
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -1,7 +1,7 @@
 //! A live buy's hold in its room, from the moment the room sets the units aside until
 //! the order is certain: its states and the moves between them.
 
-use crate::ids::ParseEnumError;
+use crate::ids::stored_forms;
 
 /// Where a live buy's hold stands. `Held` until its order is in D1, then `Confirmed`;
 /// `Released` when the write failed or the sweep voided the order; `Cancelled` when the
@@ -14,31 +14,17 @@ pub enum HoldState {
     Cancelled,
 }
 
-impl HoldState {
-    /// Every state.
-    pub const ALL: [HoldState; 4] = [HoldState::Held, HoldState::Confirmed, HoldState::Released, HoldState::Cancelled];
+stored_forms!(HoldState, "hold state", {
+    Held => "held",
+    Confirmed => "confirmed",
+    Released => "released",
+    Cancelled => "cancelled",
+});
 
+impl HoldState {
     /// The states whose units count as sold: against the offer's allotment and the
     /// buyer's cap, and what a cancellation gives back.
     pub const SOLD: &'static [HoldState] = &[HoldState::Held, HoldState::Confirmed];
-
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HoldState::Held => "held",
-            HoldState::Confirmed => "confirmed",
-            HoldState::Released => "released",
-            HoldState::Cancelled => "cancelled",
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
-        HoldState::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| ParseEnumError { kind: "hold state", value: s.to_owned() })
-    }
 }
 
 #[cfg(test)]

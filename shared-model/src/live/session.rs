@@ -8,7 +8,7 @@
 
 use super::error::LiveError;
 use crate::{
-    ids::{LiveSessionId, ParseEnumError, StoreId},
+    ids::{stored_forms, LiveSessionId, StoreId},
     time::{local_naive, store_tz},
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -35,27 +35,10 @@ pub enum LiveSessionStatus {
     Ended,
 }
 
+// In life-cycle order.
+stored_forms!(LiveSessionStatus, "live session status", { Scheduled => "scheduled", Live => "live", Ended => "ended" });
+
 impl LiveSessionStatus {
-    /// Every status, in life-cycle order.
-    pub const ALL: [LiveSessionStatus; 3] = [LiveSessionStatus::Scheduled, LiveSessionStatus::Live, LiveSessionStatus::Ended];
-
-    /// The stored and wire form (`scheduled`, `live`, `ended`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LiveSessionStatus::Scheduled => "scheduled",
-            LiveSessionStatus::Live => "live",
-            LiveSessionStatus::Ended => "ended",
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(s: &str) -> Result<Self, ParseEnumError> {
-        LiveSessionStatus::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| ParseEnumError { kind: "live session status", value: s.to_owned() })
-    }
-
     /// Chinese badge text.
     pub fn label_zh(self) -> &'static str {
         match self {
