@@ -53,20 +53,23 @@ pub struct Resident {
     /// `linli_session=…`, ready for a `Cookie` header.
     pub cookie: String,
     pub me: Me,
+    /// The phone they joined with.
+    pub phone: String,
 }
 
 /// Joins `store` as `nickname` living in `building`.
 pub async fn resident(store: &str, nickname: &str, building: &str) -> Resident {
     let client = client();
+    let phone = unique_phone();
     let resp = client
         .post(url(&format!("/api/v1/stores/{store}/residents")))
-        .json(&json!({ "nickname": nickname, "phone": unique_phone(), "building": building, "unit": "1单元", "household_tags": ["has_children"] }))
+        .json(&json!({ "nickname": nickname, "phone": phone, "building": building, "unit": "1单元", "household_tags": ["has_children"] }))
         .send()
         .await
         .expect("join");
     assert_eq!(resp.status(), StatusCode::CREATED, "join failed: {}", resp.text().await.unwrap_or_default());
     let cookie = session_cookie(&resp);
-    Resident { client, cookie, me: resp.json().await.expect("me json") }
+    Resident { client, cookie, me: resp.json().await.expect("me json"), phone }
 }
 
 /// The `name=value` part of the session cookie an answer sets.

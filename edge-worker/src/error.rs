@@ -8,6 +8,7 @@ use shared_model::{
     identity::IdentityError,
     live::LiveError,
     order::OrderError,
+    pickup::PickupError,
     problem::{ErrorCode, PROBLEM_CONTENT_TYPE},
     stock::ReserveError,
     store::StoreError,
@@ -98,7 +99,7 @@ macro_rules! from_domain_error {
             fn from(e: $ty) -> Self {
                 // The English text as the title (what the English interface shows); the
                 // app shows the Chinese message for the code (`problem::message_zh`).
-                let problem = Problem::new(e.http_status(), e.code(), e.to_string());
+                let problem = Problem::new(e.http_status(), e.code(), e.to_string()).with_args(ErrorCode::args(&e));
                 Self::Problem(match ErrorCode::field(&e) {
                     Some(field) => problem.with_field_error(field, e.code()),
                     None => problem,
@@ -107,4 +108,14 @@ macro_rules! from_domain_error {
         }
     )*};
 }
-from_domain_error!(AccessError, CartError, CatalogError, IdentityError, LiveError, OrderError, ReserveError, StoreError);
+from_domain_error!(
+    AccessError,
+    CartError,
+    CatalogError,
+    IdentityError,
+    LiveError,
+    OrderError,
+    PickupError,
+    ReserveError,
+    StoreError
+);

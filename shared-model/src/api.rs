@@ -75,15 +75,28 @@ pub struct StoreOrder {
     pub buyer_nickname: String,
     pub buyer_building: String,
     pub buyer_unit: String,
+    /// The last four digits of the buyer's phone, to tell namesakes apart at the counter.
+    #[serde(default)]
+    pub buyer_phone_tail: String,
     pub pickup_point_name: String,
+    /// The order's 跟团号 on its pickup day (`pickup` module).
+    #[serde(default)]
+    pub group_number: u32,
 }
 
-/// `GET /api/v1/stores/{store}/orders?pickup_date=`: what the owner prepares and hands
-/// over on one pickup day, oldest first.
+/// `GET /api/v1/stores/{store}/orders?pickup_date=&q=&cursor=`: what the owner prepares
+/// and hands over on one pickup day, oldest first, a page at a time, optionally only the
+/// orders matching a search (`pickup::PickupQuery`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreOrderList {
     pub pickup_date: NaiveDate,
     pub orders: Vec<StoreOrder>,
+    /// Where the next page starts (`cursor=`), absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Orders of the day in all (whatever the search), for the list's heading.
+    #[serde(default)]
+    pub day_total: u32,
 }
 
 /// `POST /api/v1/orders`.

@@ -10,6 +10,7 @@
 //! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
 //!   domain each, with its types, rules and thiserror enum.
 //! - [`access`]: who may do what, for the worker and the app alike.
+//! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
 //! - [`api`]: request and response bodies of the JSON API.
 #![forbid(unsafe_code)]
@@ -23,6 +24,7 @@ pub mod ids;
 pub mod live;
 pub mod money;
 pub mod order;
+pub mod pickup;
 pub mod problem;
 pub mod stock;
 pub mod store;

@@ -340,6 +340,10 @@ pub struct Order {
     pub cancel_deadline: DateTime<Utc>,
     /// Every status change, oldest first.
     pub timeline: Vec<StatusChange>,
+    /// Its 跟团号 on its pickup day (`pickup` module), once it is written; what the
+    /// resident says at the counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_number: Option<u32>,
 }
 
 /// Everything about a new order but its lines: who places it, at which store, where it
@@ -385,6 +389,7 @@ impl Order {
             placed_at,
             cancel_deadline: cancel_deadline(pickup_date),
             timeline: vec![StatusChange { status: OrderStatus::Placed, at: placed_at }],
+            group_number: None,
         })
     }
 

@@ -9,10 +9,11 @@
 //!   problem: the worker logs it and answers with [`Problem::internal`].
 //! - Statuses: 400 for a malformed request (bad ID, bad Idempotency-Key), 401/403 for
 //!   auth, 404 for unknown resources, 409 for conflicts with current state (stock, caps,
-//!   a reused key, an order that can no longer be cancelled), 422 for field validation.
+//!   a reused key, an order that can no longer be cancelled), 422 for field validation,
+//!   429 while something is locked for too many tries (a pickup code).
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::{collections::BTreeMap, fmt};
 
 /// Media type of problem bodies (RFC 9457).
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -36,22 +37,27 @@ pub trait ErrorCode {
     fn field(&self) -> Option<&'static str> {
         None
     }
+    /// The numbers this occurrence's message needs (`cap`, `attempts_left`), see
+    /// [`Problem::args`].
+    fn args(&self) -> Vec<(&'static str, i64)> {
+        Vec::new()
+    }
 }
 
 /// Implements [`ErrorCode`] by delegating to the type's inherent `code`/`http_status`
-/// (and `field` when given), so callers need not import the trait.
+/// (and `field` and `args` when named), so callers need not import the trait.
 macro_rules! impl_error_code {
-    ($ty:ty) => {
-        impl $crate::problem::ErrorCode for $ty {
-            fn code(&self) -> &'static str {
-                <$ty>::code(self)
-            }
-            fn http_status(&self) -> u16 {
-                <$ty>::http_status(self)
-            }
+    (@method $ty:ty, field) => {
+        fn field(&self) -> Option<&'static str> {
+            <$ty>::field(self)
         }
     };
-    ($ty:ty, field) => {
+    (@method $ty:ty, args) => {
+        fn args(&self) -> Vec<(&'static str, i64)> {
+            <$ty>::args(self)
+        }
+    };
+    ($ty:ty $(, $method:ident)*) => {
         impl $crate::problem::ErrorCode for $ty {
             fn code(&self) -> &'static str {
                 <$ty>::code(self)
@@ -59,9 +65,7 @@ macro_rules! impl_error_code {
             fn http_status(&self) -> u16 {
                 <$ty>::http_status(self)
             }
-            fn field(&self) -> Option<&'static str> {
-                <$ty>::field(self)
-            }
+            $($crate::problem::impl_error_code!(@method $ty, $method);)*
         }
     };
 }
@@ -100,6 +104,10 @@ pub struct Problem {
     /// Invalid fields, for validation problems.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Numbers of this occurrence that the message shows (`{"cap": 2}` → "每人限购2件"),
+    /// so a client can say them in its own language without parsing `title`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, i64>,
 }
 
 fn about_blank() -> String {
@@ -111,14 +119,22 @@ impl Problem {
     pub fn new(status: u16, code: impl Into<String>, title: impl Into<String>) -> Self {
         let code = code.into();
         let type_ = if code.is_empty() { about_blank() } else { format!("{PROBLEM_TYPE_BASE}{code}") };
-        Problem { type_, title: title.into(), status, code, detail: None, errors: Vec::new() }
+        Problem { type_, title: title.into(), status, code, detail: None, errors: Vec::new(), args: BTreeMap::new() }
     }
 
     /// A problem meaning no more than its HTTP status: `type` is `about:blank` and the
     /// title is the status's reason phrase, as RFC 9457 asks.
     pub fn from_status(status: u16) -> Self {
         let (code, title) = status_code_and_reason(status);
-        Problem { type_: about_blank(), title: title.to_owned(), status, code: code.to_owned(), detail: None, errors: Vec::new() }
+        Problem {
+            type_: about_blank(),
+            title: title.to_owned(),
+            status,
+            code: code.to_owned(),
+            detail: None,
+            errors: Vec::new(),
+            args: BTreeMap::new(),
+        }
     }
 
     /// The bare 500 answered for bugs and outages; the cause is logged, not sent.
@@ -129,11 +145,10 @@ impl Problem {
     /// The problem for a domain error: its status and code, the Chinese message as the
     /// title, and the field at fault (if any) in `errors`.
     pub fn from_error<E: ErrorCode + ?Sized>(error: &E) -> Self {
-        let code = error.code();
-        let title = message_zh(code).unwrap_or_else(|| fallback_message_zh(error.http_status()));
-        let problem = Self::new(error.http_status(), code, title);
+        let mut problem = Self::new(error.http_status(), error.code(), "").with_args(error.args());
+        problem.title = problem.message_zh();
         match error.field() {
-            Some(field) => problem.with_field_error(field, code),
+            Some(field) => problem.with_field_error(field, error.code()),
             None => problem,
         }
     }
@@ -144,16 +159,24 @@ impl Problem {
         self
     }
 
+    /// Adds the numbers the message shows.
+    pub fn with_args(mut self, args: impl IntoIterator<Item = (&'static str, i64)>) -> Self {
+        self.args.extend(args.into_iter().map(|(name, value)| (name.to_owned(), value)));
+        self
+    }
+
     /// Adds one invalid field.
     pub fn with_field_error(mut self, field: impl Into<String>, code: impl Into<String>) -> Self {
         self.errors.push(FieldError { field: field.into(), code: code.into() });
         self
     }
 
-    /// The message to show a resident: the Chinese text for `code`, else a generic one
-    /// for the status class.
-    pub fn message_zh(&self) -> &'static str {
-        message_zh(&self.code).unwrap_or_else(|| fallback_message_zh(self.status))
+    /// The message to show a resident: the Chinese text for `code` with this
+    /// occurrence's numbers ([`message_with_args_zh`]), else the text for `code`, else a
+    /// generic one for the status class.
+    pub fn message_zh(&self) -> String {
+        message_with_args_zh(&self.code, &self.args)
+            .unwrap_or_else(|| message_zh(&self.code).unwrap_or_else(|| fallback_message_zh(self.status)).to_owned())
     }
 }
 
@@ -200,6 +223,25 @@ fn fallback_message_zh(status: u16) -> &'static str {
         409 => "情况有变，请刷新后重试",
         _ if (400..500).contains(&status) => "提交的内容有误，请检查后重试",
         _ => "服务器开小差了，请稍后再试",
+    }
+}
+
+/// The Chinese message for a code that says this occurrence's numbers, when the problem
+/// carries them; `None` sends the caller to [`message_zh`].
+pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<String> {
+    let arg = |name: &str| args.get(name).copied();
+    match code {
+        "cap_exceeded" => {
+            let cap = arg("cap")?;
+            Some(match arg("already").unwrap_or(0) {
+                0 => format!("每人限购{cap}件"),
+                already => format!("每人限购{cap}件，你已订{already}件"),
+            })
+        }
+        "insufficient_stock" => Some(format!("库存只剩{}件，请减少数量", arg("available")?)),
+        "invalid_pickup_code" => Some(format!("取货码与订单不符，还可以再试{}次", arg("attempts_left")?)),
+        "pickup_code_locked" => Some(format!("取货码错误次数过多，请{}分钟后再试", arg("minutes")?)),
+        _ => None,
     }
 }
 
@@ -273,6 +315,11 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "invalid_transition" => "订单状态不能这样变更",
         "order_total_too_large" => "订单金额过大",
         "order_timed_out" => "下单超时，请重新提交订单",
+        // pickup counter (with their numbers, see `message_with_args_zh`)
+        "invalid_pickup_code" => "取货码与订单不符",
+        "pickup_code_locked" => "取货码错误次数过多，请稍后再试",
+        "invalid_pickup_query" => "搜索内容需为1到20个字",
+        "invalid_cursor" => "列表已变化，请从第一页重新查看",
         // live (cap_exceeded, sold_out, insufficient_stock, invalid_cap,
         // quantity_out_of_range and product_not_found are shared with the codes above)
         "invalid_live_title" => "直播标题需为1到40个字",
@@ -309,6 +356,7 @@ mod tests {
         catalog::CatalogError,
         identity::IdentityError,
         order::{OrderError, OrderStatus},
+        pickup::PickupError,
         stock::ReserveError,
         store::StoreError,
         IdError,
@@ -347,6 +395,20 @@ mod tests {
         );
         let back: ReserveError = serde_json::from_value(json!({ "code": "insufficient_stock", "available": 3 })).unwrap();
         assert_eq!(back, ReserveError::InsufficientStock { available: 3 });
+    }
+
+    #[test]
+    fn messages_say_the_numbers_of_the_occurrence() {
+        let p = Problem::from_error(&ReserveError::CapExceeded { cap: 2, already: 0 });
+        assert_eq!((p.title.as_str(), p.args.get("cap")), ("每人限购2件", Some(&2)));
+        let p = Problem::from_error(&ReserveError::CapExceeded { cap: 2, already: 1 });
+        assert_eq!(p.message_zh(), "每人限购2件，你已订1件");
+        assert_eq!(serde_json::to_value(&p).unwrap()["args"], json!({ "cap": 2, "already": 1 }));
+        // Without its numbers (an older server, a made-up problem) the plain text stands.
+        assert_eq!(Problem::new(409, "cap_exceeded", "").message_zh(), "超出每人限购数量");
+        let back: Problem =
+            serde_json::from_value(json!({ "status": 409, "code": "insufficient_stock", "args": { "available": 3 } })).unwrap();
+        assert_eq!(back.message_zh(), "库存只剩3件，请减少数量");
     }
 
     #[test]
@@ -410,6 +472,10 @@ mod tests {
             Box::new(AccessError::ResidentsOnly),
             Box::new(AccessError::NotStoreOwner),
             Box::new(AccessError::OrderNotFound),
+            Box::new(PickupError::WrongCode { attempts_left: 1 }),
+            Box::new(PickupError::CodeLocked { minutes: 1 }),
+            Box::new(PickupError::InvalidQuery),
+            Box::new(PickupError::InvalidCursor),
             Box::new(StoreError::StoreNotFound),
             Box::new(StoreError::UnknownPickupPoint),
             Box::new(CartError::QuantityOutOfRange),
@@ -435,7 +501,7 @@ mod tests {
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");
-            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 422), "{code}");
+            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 422 | 429), "{code}");
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
         }
         let conflicts =

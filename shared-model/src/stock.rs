@@ -120,6 +120,15 @@ impl ReserveError {
         }
     }
 
+    /// The numbers the message shows: the cap and what is already held, or what is left.
+    pub fn args(&self) -> Vec<(&'static str, i64)> {
+        match *self {
+            ReserveError::CapExceeded { cap, already } => vec![("cap", cap.into()), ("already", already.into())],
+            ReserveError::InsufficientStock { available } => vec![("available", available.into())],
+            _ => Vec::new(),
+        }
+    }
+
     /// 422 for a bad quantity; 409 when the stock or the cap says no.
     pub fn http_status(&self) -> u16 {
         match self {
@@ -129,7 +138,7 @@ impl ReserveError {
     }
 }
 
-crate::problem::impl_error_code!(ReserveError);
+crate::problem::impl_error_code!(ReserveError, args);
 
 #[cfg(test)]
 mod tests {

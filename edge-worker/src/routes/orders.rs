@@ -11,8 +11,9 @@ use crate::{
 };
 use shared_model::{
     access::{authorize, Action},
-    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
+    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, UpdateOrderStatus},
     order::{IdempotencyKey, NewOrder, OrderError},
+    pickup::{PickupCursor, PickupQuery},
     time::store_tz,
     OrderId, StoreId,
 };
@@ -88,22 +89,26 @@ pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> wo
     )
 }
 
-/// `GET /api/v1/stores/{store}/orders?pickup_date=YYYY-MM-DD` (default: today, store time):
-/// the owner's orders to prepare and hand over.
+/// `GET /api/v1/stores/{store}/orders?pickup_date=YYYY-MM-DD&q=&cursor=` (default: today,
+/// store time): the owner's orders to prepare and hand over, a page at a time, optionally
+/// found by pickup code, 跟团号, phone or nickname (`q`).
 pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             authorize(Some(&me), Action::ManageStore(&store))?;
-            let requested = req.url()?.query_pairs().find(|(k, _)| k == "pickup_date").map(|(_, v)| v.into_owned());
-            let pickup_date = match requested {
+            let url = req.url()?;
+            let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+            let query = PickupQuery::parse(&param("q").unwrap_or_default())?;
+            let cursor = param("cursor").filter(|c| !c.is_empty()).map(|c| PickupCursor::parse(&c)).transpose()?;
+            let pickup_date = match param("pickup_date") {
                 Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                     .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))?,
                 None => now().with_timezone(&store_tz()).date_naive(),
             };
-            let orders = OrderService::new(&ctx.env)?.list_for_store(&store, pickup_date).await?;
-            json(200, &StoreOrderList { pickup_date, orders })
+            let list = OrderService::new(&ctx.env)?.list_for_store(&store, pickup_date, query.as_ref(), cursor.as_ref()).await?;
+            json(200, &list)
         }
         .await,
     )

@@ -11,7 +11,7 @@ use crate::{
     error::{AppError, AppResult},
     http::env_text,
     storage::{
-        changes,
+        changes, nullable,
         orders::{event_statement, order_statements, status_statement},
         placeholders, stored, stored_date, stored_time, strs, DATE_FORMAT,
     },
@@ -20,19 +20,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
     access::{authorize, Action},
-    api::{StoreOrder, UpdateOrderStatus},
+    api::{StoreOrder, StoreOrderList, UpdateOrderStatus},
     cart::CartError,
+    catalog::like_pattern,
     identity::Me,
     order::{
         check_cancel, check_transition, order_id_for, pickup_code, request_fingerprint, verify_pickup_code, IdempotencyKey,
         NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, Placement, StatusChange,
     },
+    pickup::{CodeAttempts, PickupCursor, PickupQuery, PICKUP_PAGE_SIZE},
     stock::{cap_window, reservation_key, reservation_order},
     store::{PickupPoint, StoreError},
     time::{cancel_deadline, pickup_date_for},
     Fen, LiveSessionId, OrderId, PersonId, PickupPointId, ProductId, StoreId,
 };
 use std::collections::HashMap;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
 /// Fault injection for tests, honoured only where the `FAULT_INJECTION` setting is "1".
@@ -76,6 +79,8 @@ struct OrderRow {
     pp_name: String,
     pp_address: String,
     pp_window: String,
+    pickup_code_failures: u32,
+    pickup_code_failed_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +120,13 @@ impl OrderRow {
 
     fn buyer(&self) -> PersonId {
         PersonId::new_unchecked(self.person_id.clone())
+    }
+
+    fn code_attempts(&self) -> AppResult<CodeAttempts> {
+        Ok(CodeAttempts {
+            failures: self.pickup_code_failures,
+            last_failed_at: self.pickup_code_failed_at.as_deref().map(stored_time).transpose()?,
+        })
     }
 }
 
@@ -330,7 +342,8 @@ impl OrderService {
             .db
             .prepare(
                 "SELECT o.id, o.store_id, o.person_id, o.fingerprint, o.status, o.total_fen, o.pickup_point_id, o.pickup_date, \
-                 o.pickup_code, o.note, o.placed_at, pp.name AS pp_name, pp.address AS pp_address, pp.time_window AS pp_window \
+                 o.pickup_code, o.note, o.placed_at, pp.name AS pp_name, pp.address AS pp_address, pp.time_window AS pp_window, \
+                 o.pickup_code_failures, o.pickup_code_failed_at \
                  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id WHERE o.id = ?1",
             )
             .bind(&[id.as_str().into()])?
@@ -338,25 +351,41 @@ impl OrderService {
             .await?)
     }
 
+    /// The whole order: its lines, timeline and 跟团号, read in one round trip.
     async fn assemble(&self, row: OrderRow) -> AppResult<Order> {
-        let lines: Vec<LineRow> = self
+        #[derive(Deserialize)]
+        struct NumberRow {
+            n: u32,
+        }
+        let id: JsValue = row.id.as_str().into();
+        let results = self
             .db
-            .prepare(
-                "SELECT product_id, name, unit, unit_price_fen, quantity FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
-            )
-            .bind(&[row.id.as_str().into()])?
-            .all()
-            .await?
-            .results()?;
-        let events: Vec<EventRow> = self
-            .db
-            .prepare("SELECT status, at FROM order_events WHERE order_id = ?1 ORDER BY at, rowid")
-            .bind(&[row.id.as_str().into()])?
-            .all()
-            .await?
-            .results()?;
+            .batch(vec![
+                self.db
+                    .prepare(
+                        "SELECT product_id, name, unit, unit_price_fen, quantity FROM order_lines WHERE order_id = ?1 \
+                         ORDER BY line_no",
+                    )
+                    .bind(std::slice::from_ref(&id))?,
+                self.db.prepare("SELECT status, at FROM order_events WHERE order_id = ?1 ORDER BY at, rowid").bind(std::slice::from_ref(&id))?,
+                // Its place among the day's orders (`pickup` module): the 跟团号.
+                self.db
+                    .prepare(
+                        "SELECT COUNT(*) AS n FROM orders d JOIN orders o ON o.id = ?1 WHERE d.store_id = o.store_id \
+                         AND d.pickup_date = o.pickup_date AND (d.placed_at < o.placed_at OR (d.placed_at = o.placed_at AND d.id <= o.id))",
+                    )
+                    .bind(&[id])?,
+            ])
+            .await?;
+        let [lines, events, number] = results.as_slice() else {
+            return Err(AppError::Internal("order batch returned a different shape".into()));
+        };
+        let lines: Vec<LineRow> = lines.results()?;
+        let events: Vec<EventRow> = events.results()?;
+        let group_number = number.results::<NumberRow>()?.first().map(|r| r.n).filter(|n| *n > 0);
         let pickup_date = stored_date(&row.pickup_date)?;
         Ok(Order {
+            group_number,
             id: OrderId::new_unchecked(row.id),
             store_id: StoreId::new_unchecked(row.store_id),
             person_id: PersonId::new_unchecked(row.person_id),
@@ -416,39 +445,103 @@ impl OrderService {
         rows.into_iter().map(SummaryRow::into_summary).collect()
     }
 
-    /// The store's orders for one pickup day, with who collects them (owner only).
-    pub async fn list_for_store(&self, store: &StoreId, pickup_date: NaiveDate) -> AppResult<Vec<StoreOrder>> {
+    /// One page of the store's orders for a pickup day, oldest first, with who collects
+    /// them and each order's 跟团号, optionally only those matching `query` (owner only;
+    /// the rules are `shared_model::pickup`'s).
+    pub async fn list_for_store(
+        &self,
+        store: &StoreId,
+        pickup_date: NaiveDate,
+        query: Option<&PickupQuery>,
+        after: Option<&PickupCursor>,
+    ) -> AppResult<StoreOrderList> {
         #[derive(Deserialize)]
         struct Row {
             #[serde(flatten)]
             summary: SummaryRow,
+            group_number: u32,
             nickname: String,
             building: String,
             unit: String,
+            phone_tail: String,
             pp_name: String,
         }
-        let rows: Vec<Row> = self
-            .db
-            .prepare(format!(
-                "SELECT {SUMMARY_COLUMNS}, p.nickname, p.building, p.unit, pp.name AS pp_name FROM orders o \
-                 JOIN people p ON p.id = o.person_id JOIN pickup_points pp ON pp.id = o.pickup_point_id \
-                 WHERE o.store_id = ?1 AND o.pickup_date = ?2 ORDER BY o.placed_at LIMIT 500"
-            ))
-            .bind(&[store.as_str().into(), pickup_date.format(DATE_FORMAT).to_string().into()])?
-            .all()
-            .await?
-            .results()?;
-        rows.into_iter()
+        #[derive(Deserialize)]
+        struct CountRow {
+            n: u32,
+        }
+        let day = pickup_date.format(DATE_FORMAT).to_string();
+        let (after_at, after_id) =
+            after.map_or((String::new(), String::new()), |c| (c.placed_at.to_rfc3339(), c.order_id.to_string()));
+        let mut args: Vec<JsValue> =
+            vec![store.as_str().into(), day.as_str().into(), after_at.into(), after_id.into(), (PICKUP_PAGE_SIZE + 1).into()];
+        let filter = match query {
+            None => "1",
+            Some(PickupQuery::Code(code)) => {
+                args.push(code.as_str().into());
+                "o.pickup_code = ?6"
+            }
+            Some(PickupQuery::GroupNumber(n)) => {
+                args.push((*n).into());
+                "o.group_number = ?6"
+            }
+            Some(PickupQuery::GroupNumberOrPhoneTail(n, tail)) => {
+                args.extend([(*n).into(), format!("%{tail}").into()]);
+                "(o.group_number = ?6 OR p.phone LIKE ?7)"
+            }
+            Some(PickupQuery::Phone(phone)) => {
+                args.push(phone.as_str().into());
+                "p.phone = ?6"
+            }
+            Some(PickupQuery::Name(name)) => {
+                args.push(like_pattern(name).into());
+                "p.nickname LIKE ?6 ESCAPE '\\'"
+            }
+        };
+        // The 跟团号 is the order's place in the whole day, so it is numbered before any
+        // search or page narrows the rows.
+        let page = self.db.prepare(format!(
+            "WITH day AS (SELECT o.*, ROW_NUMBER() OVER (ORDER BY o.placed_at, o.id) AS group_number FROM orders o \
+             WHERE o.store_id = ?1 AND o.pickup_date = ?2) \
+             SELECT {SUMMARY_COLUMNS}, o.group_number, p.nickname, p.building, p.unit, substr(p.phone, -4) AS phone_tail, \
+             pp.name AS pp_name FROM day o JOIN people p ON p.id = o.person_id JOIN pickup_points pp ON pp.id = o.pickup_point_id \
+             WHERE (o.placed_at > ?3 OR (o.placed_at = ?3 AND o.id > ?4)) AND {filter} ORDER BY o.placed_at, o.id LIMIT ?5"
+        ));
+        let count = self.db.prepare("SELECT COUNT(*) AS n FROM orders WHERE store_id = ?1 AND pickup_date = ?2");
+        let results = self.db.batch(vec![page.bind(&args)?, count.bind(&[store.as_str().into(), day.as_str().into()])?]).await?;
+        let [page, count] = results.as_slice() else {
+            return Err(AppError::Internal("pickup list batch returned a different shape".into()));
+        };
+        let mut rows: Vec<Row> = page.results()?;
+        let next_cursor = if rows.len() > PICKUP_PAGE_SIZE as usize {
+            rows.truncate(PICKUP_PAGE_SIZE as usize);
+            let last = rows.last().map(|r| &r.summary);
+            match last {
+                Some(last) => Some(
+                    PickupCursor { placed_at: stored_time(&last.placed_at)?, order_id: OrderId::new_unchecked(last.id.clone()) }
+                        .encode(),
+                ),
+                None => None,
+            }
+        } else {
+            None
+        };
+        let orders = rows
+            .into_iter()
             .map(|r| {
                 Ok(StoreOrder {
                     summary: r.summary.into_summary()?,
                     buyer_nickname: r.nickname,
                     buyer_building: r.building,
                     buyer_unit: r.unit,
+                    buyer_phone_tail: r.phone_tail,
                     pickup_point_name: r.pp_name,
+                    group_number: r.group_number,
                 })
             })
-            .collect()
+            .collect::<AppResult<_>>()?;
+        let day_total = count.results::<CountRow>()?.first().map_or(0, |r| r.n);
+        Ok(StoreOrderList { pickup_date, orders, next_cursor, day_total })
     }
 
     /// Cancels a placed order before the cut-off and returns its stock.
@@ -507,9 +600,21 @@ impl OrderService {
         }
         check_transition(from, update.status)?;
         if update.status == OrderStatus::PickedUp {
+            let attempts = row.code_attempts()?;
+            attempts.check(now)?;
             let code = update.pickup_code.as_deref().unwrap_or_default();
             if !verify_pickup_code(self.pickup_secret.as_bytes(), id, code) {
-                return Err(AppError::new(422, "invalid_pickup_code", "The pickup code does not match this order"));
+                let (next, refusal) = attempts.after_wrong_code(now);
+                self.db
+                    .prepare("UPDATE orders SET pickup_code_failures = ?1, pickup_code_failed_at = ?2 WHERE id = ?3")
+                    .bind(&[
+                        next.failures.into(),
+                        nullable(next.last_failed_at.map(|t| t.to_rfc3339()).as_deref()),
+                        id.as_str().into(),
+                    ])?
+                    .run()
+                    .await?;
+                return Err(refusal.into());
             }
         }
         let results = self

@@ -160,6 +160,14 @@ impl LiveError {
         }
     }
 
+    /// The numbers the message shows (those of a stock refusal).
+    pub fn args(&self) -> Vec<(&'static str, i64)> {
+        match self {
+            LiveError::Stock(e) => e.args(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The request field at fault.
     pub fn field(&self) -> Option<&'static str> {
         match self {
@@ -181,7 +189,7 @@ impl LiveError {
     }
 }
 
-crate::problem::impl_error_code!(LiveError, field);
+crate::problem::impl_error_code!(LiveError, field, args);
 
 #[cfg(test)]
 mod tests {
