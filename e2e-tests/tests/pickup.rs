@@ -90,7 +90,8 @@ async fn a_busy_evening_pages_to_the_end_and_every_order_can_be_found() {
     let buyers_orders = (0..ORDERS).filter(|i| i % residents.len() == (ORDERS - 1) % residents.len()).count();
     let tail = &buyer.phone[7..];
     let by_tail = page(&owner, &pickup_date, tail, None).await;
-    let tails: Vec<&str> = by_tail["orders"].as_array().unwrap().iter().map(|o| o["buyer_phone_tail"].as_str().unwrap()).collect();
+    let tails: Vec<&str> =
+        by_tail["orders"].as_array().unwrap().iter().map(|o| o["buyer_phone_tail"].as_str().unwrap()).collect();
     assert!(tails.len() >= buyers_orders && tails.iter().all(|t| *t == tail), "by phone tail: {tails:?}");
     let by_name = page(&owner, &pickup_date, &buyer.me.nickname, None).await;
     let names = by_name["orders"].as_array().unwrap();
@@ -101,8 +102,7 @@ async fn a_busy_evening_pages_to_the_end_and_every_order_can_be_found() {
     assert_eq!(nobody["day_total"], ORDERS);
 
     // The resident sees the same 跟团号 on her order.
-    let mine: Value =
-        json_of(buyer.client.get(url(&format!("/api/v1/orders/{last_id}"))).send().await.unwrap()).await;
+    let mine: Value = json_of(buyer.client.get(url(&format!("/api/v1/orders/{last_id}"))).send().await.unwrap()).await;
     assert_eq!(mine["group_number"], 501);
 
     // Bad searches and forged cursors are refused, never read as the first page.

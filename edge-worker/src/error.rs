@@ -10,6 +10,7 @@ use shared_model::{
     order::OrderError,
     pickup::PickupError,
     problem::{ErrorCode, PROBLEM_CONTENT_TYPE},
+    sms::SmsError,
     stock::ReserveError,
     store::StoreError,
     Problem,
@@ -117,5 +118,6 @@ from_domain_error!(
     OrderError,
     PickupError,
     ReserveError,
+    SmsError,
     StoreError
 );

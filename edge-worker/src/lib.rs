@@ -27,6 +27,8 @@ fn start() {
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     if req.path().starts_with("/api/") {
         routes::handle_api(req, env).await
+    } else if req.path().starts_with("/dev/") {
+        routes::handle_dev(req, env).await
     } else {
         ssr::render_page(req, env).await
     }

@@ -23,6 +23,8 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/v1/stores/:store/orders", orders::list_store_orders)
         .post_async("/api/v1/stores/:store/residents", identity::create_resident)
         .post_async("/api/v1/stores/:store/sessions", identity::create_store_session)
+        .post_async("/api/v1/stores/:store/sign-in-codes", identity::create_sign_in_code)
+        .post_async("/api/v1/stores/:store/assisted-sign-in-codes", identity::create_assisted_sign_in_code)
         .post_async("/api/v1/sessions", identity::create_session)
         .delete_async("/api/v1/sessions/current", identity::delete_session)
         .get_async("/api/v1/me", identity::get_me)
@@ -60,6 +62,14 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         return Ok(AppError::new(405, "method_not_allowed", "This method is not allowed on this route").into_response());
     }
     Ok(response)
+}
+
+/// `/dev/…`: tools of the local development edge (the SMS outbox).
+pub async fn handle_dev(req: Request, env: Env) -> worker::Result<Response> {
+    match req.path().as_str() {
+        "/dev/sms" => identity::dev_sms_outbox(&env).await,
+        _ => Response::error("Not Found", 404),
+    }
 }
 
 /// Turns a handler's result into the HTTP answer (errors as problem+json).

@@ -277,6 +277,58 @@ pub struct ResidentSignIn {
     pub code: String,
 }
 
+/// `POST /api/v1/stores/{store}/sign-in-codes` (a code by SMS) and
+/// `POST /api/v1/stores/{store}/assisted-sign-in-codes` (a code the owner reads out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInCodeRequest {
+    pub phone: String,
+}
+
+impl SignInCodeRequest {
+    /// The phone, trimmed, if it is a mainland mobile number.
+    pub fn phone(&self) -> Result<&str, IdentityError> {
+        let phone = self.phone.trim();
+        if is_mainland_mobile(phone) {
+            Ok(phone)
+        } else {
+            Err(IdentityError::InvalidPhone)
+        }
+    }
+}
+
+/// The answer to asking for a code by SMS: the same whether or not the phone belongs to
+/// a resident (see `sms`'s policy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInCodeSent {
+    /// The phone as the resident may read it back: `138****8000`.
+    pub phone_masked: String,
+    /// How long a code lasts.
+    pub valid_minutes: i64,
+    /// When another code may be asked for.
+    pub resend_after_seconds: i64,
+}
+
+/// A code the owner issued at the counter, with who it is for, so she can check the
+/// person in front of her before reading it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistedSignInCode {
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+    pub nickname: String,
+    pub building: String,
+    pub unit: String,
+}
+
+/// `13800138000` → `138****8000`.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let (head, tail) = (chars[..3].iter().collect::<String>(), chars[chars.len() - 4..].iter().collect::<String>());
+    format!("{head}****{tail}")
+}
+
 /// A one-time code for signing in on another device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceCode {
@@ -579,6 +631,14 @@ mod tests {
         let s = OwnerSignIn { phone: "13800138000".into(), password: "hunter2hunter2".into() };
         let debug = format!("{s:?}");
         assert!(debug.contains("13800138000") && !debug.contains("hunter2"));
+    }
+
+    #[test]
+    fn phones_are_masked_and_checked_for_codes() {
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+        assert_eq!(mask_phone("123"), "***");
+        assert_eq!(SignInCodeRequest { phone: " 13800138000 ".into() }.phone(), Ok("13800138000"));
+        assert_eq!(SignInCodeRequest { phone: "12345".into() }.phone(), Err(IdentityError::InvalidPhone));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!   domain each, with its types, rules and thiserror enum.
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
+//! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
 //! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
 //! - [`api`]: request and response bodies of the JSON API.
 #![forbid(unsafe_code)]
@@ -26,6 +27,7 @@ pub mod money;
 pub mod order;
 pub mod pickup;
 pub mod problem;
+pub mod sms;
 pub mod stock;
 pub mod store;
 pub mod time;

@@ -241,6 +241,8 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "insufficient_stock" => Some(format!("库存只剩{}件，请减少数量", arg("available")?)),
         "invalid_pickup_code" => Some(format!("取货码与订单不符，还可以再试{}次", arg("attempts_left")?)),
         "pickup_code_locked" => Some(format!("取货码错误次数过多，请{}分钟后再试", arg("minutes")?)),
+        "sms_too_soon" => Some(format!("验证码已发送，请{}秒后再试", arg("seconds")?)),
+        "sms_too_many" => Some(format!("验证码发送太频繁，请{}分钟后再试", arg("minutes")?)),
         _ => None,
     }
 }
@@ -289,8 +291,12 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "weak_password" => "密码至少需要8位",
         "password_too_long" => "密码最多128位",
         "invalid_credentials" => "手机号或密码不正确",
-        "phone_already_joined" => "这个手机号已加入本店，请用设备码登录",
-        "invalid_device_code" => "手机号或设备码不正确，或已过期",
+        "phone_already_joined" => "这个手机号已加入本店，请用短信验证码登录",
+        "invalid_device_code" => "手机号或验证码不正确，或已过期",
+        // sms
+        "sms_too_soon" => "验证码已发送，请稍后再试",
+        "sms_too_many" => "验证码发送太频繁，请稍后再试",
+        "sms_unavailable" => "短信暂时发不出去，请到店里请店长帮忙登录",
         "residents_only" => "只有居民账号可以这样操作",
         // store
         "unknown_pickup_point" => "请选择本店的自提点",
@@ -357,6 +363,7 @@ mod tests {
         identity::IdentityError,
         order::{OrderError, OrderStatus},
         pickup::PickupError,
+        sms::SmsError,
         stock::ReserveError,
         store::StoreError,
         IdError,
@@ -476,6 +483,8 @@ mod tests {
             Box::new(PickupError::CodeLocked { minutes: 1 }),
             Box::new(PickupError::InvalidQuery),
             Box::new(PickupError::InvalidCursor),
+            Box::new(SmsError::TooSoon { seconds: 1 }),
+            Box::new(SmsError::TooMany { minutes: 1 }),
             Box::new(StoreError::StoreNotFound),
             Box::new(StoreError::UnknownPickupPoint),
             Box::new(CartError::QuantityOutOfRange),

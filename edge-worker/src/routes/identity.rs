@@ -2,13 +2,14 @@
 
 use super::{param, respond};
 use crate::{
+    clients::sms::SmsGateway,
     error::{AppError, AppResult},
-    http::{cleared_session_cookie, is_https, json, read_json, session_cookie},
+    http::{cleared_session_cookie, is_https, json, now, read_json, session_cookie},
     services::{catalog::CatalogService, identity::IdentityService},
 };
 use shared_model::{
     access::{authorize, Action},
-    identity::{JoinRequest, Me, OwnerSignIn, ResidentSignIn},
+    identity::{JoinRequest, Me, OwnerSignIn, ResidentSignIn, SignInCodeRequest},
     StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -58,6 +59,68 @@ pub async fn create_store_session(mut req: Request, ctx: RouteContext<()>) -> wo
         }
         .await,
     )
+}
+
+/// A resident with no signed-in device asks for a sign-in code by SMS: 202 with the
+/// masked phone, whether or not the phone is a resident's (`shared_model::sms`).
+pub async fn create_sign_in_code(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let ask: SignInCodeRequest = read_json(&mut req).await?;
+            let phone = ask.phone()?;
+            let gateway = SmsGateway::from_env(&ctx.env)?;
+            json(202, &IdentityService::new(&ctx.env)?.send_sign_in_code(&gateway, &store, phone, now()).await?)
+        }
+        .await,
+    )
+}
+
+/// The store's owner issues a sign-in code at the counter for a resident who has no
+/// signed-in device and no SMS, after checking who she is.
+pub async fn create_assisted_sign_in_code(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let identity = IdentityService::new(&ctx.env)?;
+            let me = identity.require_viewer(&req).await?;
+            authorize(Some(&me), Action::ManageStore(&store))?;
+            let ask: SignInCodeRequest = read_json(&mut req).await?;
+            json(201, &identity.assisted_sign_in_code(&store, ask.phone()?).await?)
+        }
+        .await,
+    )
+}
+
+/// `GET /dev/sms`: the development edge's SMS outbox, newest first, the way a mail catcher
+/// shows mail. Not found unless `SMS_GATEWAY=outbox` (never in production).
+pub async fn dev_sms_outbox(env: &worker::Env) -> worker::Result<Response> {
+    if !matches!(SmsGateway::from_env(env), Ok(SmsGateway::Outbox(_))) {
+        return Response::error("Not Found", 404);
+    }
+    let messages = match crate::clients::sms::outbox(&env.d1("DB")?).await {
+        Ok(messages) => messages,
+        Err(e) => return Ok(e.into_response()),
+    };
+    let rows: String = messages
+        .iter()
+        .map(|(phone, text, at)| {
+            format!("<li><b>{}</b> <small>{}</small><p>{}</p></li>", escape_html(phone), escape_html(at), escape_html(text))
+        })
+        .collect();
+    let html = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width\"><title>短信发件箱（开发环境）</title><style>body{{font-family:sans-serif;margin:16px}}\
+         li{{margin:12px 0;list-style:none;border-bottom:1px solid #ddd}}ul{{padding:0}}</style></head><body>\
+         <h1>短信发件箱（开发环境）</h1><p>本地开发时，短信不会真的发出，而是显示在这里。</p><ul data-testid=\"sms-outbox\">{rows}</ul></body></html>"
+    );
+    let mut response = Response::from_html(html)?;
+    response.headers_mut().set("Cache-Control", "no-store")?;
+    Ok(response)
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A signed-in resident asks for a one-time code to sign in on another device.

@@ -2,17 +2,22 @@
 //! behind a request. Tokens live only in the cookie; D1 keeps their SHA-256.
 
 use crate::{
+    clients::sms::SmsGateway,
     error::{AppError, AppResult},
     http::{cookie, hex, now, random_bytes, random_id, SESSION_COOKIE, SESSION_DAYS},
     storage::{changes, stored, stored_time},
 };
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
     access::AccessError,
     identity::{
-        device_code_from, device_code_hash, device_code_usable, session_token_hash, verify_password, DeviceCode, HouseholdTag,
-        IdentityError, Me, Role, ValidJoin, DEVICE_CODE_TTL_MINUTES,
+        device_code_from, device_code_hash, device_code_usable, mask_phone, session_token_hash, verify_password,
+        AssistedSignInCode, DeviceCode, HouseholdTag, IdentityError, Me, Role, SignInCodeSent, ValidJoin,
+        DEVICE_CODE_TTL_MINUTES,
     },
+    sms::{check_send_allowed, sign_in_text, SMS_RESEND_SECONDS},
+    store::StoreError,
     PersonId, StoreId,
 };
 use worker::{D1Database, Env, Request};
@@ -120,6 +125,12 @@ impl IdentityService {
     /// A fresh one-time code for the resident to sign in on another device (replaces any
     /// earlier code).
     pub async fn new_device_code(&self, me: &Me) -> AppResult<DeviceCode> {
+        self.issue_code(&me.person_id).await
+    }
+
+    /// A fresh one-time sign-in code for `person`, however it reaches them (another
+    /// device, SMS, the owner at the counter); it replaces any earlier code.
+    async fn issue_code(&self, person: &PersonId) -> AppResult<DeviceCode> {
         let code = device_code_from(random_bytes::<4>()?);
         let expires_at = now() + chrono::Duration::minutes(DEVICE_CODE_TTL_MINUTES);
         self.db
@@ -127,10 +138,86 @@ impl IdentityService {
                 "INSERT INTO device_codes (person_id, code_hash, expires_at, attempts) VALUES (?1, ?2, ?3, 0) \
                  ON CONFLICT (person_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
             )
-            .bind(&[me.person_id.as_str().into(), device_code_hash(&me.person_id, &code).into(), expires_at.to_rfc3339().into()])?
+            .bind(&[person.as_str().into(), device_code_hash(person, &code).into(), expires_at.to_rfc3339().into()])?
             .run()
             .await?;
         Ok(DeviceCode { code, expires_at })
+    }
+
+    /// The resident of `store` with `phone`, if any.
+    async fn resident_by_phone(&self, store: &StoreId, phone: &str) -> AppResult<Option<Me>> {
+        let row: Option<PersonRow> = self
+            .db
+            .prepare(format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.store_id = ?1 AND p.role = ?2 AND p.phone = ?3"))
+            .bind(&[store.as_str().into(), Role::Resident.as_str().into(), phone.into()])?
+            .first(None)
+            .await?;
+        row.map(PersonRow::into_me).transpose()
+    }
+
+    /// Texts a sign-in code to the resident of `store` with `phone`. The answer is the
+    /// same for a phone that is nobody's, and every ask counts against the phone's limits
+    /// (`shared_model::sms`).
+    pub async fn send_sign_in_code(
+        &self,
+        gateway: &SmsGateway,
+        store: &StoreId,
+        phone: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<SignInCodeSent> {
+        #[derive(Deserialize)]
+        struct SentRow {
+            sent_at: String,
+        }
+        let store_name = self.store_name(store).await?;
+        let recent: Vec<SentRow> = self
+            .db
+            .prepare("SELECT sent_at FROM sms_sends WHERE phone = ?1 AND sent_at > ?2")
+            .bind(&[phone.into(), (now - chrono::Duration::hours(1)).to_rfc3339().into()])?
+            .all()
+            .await?
+            .results()?;
+        let recent = recent.iter().map(|r| stored_time(&r.sent_at)).collect::<AppResult<Vec<_>>>()?;
+        check_send_allowed(&recent, now)?;
+        self.db
+            .prepare("INSERT INTO sms_sends (phone, sent_at) VALUES (?1, ?2)")
+            .bind(&[phone.into(), now.to_rfc3339().into()])?
+            .run()
+            .await?;
+        if let Some(resident) = self.resident_by_phone(store, phone).await? {
+            let code = self.issue_code(&resident.person_id).await?;
+            let text = sign_in_text(&store_name, &code.code, DEVICE_CODE_TTL_MINUTES);
+            gateway.send(phone, &text, &[&code.code, &DEVICE_CODE_TTL_MINUTES.to_string()], now).await?;
+        }
+        Ok(SignInCodeSent {
+            phone_masked: mask_phone(phone),
+            valid_minutes: DEVICE_CODE_TTL_MINUTES,
+            resend_after_seconds: SMS_RESEND_SECONDS,
+        })
+    }
+
+    /// A code the owner reads out at the counter to the resident of her store with
+    /// `phone`, with who that is, for the owner to check against the person before her.
+    pub async fn assisted_sign_in_code(&self, store: &StoreId, phone: &str) -> AppResult<AssistedSignInCode> {
+        let resident = self.resident_by_phone(store, phone).await?.ok_or_else(|| AppError::not_found("resident_not_found"))?;
+        let code = self.issue_code(&resident.person_id).await?;
+        Ok(AssistedSignInCode {
+            code: code.code,
+            expires_at: code.expires_at,
+            nickname: resident.nickname,
+            building: resident.building,
+            unit: resident.unit,
+        })
+    }
+
+    async fn store_name(&self, store: &StoreId) -> AppResult<String> {
+        #[derive(Deserialize)]
+        struct NameRow {
+            name: String,
+        }
+        let row: Option<NameRow> =
+            self.db.prepare("SELECT name FROM stores WHERE id = ?1").bind(&[store.as_str().into()])?.first(None).await?;
+        Ok(row.ok_or(StoreError::StoreNotFound)?.name)
     }
 
     /// A resident signs in on another device with phone and device code. A wrong code
