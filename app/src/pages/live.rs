@@ -223,8 +223,8 @@ fn OfferCard(
         })
     });
 
-    // One key per tap; a retry of the same tap after a network error reuses it, so it can
-    // never order twice.
+    // One key per tap; a retry of the same tap after no answer (or an unreadable one)
+    // reuses it, so it can never order twice.
     let pending_key = RwSignal::new(None::<(String, u32, String)>);
     let console = format!("/owner/lives/{live_id}");
     let buy = Action::new(move |(offer_id, qty, key): &(String, u32, String)| {
@@ -233,7 +233,7 @@ fn OfferCard(
     });
     Effect::new(move |_| match buy.value().get() {
         Some(Ok(_)) => pending_key.set(None),
-        Some(Err(e)) if e.status() != 0 => pending_key.set(None),
+        Some(Err(e)) if !e.may_have_succeeded() => pending_key.set(None),
         _ => {}
     });
     let on_buy = move |_| {
