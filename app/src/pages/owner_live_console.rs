@@ -13,9 +13,10 @@
 //! `live-end-confirm` (or `live-end-keep`), `pin-product`,
 //! `pin-flash-price`, `pin-returning-price`, `pin-allotted`, `pin-cap`, `pin-opens-in`,
 //! `pin-duration`, `pin-gift`, `pin-submit`, `owner-offer` (`data-offer-id`, `data-state`,
-//! `data-sold`), `offer-unpin`, `owner-chain` (`data-total`), `owner-chain-entry`,
-//! `owner-comment` (`data-koc`), `live-summary`, `summary-gmv`, `summary-returning-share`,
-//! `summary-offer` (see [`super::owner_live`] for the whole list).
+//! `data-sold`), `offer-unpin`, `chain-panel` (`data-total`), `chain-line`, `comment`
+//! (`data-koc`), `live-summary`, `summary-gmv`, `summary-returning-share`, `summary-offer`
+//! (see [`super::owner_live`] for the whole list). The 接龙 list and the comments are the
+//! shared components of [`crate::components::live`].
 
 use super::{
     owner::{OwnerGate, OwnerNav, OwnerSection},
@@ -25,7 +26,7 @@ use crate::{
     api::{self, ApiError, ApiResult},
     components::{
         layout::TopBar,
-        live::LiveStatusBadge,
+        live::{live_when, Audience, ChainPanel, CommentPanel, LiveStatusBadge},
         problem::{ActionProblem, ProblemNotice},
     },
     i18n::{use_i18n, I18n},
@@ -39,11 +40,10 @@ use shared_model::{
     cart::MAX_LINE_QUANTITY,
     identity::Me,
     live::{
-        chain_line, countdown, format_countdown, LiveSessionStatus, LiveSummary, NewOffer, Offer, OfferState, RoomSnapshot,
-        ShownComment, MAX_ALLOTTED, MAX_GIFT_CHARS, MAX_OFFER_WINDOW_HOURS,
+        countdown, format_countdown, LiveSessionStatus, LiveSummary, NewOffer, Offer, OfferState, RoomSnapshot, MAX_ALLOTTED,
+        MAX_GIFT_CHARS, MAX_OFFER_WINDOW_HOURS,
     },
     money::Fen,
-    time::{format_local, local_naive},
     Problem, ProductId,
 };
 
@@ -122,8 +122,8 @@ fn Console(room: RoomSnapshot) -> impl IntoView {
         <StatusCard room live_id=live_id.clone() reconnecting/>
         {summary}
         <OfferList room now live_id shelf/>
-        <ChainPanel room/>
-        <CommentPanel room/>
+        <ChainPanel room audience=Audience::Owner/>
+        <CommentPanel room audience=Audience::Owner/>
         {pin_form}
     }
 }
@@ -150,20 +150,9 @@ fn StatusCard(room: RwSignal<RoomSnapshot>, live_id: String, reconnecting: RwSig
     });
     let status = Memo::new(move |_| room.with(|r| r.session.status));
     let title = room.with_untracked(|r| r.session.title.clone());
-    let starts_at = room.with_untracked(|r| r.session.starts_at);
     let chain_total = Memo::new(move |_| room.with(|r| r.chain_total));
     let units_sold = Memo::new(move |_| room.with(|r| r.offers.iter().map(|o| u64::from(o.sold)).sum::<u64>()));
-    let when = move || {
-        room.with(|r| match r.session.status {
-            LiveSessionStatus::Scheduled => format!("{} {}", t.owner_live_starts_at_short(), format_local(r.session.starts_at)),
-            LiveSessionStatus::Live => {
-                format!("{} {}", t.owner_live_on_air_since(), format_local(r.session.started_at.unwrap_or(starts_at)))
-            }
-            LiveSessionStatus::Ended => {
-                format!("{} {}", t.owner_live_ended_at(), format_local(r.session.ended_at.unwrap_or(starts_at)))
-            }
-        })
-    };
+    let when = move || room.with(|r| live_when(t, &r.session));
     view! {
         <section class=move || format!("console-status console-status-{}", status.get().as_str()) data-testid="live-console-status"
             data-status=move || status.get().as_str()>
@@ -534,58 +523,6 @@ fn PinForm(
             {move || local.with(Option::is_none).then(|| view! { <ActionProblem result=pin.value().into()/> })}
             <button class="btn btn-primary btn-block" type="submit" data-testid="pin-submit" disabled=move || pin.pending().get()>{t.owner_pin_submit()}</button>
         </form>
-    }
-}
-
-/// The 接龙 list, newest first: `23. 王** 3栋 +2` and the time.
-#[component]
-fn ChainPanel(room: RwSignal<RoomSnapshot>) -> impl IntoView {
-    let t = use_i18n();
-    let total = Memo::new(move |_| room.with(|r| r.chain_total));
-    let lines = Memo::new(move |_| {
-        room.with(|r| {
-            r.chain
-                .iter()
-                .rev()
-                .map(|e| (e.seq, chain_line(e), local_naive(e.at).format("%H:%M").to_string()))
-                .collect::<Vec<_>>()
-        })
-    });
-    view! {
-        <section class="console-panel">
-            <h2 class="console-panel-title">
-                {t.owner_chain_title()} " "
-                <span class="console-count" class:console-count-neutral=move || total.get() == 0>{move || total.get()}</span>
-            </h2>
-            {move || lines.with(Vec::is_empty).then(|| view! { <p class="console-empty">{t.owner_chain_empty()}</p> })}
-            <ol class="owner-chain" data-testid="owner-chain" data-total=move || total.get().to_string()>
-                <For each=move || lines.get() key=|(seq, _, _)| *seq let((_, line, at))>
-                    <li class="owner-chain-entry" data-testid="owner-chain-entry"><span>{line}</span><time class="muted small">{at}</time></li>
-                </For>
-            </ol>
-        </section>
-    }
-}
-
-/// Comments, newest first; KOCs highlighted.
-#[component]
-fn CommentPanel(room: RwSignal<RoomSnapshot>) -> impl IntoView {
-    let t = use_i18n();
-    let comments = Memo::new(move |_| room.with(RoomSnapshot::comments_newest_first));
-    view! {
-        <section class="console-panel">
-            <h2 class="console-panel-title">{t.owner_comments_title()}</h2>
-            {move || comments.with(Vec::is_empty).then(|| view! { <p class="console-empty">{t.owner_comments_empty()}</p> })}
-            <ul class="owner-comments">
-                <For each=move || comments.get() key=|c| c.seq let(ShownComment { author, text, is_koc, .. })>
-                    <li class="owner-comment" class:owner-comment-koc=is_koc data-testid="owner-comment" data-koc=is_koc.to_string()>
-                        <span class="owner-comment-author">{author}</span>
-                        {is_koc.then(|| view! { <span class="koc-badge">"KOC"</span> })}
-                        <span class="owner-comment-text">{text}</span>
-                    </li>
-                </For>
-            </ul>
-        </section>
     }
 }
 
