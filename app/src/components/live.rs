@@ -1,12 +1,15 @@
 //! Live pieces shared by the shop, the live room and the owner's pages: the status badge,
 //! the "when" line, the shop's 直播 strip (on air, upcoming with a reminder toggle, past),
-//! and, one file each, the 接龙 list ([`ChainPanel`]) and the comments ([`CommentPanel`]).
+//! and, one file each, the 接龙 list ([`ChainPanel`]), the comments ([`CommentPanel`]) and
+//! the owner's pin form ([`PinForm`]).
 
 pub mod chain_panel;
 pub mod comment_panel;
+pub mod pin_form;
 
 pub use chain_panel::ChainPanel;
 pub use comment_panel::CommentPanel;
+pub use pin_form::PinForm;
 
 use crate::{
     api,
