@@ -308,7 +308,7 @@ fn OfferCard(
                         {move || read(&|o| o.name.clone())} <span class="live-offer-unit">" " {move || read(&|o| o.unit.clone())}</span>
                     </p>
                     <p class="live-offer-prices">
-                        <span class="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
+                        <span class="live-tier" data-testid="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
                         <strong class="live-price" data-testid="live-price">{move || price.get().map(|(p, _)| p.to_string())}</strong>
                         <s class="live-regular" data-testid="live-regular-price">{move || read(&|o| o.regular_price.to_string())}</s>
                     </p>
