@@ -17,7 +17,8 @@ use shared_model::{
 };
 use std::future::Future;
 
-/// A failed API call: the problem the server sent, or one made up for a network failure.
+/// A failed API call: the problem the server sent, or one made up here for a fetch that got
+/// no answer (`network_error`) or an answer this build cannot read (`unreadable_response`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiError(pub Problem);
 
@@ -33,6 +34,16 @@ impl ApiError {
     /// The request never got an answer (offline, or the socket is down).
     pub fn network() -> Self {
         Self(Problem::new(0, "network_error", "Network error"))
+    }
+    /// The server said yes (a 2xx `status`) in a body this build cannot decode: most likely
+    /// a page older than the API. What was asked for may well have been done.
+    pub fn unreadable(status: u16) -> Self {
+        Self(Problem::new(status, "unreadable_response", "The server's answer could not be read"))
+    }
+    /// Whether the request may have been carried out even though it failed here: it got no
+    /// answer, or a yes that could not be read. A retry must then reuse its idempotency key.
+    pub fn may_have_succeeded(&self) -> bool {
+        matches!(self.code(), "network_error" | "unreadable_response")
     }
 }
 
@@ -71,17 +82,25 @@ pub use server_transport::{ReplyFuture, ServerApi};
 /// Sends one call and decodes the JSON answer or the problem. Not `async fn`: the transport
 /// is looked up while the reactive owner is current, before the future is first polled.
 fn call<T: DeserializeOwned>(raw: RawCall) -> impl Future<Output = ApiResult<T>> + Send {
+    let (method, path) = (raw.method, raw.path.clone());
     let reply = transport(raw);
-    async move {
-        let reply = reply.await;
-        if (200..300).contains(&reply.status) {
-            serde_json::from_str(&reply.body).map_err(|_| ApiError::network())
-        } else {
-            Err(ApiError(
-                serde_json::from_str(&reply.body)
-                    .unwrap_or_else(|_| Problem::new(reply.status, "unexpected_response", "Unexpected response")),
-            ))
-        }
+    async move { decode(method, &path, reply.await) }
+}
+
+/// The answer to `method path`: the decoded body of a 2xx, else the problem it carries.
+/// Status 0 is a fetch that never got an answer. A 2xx body that does not decode is its
+/// own problem, logged (in the browser's console) with the decoder's complaint.
+fn decode<T: DeserializeOwned>(method: &str, path: &str, reply: RawReply) -> ApiResult<T> {
+    match reply.status {
+        0 => Err(ApiError::network()),
+        200..=299 => serde_json::from_str(&reply.body).map_err(|e| {
+            leptos::logging::error!("{method} {path}: {} answer not readable: {e}", reply.status);
+            ApiError::unreadable(reply.status)
+        }),
+        status => Err(ApiError(
+            serde_json::from_str(&reply.body)
+                .unwrap_or_else(|_| Problem::new(status, "unexpected_response", "Unexpected response")),
+        )),
     }
 }
 
@@ -367,3 +386,44 @@ pub fn set_koc(
     send("PUT", format!("/api/v1/stores/{store}/residents/{person}/koc"), Some(&shared_model::api::KocUpdate { is_koc }), None)
 }
 // End of live room (owner).
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared_model::problem::message_zh;
+
+    fn reply(status: u16, body: &str) -> RawReply {
+        RawReply { status, body: body.to_string() }
+    }
+
+    #[test]
+    fn decodes_a_2xx_body() {
+        let store: ApiResult<serde_json::Value> = decode("GET", "/api/v1/stores", reply(200, r#"{"stores":[]}"#));
+        assert_eq!(store, Ok(serde_json::json!({ "stores": [] })));
+    }
+
+    #[test]
+    fn an_unreadable_2xx_is_its_own_problem_not_a_network_error() {
+        let error = decode::<StoreList>("POST", "/api/v1/orders", reply(201, "<html>not json</html>")).unwrap_err();
+        assert_eq!((error.code(), error.status()), ("unreadable_response", 201));
+        assert!(error.may_have_succeeded(), "the order may exist: a retry must reuse its key");
+        assert!(message_zh(error.code()).is_some(), "residents get a Chinese message");
+    }
+
+    #[test]
+    fn no_answer_is_a_network_error() {
+        let error = decode::<StoreList>("GET", "/api/v1/stores", reply(0, "")).unwrap_err();
+        assert_eq!((error.code(), error.status()), ("network_error", 0));
+        assert!(error.may_have_succeeded());
+    }
+
+    #[test]
+    fn a_refusal_carries_the_servers_problem() {
+        let body = r#"{"type":"https://linli.app/problems/sold_out","title":"已售罄","status":409,"code":"sold_out"}"#;
+        let error = decode::<StoreList>("POST", "/api/v1/orders", reply(409, body)).unwrap_err();
+        assert_eq!((error.code(), error.status()), ("sold_out", 409));
+        assert!(!error.may_have_succeeded());
+        let error = decode::<StoreList>("GET", "/api/v1/stores", reply(502, "Bad gateway")).unwrap_err();
+        assert_eq!((error.code(), error.status()), ("unexpected_response", 502));
+    }
+}

@@ -267,7 +267,6 @@ messages! {
     owner_console_units_unit => "件", "units";
     owner_chain_title => "接龙", "Group order list";
     owner_chain_empty => "还没有人接龙", "No orders yet";
-    owner_comments_title => "评论", "Comments";
     owner_comments_empty => "还没有评论", "No comments yet";
     owner_offers_title => "秒杀商品", "Flash offers";
     owner_offers_empty => "还没有上架秒杀商品", "No offers pinned yet";

@@ -1,9 +1,18 @@
 // A resident's first evening with Linli, in real Chromium against the real local edge:
 // join -> browse -> search -> add to cart -> order -> see the order and its pickup code.
-// Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
+// Each page is driven through its page object in ./pages/. Screenshots (375 px wide) are
+// kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, STORE, hydrated, phone, shot, useBrowser } from './phone.mjs';
+import { hydrated, phone, shot, useBrowser } from './phone.mjs';
+import { CartPage } from './pages/cart_page.mjs';
+import { JoinPage } from './pages/join_page.mjs';
+import { OrderPage } from './pages/order_page.mjs';
+import { OrdersPage } from './pages/orders_page.mjs';
+import { OwnerPage } from './pages/owner_page.mjs';
+import { ProductPage } from './pages/product_page.mjs';
+import { ShopPage } from './pages/shop_page.mjs';
+import { StoresPage } from './pages/stores_page.mjs';
 
 useBrowser();
 
@@ -12,110 +21,92 @@ test('a resident joins, finds eggs, orders for tomorrow and gets a pickup code',
   const mobile = `139${String(Date.now()).slice(-8)}`;
   const nickname = `李阿姨${mobile.slice(-3)}`;
 
-  await page.goto(`${BASE}/`);
-  await assert.doesNotReject(page.getByTestId('store-card').first().waitFor());
+  const stores = new StoresPage(page);
+  await stores.open();
+  await assert.doesNotReject(stores.storeCards.first().waitFor());
   await shot(page, '01-stores');
 
-  await page.goto(`${BASE}/s/${STORE}`);
-  const cards = page.getByTestId('product-card');
-  assert.ok(await cards.count() >= 20, 'the shop shows products on first paint');
-  await page.getByTestId('join-banner').waitFor();
+  const shop = new ShopPage(page);
+  await shop.open({ hydrate: false });
+  assert.ok(await shop.productCards.count() >= 20, 'the shop shows products on first paint');
+  await shop.joinBanner.waitFor();
   await shot(page, '02-shop-visitor');
 
   // Join the store.
-  await page.getByTestId('join-banner').click();
-  await page.waitForURL(`**/s/${STORE}/join`);
-  await hydrated(page);
-  await page.getByTestId('join-nickname').fill(nickname);
-  await page.getByTestId('join-phone').fill('12345');
-  await page.getByTestId('join-building').fill('7栋');
-  await page.getByTestId('join-submit').click();
-  await page.getByRole('alert').waitFor();
-  assert.match(await page.getByRole('alert').innerText(), /手机号/, 'bad phone gets a Chinese message');
+  await shop.startJoining();
+  const join = new JoinPage(page);
+  await join.fill({ nickname, phone: '12345', building: '7栋' });
+  await join.submit();
+  await join.alert.waitFor();
+  assert.match(await join.alert.innerText(), /手机号/, 'bad phone gets a Chinese message');
   await shot(page, '03-join-error');
-  await page.getByTestId('join-phone').fill(mobile);
-  await page.getByText('有老人').click();
-  await page.getByTestId('join-submit').click();
-  await page.waitForURL(`**/s/${STORE}`);
-  await hydrated(page);
+  await join.fill({ phone: mobile });
+  await join.tick('有老人');
+  await join.join();
 
   // Search for eggs and add them.
-  await page.getByTestId('search-input').fill('鸡蛋');
-  await page.getByTestId('search-input').press('Enter');
-  await page.waitForURL(/q=/);
-  await page.locator('.product-name', { hasText: '鸡蛋' }).first().waitFor();
-  const eggs = page.getByTestId('product-card');
-  assert.ok(await eggs.count() >= 1, 'search finds eggs');
-  for (const name of await page.locator('.product-name').allInnerTexts()) assert.match(name, /鸡蛋|蛋/);
-  const addButtons = page.locator('[data-testid=add-to-cart]:not([disabled])');
-  await addButtons.first().click();
-  await page.getByTestId('cart-bar').waitFor();
+  await shop.search('鸡蛋');
+  await shop.productNamed('鸡蛋').first().waitFor();
+  assert.ok(await shop.productCards.count() >= 1, 'search finds eggs');
+  for (const name of await shop.productNames.allInnerTexts()) assert.match(name, /鸡蛋|蛋/);
+  await shop.addButtons.first().click();
+  await shop.cartBar.waitFor();
   await shot(page, '04-search-eggs');
 
   // Open a product page and add it too.
-  await page.goto(`${BASE}/s/${STORE}`);
+  await shop.open();
+  await shop.openProduct(shop.availableProducts.nth(1));
+  const product = new ProductPage(page);
+  await product.title.waitFor();
   await hydrated(page);
-  const firstAvailable = page.locator('[data-testid=product-card]:has([data-testid=add-to-cart]:not([disabled]))').nth(1);
-  await firstAvailable.locator('.product-name').click();
-  await page.getByTestId('product-title').waitFor();
-  await hydrated(page);
-  await page.getByTestId('origin').waitFor();
+  await product.origin.waitFor();
   await shot(page, '05-product');
-  await page.getByTestId('add-to-cart').click();
-  await page.getByText(/已加入/).waitFor();
+  await product.addToCart();
 
   // Cart, then order.
-  await page.getByTestId('nav-cart').click();
-  await page.waitForURL(`**/s/${STORE}/cart`);
-  await page.getByTestId('cart-line').first().waitFor();
+  await shop.nav.toCart();
+  const cart = new CartPage(page);
+  await cart.lines.first().waitFor();
   await hydrated(page);
-  assert.equal(await page.getByTestId('cart-line').count(), 2);
-  assert.match(await page.getByTestId('cart-total').innerText(), /^¥\d+\.\d\d$/);
+  assert.equal(await cart.lines.count(), 2);
+  assert.match(await cart.total.innerText(), /^¥\d+\.\d\d$/);
   await shot(page, '06-cart');
-  await page.getByTestId('place-order').click();
-  await page.waitForURL(/\/orders\/o-/);
+  await cart.placeOrder();
+  const order = new OrderPage(page);
   const orderUrl = page.url();
-  const pickupDate = await page.getByTestId('pickup-date').innerText();
-  await page.getByTestId('pickup-code').waitFor();
-  const code = await page.getByTestId('pickup-code').innerText();
+  const pickupDate = await order.pickupDate.innerText();
+  await order.pickupCode.waitFor();
+  const code = await order.pickupCode.innerText();
   assert.match(code, /^\d{6}$/, 'a six-digit pickup code');
-  assert.match(await page.getByTestId('order-status').innerText(), /已下单/);
+  assert.match(await order.status.innerText(), /已下单/);
   await shot(page, '07-order');
 
   // The order is listed, and survives a reload.
-  await page.getByTestId('nav-orders').click();
-  await page.getByTestId('order-card').first().waitFor();
+  await shop.nav.toOrders();
+  const orders = new OrdersPage(page);
+  await orders.orderCards.first().waitFor();
   await page.reload();
-  assert.equal(await page.getByTestId('order-card').count(), 1);
+  assert.equal(await orders.orderCards.count(), 1);
   await shot(page, '08-orders');
 
   assert.deepEqual(errors, [], 'no script errors in the page');
 
   // The owner, on another phone, prepares the order and hands it over against the code.
   const owner = await phone();
-  await owner.page.goto(`${BASE}/owner`);
-  await hydrated(owner.page);
-  await owner.page.getByTestId('owner-phone').fill('13800000001');
-  await owner.page.getByTestId('owner-password').fill(process.env.DEMO_OWNER_PASSWORD ?? 'linli-demo-2026');
-  await owner.page.getByRole('button', { name: '登录' }).click();
-  await owner.page.getByTestId('pickup-day-1').waitFor();
-  const row = owner.page.getByTestId('pickup-row').filter({ hasText: nickname });
+  const pickups = new OwnerPage(owner.page);
+  await pickups.signIn();
   // The order is for tomorrow, or the day after when placed after 22:00: open that day.
-  for (const day of ['pickup-day-1', 'pickup-day-2']) {
-    await owner.page.getByTestId(day).click();
-    const shown = owner.page.getByTestId('pickup-list-date').filter({ hasText: pickupDate });
-    if (await shown.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-  }
-  await row.getByRole('button', { name: '备货完成' }).click();
-  await row.getByRole('textbox').fill(code);
+  await pickups.openPickupDay(pickupDate);
+  const row = pickups.pickupRow(nickname);
+  await pickups.markReady(row);
+  await pickups.enterPickupCode(row, code);
   await shot(owner.page, '09-owner-pickups');
-  await row.getByRole('button', { name: '确认提货' }).click();
-  await row.getByText('已提货').waitFor();
+  await pickups.handOver(row);
   await shot(owner.page, '10-owner-handed-over');
   assert.deepEqual(owner.errors, [], 'no script errors in the owner console');
 
-  await page.goto(orderUrl);
-  assert.match(await page.getByTestId('order-status').innerText(), /已提货/);
-  assert.equal(await page.getByTestId('timeline').locator('li').count(), 3);
-  assert.equal(await page.getByTestId('cancel-order').count(), 0, 'a handed-over order cannot be cancelled');
+  await order.open(orderUrl);
+  assert.match(await order.status.innerText(), /已提货/);
+  assert.equal(await order.timelineSteps.count(), 3);
+  assert.equal(await order.cancelButton.count(), 0, 'a handed-over order cannot be cancelled');
 });

@@ -4,13 +4,17 @@
 // both phones see the new 接龙 line. Also: comments with a KOC badge, a countdown that
 // opens by itself, the shop's 直播 strip with the reminder toggle, the "your live has
 // started" banner, and a visitor's join link.
-// Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
+// Each page is driven through its page object in ./pages/. Screenshots (375 px wide) are
+// kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, STORE, hydrated, phone, shot, useBrowser } from './phone.mjs';
-
-const OWNER_PHONE = '13800000001';
-const OWNER_PASSWORD = process.env.DEMO_OWNER_PASSWORD ?? 'linli-demo-2026';
+import { LivePage } from './pages/live_page.mjs';
+import { OrderPage } from './pages/order_page.mjs';
+import { OwnerConsolePage } from './pages/owner_console_page.mjs';
+import { OwnerLivesPage } from './pages/owner_lives_page.mjs';
+import { OwnerPage } from './pages/owner_page.mjs';
+import { ShopPage } from './pages/shop_page.mjs';
 
 useBrowser();
 
@@ -27,75 +31,57 @@ const inSeconds = (s) => new Date(Date.now() + s * 1000).toISOString();
 test('a resident sees the pinned offer live, buys with one tap, and both phones see the 接龙 line', async () => {
   // The owner signs in on their phone.
   const owner = await phone();
-  const console_ = owner.page;
-  await console_.goto(`${BASE}/owner`);
-  await hydrated(console_);
-  await console_.getByTestId('owner-phone').fill(OWNER_PHONE);
-  await console_.getByTestId('owner-password').fill(OWNER_PASSWORD);
-  await console_.getByRole('button', { name: '登录' }).click();
-  await console_.getByTestId('pickup-day-1').waitFor();
+  await new OwnerPage(owner.page).signIn();
 
   // A resident joins the store on another phone (the join form itself is journey.test.mjs's).
   const resident = await phone();
   const { page } = resident;
   const stamp = String(Date.now()).slice(-8);
-  const me = await api(resident.context, 'POST', `/api/v1/stores/${STORE}/residents`,
-    { nickname: `王阿姨${stamp.slice(-3)}`, phone: `137${stamp}`, building: '7栋', unit: '2单元301', household_tags: [] });
+  const nickname = `王阿姨${stamp.slice(-3)}`;
+  await api(resident.context, 'POST', `/api/v1/stores/${STORE}/residents`,
+    { nickname, phone: `137${stamp}`, building: '7栋', unit: '2单元301', household_tags: [] });
 
   // In the console the owner announces tonight's live and a later one, and marks the
   // resident a KOC so their comments carry the badge.
-  await console_.goto(`${BASE}/owner/lives`);
-  await hydrated(console_);
-  const schedule = async (title, withStream) => {
-    await console_.getByTestId('live-title').fill(title);
-    if (withStream) await console_.getByTestId('live-use-demo-stream').click();
-    await console_.getByTestId('live-cover-url').fill('/images/live/cover.svg');
-    await console_.getByTestId('live-schedule').click();
-    const done = console_.getByTestId('live-scheduled').filter({ hasText: title });
-    await done.waitFor();
-    return (await done.locator('a').getAttribute('href')).split('/').pop();
-  };
+  const lives = new OwnerLivesPage(owner.page);
+  await lives.open();
   const title = `邻里测试直播${stamp.slice(-4)}`;
   const laterTitle = `明早鲜菜${stamp.slice(-4)}`;
-  const live = await schedule(title, true);
-  const later = await schedule(laterTitle, false);
-  const residentRow = console_.locator(`[data-testid=resident-row][data-person-id="${me.person_id}"]`);
-  await residentRow.getByTestId('koc-toggle').click();
-  await console_.waitForFunction((id) => document.querySelector(`[data-testid=resident-row][data-person-id="${id}"] [data-testid=koc-toggle]`)
-    ?.classList.contains('on'), me.person_id);
+  const live = await lives.schedule({ title, demoStream: true, cover: '/images/live/cover.svg' });
+  const later = await lives.schedule({ title: laterTitle, cover: '/images/live/cover.svg' });
+  await lives.markKoc(nickname);
 
   // It goes on air from its console.
-  await console_.goto(`${BASE}/owner/lives/${live}`);
-  await hydrated(console_);
-  await console_.getByTestId('live-start').click();
-  await console_.locator('[data-testid=live-console-status][data-status=live]').waitFor();
+  const console_ = new OwnerConsolePage(owner.page);
+  await console_.open(live);
+  await console_.goLive();
 
   // The shop's 直播 strip: lives on air first, the later one with a reminder toggle.
-  await page.goto(`${BASE}/s/${STORE}`);
-  await hydrated(page);
-  const strip = page.getByTestId('live-strip');
-  await strip.waitFor();
-  assert.equal(await strip.getByTestId('live-card').first().getAttribute('data-status'), 'live', 'lives on air come first');
-  assert.match(await strip.locator(`[data-live="${live}"]`).innerText(), /直播中/);
-  await strip.locator(`[data-live="${live}"]`).scrollIntoViewIfNeeded();
+  const shop = new ShopPage(page);
+  await shop.open();
+  await shop.liveStrip.waitFor();
+  assert.equal(await shop.liveCards.first().getAttribute('data-status'), 'live', 'lives on air come first');
+  assert.match(await shop.liveCard(title).innerText(), /直播中/);
+  await shop.liveCard(title).scrollIntoViewIfNeeded();
   await shot(page, 'live-01-shop-strip');
-  const upcoming = strip.locator(`[data-live="${later}"]`);
+  const upcoming = shop.liveCard(laterTitle);
   assert.match(await upcoming.innerText(), /未开始/);
-  await upcoming.getByTestId('live-remind').click();
+  await shop.reminderToggle(laterTitle).click();
   await upcoming.getByText('已预约').waitFor();
   await upcoming.scrollIntoViewIfNeeded();
   await shot(page, 'live-01b-shop-strip-reminded');
   await page.reload();
   await hydrated(page);
-  assert.match(await strip.locator(`[data-live="${later}"]`).getByTestId('live-remind').innerText(), /已预约/, 'the reminder is kept');
+  assert.match(await shop.reminderToggle(laterTitle).innerText(), /已预约/, 'the reminder is kept');
 
   // Into the live room from the strip.
-  await strip.locator(`[data-live="${live}"] .live-card-link`).click();
+  await shop.enterLive(title);
   await page.waitForURL(`**/l/${live}`);
   await hydrated(page);
-  assert.match(await page.getByTestId('live-status').innerText(), /直播中/);
-  assert.equal(await page.getByTestId('live-video').getAttribute('src'), '/media/live-demo.webm');
-  await page.getByTestId('no-offer').waitFor();
+  const room = new LivePage(page);
+  assert.match(await room.status.innerText(), /直播中/);
+  assert.equal(await room.video.getAttribute('src'), '/media/live-demo.webm');
+  await room.noOffer.waitFor();
 
   // The owner pins a flash offer in the console; the resident sees it within 1 s.
   const products = await api(owner.context, 'GET', `/api/v1/stores/${STORE}/products`);
@@ -103,71 +89,63 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
   assert.ok(product, 'a product with stock to put on offer');
   const yuan = (fen) => (fen / 100).toFixed(2);
   const flash = Math.round(product.price * 0.7);
-  await console_.getByTestId('pin-product').selectOption(product.id);
-  await console_.getByTestId('pin-flash-price').fill(yuan(flash));
-  await console_.getByTestId('pin-returning-price').fill(yuan(flash - 100));
-  await console_.getByTestId('pin-allotted').fill('10');
-  await console_.getByTestId('pin-cap').fill('3');
-  await console_.getByTestId('pin-opens-in').fill('0');
-  await console_.getByTestId('pin-duration').fill('30');
-  await console_.getByTestId('pin-gift').fill('送小葱一把');
-  const pinned = console_.waitForResponse((r) => r.request().method() === 'POST' && /\/offers$/.test(new URL(r.url()).pathname));
-  await console_.getByTestId('pin-submit').click();
-  const pinResponse = await pinned;
+  const pinResponse = await console_.pin({
+    productId: product.id, flashPrice: yuan(flash), returningPrice: yuan(flash - 100), allotted: '10', cap: '3',
+    opensIn: '0', duration: '30', gift: '送小葱一把',
+  });
   assert.equal(pinResponse.status(), 201);
   const pinnedAt = Date.now();
   const offer = await pinResponse.json();
-  await page.getByTestId('live-offer').waitFor({ timeout: 1000 });
+  await room.offer.waitFor({ timeout: 1000 });
   const seenAfter = Date.now() - pinnedAt;
   assert.ok(seenAfter <= 1000, `offer seen ${seenAfter} ms after pinning`);
-  assert.equal(await page.getByTestId('live-offer').getAttribute('data-offer'), offer.id);
-  assert.match(await page.getByTestId('live-offer-name').innerText(), new RegExp(product.name));
-  assert.equal(await page.getByTestId('live-price').innerText(), `¥${yuan(flash)}`, 'a new customer pays the flash price');
-  assert.equal(await page.getByTestId('live-regular-price').innerText(), `¥${yuan(product.price)}`);
-  assert.equal(await page.getByTestId('live-other-price').innerText(), `老顾客专享 ¥${yuan(flash - 100)}`);
-  assert.match(await page.getByTestId('live-stock').innerText(), /已抢 0\/10/);
-  assert.match(await page.getByTestId('live-timer').innerText(), /距结束 \d\d:\d\d/);
-  const buy = page.getByTestId('live-buy');
-  assert.equal(await buy.innerText(), '立即抢购');
+  assert.equal(await room.offer.getAttribute('data-offer'), offer.id);
+  assert.match(await room.offerName.innerText(), new RegExp(product.name));
+  assert.equal(await room.price.innerText(), `¥${yuan(flash)}`, 'a new customer pays the flash price');
+  assert.equal(await room.regularPrice.innerText(), `¥${yuan(product.price)}`);
+  assert.equal(await room.otherPrice.innerText(), `老顾客专享 ¥${yuan(flash - 100)}`);
+  assert.match(await room.stock.innerText(), /已抢 0\/10/);
+  assert.match(await room.timer.innerText(), /距结束 \d\d:\d\d/);
+  assert.equal(await room.buyButton.innerText(), '立即抢购');
 
   // Two units, one tap.
-  await page.getByTestId('live-qty-inc').click();
-  assert.equal(await page.getByTestId('live-qty').innerText(), '2');
+  await room.addOne();
+  assert.equal(await room.quantity.innerText(), '2');
   await shot(page, 'live-02-room-before-buy');
-  await buy.click();
-  const success = page.getByTestId('live-buy-success');
-  await success.waitFor();
-  assert.match(await success.innerText(), /^抢到了！取货码 \d{6} · 查看订单/);
-  const orderHref = await page.getByTestId('live-order-link').getAttribute('href');
+  await room.buyButton.click();
+  await room.buySuccess.waitFor();
+  assert.match(await room.buySuccess.innerText(), /^抢到了！取货码 \d{6} · 查看订单/);
+  const orderHref = await room.orderLink.getAttribute('href');
   assert.match(orderHref, new RegExp(`^/s/${STORE}/orders/o-`));
-  const pickupCode = await page.getByTestId('live-pickup-code').innerText();
+  const pickupCode = await room.pickupCode.innerText();
 
   // Both phones see the 接龙 line; the resident's stock bar moves.
   const line = /^1\. 王\*+ 7栋 \+2$/;
-  await page.getByTestId('live-chain-line').first().waitFor();
-  assert.match(await page.getByTestId('live-chain-line').first().innerText(), line);
-  assert.equal(await page.getByTestId('live-chain-total').innerText(), '1');
-  await page.waitForFunction(() => /已抢 2\/10/.test(document.querySelector('[data-testid=live-stock]')?.textContent ?? ''));
-  await console_.getByTestId('owner-chain-entry').filter({ hasText: /1\. 王\*+ 7栋 \+2/ }).waitFor();
+  await room.chainLines.first().waitFor();
+  assert.match(await room.chainLines.first().innerText(), line);
+  assert.equal(await room.chainTotal.innerText(), '1');
+  await room.stock.filter({ hasText: /已抢 2\/10/ }).waitFor();
+  await console_.chainLine(/1\. 王\*+ 7栋 \+2/).waitFor();
   await shot(page, 'live-03-room-after-buy');
 
   // Buying past the cap gets the Chinese message, not raw text.
-  await page.getByTestId('live-qty-inc').click();
-  assert.equal(await page.getByTestId('live-qty').innerText(), '3');
-  assert.ok(await page.getByTestId('live-qty-inc').isDisabled(), 'the stepper stops at the cap');
-  await buy.click();
-  await page.getByRole('alert').waitFor();
-  assert.equal(await page.getByRole('alert').innerText(), '超出每人限购数量');
+  await room.addOne();
+  assert.equal(await room.quantity.innerText(), '3');
+  assert.ok(await room.moreButton.isDisabled(), 'the stepper stops at the cap');
+  await room.buyButton.click();
+  await room.alert.waitFor();
+  assert.equal(await room.alert.innerText(), '超出每人限购数量');
 
   // A comment from the resident (a KOC) shows in the room with the badge, and in the console.
-  await page.getByTestId('live-comment-input').fill('番茄很新鲜，昨天买的很好吃！');
-  await page.getByTestId('live-comment-send').click();
-  const comment = page.getByTestId('live-comment').filter({ hasText: '番茄很新鲜' });
+  await room.sendComment('番茄很新鲜，昨天买的很好吃！');
+  const comment = room.comment('番茄很新鲜');
   await comment.waitFor();
-  assert.equal(await comment.getByTestId('live-koc').innerText(), 'KOC');
-  await console_.locator('[data-testid=owner-comment][data-koc=true]').filter({ hasText: '番茄很新鲜' }).waitFor();
+  assert.equal(await room.kocBadge(comment).innerText(), 'KOC');
+  const seen = console_.comment('番茄很新鲜');
+  await seen.waitFor();
+  assert.equal(await seen.getAttribute('data-koc'), 'true', 'the console marks it a KOC comment');
   await shot(page, 'live-04-room-comment');
-  await shot(console_, 'live-05-owner-console');
+  await shot(owner.page, 'live-05-owner-console');
 
   // Once that order is picked up the resident is a returning customer: the room shows the
   // 老顾客专享 price as theirs.
@@ -176,9 +154,9 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
   await api(owner.context, 'POST', `/api/v1/orders/${orderId}/status-changes`, { status: 'picked_up', pickup_code: pickupCode });
   await page.reload();
   await hydrated(page);
-  assert.equal(await page.getByTestId('live-price').innerText(), `¥${yuan(flash - 100)}`);
-  assert.equal(await page.locator('[data-testid=live-offer] .live-tier').innerText(), '老顾客专享');
-  assert.equal(await page.getByTestId('live-other-price').innerText(), `秒杀价 ¥${yuan(flash)}`);
+  assert.equal(await room.price.innerText(), `¥${yuan(flash - 100)}`);
+  assert.equal(await room.priceTier.innerText(), '老顾客专享');
+  assert.equal(await room.otherPrice.innerText(), `秒杀价 ¥${yuan(flash)}`);
   await shot(page, 'live-04b-room-returning-customer');
 
   // The next offer counts down and opens by itself (pinned through the API: the console's
@@ -187,43 +165,41 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
   await api(owner.context, 'POST', `/api/v1/lives/${live}/offers`, {
     product_id: second.id, flash_price: Math.round(second.price * 0.8), allotted: 5, opens_at: inSeconds(4), closes_at: inSeconds(600),
   });
-  await page.getByTestId('live-offer-name').filter({ hasText: second.name }).waitFor({ timeout: 1000 });
-  assert.match(await buy.innerText(), /^即将开抢 00:0\d$/, 'the button counts down to opening');
-  assert.ok(await buy.isDisabled());
+  await room.offerNamed(second.name).waitFor({ timeout: 1000 });
+  assert.match(await room.buyButton.innerText(), /^即将开抢 00:0\d$/, 'the button counts down to opening');
+  assert.ok(await room.buyButton.isDisabled());
   await page.waitForTimeout(400); // the stock bar's width transition, for the picture
   await shot(page, 'live-06-room-countdown');
-  await page.waitForFunction(() => document.querySelector('[data-testid=live-buy]')?.textContent === '立即抢购', null, { timeout: 8000 });
-  assert.ok(await buy.isEnabled());
+  await room.buyButtonReading('立即抢购').waitFor({ timeout: 8000 });
+  assert.ok(await room.buyButton.isEnabled());
 
   // The order page the success linked to has the order.
-  await page.goto(`${BASE}${orderHref}`);
-  await page.getByTestId('pickup-code').waitFor();
+  const order = new OrderPage(page);
+  await order.open(orderHref);
+  await order.pickupCode.waitFor();
 
   // The later live goes on air: the resident who asked to be reminded gets the banner.
-  await console_.goto(`${BASE}/owner/lives/${later}`);
-  await hydrated(console_);
-  await console_.getByTestId('live-start').click();
-  await console_.locator('[data-testid=live-console-status][data-status=live]').waitFor();
-  await page.goto(`${BASE}/s/${STORE}`);
-  await hydrated(page);
-  const notice = page.getByTestId('live-notice');
-  await notice.waitFor();
-  assert.equal(await notice.locator('a').innerText(), `你预约的直播「${laterTitle}」开始了 · 进入直播间`);
-  assert.equal(await notice.locator('a').getAttribute('href'), `/l/${later}`);
+  await console_.open(later);
+  await console_.goLive();
+  await shop.open();
+  await shop.liveNotice.waitFor();
+  assert.equal(await shop.liveNoticeLink.innerText(), `你预约的直播「${laterTitle}」开始了 · 进入直播间`);
+  assert.equal(await shop.liveNoticeLink.getAttribute('href'), `/l/${later}`);
   await shot(page, 'live-07-shop-notice');
-  await page.getByTestId('live-notice-dismiss').click();
-  assert.equal(await page.getByTestId('live-notice').count(), 0, 'dismissed');
+  await shop.dismissLiveNotice();
+  assert.equal(await shop.liveNotice.count(), 0, 'dismissed');
   await page.reload();
   await hydrated(page);
-  assert.equal(await page.getByTestId('live-notice').count(), 0, 'stays dismissed in this tab');
+  assert.equal(await shop.liveNotice.count(), 0, 'stays dismissed in this tab');
 
   // A visitor who has not joined gets the join link instead of the buy button.
   const visitor = await phone();
-  await visitor.page.goto(`${BASE}/l/${live}`);
-  await visitor.page.getByTestId('live-offer').waitFor();
-  assert.equal(await visitor.page.getByTestId('live-join').getAttribute('href'), `/s/${STORE}/join`);
-  assert.equal(await visitor.page.getByTestId('live-join').innerText(), '加入社区后下单');
-  assert.equal(await visitor.page.getByTestId('live-buy').count(), 0);
+  const visitorRoom = new LivePage(visitor.page);
+  await visitorRoom.open(live);
+  await visitorRoom.offer.waitFor();
+  assert.equal(await visitorRoom.joinToBuy.getAttribute('href'), `/s/${STORE}/join`);
+  assert.equal(await visitorRoom.joinToBuy.innerText(), '加入社区后下单');
+  assert.equal(await visitorRoom.buyButton.count(), 0);
 
   // A shared link previews the live: server-rendered title and cover.
   const html = await (await visitor.context.request.get(`${BASE}/l/${live}`)).text();
@@ -232,16 +208,13 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
 
   // The owner ends the first live: ending is final, so one tap only asks; the second ends
   // it and the console shows the summary with the resident's order in it.
-  await console_.goto(`${BASE}/owner/lives/${live}`);
-  await hydrated(console_);
-  await console_.getByTestId('live-end').click();
-  await console_.getByTestId('live-end-confirm').waitFor();
-  assert.equal(await console_.locator('[data-testid=live-console-status][data-status=live]').count(), 1, 'one tap does not end it');
-  await console_.getByTestId('live-end-confirm').click();
-  await console_.locator('[data-testid=live-console-status][data-status=ended]').waitFor();
-  await console_.getByTestId('live-summary').waitFor();
-  assert.equal(await console_.getByTestId('summary-orders').innerText(), '1');
-  await shot(console_, 'live-08-owner-summary');
+  await console_.open(live);
+  await console_.askToEnd();
+  assert.equal(await console_.status(), 'live', 'one tap does not end it');
+  await console_.confirmEnd();
+  await console_.summary.waitFor();
+  assert.equal(await console_.summaryOrders.innerText(), '1');
+  await shot(owner.page, 'live-08-owner-summary');
 
   for (const p of [owner, resident, visitor]) await p.context.close();
   for (const [who, errors] of [['owner', owner.errors], ['resident', resident.errors], ['visitor', visitor.errors]]) {

@@ -1,6 +1,7 @@
 // What every browser journey shares: the edge's address, Debian's Chromium started the
-// offline way (see ../shared/TOOLCHAIN.md), a phone-sized context, screenshots and the
-// wait for hydration. Not a test itself (node --test runs *.test.mjs).
+// offline way (see ../shared/TOOLCHAIN.md), a phone-sized context, screenshots, the wait
+// for hydration and a poll for a changing attribute. Not a test itself (node --test runs
+// *.test.mjs); what is on each page and how to use it is in ./pages/.
 import { before, after } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,4 +43,15 @@ export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${n
 export async function hydrated(page) {
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('linli_app_bg.wasm')));
   await page.waitForLoadState('networkidle');
+}
+
+/** Polls `read()` until `wanted(value)` holds, then returns the value; fails after `timeout` ms. */
+export async function until(read, wanted, { timeout = 30000, what = 'the page' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (wanted(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what} still ${JSON.stringify(value)} after ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -274,6 +274,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "service_unavailable" => "服务暂时不可用，请稍后再试",
         "network_error" => "网络连接失败，请检查网络后重试",
         "unexpected_response" => "服务器返回了无法识别的内容，请稍后再试",
+        "unreadable_response" => "无法读取服务器的回复，请刷新页面后再试",
         // ids
         "invalid_id" => "编号格式不正确",
         // catalog

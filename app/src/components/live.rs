@@ -1,5 +1,15 @@
-//! Live pieces shared by the shop and the live room: the status badge and the shop's 直播
-//! strip (on air, upcoming with a reminder toggle, past).
+//! Live pieces shared by the shop, the live room and the owner's pages: the status badge,
+//! the "when" line, the shop's 直播 strip (on air, upcoming with a reminder toggle, past),
+//! and, one file each, the 接龙 list ([`ChainPanel`]), the comments ([`CommentPanel`]) and
+//! the owner's pin form ([`PinForm`]).
+
+pub mod chain_panel;
+pub mod comment_panel;
+pub mod pin_form;
+
+pub use chain_panel::ChainPanel;
+pub use comment_panel::CommentPanel;
+pub use pin_form::PinForm;
 
 use crate::{
     api,
@@ -7,7 +17,22 @@ use crate::{
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
-use shared_model::{api::LiveCard, live::LiveSessionStatus, time::format_local};
+use shared_model::{
+    api::LiveCard,
+    live::{LiveSession, LiveSessionStatus},
+    time::format_local,
+};
+
+/// Who a live panel is shown to. The room (over the video) and the console style their
+/// panels apart and word their empty states apart; the owner also sees when each 接龙
+/// line came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A resident (or a visitor) in the live room, `/l/:live`.
+    Resident,
+    /// The store's owner in the live console, `/owner/lives/:live`.
+    Owner,
+}
 
 /// "直播中" / "未开始" / "已结束".
 pub fn live_status_label(t: I18n, status: LiveSessionStatus) -> &'static str {
@@ -15,6 +40,20 @@ pub fn live_status_label(t: I18n, status: LiveSessionStatus) -> &'static str {
         LiveSessionStatus::Scheduled => t.live_status_scheduled(),
         LiveSessionStatus::Live => t.live_status_live(),
         LiveSessionStatus::Ended => t.live_status_ended(),
+    }
+}
+
+/// When a live is, as the owner's pages say it: "开播 11月25日 20:00" while scheduled, "开播于 …"
+/// on air, "结束于 …" once over (the scheduled start when a time is missing).
+pub fn live_when(t: I18n, session: &LiveSession) -> String {
+    match session.status {
+        LiveSessionStatus::Scheduled => format!("{} {}", t.owner_live_starts_at_short(), format_local(session.starts_at)),
+        LiveSessionStatus::Live => {
+            format!("{} {}", t.owner_live_on_air_since(), format_local(session.started_at.unwrap_or(session.starts_at)))
+        }
+        LiveSessionStatus::Ended => {
+            format!("{} {}", t.owner_live_ended_at(), format_local(session.ended_at.unwrap_or(session.starts_at)))
+        }
     }
 }
 

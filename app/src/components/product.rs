@@ -60,7 +60,7 @@ pub fn ProductCard(
                 <img class="product-image" src=product.image_url.clone() alt=product.name.clone() loading="lazy" width="400" height="400"/>
             </a>
             <div class="product-body">
-                <a href=href class="product-name">{product.name.clone()}</a>
+                <a href=href class="product-name" data-testid="product-name">{product.name.clone()}</a>
                 <p class="product-meta">{product.unit.clone()} " · " {product.origin.clone()}</p>
                 {product.test_report.clone().map(|_| view! { <span class="badge badge-report">{t.test_report()}</span> })}
                 {product.per_buyer_cap.map(|cap| view! { <span class="badge badge-cap">{format!("{} {cap}", t.cap())}</span> })}

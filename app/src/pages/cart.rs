@@ -64,7 +64,7 @@ pub fn CartPage() -> impl IntoView {
             navigate(&format!("/s/{}/orders/{}", store.get_untracked(), placed.order.id), Default::default());
         }
         // A refusal is final for this attempt; the next tap is a new attempt.
-        Some(Err(e)) if e.status() != 0 => idempotency_key.set(String::new()),
+        Some(Err(e)) if !e.may_have_succeeded() => idempotency_key.set(String::new()),
         _ => {}
     });
 

@@ -9,7 +9,7 @@ use crate::{
     api::{self, ApiError},
     components::{
         layout::TopBar,
-        live::{live_status_label, LiveStatusBadge, ReminderToggle},
+        live::{live_status_label, Audience, ChainPanel, CommentPanel, LiveStatusBadge, ReminderToggle},
         problem::ProblemNotice,
     },
     i18n::{use_i18n, I18n},
@@ -22,8 +22,8 @@ use shared_model::{
     api::{LiveBuy, LiveDetail, LiveViewer, PlaceOrderResponse},
     cart::MAX_LINE_QUANTITY,
     live::{
-        chain_line, countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier,
-        RoomSnapshot, ShownComment, MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
+        countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier, RoomSnapshot,
+        MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
     },
     time::format_local,
     Problem,
@@ -192,8 +192,10 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
         <TopBar title=title.clone() back=format!("/s/{store}")/>
         <main class="live-page" data-testid="live-room" data-live=live_id>
             {stage_view}
-            <ChainList room/>
-            <Comments room viewer send socket_problem store/>
+            <ChainPanel room audience=Audience::Resident/>
+            <CommentPanel room audience=Audience::Resident>
+                <CommentBox room viewer send socket_problem store/>
+            </CommentPanel>
         </main>
     }
     .into_any()
@@ -223,8 +225,8 @@ fn OfferCard(
         })
     });
 
-    // One key per tap; a retry of the same tap after a network error reuses it, so it can
-    // never order twice.
+    // One key per tap; a retry of the same tap after no answer (or an unreadable one)
+    // reuses it, so it can never order twice.
     let pending_key = RwSignal::new(None::<(String, u32, String)>);
     let console = format!("/owner/lives/{live_id}");
     let buy = Action::new(move |(offer_id, qty, key): &(String, u32, String)| {
@@ -233,7 +235,7 @@ fn OfferCard(
     });
     Effect::new(move |_| match buy.value().get() {
         Some(Ok(_)) => pending_key.set(None),
-        Some(Err(e)) if e.status() != 0 => pending_key.set(None),
+        Some(Err(e)) if !e.may_have_succeeded() => pending_key.set(None),
         _ => {}
     });
     let on_buy = move |_| {
@@ -306,7 +308,7 @@ fn OfferCard(
                         {move || read(&|o| o.name.clone())} <span class="live-offer-unit">" " {move || read(&|o| o.unit.clone())}</span>
                     </p>
                     <p class="live-offer-prices">
-                        <span class="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
+                        <span class="live-tier" data-testid="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
                         <strong class="live-price" data-testid="live-price">{move || price.get().map(|(p, _)| p.to_string())}</strong>
                         <s class="live-regular" data-testid="live-regular-price">{move || read(&|o| o.regular_price.to_string())}</s>
                     </p>
@@ -363,30 +365,10 @@ fn BuySuccess(placed: PlaceOrderResponse) -> impl IntoView {
     }
 }
 
-/// The 接龙 list: every accepted order as `23. 王** 3栋 +2`, newest at the bottom and in view.
+/// Under the comments: the box to send one over the socket (signed in only; a join link
+/// for a visitor; nothing once the live is over) and the socket's last problem.
 #[component]
-fn ChainList(room: RwSignal<RoomSnapshot>) -> impl IntoView {
-    let t = use_i18n();
-    let total = Memo::new(move |_| room.with(|r| r.chain_total));
-    let lines = Memo::new(move |_| room.with(|r| r.chain.iter().rev().map(|e| (e.seq, chain_line(e))).collect::<Vec<_>>()));
-    view! {
-        <section class="live-panel live-chain" data-testid="live-chain">
-            <h2 class="live-panel-title">{t.live_chain()} " " <span class="live-count" data-testid="live-chain-total">{move || total.get()}</span></h2>
-            {move || lines.with(|l| l.is_empty()).then(|| view! { <p class="live-empty">{t.live_chain_empty()}</p> })}
-            // Newest first in the DOM, shown bottom-up (column-reverse keeps the newest in view).
-            <ol class="live-scroll">
-                <For each=move || lines.get() key=|(seq, _)| *seq let((_, line))>
-                    <li class="live-chain-line" data-testid="live-chain-line">{line}</li>
-                </For>
-            </ol>
-        </section>
-    }
-    .into_any()
-}
-
-/// Comments, KOCs highlighted, and the box to send one over the socket (signed in only).
-#[component]
-fn Comments(
+fn CommentBox(
     room: RwSignal<RoomSnapshot>,
     viewer: LiveViewer,
     send: Callback<ClientMessage, bool>,
@@ -394,7 +376,6 @@ fn Comments(
     store: String,
 ) -> impl IntoView {
     let t = use_i18n();
-    let comments = Memo::new(move |_| room.with(RoomSnapshot::comments_newest_first));
     let draft = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -431,21 +412,8 @@ fn Comments(
         }
     };
     view! {
-        <section class="live-panel live-comments" data-testid="live-comments">
-            <h2 class="live-panel-title">{t.live_comments()}</h2>
-            {move || comments.with(|c| c.is_empty()).then(|| view! { <p class="live-empty">{t.live_comments_empty()}</p> })}
-            <ul class="live-scroll">
-                <For each=move || comments.get() key=|c| c.seq let(ShownComment { author, text, is_koc, .. })>
-                    <li class="live-comment" class:live-comment-koc=is_koc data-testid="live-comment">
-                        <span class="live-comment-author">{author}</span>
-                        {is_koc.then(|| view! { <span class="live-koc" data-testid="live-koc">"KOC"</span> })}
-                        <span class="live-comment-text">{text}</span>
-                    </li>
-                </For>
-            </ul>
-            {move || socket_problem.get().map(|p| view! { <ProblemNotice error=ApiError(p)/> })}
-            {form}
-        </section>
+        {move || socket_problem.get().map(|p| view! { <ProblemNotice error=ApiError(p)/> })}
+        {form}
     }
     .into_any()
 }

@@ -18,9 +18,9 @@
 //!   `pin-flash-price`, `pin-returning-price` (yuan, e.g. `9.9`), `pin-allotted`,
 //!   `pin-cap`, `pin-opens-in`, `pin-duration` (minutes), `pin-gift`, `pin-submit`;
 //!   `owner-offer` per pinned offer (`data-offer-id`, `data-state` = `scheduled` | `open` |
-//!   `sold_out` | `closed`, `data-sold`), `offer-unpin` in each; `owner-chain` (the 接龙
-//!   list, `data-total`), `owner-chain-entry` per line; `owner-comment` per comment
-//!   (`data-koc`); `live-summary` once the live has ended (`summary-gmv`,
+//!   `sold_out` | `closed`, `data-sold`), `offer-unpin` in each; `chain-panel` (the 接龙
+//!   list, `data-total`), `chain-line` per line; `comment` per comment (`data-koc`), as in
+//!   the live room; `live-summary` once the live has ended (`summary-gmv`,
 //!   `summary-returning-share`, `summary-offer` per offer).
 //! - Owner navigation: `owner-nav-orders` (`/owner`), `owner-nav-lives` (`/owner/lives`).
 //! - Refusals show as `role="alert"` with the problem's code in `data-code`.
@@ -30,7 +30,7 @@ use crate::{
     api::{self, ApiResult},
     components::{
         layout::TopBar,
-        live::LiveStatusBadge,
+        live::{live_when, LiveStatusBadge},
         problem::{ActionProblem, ProblemNotice},
     },
     i18n::use_i18n,
@@ -41,7 +41,7 @@ use shared_model::{
     api::{LiveCard, ResidentSummary},
     identity::Me,
     live::{LiveSession, LiveSessionStatus, NewLiveSession, MAX_TITLE_CHARS},
-    time::{format_local, parse_local_input},
+    time::parse_local_input,
 };
 
 /// The demo stream that ships with the site.
@@ -103,15 +103,7 @@ fn OwnerLiveCard(card: LiveCard) -> impl IntoView {
     let session = card.session;
     let id = session.id.to_string();
     let status = session.status;
-    let when = match status {
-        LiveSessionStatus::Scheduled => format!("{} {}", t.owner_live_starts_at_short(), format_local(session.starts_at)),
-        LiveSessionStatus::Live => {
-            format!("{} {}", t.owner_live_on_air_since(), format_local(session.started_at.unwrap_or(session.starts_at)))
-        }
-        LiveSessionStatus::Ended => {
-            format!("{} {}", t.owner_live_ended_at(), format_local(session.ended_at.unwrap_or(session.starts_at)))
-        }
-    };
+    let when = live_when(t, &session);
     let action = match status {
         LiveSessionStatus::Scheduled => t.owner_live_prepare(),
         LiveSessionStatus::Live => t.owner_live_run(),

@@ -1,0 +1,65 @@
+// `/owner`: the owner signs in and works through the day's pickups.
+import { BASE, hydrated } from '../phone.mjs';
+
+export const OWNER_PHONE = '13800000001';
+export const OWNER_PASSWORD = process.env.DEMO_OWNER_PASSWORD ?? 'linli-demo-2026';
+
+export class OwnerPage {
+  constructor(page) {
+    this.page = page;
+    this.phone = page.getByTestId('owner-phone');
+    this.password = page.getByTestId('owner-password');
+    this.signInButton = page.getByRole('button', { name: '登录' });
+    this.pickupDates = page.getByTestId('pickup-list-date');
+    this.pickupRows = page.getByTestId('pickup-row');
+  }
+
+  /** Opens /owner and signs in with the demo owner's phone and password. */
+  async signIn({ phone = OWNER_PHONE, password = OWNER_PASSWORD } = {}) {
+    await this.page.goto(`${BASE}/owner`);
+    await hydrated(this.page);
+    await this.phone.fill(phone);
+    await this.password.fill(password);
+    await this.signInButton.click();
+    await this.pickupDay(1).waitFor();
+  }
+
+  /** The day tab: 0 today, 1 tomorrow, 2 the day after. */
+  pickupDay(offset) {
+    return this.page.getByTestId(`pickup-day-${offset}`);
+  }
+
+  /**
+   * Opens the first of `offsets` whose list is for `date` (as the order page shows it);
+   * true when one is.
+   */
+  async openPickupDay(date, offsets = [1, 2]) {
+    for (const offset of offsets) {
+      await this.pickupDay(offset).click();
+      const shown = this.pickupDates.filter({ hasText: date });
+      if (await shown.waitFor({ timeout: 5000 }).then(() => true, () => false)) return true;
+    }
+    return false;
+  }
+
+  /** The pickup row of the resident called `nickname`. */
+  pickupRow(nickname) {
+    return this.pickupRows.filter({ hasText: nickname });
+  }
+
+  /** 备货完成 on a row. */
+  async markReady(row) {
+    await row.getByRole('button', { name: '备货完成' }).click();
+  }
+
+  /** Types the resident's pickup code into a ready row. */
+  async enterPickupCode(row, code) {
+    await row.getByRole('textbox').fill(code);
+  }
+
+  /** 确认提货 on a row, and waits for it to show 已提货. */
+  async handOver(row) {
+    await row.getByRole('button', { name: '确认提货' }).click();
+    await row.getByText('已提货').waitFor();
+  }
+}

@@ -1,0 +1,74 @@
+// `/s/:store`: a store's shop — the product grid with search, the join banner for a
+// visitor, the cart bar, the 直播 strip and the "your live has started" notice.
+import { BASE, STORE, hydrated } from '../phone.mjs';
+import { BottomNav } from './bottom_nav.mjs';
+
+export class ShopPage {
+  constructor(page, store = STORE) {
+    this.page = page;
+    this.store = store;
+    this.nav = new BottomNav(page, store);
+    this.productCards = page.getByTestId('product-card');
+    this.productNames = page.getByTestId('product-name');
+    /** The "+" buttons a resident can still tap (sold-out ones are disabled). */
+    this.addButtons = page.getByRole('button', { name: '加入购物车', disabled: false });
+    this.availableProducts = this.productCards.filter({ has: this.addButtons });
+    this.joinBanner = page.getByTestId('join-banner');
+    this.searchBox = page.getByRole('searchbox', { name: '搜索' });
+    this.cartBar = page.getByTestId('cart-bar');
+    this.liveStrip = page.getByTestId('live-strip');
+    this.liveCards = this.liveStrip.getByTestId('live-card');
+    this.liveNotice = page.getByTestId('live-notice');
+    this.liveNoticeLink = this.liveNotice.getByRole('link');
+    this.dismissLiveNoticeButton = page.getByTestId('live-notice-dismiss');
+  }
+
+  /** Opens the shop and, unless told not to, waits until it responds to taps. */
+  async open({ hydrate = true } = {}) {
+    await this.page.goto(`${BASE}/s/${this.store}`);
+    if (hydrate) await hydrated(this.page);
+  }
+
+  /** Taps the visitor's join banner; the join form opens. */
+  async startJoining() {
+    await this.joinBanner.click();
+    await this.page.waitForURL(`**/s/${this.store}/join`);
+    await hydrated(this.page);
+  }
+
+  /** Searches the shop for `words` (Enter in the search box). */
+  async search(words) {
+    await this.searchBox.fill(words);
+    await this.searchBox.press('Enter');
+    await this.page.waitForURL(/q=/);
+  }
+
+  /** Product names shown in the grid that contain `text`. */
+  productNamed(text) {
+    return this.productNames.filter({ hasText: text });
+  }
+
+  /** Opens a product's page by tapping its name in `card`. */
+  async openProduct(card) {
+    await card.getByTestId('product-name').click();
+  }
+
+  /** The card of the live titled `title` in the 直播 strip. */
+  liveCard(title) {
+    return this.liveCards.filter({ hasText: title });
+  }
+
+  /** The 提醒我 / 已预约 toggle of an upcoming live. */
+  reminderToggle(title) {
+    return this.liveCard(title).getByTestId('live-remind');
+  }
+
+  /** Enters the live titled `title` from its card in the strip. */
+  async enterLive(title) {
+    await this.liveCard(title).getByRole('link', { name: title }).click();
+  }
+
+  async dismissLiveNotice() {
+    await this.dismissLiveNoticeButton.click();
+  }
+}
