@@ -10,7 +10,7 @@ use shared_model::{
         StoreOrderList, UpdateOrderStatus,
     },
     catalog::{ProductDetail, ProductSummary},
-    identity::{DeviceCode, JoinRequest, Me, OwnerSignIn, ResidentSignIn},
+    identity::{AssistedSignInCode, DeviceCode, JoinRequest, Me, OwnerSignIn, ResidentSignIn, SignInCodeRequest, SignInCodeSent},
     order::{NewOrder, Order},
     store::Store,
     Problem,
@@ -234,6 +234,19 @@ pub fn sign_in_resident(store: &str, sign_in: &ResidentSignIn) -> impl Future<Ou
     send("POST", format!("/api/v1/stores/{store}/sessions"), Some(sign_in), None)
 }
 
+/// Texts a sign-in code to `phone`, if it is a resident's of `store` (the answer is the
+/// same either way).
+pub fn request_sign_in_code(store: &str, phone: &str) -> impl Future<Output = ApiResult<SignInCodeSent>> + Send {
+    let ask = SignInCodeRequest { phone: phone.to_owned() };
+    send("POST", format!("/api/v1/stores/{store}/sign-in-codes"), Some(&ask), None)
+}
+
+/// The owner issues a sign-in code at the counter for the resident with `phone`.
+pub fn assisted_sign_in_code(store: &str, phone: &str) -> impl Future<Output = ApiResult<AssistedSignInCode>> + Send {
+    let ask = SignInCodeRequest { phone: phone.to_owned() };
+    send("POST", format!("/api/v1/stores/{store}/assisted-sign-in-codes"), Some(&ask), None)
+}
+
 /// A one-time code to sign in on another device.
 pub fn create_device_code() -> impl Future<Output = ApiResult<DeviceCode>> + Send {
     send::<(), _>("POST", "/api/v1/me/device-codes".into(), None, None)
@@ -282,9 +295,25 @@ pub fn update_stock(store: &str, product: &str, update: &StockUpdate) -> impl Fu
     send("PATCH", format!("/api/v1/stores/{store}/products/{product}"), Some(update), None)
 }
 
-/// The store's orders for a pickup day (`YYYY-MM-DD`; the server's today when `None`).
-pub fn list_store_orders(store: &str, pickup_date: Option<String>) -> impl Future<Output = ApiResult<StoreOrderList>> + Send {
-    let query = pickup_date.map(|d| format!("?pickup_date={}", encode_query(&d))).unwrap_or_default();
+/// One page of the store's orders for a pickup day (`YYYY-MM-DD`; the server's today
+/// when `None`), only those matching `search` when it is not empty, from `cursor` on.
+pub fn list_store_orders(
+    store: &str,
+    pickup_date: Option<String>,
+    search: &str,
+    cursor: Option<String>,
+) -> impl Future<Output = ApiResult<StoreOrderList>> + Send {
+    let mut query = vec![];
+    if let Some(date) = pickup_date {
+        query.push(format!("pickup_date={}", encode_query(&date)));
+    }
+    if !search.trim().is_empty() {
+        query.push(format!("q={}", encode_query(search.trim())));
+    }
+    if let Some(cursor) = cursor {
+        query.push(format!("cursor={}", encode_query(&cursor)));
+    }
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
     get(format!("/api/v1/stores/{store}/orders{query}"))
 }
 

@@ -314,3 +314,63 @@ impl I18n {
         }
     }
 }
+
+// The owner's pickup counter, and getting back in (sign-in codes by SMS or from the owner).
+messages! {
+    pickup_search_label => "查找订单", "Find an order";
+    pickup_search_placeholder => "取货码 / 跟团号 / 手机尾号 / 昵称", "Pickup code / group no. / phone / name";
+    pickup_search_clear => "清除", "Clear";
+    pickup_search_none => "没有找到这个订单，请核对取货码或手机尾号", "No order found; check the code or the phone number";
+    load_more => "加载更多", "Load more";
+    sign_in_with_code => "用短信验证码登录", "Sign in with a text message code";
+    sign_in_code_hint => "输入加入时用的手机号，我们会发送6位验证码。收不到短信？到店请店长帮你发登录码，或在已登录的手机上打开「我的订单」获取设备码。", "Enter the phone you joined with and we will text you a 6-digit code. No text? Ask the store owner for a sign-in code, or open My orders on a signed-in phone to get a device code.";
+    send_code => "获取验证码", "Send code";
+    sending_code => "发送中…", "Sending…";
+    sign_in_code => "验证码", "Code";
+    sign_out_confirm => "退出后，可以用加入时的手机号接收短信验证码重新登录；收不到短信时，到店请店长帮忙。确定退出吗？", "After signing out, sign back in with a code texted to the phone you joined with; if no text arrives, the store owner can help. Sign out?";
+    sign_out_yes => "确定退出", "Sign out";
+    keep_signed_in => "不退出", "Stay signed in";
+    counter_sign_in_title => "帮居民登录", "Help a resident sign in";
+    counter_sign_in_hint => "居民换了手机又收不到短信时：输入她加入时的手机号，核对昵称和楼栋是本人后，把登录码告诉她（10分钟内有效）。", "When a resident has no signed-in phone and no text arrives: enter the phone she joined with, check the name and building are hers, then tell her the code (valid 10 minutes).";
+    counter_sign_in_button => "生成登录码", "Get a sign-in code";
+    counter_code_for => "登录码，给：", "Sign-in code for:";
+}
+
+impl I18n {
+    /// The day's number of orders, for the pickup list's heading.
+    pub fn pickup_day_count(self, n: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("共 {n} 单"),
+            Locale::En if n == 1 => "1 order".to_owned(),
+            Locale::En => format!("{n} orders"),
+        }
+    }
+
+    /// How many orders a search found (`more`: the first page of several).
+    pub fn pickup_found_count(self, n: usize, more: bool) -> String {
+        let plus = if more { "+" } else { "" };
+        match self.0 {
+            Locale::ZhCn => format!("找到 {n}{plus} 单"),
+            Locale::En if n == 1 && !more => "1 order found".to_owned(),
+            Locale::En => format!("{n}{plus} orders found"),
+        }
+    }
+
+    /// The last four digits of a buyer's phone.
+    pub fn phone_tail(self, tail: &str) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("尾号{tail}"),
+            Locale::En => format!("phone …{tail}"),
+        }
+    }
+
+    /// Where a texted code went and how long it lasts.
+    pub fn code_sent_to(self, phone_masked: &str, minutes: i64) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("如果 {phone_masked} 是本店居民的手机号，验证码已发出，{minutes}分钟内有效。"),
+            Locale::En => {
+                format!("If {phone_masked} belongs to a resident here, a code is on its way; it lasts {minutes} minutes.")
+            }
+        }
+    }
+}

@@ -3,12 +3,15 @@
 use super::use_param;
 use crate::{
     api,
-    components::{layout::TopBar, problem::ActionProblem},
+    components::{
+        layout::TopBar,
+        problem::{ActionProblem, ProblemNotice},
+    },
     i18n::{use_i18n, Locale},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared_model::identity::{HouseholdTag, JoinRequest, ResidentSignIn};
 
 const TAGS: [HouseholdTag; 4] =
@@ -36,6 +39,9 @@ pub fn JoinPage() -> impl IntoView {
     });
     let code_phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let send_code = Action::new(move |phone: &String| api::request_sign_in_code(&store.get_untracked(), phone));
+    // `?sign_in=1` (from 我的订单 when signed out) opens the sign-in part at once.
+    let open_sign_in = use_query_map().with_untracked(|q| q.get("sign_in").is_some());
     let submit_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sign_in.dispatch(ResidentSignIn { phone: code_phone.get_untracked(), code: code.get_untracked() });
@@ -96,12 +102,23 @@ pub fn JoinPage() -> impl IntoView {
                     {t.join_button()}
                 </button>
             </form>
-            <details class="form device-sign-in">
+            <details class="form device-sign-in" id="sign-in" open=open_sign_in>
                 <summary>{t.already_joined()}</summary>
-                <p class="muted small">{t.device_code_hint()}</p>
+                <p class="muted small">{t.sign_in_code_hint()}</p>
                 <form class="form-inner" on:submit=submit_code>
                     {field(t.phone(), "code-phone", "tel", code_phone, "numeric")}
-                    {field(t.device_code(), "code", "text", code, "numeric")}
+                    <button class="btn btn-block" type="button" disabled=move || send_code.pending().get() data-testid="send-code"
+                        on:click=move |_| { send_code.dispatch(code_phone.get_untracked()); }>
+                        {move || if send_code.pending().get() { t.sending_code() } else { t.send_code() }}
+                    </button>
+                    {move || match send_code.value().get() {
+                        Some(Ok(sent)) => Some(view! {
+                            <p class="notice" role="status" data-testid="code-sent">{t.code_sent_to(&sent.phone_masked, sent.valid_minutes)}</p>
+                        }.into_any()),
+                        Some(Err(error)) => Some(view! { <ProblemNotice error/> }.into_any()),
+                        None => None,
+                    }}
+                    {field(t.sign_in_code(), "code", "text", code, "numeric")}
                     <ActionProblem result=sign_in.value().into()/>
                     <button class="btn btn-primary btn-block" type="submit" disabled=move || sign_in.pending().get()>{t.sign_in()}</button>
                 </form>

@@ -73,6 +73,7 @@ fn MeCard(me: shared_model::identity::Me) -> impl IntoView {
     let t = use_i18n();
     let device_code = Action::new(|_: &()| api::create_device_code());
     let sign_out = Action::new(|_: &()| api::sign_out());
+    let confirming = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(_)) = sign_out.value().get() {
             #[cfg(feature = "hydrate")]
@@ -86,8 +87,19 @@ fn MeCard(me: shared_model::identity::Me) -> impl IntoView {
             <p><strong>{me.nickname.clone()}</strong> <span class="muted">{format!(" {} {}", me.building, me.unit)}</span></p>
             <div class="me-actions">
                 <button class="btn btn-small" type="button" data-testid="device-code-button" on:click=move |_| { device_code.dispatch(()); }>{t.other_device()}</button>
-                <button class="btn btn-small" type="button" on:click=move |_| { sign_out.dispatch(()); }>{t.sign_out()}</button>
+                <button class="btn btn-small" type="button" on:click=move |_| confirming.set(true) data-testid="sign-out">{t.sign_out()}</button>
             </div>
+            // Signing out asks first, and says how to get back in (a texted code, or the owner).
+            {move || confirming.get().then(|| view! {
+                <div class="confirm" role="alertdialog" aria-labelledby="sign-out-question">
+                    <p id="sign-out-question">{t.sign_out_confirm()}</p>
+                    <div class="me-actions">
+                        <button class="btn btn-small btn-danger" type="button" data-testid="sign-out-confirm"
+                            on:click=move |_| { sign_out.dispatch(()); }>{t.sign_out_yes()}</button>
+                        <button class="btn btn-small" type="button" on:click=move |_| confirming.set(false)>{t.keep_signed_in()}</button>
+                    </div>
+                </div>
+            })}
             {move || match device_code.value().get() {
                 Some(Ok(code)) => Some(view! {
                     <p class="muted small">{t.other_device_code()}</p>

@@ -34,6 +34,7 @@ pub fn OwnerPage() -> impl IntoView {
                 view! {
                     <OwnerNav active=OwnerSection::Orders/>
                     <OwnerPickups store=me.store_id.to_string()/>
+                    <CounterSignIn store=me.store_id.to_string()/>
                     <h2 class="section-title">{t.products_and_stock()}</h2>
                     <OwnerProducts store=me.store_id.to_string()/>
                 }
@@ -123,6 +124,39 @@ fn OwnerSignInForm(sign_in: Action<OwnerSignIn, api::ApiResult<Me>>) -> impl Int
     }
 }
 
+/// A sign-in code for a resident with no signed-in phone and no text message: the owner
+/// enters the phone she joined with, checks the name and building shown are hers, then
+/// reads her the code.
+#[component]
+fn CounterSignIn(store: String) -> impl IntoView {
+    let t = use_i18n();
+    let phone = RwSignal::new(String::new());
+    let issue = Action::new(move |phone: &String| api::assisted_sign_in_code(&store, phone));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        issue.dispatch(phone.get_untracked());
+    };
+    view! {
+        <details class="form counter-sign-in">
+            <summary>{t.counter_sign_in_title()}</summary>
+            <p class="muted small">{t.counter_sign_in_hint()}</p>
+            <form class="pickup-search" on:submit=submit>
+                <input type="tel" inputmode="numeric" aria-label=t.phone() placeholder=t.phone() prop:value=move || phone.get()
+                    on:input:target=move |ev| phone.set(ev.target().value()) data-testid="counter-phone"/>
+                <button class="btn btn-small" type="submit" disabled=move || issue.pending().get()>{t.counter_sign_in_button()}</button>
+            </form>
+            {move || match issue.value().get() {
+                Some(Ok(code)) => Some(view! {
+                    <p class="muted small">{t.counter_code_for()} <strong>{format!("{} · {} {}", code.nickname, code.building, code.unit)}</strong></p>
+                    <p class="counter-code" data-testid="counter-code">{code.code}</p>
+                }.into_any()),
+                Some(Err(error)) => Some(view! { <ProblemNotice error/> }.into_any()),
+                None => None,
+            }}
+        </details>
+    }
+}
+
 #[component]
 fn OwnerProducts(store: String) -> impl IntoView {
     let t = use_i18n();
@@ -181,28 +215,68 @@ fn OwnerProductRow(product: ProductSummary) -> impl IntoView {
     }
 }
 
-/// Orders to prepare and hand over: today's or tomorrow's pickups.
+/// Orders to prepare and hand over, a day at a time: today's, tomorrow's or the day
+/// after's, a page at a time, and the one a resident comes for found by what she shows or
+/// says (pickup code, 跟团号, phone tail or nickname; `shared_model::pickup`).
 #[component]
 fn OwnerPickups(store: String) -> impl IntoView {
     let t = use_i18n();
     // Days after the store's today (the server decides what today is): 0, 1 or 2.
     let day = RwSignal::new(0u64);
-    let orders = Resource::new(
-        move || (store.clone(), day.get()),
-        |(store, day)| async move {
-            let today = api::list_store_orders(&store, None).await?;
-            if day == 0 {
+    // The search as typed, and as last submitted (what the list shows).
+    let draft = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
+    let first_page = Resource::new(
+        {
+            let store = store.clone();
+            move || (store.clone(), day.get(), query.get())
+        },
+        |(store, day, query)| async move {
+            let today = api::list_store_orders(&store, None, "", None).await?;
+            if day == 0 && query.is_empty() {
                 return Ok(today);
             }
             let date = today.pickup_date.checked_add_days(chrono::Days::new(day)).unwrap_or(today.pickup_date);
-            api::list_store_orders(&store, Some(date.format("%Y-%m-%d").to_string())).await
+            api::list_store_orders(&store, Some(date.format("%Y-%m-%d").to_string()), &query, None).await
         },
     );
+    // Later pages, appended under the first; they start over whenever the first reloads.
+    let more = RwSignal::new(Vec::<StoreOrder>::new());
+    let next_cursor = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = first_page.get() {
+            more.set(Vec::new());
+            next_cursor.set(list.next_cursor);
+        }
+    });
+    let load_more = Action::new({
+        let store = store.clone();
+        move |(date, cursor): &(String, String)| {
+            let (store, date, cursor, query) = (store.clone(), date.clone(), cursor.clone(), query.get_untracked());
+            async move { api::list_store_orders(&store, Some(date), &query, Some(cursor)).await }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load_more.value().get() {
+            more.update(|orders| orders.extend(page.orders));
+            next_cursor.set(page.next_cursor);
+        }
+    });
     let tab = move |offset: u64, label: &'static str| {
         view! {
             <button type="button" class="tab" class:active=move || day.get() == offset on:click=move |_| day.set(offset)
                 data-testid=format!("pickup-day-{offset}")>{label}</button>
         }
+    };
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        query.set(draft.get_untracked().trim().to_owned());
+    };
+    // A pickup code typed in the search is the code the resident shows: the row found by
+    // it gets it ready to hand over.
+    let shown_code = move || {
+        let q = query.get();
+        (q.len() == 6 && q.bytes().all(|b| b.is_ascii_digit())).then_some(q)
     };
     view! {
         <nav class="tabs">
@@ -210,18 +284,52 @@ fn OwnerPickups(store: String) -> impl IntoView {
             {tab(1, t.pickups_tomorrow())}
             {tab(2, t.pickups_after_tomorrow())}
         </nav>
+        <form class="pickup-search" role="search" on:submit=search>
+            <input type="search" enterkeyhint="search" aria-label=t.pickup_search_label() placeholder=t.pickup_search_placeholder()
+                prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value()) data-testid="pickup-search"/>
+            <button class="btn btn-small" type="submit">{t.search()}</button>
+            {move || (!query.get().is_empty()).then(|| view! {
+                <button class="btn btn-small btn-ghost" type="button" on:click=move |_| { draft.set(String::new()); query.set(String::new()); }>
+                    {t.pickup_search_clear()}
+                </button>
+            })}
+        </form>
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {
-                match orders.await {
-                    Ok(list) if list.orders.is_empty() => view! {
-                        <p class="empty-state"><span data-testid="pickup-list-date">{format_pickup_date(list.pickup_date)}</span> " · " {t.no_pickups()}</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <p class="muted" data-testid="pickup-list-date">{format_pickup_date(list.pickup_date)}</p>
-                        <ul class="owner-products">
-                            {list.orders.into_iter().map(|order| view! { <OwnerPickupRow order/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                match first_page.await {
+                    Ok(list) => {
+                        let date = list.pickup_date;
+                        let heading = if query.get_untracked().is_empty() {
+                            t.pickup_day_count(list.day_total)
+                        } else {
+                            t.pickup_found_count(list.orders.len(), list.next_cursor.is_some())
+                        };
+                        let empty = list.orders.is_empty();
+                        view! {
+                            <p class="muted" data-testid="pickup-list-date">
+                                {format_pickup_date(date)} " · " <span data-testid="pickup-list-count">{heading}</span>
+                            </p>
+                            {empty.then(|| view! {
+                                <p class="empty-state">{if query.get_untracked().is_empty() { t.no_pickups() } else { t.pickup_search_none() }}</p>
+                            })}
+                            <ul class="owner-products" data-testid="pickup-list">
+                                {list.orders.into_iter().map(|order| view! { <OwnerPickupRow order shown_code=shown_code()/> }).collect_view()}
+                                <For each=move || more.get() key=|o| o.summary.id.clone() let:order>
+                                    <OwnerPickupRow order shown_code=shown_code()/>
+                                </For>
+                            </ul>
+                            {move || next_cursor.get().map(|cursor| {
+                                let date = date.format("%Y-%m-%d").to_string();
+                                view! {
+                                    <button class="btn btn-block" type="button" disabled=move || load_more.pending().get()
+                                        on:click=move |_| { load_more.dispatch((date.clone(), cursor.clone())); } data-testid="pickup-more">
+                                        {t.load_more()}
+                                    </button>
+                                }
+                            })}
+                            <ActionProblem result=load_more.value().into()/>
+                        }.into_any()
+                    }
                     Err(error) => view! { <ProblemNotice error/> }.into_any(),
                 }
             })}
@@ -229,9 +337,10 @@ fn OwnerPickups(store: String) -> impl IntoView {
     }
 }
 
-/// One order: who, what, and the next step (ready, then hand over against the code).
+/// One order: its 跟团号, who collects it, what, and the next step (ready, then hand over
+/// against the code the resident shows).
 #[component]
-fn OwnerPickupRow(order: StoreOrder) -> impl IntoView {
+fn OwnerPickupRow(order: StoreOrder, shown_code: Option<String>) -> impl IntoView {
     let t = use_i18n();
     let id = order.summary.id.to_string();
     let advance = Action::new(move |update: &UpdateOrderStatus| api::advance_order(&id, update));
@@ -239,15 +348,21 @@ fn OwnerPickupRow(order: StoreOrder) -> impl IntoView {
         Some(Ok(o)) => o.status,
         _ => order.summary.status,
     });
-    let code = RwSignal::new(String::new());
+    let code = RwSignal::new(shown_code.unwrap_or_default());
     let label = move |s: OrderStatus| if t.0 == crate::i18n::Locale::ZhCn { s.label_zh() } else { s.label_en() };
+    let who = format!("{} · {} {}", order.buyer_nickname, order.buyer_building, order.buyer_unit);
+    let tail = (!order.buyer_phone_tail.is_empty()).then(|| t.phone_tail(&order.buyer_phone_tail));
     view! {
-        <li class="owner-row" data-testid="pickup-row">
+        <li class="owner-row" data-testid="pickup-row" data-order=order.summary.id.to_string()>
             <div class="owner-row-head">
-                <strong>{format!("{} · {} {}", order.buyer_nickname, order.buyer_building, order.buyer_unit)}</strong>
+                <span class="group-number" data-testid="group-number">{format!("#{}", order.group_number)}</span>
+                <strong class="owner-row-who">{who}</strong>
                 <span class=move || format!("status status-{}", status.get().as_str())>{move || label(status.get())}</span>
             </div>
-            <p class="muted small">{format!("{} · {} {}", order.pickup_point_name, order.summary.first_item_name, order.summary.item_count)} " " {t.items()} " · " {order.summary.total.to_string()}</p>
+            <p class="muted small">
+                {format!("{} · {} {}", order.pickup_point_name, order.summary.first_item_name, order.summary.item_count)} " " {t.items()}
+                " · " {order.summary.total.to_string()} {tail.map(|tail| view! { " · " {tail} })}
+            </p>
             {move || match status.get() {
                 OrderStatus::Placed => Some(view! {
                     <button class="btn btn-small" type="button" on:click=move |_| {
@@ -259,7 +374,7 @@ fn OwnerPickupRow(order: StoreOrder) -> impl IntoView {
                         ev.prevent_default();
                         advance.dispatch(UpdateOrderStatus { status: OrderStatus::PickedUp, pickup_code: Some(code.get_untracked()) });
                     }>
-                        <label>{t.pickup_code()} <input type="text" inputmode="numeric" maxlength="6" prop:value=move || code.get() on:input:target=move |ev| code.set(ev.target().value())/></label>
+                        <label>{t.pickup_code()} <input type="text" inputmode="numeric" maxlength="6" prop:value=move || code.get() on:input:target=move |ev| code.set(ev.target().value()) data-testid="hand-over-code"/></label>
                         <button class="btn btn-small" type="submit">{t.hand_over()}</button>
                     </form>
                 }.into_any()),

@@ -11,7 +11,34 @@ export class OwnerPage {
     this.password = page.getByTestId('owner-password');
     this.signInButton = page.getByRole('button', { name: '登录' });
     this.pickupDates = page.getByTestId('pickup-list-date');
+    this.pickupCount = page.getByTestId('pickup-list-count');
     this.pickupRows = page.getByTestId('pickup-row');
+    this.searchBox = page.getByRole('searchbox', { name: '查找订单' });
+    this.moreButton = page.getByRole('button', { name: '加载更多' });
+    this.counterSignIn = page.getByText('帮居民登录');
+    this.counterPhone = page.getByTestId('counter-phone');
+    this.counterCode = page.getByTestId('counter-code');
+  }
+
+  /** Finds orders by what the resident shows or says: pickup code, #跟团号, phone tail, name. */
+  async search(text) {
+    await this.searchBox.fill(text);
+    await this.searchBox.press('Enter');
+    await this.pickupCount.filter({ hasText: '找到' }).waitFor();
+  }
+
+  /** The row of the order with 跟团号 `n`. */
+  groupRow(n) {
+    return this.pickupRows.filter({ has: this.page.getByTestId('group-number').getByText(`#${n}`, { exact: true }) });
+  }
+
+  /** Issues a sign-in code at the counter for the resident with `phone`; returns it. */
+  async issueSignInCode(phone) {
+    await this.counterSignIn.click();
+    await this.counterPhone.fill(phone);
+    await this.page.getByRole('button', { name: '生成登录码' }).click();
+    await this.counterCode.waitFor();
+    return this.counterCode.innerText();
   }
 
   /** Opens /owner and signs in with the demo owner's phone and password. */
