@@ -134,7 +134,7 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
   assert.ok(await room.moreButton.isDisabled(), 'the stepper stops at the cap');
   await room.buyButton.click();
   await room.alert.waitFor();
-  assert.equal(await room.alert.innerText(), '超出每人限购数量');
+  assert.equal(await room.alert.innerText(), '每人限购3件，你已订2件', 'the cap and what she already has');
 
   // A comment from the resident (a KOC) shows in the room with the badge, and in the console.
   await room.sendComment('番茄很新鲜，昨天买的很好吃！');

@@ -113,7 +113,7 @@ pub fn JoinPage() -> impl IntoView {
                     </button>
                     {move || match send_code.value().get() {
                         Some(Ok(sent)) => Some(view! {
-                            <p class="notice" role="status" data-testid="code-sent">{t.code_sent_to(&sent.phone_masked, sent.valid_minutes)}</p>
+                            <p class="notice notice-info" role="status" data-testid="code-sent">{t.code_sent_to(&sent.phone_masked, sent.valid_minutes)}</p>
                         }.into_any()),
                         Some(Err(error)) => Some(view! { <ProblemNotice error/> }.into_any()),
                         None => None,
