@@ -156,6 +156,26 @@ string_id!(
     /// A flash offer pinned during a live stream.
     OfferId
 );
+string_id!(
+    /// A resident's wish (心愿) for something the store does not sell yet.
+    DemandId
+);
+string_id!(
+    /// A store's tasting event (品鉴会).
+    TastingId
+);
+string_id!(
+    /// One resident's booking of seats at a tasting.
+    BookingId
+);
+string_id!(
+    /// A resident's review of a product she picked up.
+    ReviewId
+);
+string_id!(
+    /// A review photo, uploaded before the review that shows it.
+    PhotoId
+);
 
 /// Gives a fieldless enum its stored form, from one list of variants and their text, so
 /// the two directions cannot drift apart: `ALL` (in the order listed), `as_str`, and

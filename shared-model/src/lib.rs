@@ -9,6 +9,7 @@
 //! - [`time`]: the store's time zone and the 22:00 ordering cut-off.
 //! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
 //!   domain each, with its types, rules and thiserror enum.
+//! - [`community`]: wishes and votes, tastings and bookings, NPS, buyers' reviews, notices.
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
@@ -20,6 +21,7 @@ pub mod access;
 pub mod api;
 pub mod cart;
 pub mod catalog;
+pub mod community;
 pub mod identity;
 pub mod ids;
 pub mod live;
@@ -33,7 +35,8 @@ pub mod store;
 pub mod time;
 
 pub use ids::{
-    CategoryId, IdError, LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PickupPointId, ProductId, StoreId,
+    BookingId, CategoryId, DemandId, IdError, LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PhotoId, PickupPointId,
+    ProductId, ReviewId, StoreId, TastingId,
 };
 pub use money::Fen;
 pub use problem::{ErrorCode, FieldError, Problem};
