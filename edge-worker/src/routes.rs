@@ -3,6 +3,7 @@
 mod admin;
 mod cart;
 mod catalog;
+mod demands;
 mod identity;
 mod live;
 mod orders;
@@ -51,6 +52,11 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .put_async("/api/v1/lives/:live/reminder", live::put_reminder)
         .delete_async("/api/v1/lives/:live/reminder", live::delete_reminder)
         .get_async("/api/v1/me/notices", live::list_notices)
+        .get_async("/api/v1/stores/:store/demands", demands::list_demands)
+        .post_async("/api/v1/stores/:store/demands", demands::create_demand)
+        .put_async("/api/v1/demands/:demand/vote", demands::put_vote)
+        .delete_async("/api/v1/demands/:demand/vote", demands::delete_vote)
+        .post_async("/api/v1/demands/:demand/status-changes", demands::create_demand_status_change)
         .post_async("/api/v1/admin/seed", admin::seed)
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)

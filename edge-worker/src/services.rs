@@ -4,6 +4,7 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod demands;
 pub mod identity;
 pub mod live;
 pub mod orders;

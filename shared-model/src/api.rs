@@ -328,10 +328,45 @@ pub struct LiveNotice {
 }
 
 /// `GET /api/v1/me/notices`: lives the resident asked to be reminded of that are on air.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct NoticeList {
     /// Newest first.
     pub notices: Vec<LiveNotice>,
+    /// Wishes stocked and other community news, newest first.
+    #[serde(default)]
+    pub community: Vec<CommunityNoticeCard>,
+}
+
+/// A wish as a resident or the owner sees it in the store's 心愿单.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandCard {
+    #[serde(flatten)]
+    pub demand: crate::community::Demand,
+    /// Whether the viewer wants it too.
+    pub voted: bool,
+    /// Whether the viewer wrote it.
+    pub mine: bool,
+}
+
+/// `GET /api/v1/stores/{store}/demands`: open wishes first, most wanted first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandList {
+    pub demands: Vec<DemandCard>,
+}
+
+/// A community notice as the resident's notice list carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityNoticeCard {
+    pub id: i64,
+    #[serde(flatten)]
+    pub notice: crate::community::CommunityNotice,
+    /// Its headline and words, in Chinese (`CommunityNotice::headline_zh`, `text_zh`).
+    pub headline: String,
+    pub text: String,
+    /// The app page it opens.
+    pub path: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
 }
 
 /// One resident in the owner's list.

@@ -6,6 +6,7 @@ use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
     services::{
+        demands::DemandService,
         identity::IdentityService,
         live::{BuyRequest, LiveService},
         orders::Fault,
@@ -152,8 +153,12 @@ pub async fn list_notices(req: Request, ctx: RouteContext<()>) -> worker::Result
     respond(
         async {
             let notices = match IdentityService::new(&ctx.env)?.viewer(&req).await? {
-                Some(me) => LiveService::new(&ctx.env)?.notices(&me).await?,
-                None => NoticeList { notices: Vec::new() },
+                Some(me) => {
+                    let mut list = LiveService::new(&ctx.env)?.notices(&me).await?;
+                    list.community = DemandService::new(&ctx.env)?.notices(&me).await?;
+                    list
+                }
+                None => NoticeList::default(),
             };
             json(200, &notices)
         }

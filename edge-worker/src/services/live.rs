@@ -522,7 +522,7 @@ impl LiveService {
                 })
             })
             .collect::<AppResult<_>>()?;
-        Ok(NoticeList { notices })
+        Ok(NoticeList { notices, community: Vec::new() })
     }
 
     /// The store's residents, most loyal first, then the newest (owner).
