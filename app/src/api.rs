@@ -247,6 +247,34 @@ pub fn assisted_sign_in_code(store: &str, phone: &str) -> impl Future<Output = A
     send("POST", format!("/api/v1/stores/{store}/assisted-sign-in-codes"), Some(&ask), None)
 }
 
+// 心愿单
+
+/// The store's wishes, most wanted open ones first.
+pub fn list_demands(store: &str) -> impl Future<Output = ApiResult<shared_model::api::DemandList>> + Send {
+    get(format!("/api/v1/stores/{store}/demands"))
+}
+
+/// A resident writes a wish.
+pub fn write_demand(
+    store: &str,
+    new: &shared_model::community::NewDemand,
+) -> impl Future<Output = ApiResult<shared_model::api::DemandCard>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/demands"), Some(new), None)
+}
+
+/// A resident wants a wish too (`want`), or not any more.
+pub fn vote_demand(demand: &str, want: bool) -> impl Future<Output = ApiResult<shared_model::api::DemandCard>> + Send {
+    send::<(), _>(if want { "PUT" } else { "DELETE" }, format!("/api/v1/demands/{demand}/vote"), None, None)
+}
+
+/// The owner answers a wish.
+pub fn answer_demand(
+    demand: &str,
+    change: &shared_model::community::DemandChange,
+) -> impl Future<Output = ApiResult<shared_model::api::DemandCard>> + Send {
+    send("POST", format!("/api/v1/demands/{demand}/status-changes"), Some(change), None)
+}
+
 /// A one-time code to sign in on another device.
 pub fn create_device_code() -> impl Future<Output = ApiResult<DeviceCode>> + Send {
     send::<(), _>("POST", "/api/v1/me/device-codes".into(), None, None)

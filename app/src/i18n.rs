@@ -374,3 +374,42 @@ impl I18n {
         }
     }
 }
+
+// 心愿单: the store's wishlist (resident page and the owner's answers).
+messages! {
+    wishes_title => "心愿单", "Wishlist";
+    wishes_intro => "想要店里还没有的东西？写下来，邻居们一起+1，店长会去找货。", "Want something the store does not sell yet? Write it down; neighbours add +1 and the owner goes looking.";
+    wishes_entry => "心愿单：想要什么告诉店长", "Wishlist: tell the owner what you want";
+    wishes_empty => "还没有心愿，来写第一个吧", "No wishes yet: write the first";
+    wish_text_label => "我想要…", "I would like…";
+    wish_text_placeholder => "例如：想要云南蓝莓，最好是大果", "e.g. Yunnan blueberries, the big ones";
+    wish_price_label => "愿意出的价格（可选，元）", "What you would pay (optional, yuan)";
+    wish_submit => "许个心愿", "Make a wish";
+    wish_join_first => "加入社区店后才能许愿和+1", "Join the store to make wishes and add +1";
+    wish_collecting => "征集中", "Collecting";
+    wish_sourcing => "采购中", "Sourcing";
+    wish_stocked => "已上架", "In stock";
+    wish_declined => "暂不考虑", "Not for now";
+    wish_stocked_link => "去看看", "See it";
+    wish_would_pay => "愿付", "Would pay";
+    wish_vote => "我也想要 +1", "Me too +1";
+    wish_voted => "已想要 ✓", "Wanted ✓";
+    wish_mine => "我的心愿", "My wish";
+    owner_wishes_title => "居民心愿", "Residents' wishes";
+    owner_wish_sourcing => "去采购", "Source it";
+    owner_wish_stock => "已上架", "Stocked";
+    owner_wish_decline => "暂不考虑", "Decline";
+    owner_wish_product => "上架的商品", "Product now sold";
+    owner_wish_reason => "原因（居民能看到）", "Reason (residents see it)";
+}
+
+impl I18n {
+    /// How many people want a wish.
+    pub fn wish_votes(self, n: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{n}人想要"),
+            Locale::En if n == 1 => "1 person wants this".to_owned(),
+            Locale::En => format!("{n} people want this"),
+        }
+    }
+}

@@ -26,12 +26,14 @@ pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<
 const DISMISSED_KEY: &str = "linli-dismissed-live-notices";
 
 /// "你预约的直播「…」开始了 · 进入直播间": for a signed-in resident, a banner for each live
-/// they asked to be reminded of that is on air now. Loaded in the browser only (on load,
-/// then every 30 s), so the server's first paint never waits for it; dismissible.
+/// they asked to be reminded of that is on air now, and else her newest community notice
+/// ("你想要的「…」上架了"). Loaded in the browser only (on load, then every 30 s), so the
+/// server's first paint never waits for it; dismissible.
 #[component]
 pub fn LiveNoticeBanner() -> impl IntoView {
     let t = use_i18n();
     let notices = RwSignal::new(Vec::<shared_model::api::LiveNotice>::new());
+    let community = RwSignal::new(Vec::<shared_model::api::CommunityNoticeCard>::new());
     let dismissed = RwSignal::new(Vec::<String>::new());
     let location = leptos_router::hooks::use_location();
 
@@ -49,7 +51,10 @@ pub fn LiveNoticeBanner() -> impl IntoView {
                 let handle = std::rc::Rc::clone(&handle);
                 spawn_local(async move {
                     match crate::api::list_notices().await {
-                        Ok(list) => notices.set(list.notices),
+                        Ok(list) => {
+                            notices.set(list.notices);
+                            community.set(list.community);
+                        }
                         // Signed out, or not a resident: stop asking.
                         Err(e) if matches!(e.status(), 401 | 403) => {
                             if let Some(h) = handle.take() {
@@ -89,6 +94,24 @@ pub fn LiveNoticeBanner() -> impl IntoView {
                 })
                 .cloned()
         });
+        if shown.is_none() {
+            let news = community.with(|c| {
+                c.iter().find(|n| !n.read && here != n.path && !dismissed.with(|d| d.contains(&format!("c{}", n.id)))).cloned()
+            });
+            return news.map(|n| {
+                let key = format!("c{}", n.id);
+                view! {
+                    <div class="live-notice community-notice" role="status" data-testid="community-notice">
+                        <a class="live-notice-link" href=n.path.clone()>
+                            <strong>{n.headline.clone()}</strong> " · " {n.text.clone()}
+                        </a>
+                        <button class="live-notice-close" type="button" aria-label=t.live_dismiss()
+                            on:click=move |_| dismiss(key.clone())>"×"</button>
+                    </div>
+                }
+                .into_any()
+            });
+        }
         shown.map(|n| {
             let id = n.live_id.to_string();
             view! {
@@ -102,6 +125,7 @@ pub fn LiveNoticeBanner() -> impl IntoView {
                         on:click=move |_| dismiss(id.clone())>"×"</button>
                 </div>
             }
+            .into_any()
         })
     }
 }

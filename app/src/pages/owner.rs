@@ -82,6 +82,8 @@ pub enum OwnerSection {
     Orders,
     /// `/owner/lives`: lives, residents and KOCs.
     Lives,
+    /// `/owner/wishes`: the residents' 心愿单.
+    Wishes,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -98,6 +100,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
         <nav class="owner-nav">
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
+            {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
         </nav>
     }
 }

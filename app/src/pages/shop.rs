@@ -87,7 +87,10 @@ pub fn ShopPage() -> impl IntoView {
                                 {(!resident).then(|| view! {
                                     <a class="join-banner" href=join_href.clone() data-testid="join-banner">{t.join_to_buy()} " ›"</a>
                                 })}
-                                {(current.is_none() && search.get_untracked().is_none()).then(|| view! { <LiveStrip store=s.clone() resident/> })}
+                                {(current.is_none() && search.get_untracked().is_none()).then(|| view! {
+                                    <LiveStrip store=s.clone() resident/>
+                                    <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
+                                })}
                                 <nav class="tabs" aria-label="categories">
                                     {tab(None, t.all().to_string())}
                                     {list.categories.into_iter().map(|c| {
