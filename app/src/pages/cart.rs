@@ -15,7 +15,6 @@ use leptos_router::hooks::use_navigate;
 use shared_model::{
     cart::{LineAvailability, PricedLine},
     order::{NewOrder, RequestedLine},
-    time::format_pickup_date,
     PickupPointId,
 };
 
@@ -118,7 +117,7 @@ pub fn CartPage() -> impl IntoView {
                                             }).collect_view()}
                                         </select>
                                     </label>
-                                    <p class="pickup-date">{t.pickup_date()} ": " <strong data-testid="pickup-date">{format_pickup_date(view_.pickup_date)}</strong></p>
+                                    <p class="pickup-date">{t.pickup_date()} ": " <strong data-testid="pickup-date">{t.pickup_date_text(view_.pickup_date)}</strong></p>
                                     <label class="field">
                                         <span>{t.note()}</span>
                                         <input type="text" maxlength="100" prop:value=move || note.get() on:input:target=move |ev| note.set(ev.target().value())/>

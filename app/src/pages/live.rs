@@ -25,7 +25,6 @@ use shared_model::{
         countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier, RoomSnapshot,
         MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
     },
-    time::format_local,
     Problem,
 };
 
@@ -67,8 +66,7 @@ fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
     let session = detail.room.session;
     let absolute = |url: &str| if url.starts_with('/') { format!("{origin}{url}") } else { url.to_string() };
     let image = absolute(session.cover_url.as_deref().unwrap_or("/images/og-default.svg"));
-    let description =
-        format!("{} · {} {}", live_status_label(t, session.status), t.live_starts_at(), format_local(session.starts_at));
+    let description = format!("{} · {} {}", live_status_label(t, session.status), t.live_starts_at(), t.when(session.starts_at));
     view! {
         <Title text=session.title.clone()/>
         <Meta name="description" content=description.clone()/>
@@ -132,7 +130,7 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
                                 <p class="live-placeholder-title">{title.clone()}</p>
                                 <p class="live-placeholder-meta">
                                     {if scheduled {
-                                        format!("{} {}", t.live_starts_at(), format_local(starts_at))
+                                        format!("{} {}", t.live_starts_at(), t.when(starts_at))
                                     } else {
                                         live_status_label(t, status).to_string()
                                     }}

@@ -12,10 +12,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::{
-    order::OrderStatus,
-    time::{format_local, format_pickup_date},
-};
+use shared_model::order::OrderStatus;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -35,21 +32,25 @@ pub fn OrderPage() -> impl IntoView {
                         Ok(o) => {
                             let cancellable = o.status == OrderStatus::Placed;
                             let id = o.id.to_string();
+                            // The badge and the progress are one list: its last step is the status.
+                            let progress = o.progress();
+                            let status = progress.last().map_or(o.status, |step| step.status);
                             view! {
                                 <section class="pickup-card" data-testid="pickup-card">
                                     <p class="muted">{t.pickup_code()}</p>
                                     <p class="pickup-code" data-testid="pickup-code">{o.pickup_code.clone()}</p>
-                                    <p class=format!("status status-{}", o.status.as_str()) data-testid="order-status">{label(o.status)}</p>
+                                    <p class=format!("status status-{}", status.as_str()) data-testid="order-status">{label(status)}</p>
                                     <p>{o.pickup_point.name.clone()} " · " {o.pickup_point.window.clone()}</p>
                                     <p class="muted">{o.pickup_point.address.clone()}</p>
-                                    <p><strong>{t.pickup_date()} " " <span data-testid="pickup-date">{format_pickup_date(o.pickup_date)}</span></strong></p>
+                                    <p><strong>{t.pickup_date()} " " <span data-testid="pickup-date">{t.pickup_date_text(o.pickup_date)}</span></strong></p>
                                     <p class="muted small">{t.pickup_code_hint()}</p>
                                 </section>
                                 <section class="card">
                                     <h2 class="section-title">{t.status_timeline()}</h2>
                                     <ol class="timeline" data-testid="timeline">
-                                        {o.timeline.iter().map(|c| view! {
-                                            <li><span class="dot"></span><span>{label(c.status)}</span><span class="muted">{format_local(c.at)}</span></li>
+                                        {progress.into_iter().map(|step| view! {
+                                            <li class:current=step.current><span class="dot"></span><span>{label(step.status)}</span>
+                                                <span class="muted">{step.at.map(|at| t.when(at))}</span></li>
                                         }).collect_view()}
                                     </ol>
                                 </section>
@@ -63,7 +64,7 @@ pub fn OrderPage() -> impl IntoView {
                                     {o.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
                                 </section>
                                 {cancellable.then(|| view! {
-                                    <p class="muted small">{t.cancel_before()} {format_local(o.cancel_deadline)}</p>
+                                    <p class="muted small">{t.cancel_before()} {t.when(o.cancel_deadline)}</p>
                                     <button class="btn btn-secondary btn-block" type="button" data-testid="cancel-order"
                                         disabled=move || cancel.pending().get()
                                         on:click=move |_| { cancel.dispatch(id.clone()); }>{t.cancel_order()}</button>

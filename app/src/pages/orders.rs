@@ -11,7 +11,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::time::{format_local, format_pickup_date};
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
@@ -42,11 +41,11 @@ pub fn OrdersPage() -> impl IntoView {
                                             <a href=format!("/s/{s}/orders/{}", o.id)>
                                                 <div class="order-card-head">
                                                     <span class=format!("status status-{}", o.status.as_str())>{status}</span>
-                                                    <span class="muted">{format_local(o.placed_at)}</span>
+                                                    <span class="muted">{t.when(o.placed_at)}</span>
                                                 </div>
-                                                <p>{o.first_item_name.clone()} " · " {o.item_count} " " {t.items()}</p>
+                                                <p data-testid="order-contents">{t.order_contents(&o)}</p>
                                                 <div class="order-card-foot">
-                                                    <span class="muted">{t.pickup_date()} " " {format_pickup_date(o.pickup_date)}</span>
+                                                    <span class="muted">{t.pickup_date()} " " {t.pickup_date_text(o.pickup_date)}</span>
                                                     <strong class="price">{o.total.to_string()}</strong>
                                                 </div>
                                             </a>

@@ -19,7 +19,6 @@ use shared_model::{
     catalog::ProductSummary,
     identity::{Me, OwnerSignIn},
     order::OrderStatus,
-    time::format_pickup_date,
 };
 
 #[component]
@@ -214,10 +213,10 @@ fn OwnerPickups(store: String) -> impl IntoView {
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(list) if list.orders.is_empty() => view! {
-                        <p class="empty-state"><span data-testid="pickup-list-date">{format_pickup_date(list.pickup_date)}</span> " · " {t.no_pickups()}</p>
+                        <p class="empty-state"><span data-testid="pickup-list-date">{t.pickup_date_text(list.pickup_date)}</span> " · " {t.no_pickups()}</p>
                     }.into_any(),
                     Ok(list) => view! {
-                        <p class="muted" data-testid="pickup-list-date">{format_pickup_date(list.pickup_date)}</p>
+                        <p class="muted" data-testid="pickup-list-date">{t.pickup_date_text(list.pickup_date)}</p>
                         <ul class="owner-products">
                             {list.orders.into_iter().map(|order| view! { <OwnerPickupRow order/> }).collect_view()}
                         </ul>
@@ -247,7 +246,7 @@ fn OwnerPickupRow(order: StoreOrder) -> impl IntoView {
                 <strong>{format!("{} · {} {}", order.buyer_nickname, order.buyer_building, order.buyer_unit)}</strong>
                 <span class=move || format!("status status-{}", status.get().as_str())>{move || label(status.get())}</span>
             </div>
-            <p class="muted small">{format!("{} · {} {}", order.pickup_point_name, order.summary.first_item_name, order.summary.item_count)} " " {t.items()} " · " {order.summary.total.to_string()}</p>
+            <p class="muted small">{format!("{} · {} · {}", order.pickup_point_name, t.order_contents(&order.summary), order.summary.total)}</p>
             {move || match status.get() {
                 OrderStatus::Placed => Some(view! {
                     <button class="btn btn-small" type="button" on:click=move |_| {

@@ -14,7 +14,10 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use shared_model::catalog::{share_image_path, StockState, SHARE_IMAGE_PX};
+use shared_model::{
+    catalog::{share_image_path, StockState, SHARE_IMAGE_PX},
+    locale::Noun,
+};
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
@@ -69,7 +72,7 @@ pub fn ProductPage() -> impl IntoView {
                                         <p class="product-description">{d.description.clone()}</p>
                                         <dl class="facts">
                                             <dt>{t.origin()}</dt><dd data-testid="origin">{p.origin.clone()}</dd>
-                                            <dt>{t.shelf_life()}</dt><dd>{format!("{} {}", d.shelf_life_days, t.days())}</dd>
+                                            <dt>{t.shelf_life()}</dt><dd>{t.count(d.shelf_life_days, Noun::Day)}</dd>
                                             <dt>{t.best_before()}</dt><dd>{p.best_before.format("%Y-%m-%d").to_string()}</dd>
                                             {p.test_report.clone().map(|r| view! { <dt>{t.test_report()}</dt><dd class="report" data-testid="test-report">{r}</dd> })}
                                         </dl>

@@ -15,7 +15,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::Form, hooks::use_query_map};
-use shared_model::api::CartView;
+use shared_model::{api::CartView, locale::Noun};
 
 #[component]
 pub fn ShopPage() -> impl IntoView {
@@ -112,7 +112,7 @@ pub fn ShopPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     cart.await.ok().map(|c: CartView| c.cart).filter(|c| c.item_count > 0).map(|c| view! {
                         <a class="cart-bar" href=format!("/s/{}/cart", store.get_untracked()) data-testid="cart-bar">
-                            <span>{t.cart()} " · " {c.item_count} " " {t.items()}</span>
+                            <span>{t.cart()} " · " {t.count(c.item_count, Noun::Item)}</span>
                             <strong>{c.total.to_string()}</strong>
                         </a>
                     })
