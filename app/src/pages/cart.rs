@@ -23,7 +23,7 @@ fn availability_note(t: I18n, a: &LineAvailability) -> Option<String> {
         LineAvailability::Ok => None,
         LineAvailability::SoldOut => Some(t.sold_out().to_string()),
         LineAvailability::Insufficient { available } => Some(format!("{} {available}", t.only_left())),
-        LineAvailability::OverCap { cap } => Some(format!("{} {cap}", t.over_cap())),
+        LineAvailability::OverCap { cap, .. } => Some(format!("{} {cap}", t.over_cap())),
         LineAvailability::Unavailable => Some(t.unavailable().to_string()),
     }
 }

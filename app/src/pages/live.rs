@@ -172,10 +172,10 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
                 </div>
                 {move || reconnecting.get().then(|| view! { <p class="live-reconnecting" role="status">{t.live_reconnecting()}</p> })}
                 {
-                    let (live_id, store) = (live_id.clone(), store.clone());
+                    let (live_id, store, viewer) = (live_id.clone(), store.clone(), viewer.clone());
                     move || match featured_id.get() {
                         Some(_) => view! {
-                            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
+                            <OfferCard offer=featured now quantity viewer=viewer.clone() live_id=live_id.clone() store=store.clone()/>
                         }.into_any(),
                         None => (status.get() == LiveSessionStatus::Live).then(|| view! {
                             <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p>
