@@ -93,9 +93,6 @@ messages! {
     place_order => "提交订单", "Place order";
     placing => "提交中…", "Placing…";
     remove => "删除", "Remove";
-    unavailable => "已下架", "Unavailable";
-    only_left => "库存不足，仅剩", "Not enough stock, only";
-    over_cap => "超出限购", "Over the limit of";
     order => "订单", "Order";
     pickup_code => "取货码", "Pickup code";
     pickup_code_hint => "到店出示取货码即可取货", "Show this code at the store";
@@ -131,6 +128,25 @@ messages! {
     device_code_hint => "在已登录的手机上打开「我的订单」，点「在其他设备登录」获取6位设备码。", "On your signed-in phone, open My orders and tap Sign in on another device to get a 6-digit code.";
     other_device => "在其他设备登录", "Sign in on another device";
     other_device_code => "10分钟内在新设备上输入手机号和此设备码：", "Within 10 minutes, enter your phone and this code on the new device:";
+}
+
+// What a new resident trips over (tracker issue 8): offline taps, caps, missing pages,
+// signing in again, coming back after joining.
+messages! {
+    retry => "重试", "Try again";
+    line_not_counted => "未计入合计", "Not in the total";
+    cart_blocked => "有商品暂时无法下单，请按提示调整数量或删除", "Some items can't be ordered yet. Change or remove them as shown.";
+    member_sign_in => "已加入过？登录", "Joined before? Sign in";
+    member_new_here => "第一次来？", "New here?";
+    orders_sign_in_title => "登录后查看你的订单", "Sign in to see your orders";
+    cart_sign_in_title => "登录后查看你的购物车", "Sign in to see your cart";
+    search_in_before => "在「", "Nothing found in “";
+    search_in_after => "」中没有找到，", "”. ";
+    search_everywhere => "查看全部商品中的结果", "Search the whole store";
+    back_to_shop => "回到店里逛逛", "Back to the shop";
+    joined_welcome => "已加入社区店，现在可以下单了", "You have joined the store. You can order now.";
+    live_cap_reached => "已达限购", "Limit reached";
+    live_you_have => "本场已抢到", "You have";
 }
 
 // Live room (resident): the live page, the shop's 直播 strip and the live notice banner.
@@ -259,7 +275,13 @@ impl I18n {
     /// The message for an API problem, from shared-model's tables for both languages
     /// (with the problem's numbers). Never the server's title or internal text.
     pub fn problem(self, error: &crate::api::ApiError) -> String {
-        error.0.message(self.0)
+        self.message(&error.0)
+    }
+
+    /// The message for a problem that was not an API answer (why a cart line cannot be
+    /// ordered, why the buy button is off), in the same words.
+    pub fn message(self, problem: &shared_model::Problem) -> String {
+        problem.message(self.0)
     }
 
     /// A pickup date with its weekday (`12月3日 周四`, `Thu, Dec 3`).

@@ -286,3 +286,22 @@ async fn the_cart_refuses_a_line_past_the_per_buyer_cap() {
     assert_eq!(cart["cart"]["lines"][0]["availability"], json!({ "kind": "over_cap", "cap": 1, "already": 1 }));
     assert_eq!((cart["cart"]["orderable"].as_bool(), cart["cart"]["total"].as_i64()), (Some(false), Some(0)));
 }
+
+/// Unknown stores, products and lives are one not-found page: a real 404 with a title.
+#[tokio::test]
+async fn missing_pages_answer_404_with_a_title() {
+    for (path, title) in [
+        ("/s/st-nowhere".to_string(), "门店不存在 · 邻里"),
+        (format!("/s/{STORE_A}/p/p-nowhere"), "商品不存在或已下架 · 邻里"),
+        ("/l/l-nope".to_string(), "直播不存在 · 邻里"),
+        ("/no/such/page".to_string(), "页面不存在 · 邻里"),
+    ] {
+        let resp = client().get(url(&path)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(&format!("<title>{title}</title>")), "{path} has the title {title}");
+        assert!(html.contains("data-testid=\"not-found-back\""), "{path} has a way back");
+    }
+    let store = client().get(url("/s/st-nowhere")).send().await.unwrap().text().await.unwrap();
+    assert!(!store.contains("role=\"search\"") && !store.contains("nav-shop"), "no shop around a store that is not there");
+}

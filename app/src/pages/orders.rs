@@ -1,11 +1,12 @@
 //! `/s/:store/orders`: the resident's orders, newest first.
 
+use super::not_found::PageProblem;
 use super::use_param;
 use crate::{
     api,
     components::{
         layout::{BottomNav, TopBar},
-        problem::ProblemNotice,
+        member::SignInOrJoin,
     },
     i18n::{use_i18n, Locale},
 };
@@ -54,10 +55,11 @@ pub fn OrdersPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! {
-                            <ProblemNotice error/>
-                            <a class="btn btn-primary" href=format!("/s/{s}/join")>{t.join_to_buy()}</a>
-                        }.into_any(),
+                        // Signed out (or never joined): sign in first, join second.
+                        Err(error) if error.status() == 401 => {
+                            view! { <SignInOrJoin store=s.clone() next=format!("/s/{s}/orders") title=t.orders_sign_in_title()/> }.into_any()
+                        }
+                        Err(error) => view! { <PageProblem error/> }.into_any(),
                     }
                 })}
             </Suspense>
