@@ -57,7 +57,15 @@ where
 {
     let t = use_i18n();
     let sign_in = Action::new(|req: &OwnerSignIn| api::sign_in_owner(req));
-    let me = Resource::new(move || sign_in.version().get(), |_| api::get_me());
+    // Who is signed in is read again only after a sign-in that worked: a refused one
+    // leaves the form (and the phone typed into it) where it is.
+    let accepted = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = sign_in.value().get() {
+            accepted.update(|n| *n += 1);
+        }
+    });
+    let me = Resource::new(move || accepted.get(), |_| api::get_me());
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || {
@@ -105,6 +113,14 @@ fn OwnerSignInForm(sign_in: Action<OwnerSignIn, api::ApiResult<Me>>) -> impl Int
     let t = use_i18n();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // A wrong password: the phone stays, the password is typed again.
+    Effect::new(move |_| {
+        if let Some(Err(e)) = sign_in.value().get() {
+            if !e.is_connection() {
+                password.set(String::new());
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sign_in.dispatch(OwnerSignIn { phone: phone.get_untracked(), password: password.get_untracked() });

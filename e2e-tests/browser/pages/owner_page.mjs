@@ -9,9 +9,23 @@ export class OwnerPage {
     this.page = page;
     this.phone = page.getByTestId('owner-phone');
     this.password = page.getByTestId('owner-password');
-    this.signInButton = page.getByRole('button', { name: '登录' });
+    this.signInButton = page.getByRole('button', { name: /^(登录|Sign in)$/ });
     this.pickupDates = page.getByTestId('pickup-list-date');
     this.pickupRows = page.getByTestId('pickup-row');
+    this.alert = page.getByRole('main').getByRole('alert');
+  }
+
+  /** Opens /owner (signed out: the sign-in form). */
+  async open() {
+    await this.page.goto(`${BASE}/owner`);
+    await hydrated(this.page);
+  }
+
+  /** Types a phone and password and taps 登录, without waiting for the console. */
+  async trySignIn(phone, password) {
+    await this.phone.fill(phone);
+    await this.password.fill(password);
+    await this.signInButton.click();
   }
 
   /** Opens /owner and signs in with the demo owner's phone and password. */
