@@ -90,9 +90,20 @@ async fn a_busy_evening_pages_to_the_end_and_every_order_can_be_found() {
     let buyers_orders = (0..ORDERS).filter(|i| i % residents.len() == (ORDERS - 1) % residents.len()).count();
     let tail = &buyer.phone[7..];
     let by_tail = page(&owner, &pickup_date, tail, None).await;
-    let tails: Vec<&str> =
-        by_tail["orders"].as_array().unwrap().iter().map(|o| o["buyer_phone_tail"].as_str().unwrap()).collect();
-    assert!(tails.len() >= buyers_orders && tails.iter().all(|t| *t == tail), "by phone tail: {tails:?}");
+    // Four digits are a phone tail or a 跟团号 (`PickupQuery::GroupNumberOrPhoneTail`): the
+    // order numbered `tail`, if the day has one, is found too.
+    let tail_number: u64 = tail.parse().unwrap();
+    let found: Vec<(&str, u64)> = by_tail["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["buyer_phone_tail"].as_str().unwrap(), o["group_number"].as_u64().unwrap()))
+        .collect();
+    let by_phone = found.iter().filter(|(t, _)| *t == tail).count();
+    assert!(
+        by_phone >= buyers_orders && found.iter().all(|(t, n)| *t == tail || *n == tail_number),
+        "by phone tail {tail}: {found:?}"
+    );
     let by_name = page(&owner, &pickup_date, &buyer.me.nickname, None).await;
     let names = by_name["orders"].as_array().unwrap();
     assert_eq!(names.len(), buyers_orders);
@@ -125,9 +136,18 @@ async fn a_busy_evening_pages_to_the_end_and_every_order_can_be_found() {
     expect_problem(list(&other_owner, &pickup_date, "", None).await, 403, "wrong_store").await;
     expect_problem(list(&buyer.client, &pickup_date, "", None).await, 403, "forbidden").await;
 
-    // Wrong codes count down, then lock; the right code is refused while locked.
+    // Wrong codes count down, then lock; the right code is refused while locked. (Only a
+    // packed order is handed over: a placed one is refused as a transition before any code.)
     let (victim, victim_code) = (placed[0]["id"].as_str().unwrap(), placed[0]["pickup_code"].as_str().unwrap());
     let wrong = if victim_code == "000000" { "111111" } else { "000000" };
+    expect_problem(hand_over(&owner, victim, wrong).await, 409, "invalid_transition").await;
+    let ready = owner
+        .post(url(&format!("/api/v1/orders/{victim}/status-changes")))
+        .json(&json!({ "status": "ready_for_pickup" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
     for left in (1..=4).rev() {
         let body = expect_problem(hand_over(&owner, victim, wrong).await, 422, "invalid_pickup_code").await;
         assert_eq!(body["args"]["attempts_left"], left);
@@ -137,7 +157,7 @@ async fn a_busy_evening_pages_to_the_end_and_every_order_can_be_found() {
     assert_eq!(body["args"]["minutes"], 10);
     expect_problem(hand_over(&owner, victim, victim_code).await, 429, "pickup_code_locked").await;
     let status: Value = json_of(owner.get(url(&format!("/api/v1/orders/{victim}"))).send().await.unwrap()).await;
-    assert_eq!(status["status"], "placed", "nothing changed while locked");
+    assert_eq!(status["status"], "ready_for_pickup", "nothing changed while locked");
 
     // A couple of wrong codes do not stop the right one.
     let (other, other_code) = (placed[1]["id"].as_str().unwrap(), placed[1]["pickup_code"].as_str().unwrap());
