@@ -311,10 +311,33 @@ pub fn update_stock(store: &str, product: &str, update: &StockUpdate) -> impl Fu
     send("PATCH", format!("/api/v1/stores/{store}/products/{product}"), Some(update), None)
 }
 
-/// The store's orders for a pickup day (`YYYY-MM-DD`; the server's today when `None`).
+/// The store's orders for a pickup day (`YYYY-MM-DD`; the server's today when `None`):
+/// the whole day, every page of it (the API answers a page at a time, oldest first).
 pub fn list_store_orders(store: &str, pickup_date: Option<String>) -> impl Future<Output = ApiResult<StoreOrderList>> + Send {
     let query = pickup_date.map(|d| format!("?pickup_date={}", encode_query(&d))).unwrap_or_default();
-    get(format!("/api/v1/stores/{store}/orders{query}"))
+    let first = get::<StoreOrderList>(format!("/api/v1/stores/{store}/orders{query}"));
+    let store = store.to_string();
+    // The next pages' calls are made later, after an await: under the same reactive owner,
+    // so on the server they find its in-process transport too.
+    let owner = leptos::prelude::Owner::current();
+    async move {
+        let mut list = first.await?;
+        while let Some(cursor) = list.next_cursor.take() {
+            let path = format!(
+                "/api/v1/stores/{store}/orders?pickup_date={}&cursor={}",
+                list.pickup_date.format("%Y-%m-%d"),
+                encode_query(&cursor)
+            );
+            let next = match &owner {
+                Some(owner) => owner.with(|| get::<StoreOrderList>(path)),
+                None => get::<StoreOrderList>(path),
+            };
+            let page = next.await?;
+            list.orders.extend(page.orders);
+            list.next_cursor = page.next_cursor;
+        }
+        Ok(list)
+    }
 }
 
 /// The owner marks an order ready, or handed over with the resident's pickup code.
