@@ -118,8 +118,8 @@ test('the per-person cap is checked when adding, and the cart says why a line ca
   assert.equal(await product.tapAdd(), 200);
   // The third box is refused, with the cap in the message.
   assert.equal(await product.tapAdd(), 409);
-  await product.alert.waitFor();
-  assert.equal(await product.alert.innerText(), '每人限购2件');
+  await product.toast.waitFor();
+  assert.equal(await product.toast.innerText(), '每人限购2件');
   await shot(page, 'ux-03-cap-at-add');
   await product.open(KIWIS);
   await hydrated(page);

@@ -99,7 +99,8 @@ pub fn ProductPage() -> impl IntoView {
                                         } else {
                                             view! { <a class="btn btn-primary btn-block" href=join data-testid="join-to-buy">{t.join_to_buy()}</a> }.into_any()
                                         }}
-                                        <ActionProblem result=add.value().into()/>
+                                        // The button may sit at the screen's bottom edge: the answer goes in the toast above it.
+                                        <ActionProblem result=add.value().into() toast=true/>
                                     </section>
                                 </main>
                                 <BottomNav store=s.clone() active="shop"/>

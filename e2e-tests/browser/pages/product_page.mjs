@@ -10,7 +10,6 @@ export class ProductPage {
     this.origin = page.getByTestId('origin');
     this.addButton = page.getByTestId('add-to-cart');
     this.added = page.getByText(/已加入/);
-    this.alert = page.getByRole('main').getByRole('alert');
     this.joinToBuy = page.getByTestId('join-to-buy');
     this.joinedNotice = page.getByTestId('joined-notice');
     this.toast = page.getByTestId('toast');
