@@ -18,7 +18,8 @@ use shared_model::{
 use std::future::Future;
 
 /// A failed API call: the problem the server sent, or one made up here for a fetch that got
-/// no answer (`network_error`) or an answer this build cannot read (`unreadable_response`).
+/// no answer (`offline` when the phone says it has no network, else `network_error`) or an
+/// answer this build cannot read (`unreadable_response`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiError(pub Problem);
 
@@ -31,9 +32,27 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         self.0.status
     }
-    /// The request never got an answer (offline, or the socket is down).
+    /// The request never got an answer (the server could not be reached).
     pub fn network() -> Self {
         Self(Problem::new(0, "network_error", "Network error"))
+    }
+    /// The request never got an answer because the phone has no network.
+    pub fn offline() -> Self {
+        Self(Problem::new(0, "offline", "Offline"))
+    }
+    /// A request that got no answer: [`ApiError::offline`] when the browser says it is
+    /// offline, else [`ApiError::network`].
+    pub fn no_answer() -> Self {
+        if browser_offline() {
+            Self::offline()
+        } else {
+            Self::network()
+        }
+    }
+    /// About the connection, not about what was asked: shown in the toast and gone once
+    /// the network is back (`components::problem`).
+    pub fn is_connection(&self) -> bool {
+        matches!(self.code(), "network_error" | "offline")
     }
     /// The server said yes (a 2xx `status`) in a body this build cannot decode: most likely
     /// a page older than the API. What was asked for may well have been done.
@@ -43,8 +62,18 @@ impl ApiError {
     /// Whether the request may have been carried out even though it failed here: it got no
     /// answer, or a yes that could not be read. A retry must then reuse its idempotency key.
     pub fn may_have_succeeded(&self) -> bool {
-        matches!(self.code(), "network_error" | "unreadable_response")
+        matches!(self.code(), "network_error" | "offline" | "unreadable_response")
     }
+}
+
+/// Whether the browser says it has no network (`navigator.onLine`); never on the server.
+fn browser_offline() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().is_some_and(|w| !w.navigator().on_line())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -92,7 +121,7 @@ fn call<T: DeserializeOwned>(raw: RawCall) -> impl Future<Output = ApiResult<T>>
 /// own problem, logged (in the browser's console) with the decoder's complaint.
 fn decode<T: DeserializeOwned>(method: &str, path: &str, reply: RawReply) -> ApiResult<T> {
     match reply.status {
-        0 => Err(ApiError::network()),
+        0 => Err(ApiError::no_answer()),
         200..=299 => serde_json::from_str(&reply.body).map_err(|e| {
             leptos::logging::error!("{method} {path}: {} answer not readable: {e}", reply.status);
             ApiError::unreadable(reply.status)
@@ -169,7 +198,7 @@ fn send<B: Serialize, T: DeserializeOwned>(
 }
 
 /// Percent-encodes a query value (Chinese search words included).
-fn encode_query(value: &str) -> String {
+pub fn encode_query(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 3);
     for byte in value.bytes() {
         match byte {
@@ -471,7 +500,10 @@ mod tests {
     fn no_answer_is_a_network_error() {
         let error = decode::<StoreList>("GET", "/api/v1/stores", reply(0, "")).unwrap_err();
         assert_eq!((error.code(), error.status()), ("network_error", 0));
-        assert!(error.may_have_succeeded());
+        assert!(error.may_have_succeeded() && error.is_connection());
+        assert!(ApiError::offline().is_connection() && ApiError::offline().may_have_succeeded());
+        assert!(message_zh("offline").is_some());
+        assert!(!ApiError::unreadable(201).is_connection());
     }
 
     #[test]

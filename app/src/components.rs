@@ -2,5 +2,6 @@
 
 pub mod layout;
 pub mod live;
+pub mod member;
 pub mod problem;
 pub mod product;

@@ -4,54 +4,9 @@
 
 use leptos::prelude::*;
 
-/// A supported interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Locale {
-    #[default]
-    ZhCn,
-    En,
-}
-
-impl Locale {
-    pub fn html_lang(self) -> &'static str {
-        match self {
-            Locale::ZhCn => "zh-CN",
-            Locale::En => "en",
-        }
-    }
-
-    fn from_tag(tag: &str) -> Option<Self> {
-        let tag = tag.trim().to_ascii_lowercase();
-        if tag.starts_with("zh") {
-            Some(Locale::ZhCn)
-        } else if tag.starts_with("en") {
-            Some(Locale::En)
-        } else {
-            None
-        }
-    }
-
-    /// The `lang` cookie wins, then the first supported `Accept-Language`, else Chinese.
-    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Self {
-        let from_cookie = cookie.and_then(|c| {
-            c.split(';').find_map(|pair| {
-                let (k, v) = pair.trim().split_once('=')?;
-                (k == "lang").then(|| Self::from_tag(v)).flatten()
-            })
-        });
-        from_cookie
-            .or_else(|| accept_language.and_then(|al| al.split(',').find_map(|part| Self::from_tag(part.split(';').next()?))))
-            .unwrap_or_default()
-    }
-
-    /// The other language, for the switch in the header.
-    pub fn other(self) -> Self {
-        match self {
-            Locale::ZhCn => Locale::En,
-            Locale::En => Locale::ZhCn,
-        }
-    }
-}
+/// The interface language: shared-model's, where dates, counts and problem messages are
+/// formatted per language.
+pub use shared_model::locale::Locale;
 
 /// Provides the locale: on the server the worker already did; in the browser it is read
 /// from `<html lang>`.
@@ -119,7 +74,6 @@ messages! {
     test_report => "检测报告", "Test report";
     best_before => "最佳食用期至", "Best before";
     shelf_life => "保质期", "Shelf life";
-    days => "天", "days";
     cap => "每人限购", "Limit per person";
     no_results => "没有找到相关商品，换个词试试", "Nothing found. Try another word.";
     loading => "加载中…", "Loading…";
@@ -139,9 +93,6 @@ messages! {
     place_order => "提交订单", "Place order";
     placing => "提交中…", "Placing…";
     remove => "删除", "Remove";
-    unavailable => "已下架", "Unavailable";
-    only_left => "库存不足，仅剩", "Not enough stock, only";
-    over_cap => "超出限购", "Over the limit of";
     order => "订单", "Order";
     pickup_code => "取货码", "Pickup code";
     pickup_code_hint => "到店出示取货码即可取货", "Show this code at the store";
@@ -149,7 +100,6 @@ messages! {
     cancel_order => "取消订单", "Cancel order";
     cancel_before => "可在此时间前取消：", "Can be cancelled until ";
     no_orders => "还没有订单", "No orders yet";
-    items => "件商品", "items";
     owner_console => "店长后台", "Owner console";
     owner_sign_in => "店长登录", "Owner sign-in";
     password => "密码", "Password";
@@ -166,9 +116,9 @@ messages! {
     note => "备注（可选）", "Note (optional)";
     order_placed => "下单成功！", "Order placed!";
     view_orders => "查看订单", "View orders";
-    pickups_today => "今日自提", "Today's pickups";
-    pickups_tomorrow => "明日自提", "Tomorrow's pickups";
-    pickups_after_tomorrow => "后天自提", "In two days";
+    pickups_today => "今日自提", "Today";
+    pickups_tomorrow => "明日自提", "Tomorrow";
+    pickups_after_tomorrow => "后天自提", "In 2 days";
     mark_ready => "备货完成", "Mark ready";
     hand_over => "确认提货", "Hand over";
     no_pickups => "这一天没有自提订单", "No pickups on this day";
@@ -178,6 +128,25 @@ messages! {
     device_code_hint => "在已登录的手机上打开「我的订单」，点「在其他设备登录」获取6位设备码。", "On your signed-in phone, open My orders and tap Sign in on another device to get a 6-digit code.";
     other_device => "在其他设备登录", "Sign in on another device";
     other_device_code => "10分钟内在新设备上输入手机号和此设备码：", "Within 10 minutes, enter your phone and this code on the new device:";
+}
+
+// What a new resident trips over (tracker issue 8): offline taps, caps, missing pages,
+// signing in again, coming back after joining.
+messages! {
+    retry => "重试", "Try again";
+    line_not_counted => "未计入合计", "Not in the total";
+    cart_blocked => "有商品暂时无法下单，请按提示调整数量或删除", "Some items can't be ordered yet. Change or remove them as shown.";
+    member_sign_in => "已加入过？登录", "Joined before? Sign in";
+    member_new_here => "第一次来？", "New here?";
+    orders_sign_in_title => "登录后查看你的订单", "Sign in to see your orders";
+    cart_sign_in_title => "登录后查看你的购物车", "Sign in to see your cart";
+    search_in_before => "在「", "Nothing found in “";
+    search_in_after => "」中没有找到，", "”. ";
+    search_everywhere => "查看全部商品中的结果", "Search the whole store";
+    back_to_shop => "回到店里逛逛", "Back to the shop";
+    joined_welcome => "已加入社区店，现在可以下单了", "You have joined the store. You can order now.";
+    live_cap_reached => "已达限购", "Limit reached";
+    live_you_have => "本场已抢到", "You have";
 }
 
 // Live room (resident): the live page, the shop's 直播 strip and the live notice banner.
@@ -263,8 +232,6 @@ messages! {
     owner_console_end_keep => "继续直播", "Keep going";
     owner_console_pin_after_start => "开播后即可上架秒杀商品。", "Go live to pin flash offers.";
     owner_console_reconnecting => "连接中断，正在重连…", "Reconnecting…";
-    owner_console_orders_unit => "单", "orders";
-    owner_console_units_unit => "件", "units";
     owner_chain_title => "接龙", "Group order list";
     owner_chain_empty => "还没有人接龙", "No orders yet";
     owner_comments_empty => "还没有评论", "No comments yet";
@@ -305,13 +272,41 @@ messages! {
 // End of live room (owner).
 
 impl I18n {
-    /// The resident-facing message for an API problem: Chinese from shared-model's one
-    /// table of codes, English from the problem's title. Never raw internal text.
+    /// The message for an API problem, from shared-model's tables for both languages
+    /// (with the problem's numbers). Never the server's title or internal text.
     pub fn problem(self, error: &crate::api::ApiError) -> String {
-        match self.0 {
-            Locale::ZhCn => error.0.message_zh().to_string(),
-            Locale::En => error.0.title.clone(),
-        }
+        self.message(&error.0)
+    }
+
+    /// The message for a problem that was not an API answer (why a cart line cannot be
+    /// ordered, why the buy button is off), in the same words.
+    pub fn message(self, problem: &shared_model::Problem) -> String {
+        problem.message(self.0)
+    }
+
+    /// A pickup date with its weekday (`12月3日 周四`, `Thu, Dec 3`).
+    pub fn pickup_date_text(self, date: chrono::NaiveDate) -> String {
+        shared_model::locale::format_pickup_date(self.0, date)
+    }
+
+    /// An instant in store time (`12月3日 21:30`, `Dec 3, 21:30`).
+    pub fn when(self, at: chrono::DateTime<chrono::Utc>) -> String {
+        shared_model::locale::format_local(self.0, at)
+    }
+
+    /// A number with its noun (`3 件`, `1 item`, `2 orders`).
+    pub fn count(self, n: impl Into<u64>, noun: shared_model::locale::Noun) -> String {
+        shared_model::locale::count(self.0, n.into(), noun)
+    }
+
+    /// The word after the number `n` (`件`, `order`, `orders`), for a number shown apart.
+    pub fn noun(self, n: impl Into<u64>, noun: shared_model::locale::Noun) -> &'static str {
+        shared_model::locale::noun(self.0, n.into(), noun)
+    }
+
+    /// What an order holds (`苹果 等 2 种商品，共 3 件`).
+    pub fn order_contents(self, summary: &shared_model::order::OrderSummary) -> String {
+        shared_model::locale::order_contents(self.0, &summary.first_item_name, summary.line_count, summary.item_count)
     }
 }
 

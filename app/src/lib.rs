@@ -81,6 +81,7 @@ pub struct SiteOrigin(pub String);
 pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_locale_context();
+    components::problem::provide_toast();
     #[cfg(feature = "hydrate")]
     if use_context::<SiteOrigin>().is_none() {
         let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
@@ -92,7 +93,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { t.brand().to_string() } else { format!("{page} · {}", t.brand()) }
         }/>
         <Router>
-            <Routes fallback=pages::not_found::NotFound>
+            <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                 <Route path=path!("/") view=pages::stores::StoresPage/>
                 <Route path=path!("/s/:store") view=pages::shop::ShopPage/>
                 <Route path=path!("/s/:store/p/:product") view=pages::product::ProductPage/>
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/l/:live") view=pages::live::LivePage/>
             </Routes>
         </Router>
+        <components::problem::ProblemToast/>
     }
 }
 

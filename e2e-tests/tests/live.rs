@@ -5,7 +5,8 @@
 //! live orders, and comments.
 //!
 //! Each test runs its own live on its own product (store A's products by index: 40 and
-//! up; `orders.rs` and `shop.rs` use 0..=11), so tests can run side by side.
+//! up; `orders.rs` and `shop.rs` use 0..=12, the browser journeys 16, 特价鲜鸡蛋), so tests
+//! can run side by side.
 
 use e2e_tests::{
     available, expect_problem, json_of, live::*, owner, pickup_point, place_order, resident, unique_phone, url, Resident,
@@ -244,6 +245,15 @@ async fn bad_input_is_refused_and_the_room_keeps_working() {
     let detail = live.detail(&buyer.client).await;
     let sold: Vec<(String, u32)> = detail.room.offers.iter().map(|o| (o.id.to_string(), o.sold)).collect();
     assert_eq!(sold, [(offer.id.to_string(), 4), (later.id.to_string(), 0), (gone.id.to_string(), 0)]);
+    // The page learns what each viewer already bought here (from the orders), so a reload
+    // still knows the cap is reached: two orders of one unit, each with its pickup code.
+    let mine: Vec<(String, u32, usize)> =
+        detail.viewer.bought.iter().map(|p| (p.offer_id.to_string(), p.quantity, p.pickup_code.len())).collect();
+    assert_eq!(mine, [(offer.id.to_string(), 1, 6), (offer.id.to_string(), 1, 6)]);
+    assert_eq!(detail.viewer.bought_from(&offer.id), 2);
+    assert_eq!(shared_model::live::most_per_buy(&offer, 2).map_err(|e| e.code()), Err("cap_exceeded"));
+    assert_eq!(live.detail(&neighbour.client).await.viewer.bought_from(&offer.id), 2);
+    assert!(live.detail(&e2e_tests::client()).await.viewer.bought.is_empty(), "a visitor bought nothing");
     // 40 on the shelf, 20 + 5 + 5 allotted, the unpinned offer's 5 back.
     assert_eq!(available(STORE_A, &sku).await, 15);
     // An allotment the shelf cannot cover is refused and takes nothing.
@@ -505,4 +515,6 @@ async fn cancelled_live_orders_return_their_units() {
 
     let summary = live.summary().await;
     assert_eq!((summary.orders, summary.units, summary.gmv), (0, 0, Fen::ZERO));
+    // Cancelled orders are not what the buyer holds in this live.
+    assert!(live.detail(&buyer.client).await.viewer.bought.is_empty());
 }

@@ -248,3 +248,60 @@ async fn cart_follows_the_resident_to_another_device() {
     // Owners don't get device codes.
     expect_problem(owner.post(url("/api/v1/me/device-codes")).send().await.unwrap(), 403, "residents_only").await;
 }
+
+/// Raising a cart line past the per-buyer cap is refused at once, with the cap (and what
+/// is already ordered for the pickup day) in the answer; lowering is always fine, and a
+/// line over a cap lowered later says so.
+#[tokio::test]
+async fn the_cart_refuses_a_line_past_the_per_buyer_cap() {
+    let products = product_ids(STORE_A).await;
+    let sku = &products[12];
+    let owner = owner(OWNER_A_PHONE).await;
+    set_stock(&owner, STORE_A, sku, 30, Some(2)).await;
+    let buyer = join(STORE_A, "限购购物车").await;
+    let put = |q: i64| buyer.put(url(&format!("/api/v1/cart/items/{sku}"))).json(&json!({ "quantity": q })).send();
+
+    assert_eq!(put(1).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(put(2).await.unwrap().status(), StatusCode::OK);
+    let refused = expect_problem(put(3).await.unwrap(), 409, "cap_exceeded").await;
+    assert_eq!(refused["args"], json!({ "cap": 2, "already": 0 }), "the answer says the cap: {refused}");
+    let cart: Value = json_of(buyer.get(url("/api/v1/cart")).send().await.unwrap()).await;
+    assert_eq!(cart["cart"]["lines"][0]["quantity"], 2, "the refused tap changed nothing");
+    assert_eq!(put(1).await.unwrap().status(), StatusCode::OK, "lowering is fine");
+
+    // One box ordered for tomorrow counts: one more fits, two more do not.
+    let pickup = pickup_point(STORE_A).await;
+    let resp = place_order(&buyer, &format!("cap-cart-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let refused = expect_problem(put(2).await.unwrap(), 409, "cap_exceeded").await;
+    assert_eq!(refused["args"], json!({ "cap": 2, "already": 1 }));
+    assert_eq!(put(1).await.unwrap().status(), StatusCode::OK);
+    let orders: Value = json_of(buyer.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    assert_eq!((orders["orders"][0]["line_count"].as_u64(), orders["orders"][0]["item_count"].as_u64()), (Some(1), Some(1)));
+
+    // The owner lowers the cap: the line says why it cannot be ordered, and the total
+    // leaves it out.
+    set_stock(&owner, STORE_A, sku, 30, Some(1)).await;
+    let cart: Value = json_of(buyer.get(url("/api/v1/cart")).send().await.unwrap()).await;
+    assert_eq!(cart["cart"]["lines"][0]["availability"], json!({ "kind": "over_cap", "cap": 1, "already": 1 }));
+    assert_eq!((cart["cart"]["orderable"].as_bool(), cart["cart"]["total"].as_i64()), (Some(false), Some(0)));
+}
+
+/// Unknown stores, products and lives are one not-found page: a real 404 with a title.
+#[tokio::test]
+async fn missing_pages_answer_404_with_a_title() {
+    for (path, title) in [
+        ("/s/st-nowhere".to_string(), "门店不存在 · 邻里"),
+        (format!("/s/{STORE_A}/p/p-nowhere"), "商品不存在或已下架 · 邻里"),
+        ("/l/l-nope".to_string(), "直播不存在 · 邻里"),
+        ("/no/such/page".to_string(), "页面不存在 · 邻里"),
+    ] {
+        let resp = client().get(url(&path)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(&format!("<title>{title}</title>")), "{path} has the title {title}");
+        assert!(html.contains("data-testid=\"not-found-back\""), "{path} has a way back");
+    }
+    let store = client().get(url("/s/st-nowhere")).send().await.unwrap().text().await.unwrap();
+    assert!(!store.contains("role=\"search\"") && !store.contains("nav-shop"), "no shop around a store that is not there");
+}

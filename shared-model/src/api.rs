@@ -6,7 +6,7 @@
 use crate::{
     cart::CartSummary,
     catalog::{validate_cap, validate_stock, CatalogError, Category, ProductSummary},
-    ids::{LiveSessionId, PersonId, PickupPointId},
+    ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId},
     live::{LiveSession, LiveSessionStatus, RoomSnapshot},
     order::{Order, OrderStatus, OrderSummary},
     store::Store,
@@ -239,6 +239,30 @@ mod tests {
     }
 
     #[test]
+    fn a_viewer_holds_what_their_live_orders_add_up_to() {
+        let offer = OfferId::parse("f-1").unwrap();
+        let purchase = |order: &str, quantity: u32| LivePurchase {
+            offer_id: offer.clone(),
+            order_id: OrderId::parse(order).unwrap(),
+            quantity,
+            pickup_code: format!("00000{quantity}"),
+        };
+        let mut viewer = LiveViewer { signed_in: true, ..LiveViewer::default() };
+        viewer.record(purchase("o-1", 2));
+        viewer.record(purchase("o-1", 2));
+        viewer.record(purchase("o-2", 1));
+        assert_eq!(viewer.bought_from(&offer), 3, "a replayed order is counted once");
+        assert_eq!(viewer.bought_from(&OfferId::parse("f-2").unwrap()), 0);
+        assert_eq!(viewer.latest_from(&offer).map(|p| p.pickup_code.as_str()), Some("000001"));
+        // An older server's viewer, without purchases, still reads.
+        let old: LiveViewer = serde_json::from_value(
+            json!({ "signed_in": true, "is_owner": false, "returning_customer": false, "reminded": false }),
+        )
+        .unwrap();
+        assert!(old.bought.is_empty());
+    }
+
+    #[test]
     fn list_envelopes() {
         assert_eq!(serde_json::to_value(OrderList { orders: vec![] }).unwrap(), json!({ "orders": [] }));
         assert_eq!(serde_json::to_value(StoreList { stores: vec![] }).unwrap(), json!({ "stores": [] }));
@@ -267,7 +291,7 @@ pub struct LiveList {
 }
 
 /// What the live page needs to know about the person looking at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LiveViewer {
     /// Signed in as a resident or owner of this live's store (needed to buy and comment).
     pub signed_in: bool,
@@ -277,6 +301,43 @@ pub struct LiveViewer {
     pub returning_customer: bool,
     /// Asked to be reminded of this live.
     pub reminded: bool,
+    /// Their orders in this live that are not cancelled, oldest first (from the orders
+    /// themselves): what they already hold of each offer, which the per-buyer cap
+    /// counts, and the pickup code to keep in view, after a reload too.
+    #[serde(default)]
+    pub bought: Vec<LivePurchase>,
+}
+
+impl LiveViewer {
+    /// Units they hold from `offer` in this live.
+    pub fn bought_from(&self, offer: &OfferId) -> u32 {
+        self.bought.iter().filter(|p| &p.offer_id == offer).fold(0u32, |n, p| n.saturating_add(p.quantity))
+    }
+
+    /// Their latest order from `offer`, if any.
+    pub fn latest_from(&self, offer: &OfferId) -> Option<&LivePurchase> {
+        self.bought.iter().rev().find(|p| &p.offer_id == offer)
+    }
+
+    /// Adds an order just bought; a replayed answer for an order already here changes nothing.
+    pub fn record(&mut self, purchase: LivePurchase) {
+        if !self.bought.iter().any(|p| p.order_id == purchase.order_id) {
+            self.bought.push(purchase);
+        }
+    }
+}
+
+/// One of a viewer's orders in a live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivePurchase {
+    /// The offer it was bought from.
+    pub offer_id: OfferId,
+    /// The order.
+    pub order_id: OrderId,
+    /// Units bought.
+    pub quantity: u32,
+    /// The code to show at pickup.
+    pub pickup_code: String,
 }
 
 /// `GET /api/v1/lives/{live}`: the room as it stands and who is looking. The page renders

@@ -4,17 +4,27 @@
 //! - A cart holds at most [`MAX_CART_LINES`] products, each 1..=[`MAX_LINE_QUANTITY`] units.
 //! - Prices and stock always come from the store's current catalogue ([`price_cart`]),
 //!   never from the client, so a stale page cannot set a price.
+//! - A line may not be raised past the per-buyer cap, counting what the resident already
+//!   holds in orders for the same pickup day ([`check_cart_quantity`], the same check as
+//!   [`crate::stock::check_cap`] at order time): adding the third box of a 限购 2 product is
+//!   refused with the cap in the answer. Lowering a line is always allowed.
 //! - Each line gets an availability. Sold out is reported before a per-buyer cap or a
-//!   short stock, because no quantity change can fix it. (The binding decision at order
-//!   time is [`crate::stock::decide_reserve`], which also counts what the buyer already
-//!   holds.)
+//!   short stock, because no quantity change can fix it. The cap counts what the buyer
+//!   already holds for the pickup day, as the binding decision at order time does
+//!   ([`crate::stock::decide_reserve`]). A line that cannot be ordered says why
+//!   ([`LineAvailability::problem`], in the words of the refusal it would get).
 //! - Products that are unknown or no longer on sale stay in the cart as `Unavailable`,
 //!   priced at zero, so the resident sees what went away.
 //! - The total sums only lines that can be ordered as they stand; the cart is orderable
 //!   only when every line can. Arithmetic is overflow-checked; a line whose amount cannot
 //!   be represented is `Unavailable`.
 
-use crate::{ids::ProductId, money::Fen};
+use crate::{
+    ids::ProductId,
+    money::Fen,
+    problem::Problem,
+    stock::{check_cap, ReserveError},
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
@@ -58,6 +68,22 @@ pub fn set_line_quantity(lines: &mut Vec<CartLine>, product_id: ProductId, quant
     Ok(())
 }
 
+/// Whether a resident may change a line of a product with `per_buyer_cap` from `current`
+/// to `wanted` units while holding `already_ordered` units of it in orders for the same
+/// pickup day: lowering is always fine; raising must stay within the cap
+/// ([`crate::stock::check_cap`]), else `CapExceeded` with the cap and what is held.
+pub fn check_cart_quantity(
+    per_buyer_cap: Option<u32>,
+    current: u32,
+    wanted: u32,
+    already_ordered: u32,
+) -> Result<(), ReserveError> {
+    if wanted <= current {
+        return Ok(());
+    }
+    check_cap(per_buyer_cap, already_ordered, wanted)
+}
+
 /// Removes `product_id` from `lines`; `true` if it was there.
 pub fn remove_line(lines: &mut Vec<CartLine>, product_id: &ProductId) -> bool {
     let before = lines.len();
@@ -99,10 +125,13 @@ pub enum LineAvailability {
     },
     /// None left.
     SoldOut,
-    /// More than one buyer may take.
+    /// More than one buyer may take, counting what they already ordered for the day.
     OverCap {
         /// The per-buyer cap.
         cap: u32,
+        /// Units the buyer already holds in orders for the same pickup day.
+        #[serde(default)]
+        already: u32,
     },
     /// Unknown here or no longer on sale.
     Unavailable,
@@ -149,18 +178,41 @@ impl CartSummary {
     }
 }
 
-fn availability(product: &ProductPricing, quantity: u32) -> LineAvailability {
-    match product.per_buyer_cap {
-        _ if !product.on_sale || product.price.is_negative() => LineAvailability::Unavailable,
-        _ if product.available == 0 => LineAvailability::SoldOut,
-        Some(cap) if quantity > cap => LineAvailability::OverCap { cap },
-        _ if quantity > product.available => LineAvailability::Insufficient { available: product.available },
-        _ => LineAvailability::Ok,
+impl LineAvailability {
+    /// Why the line cannot be ordered, as the problem ordering it would meet (so the
+    /// line says it in the same words, with the same numbers); `None` when it can.
+    pub fn problem(&self) -> Option<Problem> {
+        match *self {
+            LineAvailability::Ok => None,
+            LineAvailability::Insufficient { available } => {
+                Some(Problem::from_error(&ReserveError::InsufficientStock { available }))
+            }
+            LineAvailability::SoldOut => Some(Problem::from_error(&ReserveError::SoldOut)),
+            LineAvailability::OverCap { cap, already } => Some(Problem::from_error(&ReserveError::CapExceeded { cap, already })),
+            LineAvailability::Unavailable => Some(Problem::from_error(&CartError::UnknownProduct)),
+        }
     }
 }
 
-/// Prices `lines` against the store's `catalog` (see the module doc for the rules).
-pub fn price_cart(lines: &[CartLine], catalog: &[ProductPricing]) -> CartSummary {
+fn availability(product: &ProductPricing, quantity: u32, already: u32) -> LineAvailability {
+    if !product.on_sale || product.price.is_negative() {
+        return LineAvailability::Unavailable;
+    }
+    if product.available == 0 {
+        return LineAvailability::SoldOut;
+    }
+    if let Err(ReserveError::CapExceeded { cap, already }) = check_cap(product.per_buyer_cap, already, quantity) {
+        return LineAvailability::OverCap { cap, already };
+    }
+    if quantity > product.available {
+        return LineAvailability::Insufficient { available: product.available };
+    }
+    LineAvailability::Ok
+}
+
+/// Prices `lines` against the store's `catalog`, `ordered` being what the buyer already
+/// holds of each product in orders for the pickup day (see the module doc for the rules).
+pub fn price_cart(lines: &[CartLine], catalog: &[ProductPricing], ordered: &BTreeMap<ProductId, u32>) -> CartSummary {
     let by_id: BTreeMap<&ProductId, &ProductPricing> = catalog.iter().map(|p| (&p.id, p)).collect();
     let mut total = Fen::ZERO;
     let mut item_count = 0u32;
@@ -181,7 +233,7 @@ pub fn price_cart(lines: &[CartLine], catalog: &[ProductPricing]) -> CartSummary
             out.name.clone_from(&product.name);
             out.unit.clone_from(&product.unit);
             out.image_url.clone_from(&product.image_url);
-            out.availability = availability(product, line.quantity);
+            out.availability = availability(product, line.quantity, ordered.get(&line.product_id).copied().unwrap_or(0));
             if out.availability != LineAvailability::Unavailable {
                 match product.price.checked_mul(line.quantity) {
                     Some(line_total) => {
@@ -279,6 +331,53 @@ mod tests {
         CartLine { product_id: pid(id), quantity }
     }
 
+    fn none() -> BTreeMap<ProductId, u32> {
+        BTreeMap::new()
+    }
+
+    #[test]
+    fn raising_a_line_past_the_cap_is_refused_with_the_cap() {
+        // 特价鲜鸡蛋, 每人限购 2: the first two boxes go in, the third is refused.
+        assert_eq!(check_cart_quantity(Some(2), 0, 1, 0), Ok(()));
+        assert_eq!(check_cart_quantity(Some(2), 1, 2, 0), Ok(()));
+        assert_eq!(check_cart_quantity(Some(2), 2, 3, 0), Err(ReserveError::CapExceeded { cap: 2, already: 0 }));
+        // Boxes already ordered for the pickup day count.
+        assert_eq!(check_cart_quantity(Some(2), 0, 1, 1), Ok(()));
+        assert_eq!(check_cart_quantity(Some(2), 1, 2, 1), Err(ReserveError::CapExceeded { cap: 2, already: 1 }));
+        // Lowering an over-cap line is always allowed, and no cap is no limit.
+        assert_eq!(check_cart_quantity(Some(2), 5, 4, 0), Ok(()));
+        assert_eq!(check_cart_quantity(Some(2), 3, 3, 0), Ok(()));
+        assert_eq!(check_cart_quantity(None, 0, 99, 50), Ok(()));
+        // The refusal says the cap: 每人限购2件.
+        let problem = Problem::from_error(&check_cart_quantity(Some(2), 2, 3, 0).unwrap_err());
+        assert_eq!((problem.code.as_str(), problem.message_zh().as_str()), ("cap_exceeded", "每人限购2件"));
+    }
+
+    #[test]
+    fn the_cap_on_a_line_counts_what_was_already_ordered() {
+        let catalog = [product("egg", 990, 20, Some(2)), product("apple", 1990, 20, None)];
+        let ordered = BTreeMap::from([(pid("egg"), 1)]);
+        let cart = price_cart(&[line("egg", 2), line("apple", 1)], &catalog, &ordered);
+        assert_eq!(cart.lines[0].availability, LineAvailability::OverCap { cap: 2, already: 1 });
+        assert!(!cart.orderable);
+        // The total is the lines that can be ordered; the line says why it cannot.
+        assert_eq!(cart.total, Fen::from_fen(1990));
+        assert_eq!(cart.lines[0].availability.problem().map(|p| p.message_zh()).as_deref(), Some("每人限购2件，你已订1件"));
+        let cart = price_cart(&[line("egg", 1), line("apple", 1)], &catalog, &ordered);
+        assert!(cart.orderable);
+        assert_eq!(cart.total, Fen::from_fen(2980));
+    }
+
+    #[test]
+    fn every_line_that_cannot_be_ordered_says_why() {
+        assert_eq!(LineAvailability::Ok.problem(), None);
+        let say = |a: LineAvailability| a.problem().map(|p| p.message_zh()).unwrap_or_default();
+        assert_eq!(say(LineAvailability::SoldOut), "已售罄");
+        assert_eq!(say(LineAvailability::Insufficient { available: 2 }), "库存只剩2件，请减少数量");
+        assert_eq!(say(LineAvailability::OverCap { cap: 2, already: 0 }), "每人限购2件");
+        assert_eq!(say(LineAvailability::Unavailable), "商品不存在或已下架");
+    }
+
     #[test]
     fn validate_quantity_range() {
         assert_eq!(validate_quantity(1), Ok(1));
@@ -298,7 +397,7 @@ mod tests {
             ProductPricing { on_sale: false, ..product("off", 999, 10, None) },
         ];
         let lines = [line("ok", 3), line("short", 3), line("gone", 1), line("capped", 3), line("off", 1), line("ghost", 1)];
-        let cart = price_cart(&lines, &catalog);
+        let cart = price_cart(&lines, &catalog, &none());
         let kinds: Vec<LineAvailability> = cart.lines.iter().map(|l| l.availability).collect();
         assert_eq!(
             kinds,
@@ -306,7 +405,7 @@ mod tests {
                 LineAvailability::Ok,
                 LineAvailability::Insufficient { available: 2 },
                 LineAvailability::SoldOut,
-                LineAvailability::OverCap { cap: 2 },
+                LineAvailability::OverCap { cap: 2, already: 0 },
                 LineAvailability::Unavailable,
                 LineAvailability::Unavailable,
             ]
@@ -325,19 +424,19 @@ mod tests {
 
     #[test]
     fn sold_out_wins_over_cap_and_cap_over_short_stock() {
-        let cart = price_cart(&[line("a", 5)], &[product("a", 100, 0, Some(2))]);
+        let cart = price_cart(&[line("a", 5)], &[product("a", 100, 0, Some(2))], &none());
         assert_eq!(cart.lines[0].availability, LineAvailability::SoldOut);
-        let cart = price_cart(&[line("a", 5)], &[product("a", 100, 3, Some(2))]);
-        assert_eq!(cart.lines[0].availability, LineAvailability::OverCap { cap: 2 });
+        let cart = price_cart(&[line("a", 5)], &[product("a", 100, 3, Some(2))], &none());
+        assert_eq!(cart.lines[0].availability, LineAvailability::OverCap { cap: 2, already: 0 });
         // Exactly at the cap and exactly the stock left is fine.
-        let cart = price_cart(&[line("a", 2)], &[product("a", 100, 2, Some(2))]);
+        let cart = price_cart(&[line("a", 2)], &[product("a", 100, 2, Some(2))], &none());
         assert_eq!(cart.lines[0].availability, LineAvailability::Ok);
     }
 
     #[test]
     fn orderable_cart() {
         let catalog = [product("a", 1280, 10, None), product("b", 5, 10, Some(3))];
-        let cart = price_cart(&[line("a", 2), line("b", 3)], &catalog);
+        let cart = price_cart(&[line("a", 2), line("b", 3)], &catalog, &none());
         assert!(cart.orderable);
         assert_eq!(cart.total, Fen::from_fen(2575));
         assert_eq!(cart.total.to_string(), "¥25.75");
@@ -348,11 +447,11 @@ mod tests {
     #[test]
     fn empty_and_malformed_carts_are_not_orderable() {
         let catalog = [product("a", 100, 500, None)];
-        let empty = price_cart(&[], &catalog);
+        let empty = price_cart(&[], &catalog, &none());
         assert_eq!((empty.total, empty.item_count, empty.orderable), (Fen::ZERO, 0, false));
-        assert!(!price_cart(&[line("a", 0)], &catalog).orderable);
-        assert!(!price_cart(&[line("a", 100)], &catalog).orderable);
-        assert!(!price_cart(&[line("a", 1), line("a", 1)], &catalog).orderable);
+        assert!(!price_cart(&[line("a", 0)], &catalog, &none()).orderable);
+        assert!(!price_cart(&[line("a", 100)], &catalog, &none()).orderable);
+        assert!(!price_cart(&[line("a", 1), line("a", 1)], &catalog, &none()).orderable);
     }
 
     #[test]
@@ -360,24 +459,24 @@ mod tests {
         let huge = i64::MAX / 2;
         let catalog = [product("a", huge, 10, None), product("b", huge, 10, None), product("c", i64::MAX, 10, None)];
         // b alone fits, a + b overflows the total: b becomes unavailable.
-        let cart = price_cart(&[line("a", 1), line("b", 2)], &catalog);
+        let cart = price_cart(&[line("a", 1), line("b", 2)], &catalog, &none());
         assert_eq!(cart.lines[0].availability, LineAvailability::Ok);
         assert_eq!(cart.lines[1].availability, LineAvailability::Unavailable);
         assert_eq!(cart.lines[1].line_total, Fen::ZERO);
         assert_eq!(cart.total, Fen::from_fen(huge));
         assert!(!cart.orderable);
         // The line amount itself overflows.
-        let cart = price_cart(&[line("c", 2)], &catalog);
+        let cart = price_cart(&[line("c", 2)], &catalog, &none());
         assert_eq!(cart.lines[0].availability, LineAvailability::Unavailable);
         assert_eq!(cart.total, Fen::ZERO);
         // Item count saturates.
-        let cart = price_cart(&[line("a", u32::MAX), line("b", u32::MAX)], &catalog);
+        let cart = price_cart(&[line("a", u32::MAX), line("b", u32::MAX)], &catalog, &none());
         assert_eq!(cart.item_count, u32::MAX);
     }
 
     #[test]
     fn negative_price_is_unavailable() {
-        let cart = price_cart(&[line("a", 1)], &[product("a", -100, 10, None)]);
+        let cart = price_cart(&[line("a", 1)], &[product("a", -100, 10, None)], &none());
         assert_eq!(cart.lines[0].availability, LineAvailability::Unavailable);
         assert_eq!(cart.total, Fen::ZERO);
     }
@@ -410,10 +509,13 @@ mod tests {
             serde_json::json!({ "kind": "insufficient", "available": 2 })
         );
         assert_eq!(
-            serde_json::to_value(LineAvailability::OverCap { cap: 2 }).unwrap(),
-            serde_json::json!({ "kind": "over_cap", "cap": 2 })
+            serde_json::to_value(LineAvailability::OverCap { cap: 2, already: 0 }).unwrap(),
+            serde_json::json!({ "kind": "over_cap", "cap": 2, "already": 0 })
         );
-        let cart = price_cart(&[line("a", 1)], &[product("a", 100, 1, None)]);
+        // An older answer without `already` still reads.
+        let old: LineAvailability = serde_json::from_value(serde_json::json!({ "kind": "over_cap", "cap": 2 })).unwrap();
+        assert_eq!(old, LineAvailability::OverCap { cap: 2, already: 0 });
+        let cart = price_cart(&[line("a", 1)], &[product("a", 100, 1, None)], &none());
         let back: CartSummary = serde_json::from_str(&serde_json::to_string(&cart).unwrap()).unwrap();
         assert_eq!(back, cart);
     }

@@ -7,6 +7,7 @@
 //! - [`money`]: [`Fen`], integer money shown as `¥12.80`.
 //! - [`ids`]: validated string ID newtypes.
 //! - [`time`]: the store's time zone and the 22:00 ordering cut-off.
+//! - [`locale`]: the two interface languages, and dates, times and counts said in each.
 //! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
 //!   domain each, with its types, rules and thiserror enum.
 //! - [`community`]: wishes and votes, tastings and bookings, NPS, buyers' reviews, notices.
@@ -25,6 +26,7 @@ pub mod community;
 pub mod identity;
 pub mod ids;
 pub mod live;
+pub mod locale;
 pub mod money;
 pub mod order;
 pub mod pickup;

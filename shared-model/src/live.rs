@@ -52,7 +52,7 @@ mod summary;
 mod test_support;
 
 pub use buy::{
-    buy_fingerprint, decide_live_buy, is_returning_customer, live_allotment_key, price_for, PriceTier,
+    buy_fingerprint, decide_live_buy, is_returning_customer, live_allotment_key, most_per_buy, price_for, PriceTier,
     RETURNING_MIN_COMPLETED_ORDERS,
 };
 pub use chain::{chain_line, ChainEntry};

@@ -403,6 +403,29 @@ impl Order {
         check_cancel(self.status, now, self.pickup_date).is_ok()
     }
 
+    /// Where the order is, as one list the page shows: the life-cycle path to its status
+    /// (placed → ready for pickup → picked up, or placed → cancelled), each step with when
+    /// it happened (from the timeline, if there) and the last step being `status` itself.
+    /// The badge and the progress are both read from this, so they cannot disagree, even
+    /// when the timeline has a step the status has not reached (a half-applied change) or
+    /// misses one.
+    pub fn progress(&self) -> Vec<ProgressStep> {
+        let path: &[OrderStatus] = match self.status {
+            OrderStatus::Cancelled => &[OrderStatus::Placed, OrderStatus::Cancelled],
+            _ => &[OrderStatus::Placed, OrderStatus::ReadyForPickup, OrderStatus::PickedUp],
+        };
+        let reached = path.iter().position(|s| *s == self.status).unwrap_or(0);
+        path[..=reached]
+            .iter()
+            .enumerate()
+            .map(|(i, &status)| ProgressStep {
+                status,
+                at: self.timeline.iter().find(|c| c.status == status).map(|c| c.at),
+                current: i == reached,
+            })
+            .collect()
+    }
+
     /// The list entry for this order.
     pub fn summary(&self) -> OrderSummary {
         OrderSummary {
@@ -410,11 +433,23 @@ impl Order {
             status: self.status,
             total: self.total,
             item_count: self.item_count(),
+            line_count: u32::try_from(self.lines.len()).unwrap_or(u32::MAX),
             pickup_date: self.pickup_date,
             placed_at: self.placed_at,
             first_item_name: self.lines.first().map(|l| l.name.clone()).unwrap_or_default(),
         }
     }
+}
+
+/// One step of [`Order::progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressStep {
+    /// The status this step entered.
+    pub status: OrderStatus,
+    /// When, if the timeline has it.
+    pub at: Option<DateTime<Utc>>,
+    /// The step the order is at now (the last one; its status is the order's).
+    pub current: bool,
 }
 
 /// An order in the resident's order list.
@@ -428,11 +463,15 @@ pub struct OrderSummary {
     pub total: Fen,
     /// Units across all lines.
     pub item_count: u32,
+    /// Distinct products (lines), so `3 件` of one product never reads as three products
+    /// (`locale::order_contents`). 0 from a server older than this field.
+    #[serde(default)]
+    pub line_count: u32,
     /// Local date of pickup.
     pub pickup_date: NaiveDate,
     /// When it was placed.
     pub placed_at: DateTime<Utc>,
-    /// Name of the first line, for "白菜等3件".
+    /// Name of the first line, for `白菜 等 2 种商品，共 3 件`.
     pub first_item_name: String,
 }
 
@@ -767,7 +806,7 @@ mod tests {
         assert_eq!(order.pickup_date, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
         assert_eq!(order.timeline, vec![StatusChange { status: OrderStatus::Placed, at: placed_at }]);
         let s = order.summary();
-        assert_eq!((s.item_count, s.total, s.first_item_name.as_str()), (3, Fen::from_fen(1980), "白菜"));
+        assert_eq!((s.item_count, s.line_count, s.total, s.first_item_name.as_str()), (3, 2, Fen::from_fen(1980), "白菜"));
         assert!(order.can_cancel(utc("2026-11-25T13:59:59Z")));
         assert!(!order.can_cancel(utc("2026-11-25T14:00:00Z")));
         let json = serde_json::to_value(&order).unwrap();
@@ -776,6 +815,62 @@ mod tests {
         assert_eq!(json["cancel_deadline"], "2026-11-25T14:00:00Z");
         assert_eq!(json["pickup_code"], "012345");
         assert_eq!(serde_json::from_value::<Order>(json).unwrap(), order);
+    }
+
+    fn order_with(status: OrderStatus, timeline: &[(OrderStatus, &str)]) -> Order {
+        let line = OrderLine::new(ProductId::parse("a").unwrap(), "白菜".into(), "500g".into(), Fen::from_fen(350), 1).unwrap();
+        let placement = Placement {
+            id: OrderId::parse("o-1").unwrap(),
+            pickup_code: "012345".into(),
+            store_id: StoreId::parse("s-1").unwrap(),
+            person_id: PersonId::parse("r-1").unwrap(),
+            pickup_point: PickupPoint {
+                id: PickupPointId::parse("pp-1").unwrap(),
+                name: "店内柜台".into(),
+                address: "文三路1号".into(),
+                window: "08:00-20:00".into(),
+            },
+            note: None,
+            placed_at: utc("2026-11-25T10:00:00Z"),
+        };
+        let mut order = Order::place(placement, vec![line]).unwrap();
+        order.status = status;
+        order.timeline = timeline.iter().map(|(s, at)| StatusChange { status: *s, at: utc(at) }).collect();
+        order
+    }
+
+    #[test]
+    fn progress_ends_at_the_status_the_badge_shows() {
+        let steps = |o: &Order| o.progress().iter().map(|s| (s.status, s.at.is_some(), s.current)).collect::<Vec<_>>();
+        let placed = order_with(OrderStatus::Placed, &[(OrderStatus::Placed, "2026-11-25T10:00:00Z")]);
+        assert_eq!(steps(&placed), [(OrderStatus::Placed, true, true)]);
+        // A step the status has not reached is not shown as reached.
+        let stray = order_with(
+            OrderStatus::Placed,
+            &[(OrderStatus::ReadyForPickup, "2026-11-25T11:00:00Z"), (OrderStatus::Placed, "2026-11-25T10:00:00Z")],
+        );
+        assert_eq!(steps(&stray), [(OrderStatus::Placed, true, true)]);
+        // Steps come in life-cycle order whatever order the timeline has; a missing time is None.
+        let done = order_with(
+            OrderStatus::PickedUp,
+            &[(OrderStatus::PickedUp, "2026-11-26T09:00:00Z"), (OrderStatus::Placed, "2026-11-25T10:00:00Z")],
+        );
+        assert_eq!(
+            steps(&done),
+            [
+                (OrderStatus::Placed, true, false),
+                (OrderStatus::ReadyForPickup, false, false),
+                (OrderStatus::PickedUp, true, true)
+            ]
+        );
+        let cancelled = order_with(
+            OrderStatus::Cancelled,
+            &[(OrderStatus::Placed, "2026-11-25T10:00:00Z"), (OrderStatus::Cancelled, "2026-11-25T10:05:00Z")],
+        );
+        assert_eq!(steps(&cancelled), [(OrderStatus::Placed, true, false), (OrderStatus::Cancelled, true, true)]);
+        for order in [placed, stray, done, cancelled] {
+            assert_eq!(order.progress().last().map(|s| (s.status, s.current)), Some((order.status, true)));
+        }
     }
 
     #[test]

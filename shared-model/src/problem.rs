@@ -3,7 +3,9 @@
 //! Policy:
 //! - Every non-2xx API answer carries a [`Problem`]; the browser decodes the same type.
 //! - `code` is the stable machine key (snake_case). Clients branch on it and pick the
-//!   message to show with [`message_zh`]; they never parse `title` or `detail`.
+//!   message to show with [`Problem::message`] (Chinese from [`message_zh`], English from
+//!   [`message_en`], both with the occurrence's numbers); they never show `title` or
+//!   `detail`, which are for developers.
 //! - Each domain error implements [`ErrorCode`], so the worker maps any of them to a
 //!   status and a body in one place. Internal detail (SQL, stack traces) never goes in a
 //!   problem: the worker logs it and answers with [`Problem::internal`].
@@ -12,6 +14,7 @@
 //!   a reused key, an order that can no longer be cancelled), 422 for field validation,
 //!   429 while something is locked for too many tries (a pickup code).
 
+use crate::locale::Locale;
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, fmt};
 
@@ -178,6 +181,22 @@ impl Problem {
         message_with_args_zh(&self.code, &self.args)
             .unwrap_or_else(|| message_zh(&self.code).unwrap_or_else(|| fallback_message_zh(self.status)).to_owned())
     }
+
+    /// The message to show in English: a sentence for people, from [`message_en`]'s
+    /// table with this occurrence's numbers ([`message_with_args_en`]), never the
+    /// developer's `title` or `detail`.
+    pub fn message_en(&self) -> String {
+        message_with_args_en(&self.code, &self.args)
+            .unwrap_or_else(|| message_en(&self.code).unwrap_or_else(|| fallback_message_en(self.status)).to_owned())
+    }
+
+    /// The message to show in `locale` ([`Problem::message_zh`], [`Problem::message_en`]).
+    pub fn message(&self, locale: Locale) -> String {
+        match locale {
+            Locale::ZhCn => self.message_zh(),
+            Locale::En => self.message_en(),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -223,6 +242,19 @@ fn fallback_message_zh(status: u16) -> &'static str {
         409 => "情况有变，请刷新后重试",
         _ if (400..500).contains(&status) => "提交的内容有误，请检查后重试",
         _ => "服务器开小差了，请稍后再试",
+    }
+}
+
+/// Generic English message when a code is unknown to this build.
+fn fallback_message_en(status: u16) -> &'static str {
+    match status {
+        0 => "Could not reach the store. Check your connection and try again.",
+        401 => "Please sign in first.",
+        403 => "You are not allowed to do that.",
+        404 => "We could not find that.",
+        409 => "Something changed. Please refresh and try again.",
+        _ if (400..500).contains(&status) => "Something in the request is not right. Please check and try again.",
+        _ => "Something went wrong on our side. Please try again later.",
     }
 }
 
@@ -281,6 +313,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "internal_error" | "server_error" | "bad_gateway" | "gateway_timeout" => "服务器开小差了，请稍后再试",
         "service_unavailable" => "服务暂时不可用，请稍后再试",
         "network_error" => "网络连接失败，请检查网络后重试",
+        "offline" => "网络不可用，请检查网络后重试",
         "unexpected_response" => "服务器返回了无法识别的内容，请稍后再试",
         "unreadable_response" => "无法读取服务器的回复，请刷新页面后再试",
         // ids
@@ -414,6 +447,197 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "review_is_hidden" => "评价已隐藏，请先恢复显示再设为精选",
         "review_not_found" => "评价不存在",
         "photo_not_found" => "照片不存在或已被使用，请重新上传",
+        _ => return None,
+    })
+}
+
+/// The English message for a code that says this occurrence's numbers, when the problem
+/// carries them; `None` sends the caller to [`message_en`].
+pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<String> {
+    let arg = |name: &str| args.get(name).copied();
+    let plural = |n: i64, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
+    match code {
+        "cap_exceeded" => {
+            let cap = arg("cap")?;
+            Some(match arg("already").unwrap_or(0) {
+                0 => format!("Limit {cap} per person."),
+                already => format!("Limit {cap} per person; you already have {already}."),
+            })
+        }
+        "insufficient_stock" => Some(format!("Only {} left. Please order fewer.", arg("available")?)),
+        "invalid_pickup_code" => {
+            Some(format!("That pickup code does not match the order. {} left.", plural(arg("attempts_left")?, "try", "tries")))
+        }
+        "pickup_code_locked" => {
+            Some(format!("Too many wrong pickup codes. Try again in {}.", plural(arg("minutes")?, "minute", "minutes")))
+        }
+        "sms_too_soon" => Some(format!("A code was just sent. Try again in {}.", plural(arg("seconds")?, "second", "seconds"))),
+        "sms_too_many" => {
+            Some(format!("Too many codes were sent. Try again in {}.", plural(arg("minutes")?, "minute", "minutes")))
+        }
+        _ => None,
+    }
+}
+
+/// The English message shown for a problem code, or `None` if unknown: a sentence for
+/// residents and owners, the counterpart of [`message_zh`] (a test keeps the two tables
+/// covering the same codes).
+pub fn message_en(code: &str) -> Option<&'static str> {
+    Some(match code {
+        // Generic and transport.
+        "bad_request" => "The request was not understood.",
+        "malformed_json" => "The request was not understood. Please refresh and try again.",
+        "body_too_large" | "payload_too_large" => "That is too much to send at once.",
+        "unsupported_media_type" => "The request was not understood.",
+        "unauthorized" | "unauthenticated" | "not_signed_in" => "Please sign in or join the store first.",
+        "forbidden" => "You are not allowed to do that.",
+        "wrong_store" => "This account belongs to another store.",
+        "not_found" | "no_such_route" => "We could not find that.",
+        "store_not_found" => "This store does not exist.",
+        "product_not_found" => "This product does not exist or is no longer sold.",
+        "order_not_found" => "This order does not exist.",
+        "resident_not_found" => "We could not find this resident.",
+        "method_not_allowed" => "That cannot be done here.",
+        "conflict" => "Something changed. Please refresh and try again.",
+        "unprocessable_content" | "client_error" => "Something in the request is not right. Please check and try again.",
+        "too_many_requests" => "Too many tries. Please wait a moment.",
+        "internal_error" | "server_error" | "bad_gateway" | "gateway_timeout" => {
+            "Something went wrong on our side. Please try again later."
+        }
+        "service_unavailable" => "The service is unavailable right now. Please try again later.",
+        "network_error" => "Could not reach the store. Check your connection and try again.",
+        "offline" => "You are offline. Check your connection and try again.",
+        "unexpected_response" => "The server sent something unexpected. Please try again later.",
+        "unreadable_response" => "The server's answer could not be read. Please reload the page.",
+        // ids
+        "invalid_id" => "That ID is not valid.",
+        // catalog
+        "query_too_long" => "Please search with at most 30 characters.",
+        "invalid_category" => "There is no such category.",
+        "invalid_stock" => "The stock number is out of range.",
+        "invalid_cap" => "A limit must be between 1 and 99.",
+        "empty_update" => "There is nothing to change.",
+        // identity
+        "invalid_nickname" => "Please enter a nickname of 1 to 20 characters.",
+        "invalid_phone" => "Please enter a valid 11-digit mobile number.",
+        "invalid_building" => "Please enter a building of 1 to 10 characters.",
+        "invalid_unit" => "The unit can be at most 10 characters.",
+        "too_many_tags" => "Please choose at most 4 household tags.",
+        "weak_password" => "The password needs at least 8 characters.",
+        "password_too_long" => "The password can be at most 128 characters.",
+        "invalid_credentials" => "The phone number or password is wrong.",
+        "phone_already_joined" => "This phone number has already joined. Please sign in with a text message code.",
+        "invalid_device_code" => "The phone number or code is wrong, or the code has expired.",
+        // sms
+        "sms_too_soon" => "A code was just sent. Please wait a moment.",
+        "sms_too_many" => "Too many codes were sent. Please try again later.",
+        "sms_unavailable" => "Text messages cannot be sent right now. Ask the store owner to sign you in.",
+        "residents_only" => "Only residents can do that.",
+        // store
+        "unknown_pickup_point" => "Please choose one of the store's pickup points.",
+        // cart
+        "quantity_out_of_range" => "The quantity must be between 1 and 99.",
+        "cart_full" => "A cart holds at most 30 products.",
+        "unknown_product" => "This product does not exist or is no longer sold.",
+        // stock
+        "invalid_quantity" => "That quantity is not valid.",
+        "cap_exceeded" => "That is more than the limit per person.",
+        "sold_out" => "Sold out.",
+        "insufficient_stock" => "Not enough left. Please order fewer.",
+        // order
+        "empty_order" => "The order has no products yet.",
+        "too_many_lines" => "An order holds at most 30 products.",
+        "duplicate_line" => "A product appears twice in the order.",
+        "note_too_long" => "The note can be at most 100 characters.",
+        "missing_idempotency_key" | "invalid_idempotency_key" => "Please reload the page and try again.",
+        "idempotency_key_reused" => "This request was already used for another order. Please reload the page and try again.",
+        "not_cancellable" => "This order can no longer be cancelled.",
+        "cutoff_passed" => "It is too late to cancel (the deadline is 22:00 the day before pickup).",
+        "invalid_transition" => "The order cannot change like that.",
+        "order_total_too_large" => "The order total is too large.",
+        "order_timed_out" => "Placing the order took too long. Please place it again.",
+        // pickup counter
+        "invalid_pickup_code" => "That pickup code does not match the order.",
+        "pickup_code_locked" => "Too many wrong pickup codes. Please try again later.",
+        "invalid_pickup_query" => "Please search with 1 to 20 characters.",
+        "invalid_cursor" => "The list has changed. Please start again from the first page.",
+        // live
+        "invalid_live_title" => "Please enter a title of 1 to 40 characters.",
+        "live_starts_in_past" => "The start time cannot be in the past.",
+        "invalid_stream_url" => "The stream address must start with http://, https:// or /.",
+        "invalid_cover_url" => "The cover image address must start with http://, https:// or /.",
+        "invalid_flash_price" => "The flash price must be above 0 and at most the regular price.",
+        "invalid_returning_price" => "The returning-customer price must be above 0 and below the flash price.",
+        "invalid_allotted" => "Units for the live must be between 1 and 9999.",
+        "invalid_offer_window" => "The offer must end after it opens.",
+        "offer_window_too_long" => "A flash offer can run at most 4 hours.",
+        "offer_window_passed" => "The offer's end time has already passed.",
+        "gift_too_long" => "The gift line can be at most 30 characters.",
+        "invalid_comment" => "A comment must be 1 to 100 characters.",
+        "malformed_message" => "The message was not understood. Please refresh and try again.",
+        "not_store_owner" => "Only this store's owner can do that.",
+        "live_not_found" => "This live does not exist.",
+        "offer_not_found" => "This offer does not exist or was taken down.",
+        "live_already_started" => "The live has already started.",
+        "live_not_started" => "The live has not started yet.",
+        "live_ended" => "The live has ended.",
+        "offer_not_open" => "The offer is not open yet. Please wait.",
+        "offer_closed" => "This offer has ended.",
+        // community
+        "invalid_demand_text" => "A wish must be 2 to 200 characters on one line.",
+        "invalid_demand_price" => "The price must be above 0 and at most ¥9999.",
+        "too_many_open_demands" => "You have enough wishes waiting. Wait for the owner's answer first.",
+        "invalid_decline_reason" => "Please give a reason of 1 to 100 characters.",
+        "invalid_demand_transition" => "The wish cannot change like that.",
+        "demand_closed" => "This wish has its answer; votes are closed.",
+        "own_demand_vote" => "Your own wish always counts your vote.",
+        "demand_not_found" => "That wish does not exist.",
+        "invalid_tasting_title" => "The title must be 1 to 40 characters.",
+        "tasting_starts_in_past" => "The start must be later than now.",
+        "tasting_too_far_ahead" => "A tasting can be announced at most 90 days ahead.",
+        "invalid_tasting_place" => "The place must be 1 to 60 characters.",
+        "invalid_seats" => "Seats must be between 1 and 200.",
+        "invalid_seats_per_household" => "Seats per household must be 1 to 10 and no more than the seats.",
+        "too_many_tasting_products" => "A tasting can link at most 6 products.",
+        "duplicate_tasting_product" => "A product is linked twice.",
+        "invalid_seat_count" => "That number of seats is out of range.",
+        "household_seat_cap" => "Your household has booked as many seats as it may.",
+        "not_enough_seats" => "Not enough seats left. Book fewer or join the waitlist.",
+        "already_booked" => "You have already booked this tasting.",
+        "tasting_cancelled" => "This tasting was cancelled.",
+        "tasting_started" => "The tasting has already started.",
+        "booking_not_cancellable" => "This booking cannot be cancelled now.",
+        "already_checked_in" => "Already checked in.",
+        "booking_not_confirmed" => "This booking has no confirmed seats to check in.",
+        "check_in_not_open" => "Check-in opens an hour before the start.",
+        "check_in_closed" => "Check-in has closed (until 3 hours after the start).",
+        "invalid_check_in_code" => "That check-in code does not match the booking.",
+        "tasting_not_found" => "That tasting does not exist.",
+        "booking_not_found" => "That booking does not exist.",
+        "invalid_nps_score" => "Please choose a score from 0 to 10.",
+        "nps_comment_too_long" => "The comment can be at most 200 characters.",
+        "not_an_attendee" => "Only those who checked in can rate the tasting.",
+        "nps_already_answered" => "You have already rated this tasting.",
+        "nps_not_open" => "Rating opens when the tasting starts.",
+        "nps_closed" => "Rating has closed (until 7 days after the start).",
+        "order_not_picked_up" => "You can review once you have picked the order up.",
+        "product_not_in_order" => "That order does not have this product.",
+        "already_reviewed" => "You have already reviewed this product from this order.",
+        "review_window_passed" => "Reviews close 30 days after pickup.",
+        "invalid_stars" => "Please choose 1 to 5 stars.",
+        "review_too_long" => "A review can be at most 500 characters.",
+        "too_many_photos" => "At most 6 photos.",
+        "duplicate_photo" => "Each photo can be added once.",
+        "photo_too_large" => "A photo can be at most 2 MB. Please choose another.",
+        "unsupported_photo_type" => "Photos must be JPEG or WebP. Please choose another.",
+        "photo_too_big" => "A photo's longest side can be at most 1600 pixels. Please choose another.",
+        "unreadable_photo" => "That photo cannot be read. Please choose another.",
+        "invalid_hide_reason" => "Please give a reason of 1 to 100 characters.",
+        "too_many_featured" => "At most 3 featured reviews per product.",
+        "nothing_to_feature" => "A review with only stars cannot be featured.",
+        "review_is_hidden" => "The review is hidden. Show it again before featuring it.",
+        "review_not_found" => "That review does not exist.",
+        "photo_not_found" => "That photo does not exist or is already used. Please upload it again.",
         _ => return None,
     })
 }
@@ -645,6 +869,41 @@ mod tests {
         }
         assert_eq!(OrderError::InvalidIdempotencyKey.http_status(), 400);
         assert_eq!(IdentityError::InvalidNickname.http_status(), 422);
+    }
+
+    /// Every code with a Chinese message has an English sentence for people (capital
+    /// first, full stop last), and the other way round.
+    #[test]
+    fn both_languages_cover_the_same_codes_with_sentences() {
+        let source = include_str!("problem.rs");
+        let table = |name: &str| -> Vec<String> {
+            let start = source.find(&format!("pub fn {name}(code: &str)")).unwrap();
+            let body = &source[start..start + source[start..].find("_ => return None").unwrap()];
+            body.lines()
+                .filter(|l| l.trim_start().starts_with('"') && l.contains("=>"))
+                .flat_map(|l| l.split("=>").next().unwrap().split('|').map(|c| c.trim().trim_matches('"').to_owned()))
+                .collect()
+        };
+        let (zh, en) = (table("message_zh"), table("message_en"));
+        assert!(zh.len() > 90, "{}", zh.len());
+        for code in &zh {
+            let text = message_en(code).unwrap_or_else(|| panic!("no English message for {code}"));
+            assert!(text.starts_with(|c: char| c.is_ascii_uppercase()) && text.ends_with('.'), "{code}: {text}");
+        }
+        for code in &en {
+            assert!(message_zh(code).is_some(), "no Chinese message for {code}");
+        }
+        // The English interface never shows the developer's text.
+        let p = Problem::new(422, "invalid_nickname", "the nickname must be 1 to 20 characters");
+        assert_eq!(p.message(Locale::En), "Please enter a nickname of 1 to 20 characters.");
+        assert_eq!(p.message(Locale::ZhCn), "昵称需为1到20个字");
+        let cap = Problem::from_error(&ReserveError::CapExceeded { cap: 2, already: 0 });
+        assert_eq!(cap.message(Locale::En), "Limit 2 per person.");
+        let tries = Problem::from_error(&PickupError::WrongCode { attempts_left: 1 });
+        assert_eq!(tries.message(Locale::En), "That pickup code does not match the order. 1 try left.");
+        assert_eq!(Problem::new(0, "offline", "").message(Locale::ZhCn), "网络不可用，请检查网络后重试");
+        assert_eq!(Problem::from_status(502).message(Locale::En), "Something went wrong on our side. Please try again later.");
+        assert_eq!(Problem::new(503, "", "").message(Locale::En), "Something went wrong on our side. Please try again later.");
     }
 
     #[test]

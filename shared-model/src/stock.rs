@@ -45,11 +45,7 @@ pub fn decide_reserve(available: u32, req: &ReserveRequest) -> Result<u32, Reser
     if req.quantity == 0 {
         return Err(ReserveError::InvalidQuantity);
     }
-    if let Some(cap) = req.per_buyer_cap {
-        if req.buyer_already.saturating_add(req.quantity) > cap {
-            return Err(ReserveError::CapExceeded { cap, already: req.buyer_already });
-        }
-    }
+    check_cap(req.per_buyer_cap, req.buyer_already, req.quantity)?;
     if available == 0 {
         return Err(ReserveError::SoldOut);
     }
@@ -57,6 +53,17 @@ pub fn decide_reserve(available: u32, req: &ReserveRequest) -> Result<u32, Reser
         return Err(ReserveError::InsufficientStock { available });
     }
     Ok(available - req.quantity)
+}
+
+/// The per-buyer cap: a buyer holding `already` units may take `quantity` more only if
+/// the two together stay within `per_buyer_cap` (no cap, no limit). The one check behind
+/// a reservation ([`decide_reserve`]), a live buy and a cart line
+/// ([`crate::cart::check_cart_quantity`]).
+pub fn check_cap(per_buyer_cap: Option<u32>, already: u32, quantity: u32) -> Result<(), ReserveError> {
+    match per_buyer_cap {
+        Some(cap) if already.saturating_add(quantity) > cap => Err(ReserveError::CapExceeded { cap, already }),
+        _ => Ok(()),
+    }
 }
 
 /// Units on hand after `quantity` reserved units come back (saturating).

@@ -13,8 +13,9 @@
 //!   cut-off that closes the supplier run, so a new order is always cancellable for a
 //!   while.
 //! - Nothing here reads the clock: "now" is read at the edge and passed in.
+//! - Showing dates and times to people is [`crate::locale`]'s, in their language.
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc, Weekday};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// Offset of the store time zone from UTC, in seconds (UTC+08:00).
 pub const STORE_UTC_OFFSET_SECS: i32 = 8 * 3600;
@@ -66,30 +67,6 @@ pub fn cancel_deadline(pickup_date: NaiveDate) -> DateTime<Utc> {
 /// Whether an order for `pickup_date` may still be cancelled at `now`.
 pub fn can_cancel(now: DateTime<Utc>, pickup_date: NaiveDate) -> bool {
     now < cancel_deadline(pickup_date)
-}
-
-/// An instant in store time, e.g. `11月25日 21:30`.
-pub fn format_local(dt: DateTime<Utc>) -> String {
-    let local = local_naive(dt);
-    format!("{}月{}日 {:02}:{:02}", local.month(), local.day(), local.hour(), local.minute())
-}
-
-/// A pickup date with its weekday, e.g. `11月26日 周四`.
-pub fn format_pickup_date(date: NaiveDate) -> String {
-    format!("{}月{}日 {}", date.month(), date.day(), weekday_zh(date.weekday()))
-}
-
-/// The Chinese short weekday name (`周一` … `周日`).
-pub fn weekday_zh(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "周一",
-        Weekday::Tue => "周二",
-        Weekday::Wed => "周三",
-        Weekday::Thu => "周四",
-        Weekday::Fri => "周五",
-        Weekday::Sat => "周六",
-        Weekday::Sun => "周日",
-    }
 }
 
 /// Parses an `<input type="datetime-local">` value (`2026-11-25T20:00`, seconds optional)
@@ -202,16 +179,5 @@ mod tests {
         assert_eq!(pickup_date_for(DateTime::<Utc>::MAX_UTC), NaiveDate::MAX);
         let _ = cancel_deadline(NaiveDate::MIN);
         let _ = cancel_deadline(NaiveDate::MAX);
-        let _ = format_local(DateTime::<Utc>::MAX_UTC);
-        let _ = format_local(DateTime::<Utc>::MIN_UTC);
-    }
-
-    #[test]
-    fn formats_in_store_time() {
-        assert_eq!(format_local(utc("2026-11-25T13:30:00Z")), "11月25日 21:30");
-        assert_eq!(format_local(utc("2026-01-04T23:05:00Z")), "1月5日 07:05");
-        assert_eq!(format_pickup_date(date(2026, 11, 26)), "11月26日 周四");
-        assert_eq!(format_pickup_date(date(2026, 11, 29)), "11月29日 周日");
-        assert_eq!(format_pickup_date(date(2026, 3, 2)), "3月2日 周一");
     }
 }

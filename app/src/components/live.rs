@@ -20,7 +20,6 @@ use leptos::prelude::*;
 use shared_model::{
     api::LiveCard,
     live::{LiveSession, LiveSessionStatus},
-    time::format_local,
 };
 
 /// Who a live panel is shown to. The room (over the video) and the console style their
@@ -47,12 +46,12 @@ pub fn live_status_label(t: I18n, status: LiveSessionStatus) -> &'static str {
 /// on air, "结束于 …" once over (the scheduled start when a time is missing).
 pub fn live_when(t: I18n, session: &LiveSession) -> String {
     match session.status {
-        LiveSessionStatus::Scheduled => format!("{} {}", t.owner_live_starts_at_short(), format_local(session.starts_at)),
+        LiveSessionStatus::Scheduled => format!("{} {}", t.owner_live_starts_at_short(), t.when(session.starts_at)),
         LiveSessionStatus::Live => {
-            format!("{} {}", t.owner_live_on_air_since(), format_local(session.started_at.unwrap_or(session.starts_at)))
+            format!("{} {}", t.owner_live_on_air_since(), t.when(session.started_at.unwrap_or(session.starts_at)))
         }
         LiveSessionStatus::Ended => {
-            format!("{} {}", t.owner_live_ended_at(), format_local(session.ended_at.unwrap_or(session.starts_at)))
+            format!("{} {}", t.owner_live_ended_at(), t.when(session.ended_at.unwrap_or(session.starts_at)))
         }
     }
 }
@@ -112,8 +111,8 @@ fn LiveCardView(card: LiveCard, resident: bool, join_href: String) -> impl IntoV
     let status = session.status;
     let meta = match status {
         LiveSessionStatus::Live => t.live_watch_now().to_string(),
-        LiveSessionStatus::Scheduled => format_local(session.starts_at),
-        LiveSessionStatus::Ended => format_local(session.ended_at.unwrap_or(session.starts_at)),
+        LiveSessionStatus::Scheduled => t.when(session.starts_at),
+        LiveSessionStatus::Ended => t.when(session.ended_at.unwrap_or(session.starts_at)),
     };
     let action = match status {
         LiveSessionStatus::Live => {

@@ -1,41 +1,67 @@
 //! `/s/:store/cart`: the cart, the pickup point and date, and placing the order.
+//!
+//! The cart is read once with the page; each change answers with the new cart, which
+//! replaces what is shown. A change that fails (offline, refused) leaves the cart as it
+//! was and says why in the toast.
 
-use super::{new_idempotency_key, use_param};
+use super::{new_idempotency_key, not_found::PageProblem, use_param};
 use crate::{
-    api,
+    api::{self, ApiResult},
     components::{
         layout::{BottomNav, TopBar},
-        problem::{ActionProblem, ProblemNotice},
+        member::SignInOrJoin,
+        problem::ActionProblem,
     },
-    i18n::{use_i18n, I18n},
+    i18n::use_i18n,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use shared_model::{
+    api::CartView,
     cart::{LineAvailability, PricedLine},
     order::{NewOrder, RequestedLine},
-    time::format_pickup_date,
+    store::PickupPoint,
     PickupPointId,
 };
-
-fn availability_note(t: I18n, a: &LineAvailability) -> Option<String> {
-    match a {
-        LineAvailability::Ok => None,
-        LineAvailability::SoldOut => Some(t.sold_out().to_string()),
-        LineAvailability::Insufficient { available } => Some(format!("{} {available}", t.only_left())),
-        LineAvailability::OverCap { cap } => Some(format!("{} {cap}", t.over_cap())),
-        LineAvailability::Unavailable => Some(t.unavailable().to_string()),
-    }
-}
 
 #[component]
 pub fn CartPage() -> impl IntoView {
     let t = use_i18n();
     let store = use_param("store");
     let store_info = Resource::new(move || store.get(), |s| api::get_store(&s));
+    let cart = Resource::new(|| (), |_| api::get_cart());
 
-    // Quantity changes and removals; the cart refetches after each.
+    view! {
+        <Title text=t.cart()/>
+        <TopBar title=t.cart() back=format!("/s/{}", store.get_untracked())/>
+        <main class="page page-with-nav">
+            <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+                {move || Suspend::new(async move {
+                    let s = store.get_untracked();
+                    let points = store_info.await.map(|info| info.pickup_points).unwrap_or_default();
+                    match cart.await {
+                        Ok(initial) => view! { <CartBody initial points store=s/> }.into_any(),
+                        // Signed out: sign in (or join) and come back here.
+                        Err(error) if error.status() == 401 => {
+                            view! { <SignInOrJoin store=s.clone() next=format!("/s/{s}/cart") title=t.cart_sign_in_title()/> }.into_any()
+                        }
+                        Err(error) => view! { <PageProblem error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+        <BottomNav store=store.get_untracked() active="cart"/>
+    }
+}
+
+/// The cart as it stands: lines with their steppers, and the checkout form.
+#[component]
+fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl IntoView {
+    let t = use_i18n();
+    let current = RwSignal::new(initial);
+
+    // Quantity changes and removals answer with the new cart.
     let set_quantity = Action::new(|(product, quantity): &(String, i64)| {
         let (product, quantity) = (product.clone(), *quantity);
         async move {
@@ -46,9 +72,13 @@ pub fn CartPage() -> impl IntoView {
             }
         }
     });
-    let cart = Resource::new(move || set_quantity.version().get(), |_| api::get_cart());
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = set_quantity.value().get() {
+            current.set(view);
+        }
+    });
 
-    let pickup = RwSignal::new(String::new());
+    let pickup = RwSignal::new(points.first().map(|p| p.id.to_string()).unwrap_or_default());
     let note = RwSignal::new(String::new());
     // One key per checkout attempt: a double tap or a retry after a timeout cannot order twice.
     let idempotency_key = RwSignal::new(String::new());
@@ -58,106 +88,95 @@ pub fn CartPage() -> impl IntoView {
         api::place_order(&order, key)
     });
     let navigate = use_navigate();
-    Effect::new(move |_| match place.value().get() {
-        Some(Ok(placed)) => {
-            idempotency_key.set(String::new());
-            navigate(&format!("/s/{}/orders/{}", store.get_untracked(), placed.order.id), Default::default());
+    Effect::new({
+        let store = store.clone();
+        move |_| match place.value().get() {
+            Some(Ok(placed)) => {
+                idempotency_key.set(String::new());
+                navigate(&format!("/s/{store}/orders/{}", placed.order.id), Default::default());
+            }
+            // A refusal is final for this attempt; the next tap is a new attempt.
+            Some(Err(e)) if !e.may_have_succeeded() => idempotency_key.set(String::new()),
+            _ => {}
         }
-        // A refusal is final for this attempt; the next tap is a new attempt.
-        Some(Err(e)) if !e.may_have_succeeded() => idempotency_key.set(String::new()),
-        _ => {}
     });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if idempotency_key.get_untracked().is_empty() {
+            idempotency_key.set(new_idempotency_key());
+        }
+        let note = note.get_untracked();
+        let lines = current.with_untracked(|v| v.cart.order_lines().into_iter().map(RequestedLine::from).collect());
+        place.dispatch(NewOrder {
+            pickup_point_id: PickupPointId::new_unchecked(pickup.get_untracked()),
+            lines,
+            note: (!note.trim().is_empty()).then(|| note.trim().to_string()),
+        });
+    };
 
+    let empty = Memo::new(move |_| current.with(|v| v.cart.lines.is_empty()));
+    let orderable = Memo::new(move |_| current.with(|v| v.cart.orderable));
+    let shop_href = format!("/s/{store}");
     view! {
-        <Title text=t.cart()/>
-        <TopBar title=t.cart() back=format!("/s/{}", store.get_untracked())/>
-        <main class="page page-with-nav">
-            <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
-                {move || Suspend::new(async move {
-                    let info = store_info.await;
-                    match cart.await {
-                        Err(error) => view! {
-                            <ProblemNotice error/>
-                            <a class="btn btn-primary" href=format!("/s/{}/join", store.get_untracked())>{t.join_to_buy()}</a>
-                        }.into_any(),
-                        Ok(view_) if view_.cart.lines.is_empty() => view! {
-                            <div class="empty-state" data-testid="cart-empty">
-                                <p>{t.cart_empty()}</p>
-                                <a class="btn btn-primary" href=format!("/s/{}", store.get_untracked())>{t.shop()}</a>
-                            </div>
-                        }.into_any(),
-                        Ok(view_) => {
-                            let points = info.map(|s| s.pickup_points).unwrap_or_default();
-                            if pickup.get_untracked().is_empty() {
-                                if let Some(first) = points.first() { pickup.set(first.id.to_string()); }
-                            }
-                            let lines: Vec<RequestedLine> = view_.cart.lines.iter().map(|l| RequestedLine { product_id: l.product_id.clone(), quantity: i64::from(l.quantity) }).collect();
-                            let orderable = view_.cart.orderable;
-                            let submit = move |ev: leptos::ev::SubmitEvent| {
-                                ev.prevent_default();
-                                if idempotency_key.get_untracked().is_empty() { idempotency_key.set(new_idempotency_key()); }
-                                let note = note.get_untracked();
-                                place.dispatch(NewOrder {
-                                    pickup_point_id: PickupPointId::new_unchecked(pickup.get_untracked()),
-                                    lines: lines.clone(),
-                                    note: (!note.trim().is_empty()).then(|| note.trim().to_string()),
-                                });
-                            };
-                            view! {
-                                <ul class="cart-lines">
-                                    {view_.cart.lines.into_iter().map(|line| view! { <CartLineRow line set_quantity/> }).collect_view()}
-                                </ul>
-                                <form class="form checkout" on:submit=submit>
-                                    <label class="field">
-                                        <span>{t.pickup_point()}</span>
-                                        <select data-testid="pickup-point" on:change:target=move |ev| pickup.set(ev.target().value())>
-                                            {points.into_iter().map(|p| {
-                                                let id = p.id.to_string();
-                                                let selected = id == pickup.get_untracked();
-                                                view! { <option value=id selected=selected>{format!("{} ({})", p.name, p.window)}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                    </label>
-                                    <p class="pickup-date">{t.pickup_date()} ": " <strong data-testid="pickup-date">{format_pickup_date(view_.pickup_date)}</strong></p>
-                                    <label class="field">
-                                        <span>{t.note()}</span>
-                                        <input type="text" maxlength="100" prop:value=move || note.get() on:input:target=move |ev| note.set(ev.target().value())/>
-                                    </label>
-                                    <ActionProblem result=place.value().into()/>
-                                    <div class="checkout-bar">
-                                        <span>{t.total()} " " <strong class="price" data-testid="cart-total">{view_.cart.total.to_string()}</strong></span>
-                                        <button class="btn btn-primary" type="submit" disabled=move || !orderable || place.pending().get() data-testid="place-order">
-                                            {move || if place.pending().get() { t.placing() } else { t.place_order() }}
-                                        </button>
-                                    </div>
-                                </form>
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
-            <ActionProblem result=set_quantity.value().into()/>
-        </main>
-        <BottomNav store=store.get_untracked() active="cart"/>
+        <Show
+            when=move || !empty.get()
+            fallback=move || view! {
+                <div class="empty-state" data-testid="cart-empty">
+                    <p>{t.cart_empty()}</p>
+                    <a class="btn btn-primary" href=shop_href.clone()>{t.shop()}</a>
+                </div>
+            }
+        >
+            <ul class="cart-lines">
+                {move || current.with(|v| v.cart.lines.clone()).into_iter().map(|line| view! { <CartLineRow line set_quantity/> }).collect_view()}
+            </ul>
+        </Show>
+        <form class="form checkout" class:hidden=move || empty.get() on:submit=submit>
+            <label class="field">
+                <span>{t.pickup_point()}</span>
+                <select data-testid="pickup-point" on:change:target=move |ev| pickup.set(ev.target().value())>
+                    {points.into_iter().map(|p| {
+                        let id = p.id.to_string();
+                        let selected = id == pickup.get_untracked();
+                        view! { <option value=id selected=selected>{format!("{} ({})", p.name, p.window)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <p class="pickup-date">{t.pickup_date()} ": " <strong data-testid="pickup-date">{move || t.pickup_date_text(current.with(|v| v.pickup_date))}</strong></p>
+            <label class="field">
+                <span>{t.note()}</span>
+                <input type="text" maxlength="100" prop:value=move || note.get() on:input:target=move |ev| note.set(ev.target().value())/>
+            </label>
+            <ActionProblem result=place.value().into()/>
+            {move || (!orderable.get()).then(|| view! { <p class="notice notice-warn cart-blocked" data-testid="cart-blocked">{t.cart_blocked()}</p> })}
+            <div class="checkout-bar">
+                <span>{t.total()} " " <strong class="price" data-testid="cart-total">{move || current.with(|v| v.cart.total.to_string())}</strong></span>
+                <button class="btn btn-primary" type="submit" disabled=move || !orderable.get() || place.pending().get() data-testid="place-order">
+                    {move || if place.pending().get() { t.placing() } else { t.place_order() }}
+                </button>
+            </div>
+        </form>
+        <ActionProblem result=set_quantity.value().into() toast=true/>
     }
 }
 
+/// One line: what, how many, why it cannot be ordered (if so) and what it adds to the
+/// total — nothing when it cannot be ordered, and it says so.
 #[component]
-fn CartLineRow(
-    line: PricedLine,
-    set_quantity: Action<(String, i64), api::ApiResult<shared_model::api::CartView>>,
-) -> impl IntoView {
+fn CartLineRow(line: PricedLine, set_quantity: Action<(String, i64), ApiResult<CartView>>) -> impl IntoView {
     let t = use_i18n();
     let id = line.product_id.to_string();
     let quantity = i64::from(line.quantity);
     let (dec, inc, del) = (id.clone(), id.clone(), id);
+    let counted = line.availability == LineAvailability::Ok;
+    let reason = line.availability.problem().map(|p| t.message(&p));
     view! {
-        <li class="cart-line" data-testid="cart-line">
+        <li class="cart-line" class:cart-line-blocked=!counted data-testid="cart-line">
             <img src=line.image_url.clone() alt="" width="64" height="64"/>
             <div class="cart-line-body">
                 <p class="cart-line-name">{line.name.clone()}</p>
                 <p class="product-meta">{line.unit.clone()} " · " {line.unit_price.to_string()}</p>
-                {availability_note(t, &line.availability).map(|n| view! { <p class="notice notice-warn">{n}</p> })}
+                {reason.map(|n| view! { <p class="notice notice-warn" data-testid="line-problem">{n}</p> })}
                 <div class="stepper">
                     <button type="button" aria-label="-" on:click=move |_| { set_quantity.dispatch((dec.clone(), quantity - 1)); }>"−"</button>
                     <span data-testid="line-quantity">{line.quantity}</span>
@@ -165,7 +184,10 @@ fn CartLineRow(
                     <button type="button" class="link" on:click=move |_| { set_quantity.dispatch((del.clone(), 0)); }>{t.remove()}</button>
                 </div>
             </div>
-            <strong class="price">{line.line_total.to_string()}</strong>
+            <div class="cart-line-amount">
+                <strong class="price" class:price-excluded=!counted data-testid="line-total">{line.line_total.to_string()}</strong>
+                {(!counted).then(|| view! { <span class="line-not-counted">{t.line_not_counted()}</span> })}
+            </div>
         </li>
     }
 }

@@ -1,4 +1,7 @@
-//! `/s/:store/join`: a resident joins the store (nickname, phone, building/unit, household).
+//! `/s/:store/join`: a resident joins the store (nickname, phone, building/unit, household),
+//! or signs in again (`?sign_in=1` opens that part). `?next=` is where she came from (a
+//! product, a live, her orders): she goes back there afterwards, and a product page then
+//! confirms she has joined.
 
 use super::use_param;
 use crate::{
@@ -17,6 +20,25 @@ use shared_model::identity::{HouseholdTag, JoinRequest, ResidentSignIn};
 const TAGS: [HouseholdTag; 4] =
     [HouseholdTag::HasChildren, HouseholdTag::HasElderly, HouseholdTag::HasPets, HouseholdTag::Vegetarian];
 
+/// Where to go back to after joining or signing in: `next` when it is a path on this site
+/// (`/…`, never `//host` or `/\host`, which browsers treat as another site), else none.
+pub fn return_path(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let on_this_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    on_this_site.then(|| next.to_string())
+}
+
+/// `path` with `joined=1` added to its query, for the page she came back to.
+fn with_joined_flag(path: &str) -> String {
+    let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, f)| (p, f));
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let fragment = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+    format!("{path}{sep}joined=1{fragment}")
+}
+
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let t = use_i18n();
@@ -27,14 +49,23 @@ pub fn JoinPage() -> impl IntoView {
     let unit = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<HouseholdTag>::new());
 
+    let query = use_query_map();
+    let next = Memo::new(move |_| return_path(query.read().get("next").as_deref()));
+    let open_sign_in = query.read_untracked().get("sign_in").is_some();
+
     let join = Action::new(move |req: &JoinRequest| api::join_store(&store.get_untracked(), req));
     let sign_in = Action::new(move |req: &ResidentSignIn| api::sign_in_resident(&store.get_untracked(), req));
     let navigate = use_navigate();
     Effect::new(move |_| {
         let joined = matches!(join.value().get(), Some(Ok(_)));
         let signed_in = matches!(sign_in.value().get(), Some(Ok(_)));
+        let target = match next.get_untracked() {
+            Some(path) if joined => with_joined_flag(&path),
+            Some(path) => path,
+            None => format!("/s/{}", store.get_untracked()),
+        };
         if joined || signed_in {
-            navigate(&format!("/s/{}", store.get_untracked()), Default::default());
+            navigate(&target, Default::default());
         }
     });
     let code_phone = RwSignal::new(String::new());
@@ -124,5 +155,27 @@ pub fn JoinPage() -> impl IntoView {
                 </form>
             </details>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_gone_back_to() {
+        assert_eq!(return_path(Some("/s/st-gubei/p/p-eggs-special")).as_deref(), Some("/s/st-gubei/p/p-eggs-special"));
+        assert_eq!(return_path(Some("/l/l-1")).as_deref(), Some("/l/l-1"));
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", "/s/x y"] {
+            assert_eq!(return_path(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(return_path(None), None);
+    }
+
+    #[test]
+    fn the_page_gone_back_to_learns_she_joined() {
+        assert_eq!(with_joined_flag("/s/a/p/b"), "/s/a/p/b?joined=1");
+        assert_eq!(with_joined_flag("/s/a?c=fruit"), "/s/a?c=fruit&joined=1");
+        assert_eq!(with_joined_flag("/l/l-1#offer"), "/l/l-1?joined=1#offer");
     }
 }

@@ -4,28 +4,31 @@
 //! kept current in the browser by the room's WebSocket: a [`RoomSnapshot`] signal that
 //! folds in the room's numbered events with [`RoomSnapshot::apply`].
 
-use super::{new_idempotency_key, use_param};
+use super::{
+    new_idempotency_key,
+    not_found::{NotFound, PageProblem},
+    use_param,
+};
 use crate::{
     api::{self, ApiError},
     components::{
         layout::TopBar,
         live::{live_status_label, Audience, ChainPanel, CommentPanel, LiveStatusBadge, ReminderToggle},
-        problem::ProblemNotice,
+        problem::{ActionProblem, ProblemNotice},
     },
     i18n::{use_i18n, I18n},
-    set_page_status, SiteOrigin,
+    SiteOrigin,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use shared_model::{
-    api::{LiveBuy, LiveDetail, LiveViewer, PlaceOrderResponse},
-    cart::MAX_LINE_QUANTITY,
+    api::{LiveBuy, LiveDetail, LivePurchase, LiveViewer},
     live::{
-        countdown, format_countdown, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier, RoomSnapshot,
-        MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
+        countdown, format_countdown, most_per_buy, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier,
+        RoomSnapshot, MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
     },
-    time::format_local,
+    locale::Noun,
     Problem,
 };
 
@@ -43,16 +46,11 @@ pub fn LivePage() -> impl IntoView {
                 Suspend::new(async move {
                     match detail.await {
                         Ok(d) => view! { <LiveMeta detail=d.clone() origin/><LiveRoom detail=d/> }.into_any(),
-                        Err(error) => {
-                            if error.status() == 404 { set_page_status(404); }
-                            view! {
-                                <TopBar title=t.brand() back="/"/>
-                                <main class="page empty-state">
-                                    <ProblemNotice error/>
-                                    <a class="btn btn-primary" href="/">{t.back_home()}</a>
-                                </main>
-                            }.into_any()
-                        }
+                        Err(error) if error.status() == 404 => view! { <NotFound error/> }.into_any(),
+                        Err(error) => view! {
+                            <TopBar title=t.brand() back="/"/>
+                            <main class="page"><PageProblem error/></main>
+                        }.into_any(),
                     }
                 })
             }}
@@ -67,8 +65,7 @@ fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
     let session = detail.room.session;
     let absolute = |url: &str| if url.starts_with('/') { format!("{origin}{url}") } else { url.to_string() };
     let image = absolute(session.cover_url.as_deref().unwrap_or("/images/og-default.svg"));
-    let description =
-        format!("{} · {} {}", live_status_label(t, session.status), t.live_starts_at(), format_local(session.starts_at));
+    let description = format!("{} · {} {}", live_status_label(t, session.status), t.live_starts_at(), t.when(session.starts_at));
     view! {
         <Title text=session.title.clone()/>
         <Meta name="description" content=description.clone()/>
@@ -86,6 +83,9 @@ fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
 fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let t = use_i18n();
     let LiveDetail { room, viewer } = detail;
+    let (is_owner, signed_in, reminded) = (viewer.is_owner, viewer.signed_in, viewer.reminded);
+    // What she bought in this live grows with each buy, so it outlives the offer card.
+    let viewer = RwSignal::new(viewer);
     let store = room.session.store_id.to_string();
     let live_id = room.session.id.to_string();
     let title = room.session.title.clone();
@@ -132,7 +132,7 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
                                 <p class="live-placeholder-title">{title.clone()}</p>
                                 <p class="live-placeholder-meta">
                                     {if scheduled {
-                                        format!("{} {}", t.live_starts_at(), format_local(starts_at))
+                                        format!("{} {}", t.live_starts_at(), t.when(starts_at))
                                     } else {
                                         live_status_label(t, status).to_string()
                                     }}
@@ -145,8 +145,8 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
                                         }}
                                     </p>
                                 })}
-                                {(scheduled && !viewer.is_owner).then(|| if viewer.signed_in {
-                                    view! { <ReminderToggle live reminded=viewer.reminded/> }.into_any()
+                                {(scheduled && !is_owner).then(|| if signed_in {
+                                    view! { <ReminderToggle live reminded=reminded/> }.into_any()
                                 } else {
                                     view! { <a class="btn btn-small live-remind" href=format!("/s/{store}/join")>{t.live_remind_me()}</a> }.into_any()
                                 })}
@@ -194,20 +194,22 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
             {stage_view}
             <ChainPanel room audience=Audience::Resident/>
             <CommentPanel room audience=Audience::Resident>
-                <CommentBox room viewer send socket_problem store/>
+                <CommentBox room signed_in send socket_problem store/>
             </CommentPanel>
         </main>
     }
     .into_any()
 }
 
-/// The pinned offer over the video: prices, countdown, stock bar, quantity and buy button.
+/// The pinned offer over the video: prices, countdown, stock bar, what she already bought
+/// here (and her pickup code), quantity and buy button. The stepper stops at what her
+/// per-buyer cap leaves, and once the cap is used up the button is off and says why.
 #[component]
 fn OfferCard(
     offer: Memo<Option<Offer>>,
     now: RwSignal<DateTime<Utc>>,
     quantity: RwSignal<u32>,
-    viewer: LiveViewer,
+    viewer: RwSignal<LiveViewer>,
     live_id: String,
     store: String,
 ) -> impl IntoView {
@@ -215,26 +217,43 @@ fn OfferCard(
     let read = move |f: &dyn Fn(&Offer) -> String| offer.with(|o| o.as_ref().map(f).unwrap_or_default());
     let clock = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| countdown(o, o.sold, now.get()))));
     let state = Memo::new(move |_| clock.get().map_or(OfferState::Closed, |c| c.state));
-    let completed = if viewer.returning_customer { RETURNING_MIN_COMPLETED_ORDERS } else { 0 };
+    let (is_owner, signed_in, returning) = viewer.with_untracked(|v| (v.is_owner, v.signed_in, v.returning_customer));
+    let completed = if returning { RETURNING_MIN_COMPLETED_ORDERS } else { 0 };
     let price = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| price_for(o, completed))));
-    // Most a buyer can take in one tap: the cap, and what is left.
-    let max_quantity = Memo::new(move |_| {
-        offer.with(|o| {
-            o.as_ref()
-                .map_or(1, |o| o.per_buyer_cap.unwrap_or(MAX_LINE_QUANTITY).min(o.remaining(o.sold)).clamp(1, MAX_LINE_QUANTITY))
-        })
-    });
+    // What she holds from this offer, and the most one tap may ask for (`live::most_per_buy`).
+    let already = Memo::new(move |_| offer.with(|o| o.as_ref().map_or(0, |o| viewer.with(|v| v.bought_from(&o.id)))));
+    let limit = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| most_per_buy(o, already.get()))));
+    let max_quantity = Memo::new(move |_| limit.get().and_then(|l| l.ok()).unwrap_or(1));
+    let cap_reached = Memo::new(move |_| limit.get().and_then(|l| l.err()).map(|e| Problem::from_error(&e)));
 
     // One key per tap; a retry of the same tap after no answer (or an unreadable one)
     // reuses it, so it can never order twice.
     let pending_key = RwSignal::new(None::<(String, u32, String)>);
     let console = format!("/owner/lives/{live_id}");
+    let join = format!("/s/{store}/join");
     let buy = Action::new(move |(offer_id, qty, key): &(String, u32, String)| {
         let buy = LiveBuy { quantity: i64::from(*qty), pickup_point_id: None };
         api::buy_live_offer(&live_id, offer_id, &buy, key.clone())
     });
+    let just_bought = RwSignal::new(false);
     Effect::new(move |_| match buy.value().get() {
-        Some(Ok(_)) => pending_key.set(None),
+        Some(Ok(placed)) => {
+            pending_key.set(None);
+            let units = placed.order.lines.iter().fold(0u32, |n, l| n.saturating_add(l.quantity));
+            if let Some(offer_id) = offer.with_untracked(|o| o.as_ref().map(|o| o.id.clone())) {
+                viewer.update(|v| {
+                    v.record(LivePurchase {
+                        offer_id,
+                        order_id: placed.order.id.clone(),
+                        quantity: units,
+                        pickup_code: placed.order.pickup_code.clone(),
+                    })
+                });
+            }
+            just_bought.set(true);
+            // The stepper starts again at one unit, within what is left.
+            quantity.set(1);
+        }
         Some(Err(e)) if !e.may_have_succeeded() => pending_key.set(None),
         _ => {}
     });
@@ -259,6 +278,7 @@ fn OfferCard(
             Some(c) if c.state == OfferState::Scheduled => {
                 format!("{} {}", t.live_opens_in(), format_countdown(c.seconds_to_open.unwrap_or(0)))
             }
+            Some(c) if c.state == OfferState::Open && cap_reached.with(Option::is_some) => t.live_cap_reached().to_string(),
             Some(c) if c.state == OfferState::Open => t.live_buy_now().to_string(),
             Some(c) if c.state == OfferState::SoldOut => t.live_sold_out().to_string(),
             _ => t.live_offer_closed().to_string(),
@@ -273,9 +293,9 @@ fn OfferCard(
         }
         _ => None,
     };
-    let action = if viewer.is_owner {
+    let action = if is_owner {
         view! { <a class="btn btn-primary live-buy" href=console.clone()>{t.owner_console()}</a> }.into_any()
-    } else if viewer.signed_in {
+    } else if signed_in {
         view! {
             <div class="live-stepper" role="group" aria-label=t.live_quantity()>
                 <button type="button" aria-label="-" data-testid="live-qty-dec"
@@ -285,18 +305,36 @@ fn OfferCard(
                     disabled=move || { quantity.get() >= max_quantity.get() }
                     on:click=move |_| quantity.update(|q| *q = (*q + 1).min(max_quantity.get_untracked()))>"+"</button>
             </div>
-            <button class="btn btn-primary live-buy" class:live-buy-open=move || state.get() == OfferState::Open type="button"
+            <button class="btn btn-primary live-buy" class:live-buy-open=move || state.get() == OfferState::Open && cap_reached.with(Option::is_none) type="button"
                 data-testid="live-buy" data-state=move || state.get().as_str()
-                disabled=move || state.get() != OfferState::Open || buy.pending().get() on:click=on_buy>
+                disabled=move || state.get() != OfferState::Open || cap_reached.with(Option::is_some) || buy.pending().get() on:click=on_buy>
                 {button_label}
             </button>
         }
         .into_any()
     } else {
         view! {
-            <a class="btn btn-primary live-buy live-buy-open" href=format!("/s/{store}/join") data-testid="live-join">{t.live_join_to_buy()}</a>
+            <a class="btn btn-primary live-buy live-buy-open" href=join data-testid="live-join">{t.live_join_to_buy()}</a>
         }
         .into_any()
+    };
+    let order_store = store.clone();
+    let mine = move || {
+        offer.with(|o| o.as_ref().and_then(|o| viewer.with(|v| v.latest_from(&o.id).cloned()))).map(|latest| {
+            let href = format!("/s/{order_store}/orders/{}", latest.order_id);
+            let lead = if just_bought.get() {
+                t.live_bought().to_string()
+            } else {
+                format!("{} {} · ", t.live_you_have(), t.count(already.get(), Noun::Item))
+            };
+            view! {
+                <p class="notice live-success" role="status" data-testid="live-buy-success">
+                    <strong>{lead}</strong> {t.pickup_code()} " "
+                    <span class="live-success-code" data-testid="live-pickup-code">{latest.pickup_code.clone()}</span>
+                    " · " <a href=href data-testid="live-order-link">{t.live_view_order()} " ›"</a>
+                </p>
+            }
+        })
     };
 
     view! {
@@ -334,11 +372,12 @@ fn OfferCard(
                     <span class="live-cap">{format!("{} {cap}", t.cap())}</span>
                 })}
             </div>
+            {mine}
             <div class="live-offer-actions">{action}</div>
-            {move || buy.value().get().map(|result| match result {
-                Ok(placed) => view! { <BuySuccess placed/> }.into_any(),
-                Err(error) => view! { <ProblemNotice error/> }.into_any(),
+            {move || cap_reached.get().filter(|_| signed_in && !is_owner && state.get() == OfferState::Open).map(|reason| view! {
+                <p class="live-cap-reached" data-testid="live-cap-reason">{t.message(&reason)}</p>
             })}
+            <ActionProblem result=buy.value().into()/>
         </article>
     }
     .into_any()
@@ -351,26 +390,12 @@ fn tier_label(t: I18n, tier: PriceTier) -> &'static str {
     }
 }
 
-/// "抢到了！取货码 123456 · 查看订单".
-#[component]
-fn BuySuccess(placed: PlaceOrderResponse) -> impl IntoView {
-    let t = use_i18n();
-    let order_href = format!("/s/{}/orders/{}", placed.order.store_id, placed.order.id);
-    view! {
-        <p class="notice live-success" role="status" data-testid="live-buy-success">
-            <strong>{t.live_bought()}</strong> {t.pickup_code()} " "
-            <span class="live-success-code" data-testid="live-pickup-code">{placed.order.pickup_code.clone()}</span>
-            " · " <a href=order_href data-testid="live-order-link">{t.live_view_order()} " ›"</a>
-        </p>
-    }
-}
-
 /// Under the comments: the box to send one over the socket (signed in only; a join link
 /// for a visitor; nothing once the live is over) and the socket's last problem.
 #[component]
 fn CommentBox(
     room: RwSignal<RoomSnapshot>,
-    viewer: LiveViewer,
+    signed_in: bool,
     send: Callback<ClientMessage, bool>,
     socket_problem: RwSignal<Option<Problem>>,
     store: String,
@@ -387,7 +412,7 @@ fn CommentBox(
         if send.run(ClientMessage::Comment { text }) {
             draft.set(String::new());
         } else {
-            socket_problem.set(Some(ApiError::network().0));
+            socket_problem.set(Some(ApiError::no_answer().0));
         }
     };
     let ended = Memo::new(move |_| room.with(|r| r.session.status == LiveSessionStatus::Ended));
@@ -395,7 +420,7 @@ fn CommentBox(
     let form = move || {
         if ended.get() {
             None
-        } else if viewer.signed_in {
+        } else if signed_in {
             Some(
                 view! {
                     <form class="live-comment-form" on:submit=submit>

@@ -1,17 +1,17 @@
 //! `/s/:store/orders`: the resident's orders, newest first.
 
+use super::not_found::PageProblem;
 use super::use_param;
 use crate::{
     api,
     components::{
         layout::{BottomNav, TopBar},
-        problem::ProblemNotice,
+        member::SignInOrJoin,
     },
     i18n::{use_i18n, Locale},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::time::{format_local, format_pickup_date};
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
@@ -42,11 +42,11 @@ pub fn OrdersPage() -> impl IntoView {
                                             <a href=format!("/s/{s}/orders/{}", o.id)>
                                                 <div class="order-card-head">
                                                     <span class=format!("status status-{}", o.status.as_str())>{status}</span>
-                                                    <span class="muted">{format_local(o.placed_at)}</span>
+                                                    <span class="muted">{t.when(o.placed_at)}</span>
                                                 </div>
-                                                <p>{o.first_item_name.clone()} " · " {o.item_count} " " {t.items()}</p>
+                                                <p data-testid="order-contents">{t.order_contents(&o)}</p>
                                                 <div class="order-card-foot">
-                                                    <span class="muted">{t.pickup_date()} " " {format_pickup_date(o.pickup_date)}</span>
+                                                    <span class="muted">{t.pickup_date()} " " {t.pickup_date_text(o.pickup_date)}</span>
                                                     <strong class="price">{o.total.to_string()}</strong>
                                                 </div>
                                             </a>
@@ -55,10 +55,11 @@ pub fn OrdersPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! {
-                            <ProblemNotice error/>
-                            <a class="btn btn-primary" href=format!("/s/{s}/join")>{t.join_to_buy()}</a>
-                        }.into_any(),
+                        // Signed out (or never joined): sign in first, join second.
+                        Err(error) if error.status() == 401 => {
+                            view! { <SignInOrJoin store=s.clone() next=format!("/s/{s}/orders") title=t.orders_sign_in_title()/> }.into_any()
+                        }
+                        Err(error) => view! { <PageProblem error/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -19,7 +19,6 @@ use shared_model::{
     catalog::ProductSummary,
     identity::{Me, OwnerSignIn},
     order::OrderStatus,
-    time::format_pickup_date,
 };
 
 #[component]
@@ -59,7 +58,15 @@ where
 {
     let t = use_i18n();
     let sign_in = Action::new(|req: &OwnerSignIn| api::sign_in_owner(req));
-    let me = Resource::new(move || sign_in.version().get(), |_| api::get_me());
+    // Who is signed in is read again only after a sign-in that worked: a refused one
+    // leaves the form (and the phone typed into it) where it is.
+    let accepted = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = sign_in.value().get() {
+            accepted.update(|n| *n += 1);
+        }
+    });
+    let me = Resource::new(move || accepted.get(), |_| api::get_me());
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || {
@@ -110,6 +117,14 @@ fn OwnerSignInForm(sign_in: Action<OwnerSignIn, api::ApiResult<Me>>) -> impl Int
     let t = use_i18n();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // A wrong password: the phone stays, the password is typed again.
+    Effect::new(move |_| {
+        if let Some(Err(e)) = sign_in.value().get() {
+            if !e.is_connection() {
+                password.set(String::new());
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sign_in.dispatch(OwnerSignIn { phone: phone.get_untracked(), password: password.get_untracked() });
@@ -310,7 +325,7 @@ fn OwnerPickups(store: String) -> impl IntoView {
                         let empty = list.orders.is_empty();
                         view! {
                             <p class="muted" data-testid="pickup-list-date">
-                                {format_pickup_date(date)} " · " <span data-testid="pickup-list-count">{heading}</span>
+                                {t.pickup_date_text(date)} " · " <span data-testid="pickup-list-count">{heading}</span>
                             </p>
                             {empty.then(|| view! {
                                 <p class="empty-state">{if query.get_untracked().is_empty() { t.no_pickups() } else { t.pickup_search_none() }}</p>
@@ -363,8 +378,8 @@ fn OwnerPickupRow(order: StoreOrder, shown_code: Option<String>) -> impl IntoVie
                 <span class=move || format!("status status-{}", status.get().as_str())>{move || label(status.get())}</span>
             </div>
             <p class="muted small">
-                {format!("{} · {} {}", order.pickup_point_name, order.summary.first_item_name, order.summary.item_count)} " " {t.items()}
-                " · " {order.summary.total.to_string()} {tail.map(|tail| view! { " · " {tail} })}
+                {format!("{} · {} · {}", order.pickup_point_name, t.order_contents(&order.summary), order.summary.total)}
+                {tail.map(|tail| view! { " · " {tail} })}
             </p>
             {move || match status.get() {
                 OrderStatus::Placed => Some(view! {

@@ -39,6 +39,7 @@ use shared_model::{
     access,
     identity::Me,
     live::{countdown, format_countdown, LiveSessionStatus, LiveSummary, Offer, OfferState, RoomSnapshot},
+    locale::Noun,
     Problem,
 };
 
@@ -158,8 +159,8 @@ fn StatusCard(room: RwSignal<RoomSnapshot>, live_id: String, reconnecting: RwSig
             <p class="console-when">{when} " · " <a class="console-watch" href=format!("/l/{live_id}")>{t.owner_console_watch()} " ›"</a></p>
             {move || (status.get() != LiveSessionStatus::Scheduled).then(|| view! {
                 <p class="console-totals">
-                    <span>{t.owner_chain_title()} " " <strong>{move || chain_total.get()}</strong> " " {t.owner_console_orders_unit()}</span>
-                    <span>{t.owner_offer_sold()} " " <strong>{move || units_sold.get()}</strong> " " {t.owner_console_units_unit()}</span>
+                    <span>{t.owner_chain_title()} " " <strong>{move || chain_total.get()}</strong> " " {move || t.noun(chain_total.get(), Noun::Order)}</span>
+                    <span>{t.owner_offer_sold()} " " <strong>{move || units_sold.get()}</strong> " " {move || t.noun(units_sold.get(), Noun::Unit)}</span>
                 </p>
             })}
             {move || match status.get() {

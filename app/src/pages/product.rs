@@ -1,20 +1,30 @@
 //! `/s/:store/p/:product`: one product with origin, test report and best-before date.
-//! Carries Open Graph metadata so a link shared into a residents' group previews it.
+//! Carries Open Graph metadata so a link shared into a residents' group previews it. A
+//! visitor's "join to order" comes back here, and the page then says she is in.
 
-use super::{may_shop_at, use_me, use_param};
+use super::{
+    may_shop_at,
+    not_found::{NotFound, PageProblem},
+    use_me, use_param,
+};
 use crate::{
     api,
     components::{
         layout::{BottomNav, TopBar},
-        problem::{ActionProblem, ProblemNotice},
+        member::join_href,
+        problem::ActionProblem,
         product::StockBadge,
     },
     i18n::use_i18n,
-    set_page_status, SiteOrigin,
+    SiteOrigin,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use shared_model::catalog::{share_image_path, StockState, SHARE_IMAGE_PX};
+use leptos_router::hooks::use_query_map;
+use shared_model::{
+    catalog::{share_image_path, StockState, SHARE_IMAGE_PX},
+    locale::Noun,
+};
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
@@ -24,6 +34,8 @@ pub fn ProductPage() -> impl IntoView {
     let me = use_me();
     let detail = Resource::new(move || (store.get(), product.get()), |(s, p)| api::get_product(&s, &p));
     let origin = use_context::<SiteOrigin>().unwrap_or_default().0;
+    let query = use_query_map();
+    let just_joined = Memo::new(move |_| query.read().get("joined").is_some());
 
     let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
 
@@ -43,6 +55,7 @@ pub fn ProductPage() -> impl IntoView {
                             let share_image = format!("{origin}{}", share_image_path(&p.id));
                             let share_url = format!("{origin}/s/{s}/p/{}", p.id);
                             let id = p.id.to_string();
+                            let join = join_href(&s, &format!("/s/{s}/p/{id}"));
                             view! {
                                 <Title text=p.name.clone()/>
                                 <Meta name="description" content=d.description.clone()/>
@@ -57,6 +70,9 @@ pub fn ProductPage() -> impl IntoView {
                                 <Meta property="product:price:currency" content="CNY"/>
                                 <TopBar title=p.name.clone() back=format!("/s/{s}")/>
                                 <main class="page page-with-nav product-page">
+                                    {move || (just_joined.get() && resident).then(|| view! {
+                                        <p class="notice notice-ok" role="status" data-testid="joined-notice">{t.joined_welcome()}</p>
+                                    })}
                                     <img class="product-hero" src=p.image_url.clone() alt=p.name.clone() width="400" height="400"/>
                                     <section class="product-info">
                                         <h2 class="product-title" data-testid="product-title">{p.name.clone()}</h2>
@@ -69,7 +85,7 @@ pub fn ProductPage() -> impl IntoView {
                                         <p class="product-description">{d.description.clone()}</p>
                                         <dl class="facts">
                                             <dt>{t.origin()}</dt><dd data-testid="origin">{p.origin.clone()}</dd>
-                                            <dt>{t.shelf_life()}</dt><dd>{format!("{} {}", d.shelf_life_days, t.days())}</dd>
+                                            <dt>{t.shelf_life()}</dt><dd>{t.count(d.shelf_life_days, Noun::Day)}</dd>
                                             <dt>{t.best_before()}</dt><dd>{p.best_before.format("%Y-%m-%d").to_string()}</dd>
                                             {p.test_report.clone().map(|r| view! { <dt>{t.test_report()}</dt><dd class="report" data-testid="test-report">{r}</dd> })}
                                         </dl>
@@ -81,28 +97,27 @@ pub fn ProductPage() -> impl IntoView {
                                                 </button>
                                             }.into_any()
                                         } else {
-                                            view! { <a class="btn btn-primary btn-block" href=format!("/s/{s}/join")>{t.join_to_buy()}</a> }.into_any()
+                                            view! { <a class="btn btn-primary btn-block" href=join data-testid="join-to-buy">{t.join_to_buy()}</a> }.into_any()
                                         }}
-                                        <ActionProblem result=add.value().into()/>
+                                        // The button may sit at the screen's bottom edge: the answer goes in the toast above it.
+                                        <ActionProblem result=add.value().into() toast=true/>
                                     </section>
                                 </main>
+                                <BottomNav store=s.clone() active="shop"/>
                             }.into_any()
                         }
-                        Err(error) => {
-                            if error.status() == 404 { set_page_status(404); }
-                            view! {
-                                    <TopBar title=t.brand() back=format!("/s/{s}")/>
-                                    <main class="page empty-state">
-                                        <ProblemNotice error/>
-                                        <a class="btn btn-primary" href=format!("/s/{s}")>{t.shop()}</a>
-                                    </main>
-                                }
-                                .into_any()
+                        Err(error) if error.status() == 404 => {
+                            view! { <NotFound error back=format!("/s/{s}") back_label=t.back_to_shop()/> }.into_any()
                         }
+                        Err(error) => view! {
+                            <TopBar title=t.brand() back=format!("/s/{s}")/>
+                            <main class="page page-with-nav"><PageProblem error/></main>
+                            <BottomNav store=s.clone() active="shop"/>
+                        }
+                        .into_any(),
                     }
                 })
             }}
         </Suspense>
-        <BottomNav store=store.get_untracked() active="shop"/>
     }
 }

@@ -1,6 +1,11 @@
 //! `/s/:store`: the store's shop — search, category tabs, product grid, and a cart bar.
+//! An unknown store is the one not-found page (404), with nothing of a shop around it.
 
-use super::{may_shop_at, use_me, use_param};
+use super::{
+    may_shop_at,
+    not_found::{NotFound, PageProblem},
+    use_me, use_param,
+};
 use crate::{
     api,
     components::{
@@ -9,13 +14,12 @@ use crate::{
         problem::{ActionProblem, ProblemNotice},
         product::ProductCard,
     },
-    i18n::use_i18n,
-    set_page_status,
+    i18n::{use_i18n, Locale},
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::Form, hooks::use_query_map};
-use shared_model::api::CartView;
+use shared_model::{cart::CartSummary, locale::Noun};
 
 #[component]
 pub fn ShopPage() -> impl IntoView {
@@ -29,11 +33,28 @@ pub fn ShopPage() -> impl IntoView {
     let store_info = Resource::new(move || store.get(), |s| api::get_store(&s));
     let products = Resource::new(move || (store.get(), category.get(), search.get()), |(s, c, q)| api::list_products(&s, c, q));
 
-    // Adding a product sets its quantity to one more than what the cart holds.
+    // Adding a product sets its quantity to one more than what the cart holds. The cart
+    // bar shows the last cart the server confirmed: a failed tap (offline, over the cap)
+    // leaves it as it was and says why in the toast.
     let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
-    let cart = Resource::new(move || add.version().get(), |_| api::get_cart());
+    let cart = Resource::new(|| (), |_| api::get_cart());
+    let latest_cart = RwSignal::new(None::<CartSummary>);
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = add.value().get() {
+            latest_cart.set(Some(view.cart));
+        }
+    });
     let on_add = Callback::new(move |product: String| {
         add.dispatch(product);
+    });
+    // The selected category's chip stays in view when the row is drawn again.
+    let tabs = NodeRef::<leptos::html::Nav>::new();
+    Effect::new(move |_| {
+        category.track();
+        if let Some(_nav) = tabs.get() {
+            #[cfg(feature = "hydrate")]
+            keep_active_tab_in_view(&_nav);
+        }
     });
 
     view! {
@@ -43,85 +64,119 @@ pub fn ShopPage() -> impl IntoView {
                     Ok(s) => view! {
                         <Title text=s.name.clone()/>
                         <Meta name="description" content=format!("{} · {}", s.name, t.tagline())/>
-                        <TopBar title=s.name.clone()/>
+                        <TopBar title=s.name/>
                     }.into_any(),
-                    Err(error) => {
-                        if error.status() == 404 { set_page_status(404); }
-                        view! { <TopBar title=t.brand()/><ProblemNotice error/> }.into_any()
-                    }
+                    Err(error) if error.status() == 404 => view! { <NotFound error/> }.into_any(),
+                    Err(error) => view! {
+                        <TopBar title=t.brand() back="/"/>
+                        <main class="page"><PageProblem error/></main>
+                    }.into_any(),
                 }
             })}
         </Suspense>
-        <main class="page page-with-nav">
-            <Form method="GET" action="">
-                <div class="search-bar" role="search">
-                    <input
-                        type="search"
-                        name="q"
-                        class="search-input"
-                        placeholder=t.search_placeholder()
-                        aria-label=t.search()
-                        prop:value=move || search.get().unwrap_or_default()
-                        data-testid="search-input"
-                    />
-                    {move || category.get().map(|c| view! { <input type="hidden" name="c" value=c/> })}
-                    <button class="btn btn-primary" type="submit">{t.search()}</button>
-                </div>
-            </Form>
-            <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
-                {move || Suspend::new(async move {
-                    let viewer = me.await.ok().flatten();
-                    let resident = may_shop_at(&viewer, &store.get_untracked());
-                    match products.await {
-                        Ok(list) => {
-                            let s = store.get_untracked();
-                            let current = category.get_untracked();
-                            let tab = |id: Option<String>, label: String| {
-                                let active = id == current;
-                                let href = match &id { Some(c) => format!("/s/{s}?c={c}"), None => format!("/s/{s}") };
-                                view! { <a class="tab" class:active=active href=href>{label}</a> }
-                            };
-                            let join_href = format!("/s/{s}/join");
-                            let empty = list.products.is_empty();
-                            view! {
-                                {(!resident).then(|| view! {
-                                    <a class="join-banner" href=join_href.clone() data-testid="join-banner">{t.join_to_buy()} " ›"</a>
-                                })}
-                                {(current.is_none() && search.get_untracked().is_none()).then(|| view! {
-                                    <LiveStrip store=s.clone() resident/>
-                                    <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
-                                })}
-                                <nav class="tabs" aria-label="categories">
-                                    {tab(None, t.all().to_string())}
-                                    {list.categories.into_iter().map(|c| {
-                                        let label = if t.0 == crate::i18n::Locale::ZhCn { c.name_zh } else { c.name_en };
-                                        tab(Some(c.id.to_string()), label)
-                                    }).collect_view()}
-                                </nav>
-                                {empty.then(|| view! { <p class="empty-state" data-testid="no-results">{t.no_results()}</p> })}
-                                <div class="product-grid">
-                                    {list.products.into_iter().map(|p| view! {
-                                        <ProductCard product=p on_add can_buy=resident join_href=join_href.clone()/>
-                                    }).collect_view()}
-                                </div>
-                            }.into_any()
-                        }
-                        Err(error) => view! { <ProblemNotice error/> }.into_any(),
+        // The shop itself, only for a store that exists.
+        <Transition>
+            {move || Suspend::new(async move {
+                store_info.await.ok()?;
+                let viewer = me.await.ok().flatten();
+                let resident = may_shop_at(&viewer, &store.get_untracked());
+                let list = products.await;
+                let s = store.get_untracked();
+                let content = match list {
+                    Ok(list) => {
+                        let current = category.get_untracked();
+                        let words = search.get_untracked();
+                        let tab = |id: Option<String>, label: String| {
+                            let active = id == current;
+                            let href = match &id { Some(c) => format!("/s/{s}?c={c}"), None => format!("/s/{s}") };
+                            view! { <a class="tab" class:active=active aria-current=active.then_some("page") href=href>{label}</a> }
+                        };
+                        let label = |zh: &str, en: &str| if t.0 == Locale::ZhCn { zh.to_string() } else { en.to_string() };
+                        let current_name = list.categories.iter().find(|c| Some(c.id.to_string()) == current).map(|c| label(&c.name_zh, &c.name_en));
+                        let join_href = format!("/s/{s}/join");
+                        let empty = if !list.products.is_empty() {
+                            None
+                        } else if let (Some(name), Some(q)) = (current_name, words.clone()) {
+                            // An old link that searched one category: say so, and offer the whole store.
+                            let everywhere = format!("/s/{s}?q={}", api::encode_query(&q));
+                            Some(view! {
+                                <p class="empty-state" data-testid="no-results">
+                                    {t.search_in_before()} {name} {t.search_in_after()}
+                                    <a class="link-inline" href=everywhere>{t.search_everywhere()}</a>
+                                </p>
+                            }.into_any())
+                        } else {
+                            Some(view! { <p class="empty-state" data-testid="no-results">{t.no_results()}</p> }.into_any())
+                        };
+                        view! {
+                            {(!resident).then(|| view! {
+                                <a class="join-banner" href=join_href.clone() data-testid="join-banner">{t.join_to_buy()} " ›"</a>
+                            })}
+                            {(current.is_none() && words.is_none()).then(|| view! {
+                                <LiveStrip store=s.clone() resident/>
+                                <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
+                            })}
+                            <nav class="tabs" aria-label="categories" node_ref=tabs>
+                                {tab(None, t.all().to_string())}
+                                {list.categories.into_iter().map(|c| tab(Some(c.id.to_string()), label(&c.name_zh, &c.name_en))).collect_view()}
+                            </nav>
+                            {empty}
+                            <div class="product-grid" data-testid="product-grid" data-q=words.clone().unwrap_or_default()
+                                data-category=current.clone().unwrap_or_default()>
+                                {list.products.into_iter().map(|p| view! {
+                                    <ProductCard product=p on_add can_buy=resident join_href=join_href.clone()/>
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
                     }
-                })}
-            </Suspense>
-            <ActionProblem result=add.value().into()/>
-            <Transition>
-                {move || Suspend::new(async move {
-                    cart.await.ok().map(|c: CartView| c.cart).filter(|c| c.item_count > 0).map(|c| view! {
+                    Err(error) => view! { <ProblemNotice error/> }.into_any(),
+                };
+                Some(view! {
+                    <main class="page page-with-nav">
+                        // Search covers the whole store, whichever category is open.
+                        <Form method="GET" action="">
+                            <div class="search-bar" role="search">
+                                <input
+                                    type="search"
+                                    name="q"
+                                    class="search-input"
+                                    placeholder=t.search_placeholder()
+                                    aria-label=t.search()
+                                    prop:value=move || search.get().unwrap_or_default()
+                                    data-testid="search-input"
+                                />
+                                <button class="btn btn-primary" type="submit">{t.search()}</button>
+                            </div>
+                        </Form>
+                        {content}
+                    </main>
+                    <BottomNav store=s.clone() active="shop"/>
+                })
+            })}
+        </Transition>
+        <ActionProblem result=add.value().into() toast=true/>
+        <Transition>
+            {move || Suspend::new(async move {
+                let first = store_info.await.ok().and(cart.await.ok()).map(|c| c.cart);
+                move || {
+                    latest_cart.get().or_else(|| first.clone()).filter(|c| c.item_count > 0).map(|c| view! {
                         <a class="cart-bar" href=format!("/s/{}/cart", store.get_untracked()) data-testid="cart-bar">
-                            <span>{t.cart()} " · " {c.item_count} " " {t.items()}</span>
+                            <span>{t.cart()} " · " {t.count(c.item_count, Noun::Item)}</span>
                             <strong>{c.total.to_string()}</strong>
                         </a>
                     })
-                })}
-            </Transition>
-        </main>
-        <BottomNav store=store.get_untracked() active="shop"/>
+                }
+            })}
+        </Transition>
     }
+}
+
+/// Scrolls the category row so its selected chip sits in the middle (or as near as the
+/// row allows), instead of back at the start where a chip far along is off-screen.
+#[cfg(feature = "hydrate")]
+fn keep_active_tab_in_view(nav: &web_sys::HtmlElement) {
+    let Ok(Some(active)) = nav.query_selector(".tab.active") else { return };
+    let (row, chip) = (nav.get_bounding_client_rect(), active.get_bounding_client_rect());
+    let left = chip.left() - row.left() + f64::from(nav.scroll_left()) - (row.width() - chip.width()) / 2.0;
+    nav.set_scroll_left(left.max(0.0) as i32);
 }

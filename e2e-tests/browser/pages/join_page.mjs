@@ -9,6 +9,14 @@ export class JoinPage {
     this.building = page.getByTestId('join-building');
     this.submitButton = page.getByTestId('join-submit');
     this.alert = page.getByRole('alert');
+    this.householdTags = page.getByRole('group', { name: /家庭情况|Household/ }).getByRole('checkbox');
+    this.signInPart = page.locator('#sign-in');
+    this.signInPhone = page.getByTestId('join-code-phone');
+  }
+
+  /** The label of each household tag, as laid out. */
+  tagLabels() {
+    return this.page.getByRole('group', { name: /家庭情况|Household/ }).locator('label');
   }
 
   /** Fills in who is joining; leaves fields not given as they are. */

@@ -24,6 +24,8 @@ export class LivePage {
     this.orderLink = page.getByTestId('live-order-link');
     this.pickupCode = page.getByTestId('live-pickup-code');
     this.alert = page.getByRole('alert');
+    this.capReason = page.getByTestId('live-cap-reason');
+    this.toast = page.getByTestId('toast');
     this.chainTotal = page.getByTestId('chain-panel').getByTestId('chain-total');
     this.chainLines = page.getByTestId('chain-panel').getByTestId('chain-line');
     this.comments = page.getByTestId('comment-panel').getByTestId('comment');

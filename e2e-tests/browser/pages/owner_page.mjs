@@ -9,7 +9,7 @@ export class OwnerPage {
     this.page = page;
     this.phone = page.getByTestId('owner-phone');
     this.password = page.getByTestId('owner-password');
-    this.signInButton = page.getByRole('button', { name: '登录' });
+    this.signInButton = page.getByRole('button', { name: /^(登录|Sign in)$/ });
     this.pickupDates = page.getByTestId('pickup-list-date');
     this.pickupCount = page.getByTestId('pickup-list-count');
     this.pickupRows = page.getByTestId('pickup-row');
@@ -18,6 +18,20 @@ export class OwnerPage {
     this.counterSignIn = page.getByText('帮居民登录');
     this.counterPhone = page.getByTestId('counter-phone');
     this.counterCode = page.getByTestId('counter-code');
+    this.alert = page.getByRole('main').getByRole('alert');
+  }
+
+  /** Opens /owner (signed out: the sign-in form). */
+  async open() {
+    await this.page.goto(`${BASE}/owner`);
+    await hydrated(this.page);
+  }
+
+  /** Types a phone and password and taps 登录, without waiting for the console. */
+  async trySignIn(phone, password) {
+    await this.phone.fill(phone);
+    await this.password.fill(password);
+    await this.signInButton.click();
   }
 
   /** Finds orders by what the resident shows or says: pickup code, #跟团号, phone tail, name. */

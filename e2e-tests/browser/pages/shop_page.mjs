@@ -1,6 +1,6 @@
 // `/s/:store`: a store's shop — the product grid with search, the join banner for a
 // visitor, the cart bar, the 直播 strip and the "your live has started" notice.
-import { BASE, STORE, hydrated } from '../phone.mjs';
+import { BASE, STORE, hydrated, until } from '../phone.mjs';
 import { BottomNav } from './bottom_nav.mjs';
 
 export class ShopPage {
@@ -8,6 +8,7 @@ export class ShopPage {
     this.page = page;
     this.store = store;
     this.nav = new BottomNav(page, store);
+    this.grid = page.getByTestId('product-grid');
     this.productCards = page.getByTestId('product-card');
     this.productNames = page.getByTestId('product-name');
     /** The "+" buttons a resident can still tap (sold-out ones are disabled). */
@@ -16,6 +17,10 @@ export class ShopPage {
     this.joinBanner = page.getByTestId('join-banner');
     this.searchBox = page.getByRole('searchbox', { name: '搜索' });
     this.cartBar = page.getByTestId('cart-bar');
+    this.noResults = page.getByTestId('no-results');
+    this.categories = page.getByRole('navigation', { name: 'categories' });
+    /** The app's one toast (near the bottom of the screen). */
+    this.toast = page.getByTestId('toast');
     this.liveStrip = page.getByTestId('live-strip');
     this.liveCards = this.liveStrip.getByTestId('live-card');
     this.liveNotice = page.getByTestId('live-notice');
@@ -36,11 +41,29 @@ export class ShopPage {
     await hydrated(this.page);
   }
 
-  /** Searches the shop for `words` (Enter in the search box). */
+  /** Searches the shop for `words` (Enter in the search box) and waits for their results. */
   async search(words) {
     await this.searchBox.fill(words);
     await this.searchBox.press('Enter');
     await this.page.waitForURL(/q=/);
+    await until(() => this.grid.getAttribute('data-q'), (q) => q === words, { what: 'the results' });
+  }
+
+  /** The category chip labelled `name` (e.g. 休闲零食). */
+  categoryChip(name) {
+    return this.categories.getByRole('link', { name, exact: true });
+  }
+
+  /** Taps a category chip and waits for its products. */
+  async openCategory(name, id) {
+    await this.categoryChip(name).click();
+    await this.page.waitForURL(new RegExp(`[?&]c=${id}`));
+    await until(() => this.grid.getAttribute('data-category'), (c) => c === id, { what: 'the category' });
+  }
+
+  /** The "+" of the product card named `name`. */
+  addButtonOf(name) {
+    return this.productCards.filter({ hasText: name }).getByTestId('add-to-cart');
   }
 
   /** Product names shown in the grid that contain `text`. */

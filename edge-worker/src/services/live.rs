@@ -19,7 +19,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
     access::{authorize, may, member_of, Action},
-    api::{LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LiveViewer, NoticeList, Reminder, ResidentList, ResidentSummary},
+    api::{
+        LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LivePurchase, LiveViewer, NoticeList, Reminder, ResidentList,
+        ResidentSummary,
+    },
     identity::{Me, Role},
     live::{
         buy_fingerprint, live_allotment_key, summarize, LiveError, LiveOrder, LiveSession, LiveSessionStatus, LiveSummary,
@@ -198,8 +201,42 @@ impl LiveService {
             let (completed, reminded) = self.viewer_facts(live, &me.person_id).await?;
             viewer.returning_customer = shared_model::live::is_returning_customer(completed);
             viewer.reminded = reminded;
+            viewer.bought = self.purchases(live, &me.person_id).await?;
         }
         Ok(LiveDetail { room, viewer })
+    }
+
+    /// A person's orders in a live that are not cancelled, oldest first: what the offers'
+    /// per-buyer caps count, read from the orders themselves.
+    async fn purchases(&self, live: &LiveSessionId, person: &PersonId) -> AppResult<Vec<LivePurchase>> {
+        #[derive(Deserialize)]
+        struct Row {
+            offer_id: String,
+            order_id: String,
+            quantity: u32,
+            pickup_code: String,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare(
+                "SELECT lo.offer_id, o.id AS order_id, o.pickup_code, \
+                 (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS quantity \
+                 FROM live_orders lo JOIN orders o ON o.id = lo.order_id \
+                 WHERE lo.live_session_id = ?1 AND o.person_id = ?2 AND o.status != ?3 ORDER BY o.placed_at, o.id",
+            )
+            .bind(&[live.as_str().into(), person.as_str().into(), OrderStatus::Cancelled.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LivePurchase {
+                offer_id: OfferId::new_unchecked(r.offer_id),
+                order_id: OrderId::new_unchecked(r.order_id),
+                quantity: r.quantity,
+                pickup_code: r.pickup_code,
+            })
+            .collect())
     }
 
     /// (picked-up orders, reminded of `live`) for a person.

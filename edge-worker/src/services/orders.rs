@@ -106,11 +106,13 @@ struct SummaryRow {
     pickup_date: String,
     placed_at: String,
     item_count: u32,
+    line_count: u32,
     first_item_name: Option<String>,
 }
 
 const SUMMARY_COLUMNS: &str = "o.id, o.status, o.total_fen, o.pickup_date, o.placed_at, \
      (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count, \
+     (SELECT COUNT(*) FROM order_lines WHERE order_id = o.id) AS line_count, \
      (SELECT name FROM order_lines WHERE order_id = o.id AND line_no = 1) AS first_item_name";
 
 impl OrderRow {
@@ -137,6 +139,7 @@ impl SummaryRow {
             status: parse_status(&self.status)?,
             total: Fen::from_fen(self.total_fen),
             item_count: self.item_count,
+            line_count: self.line_count,
             pickup_date: stored_date(&self.pickup_date)?,
             placed_at: stored_time(&self.placed_at)?,
             first_item_name: self.first_item_name.unwrap_or_default(),

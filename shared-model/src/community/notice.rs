@@ -27,7 +27,8 @@
 
 use crate::{
     ids::{stored_forms, DemandId, ProductId, ReviewId, StoreId, TastingId},
-    time::{format_local, format_pickup_date, local_date, local_naive, store_tz},
+    locale::{format_local, format_pickup_date, Locale},
+    time::{local_date, local_naive, store_tz},
 };
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -146,12 +147,12 @@ impl CommunityNotice {
                 "「{}」已为你留好{}个座位，{}开始，请准时到场",
                 excerpt(title, NOTICE_EXCERPT_CHARS),
                 seats,
-                format_local(*starts_at)
+                format_local(Locale::ZhCn, *starts_at)
             ),
             CommunityNotice::TastingTomorrow { title, starts_at, place, .. } => format!(
                 "「{}」{} {}开始，地点：{}。到场请出示签到码",
                 excerpt(title, NOTICE_EXCERPT_CHARS),
-                format_pickup_date(local_date(*starts_at)),
+                format_pickup_date(Locale::ZhCn, local_date(*starts_at)),
                 local_naive(*starts_at).format("%H:%M"),
                 place
             ),

@@ -13,7 +13,7 @@ use crate::{
     cart::MAX_LINE_QUANTITY,
     ids::{stored_forms, OfferId, PickupPointId},
     money::Fen,
-    stock::{decide_reserve, ReserveRequest},
+    stock::{check_cap, decide_reserve, ReserveError, ReserveRequest},
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -83,6 +83,16 @@ pub fn decide_live_buy(
     Ok(sold.saturating_add(quantity))
 }
 
+/// The most units a buyer who already holds `already` from `offer` may ask for in one
+/// tap: what the per-buyer cap leaves them (the cap check [`decide_live_buy`] makes), what
+/// is left of the allotment, at most 99 and at least 1. `Err(CapExceeded)` once their cap
+/// is used up, so the page can turn the buy button off and say why.
+pub fn most_per_buy(offer: &Offer, already: u32) -> Result<u32, ReserveError> {
+    check_cap(offer.per_buyer_cap, already, 1)?;
+    let cap_left = offer.per_buyer_cap.map_or(MAX_LINE_QUANTITY, |cap| cap.saturating_sub(already));
+    Ok(cap_left.min(offer.remaining(offer.sold)).clamp(1, MAX_LINE_QUANTITY))
+}
+
 /// The `StockKeeper` hold that sets an offer's allotment aside from the shelf while it is
 /// pinned (a confirmed hold: there is no order to wait for).
 pub fn live_allotment_key(offer_id: &OfferId) -> String {
@@ -146,6 +156,26 @@ mod tests {
         assert_eq!(decide_live_buy(&o, 5, 2, 1, now()), Ok(6), "up to the cap exactly");
         let uncapped = Offer { per_buyer_cap: None, ..o };
         assert_eq!(decide_live_buy(&uncapped, 0, 40, 10, now()), Ok(10));
+    }
+
+    #[test]
+    fn what_a_buyer_may_still_take_in_one_tap() {
+        // `offer()`: 10 allotted, 每人限购 3.
+        let o = offer();
+        assert_eq!(most_per_buy(&o, 0), Ok(3));
+        assert_eq!(most_per_buy(&o, 2), Ok(1), "two bought, one left under the cap");
+        assert_eq!(most_per_buy(&o, 3), Err(ReserveError::CapExceeded { cap: 3, already: 3 }));
+        assert_eq!(most_per_buy(&o, 5), Err(ReserveError::CapExceeded { cap: 3, already: 5 }));
+        assert_eq!(most_per_buy(&Offer { sold: 9, ..o.clone() }, 0), Ok(1), "never more than is left");
+        assert_eq!(most_per_buy(&Offer { sold: 10, ..o.clone() }, 0), Ok(1), "sold out is the state's to say");
+        let uncapped = Offer { per_buyer_cap: None, allotted: 500, ..o.clone() };
+        assert_eq!(most_per_buy(&uncapped, 40), Ok(99));
+        // Whatever it allows, the room accepts.
+        for already in 0..3 {
+            let most = most_per_buy(&o, already).unwrap();
+            assert!(decide_live_buy(&o, o.sold, already, most, now()).is_ok(), "{already}");
+            assert!(decide_live_buy(&o, o.sold, already, most + 1, now()).is_err(), "{already}");
+        }
     }
 
     #[test]
