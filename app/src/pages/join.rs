@@ -71,8 +71,6 @@ pub fn JoinPage() -> impl IntoView {
     let code_phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let send_code = Action::new(move |phone: &String| api::request_sign_in_code(&store.get_untracked(), phone));
-    // `?sign_in=1` (from 我的订单 when signed out) opens the sign-in part at once.
-    let open_sign_in = use_query_map().with_untracked(|q| q.get("sign_in").is_some());
     let submit_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sign_in.dispatch(ResidentSignIn { phone: code_phone.get_untracked(), code: code.get_untracked() });
