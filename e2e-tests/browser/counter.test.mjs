@@ -8,13 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
-import { BASE, STORE, hydrated, phone, shot, useBrowser } from './phone.mjs';
+import { BASE, STORE, hydrated, phone, shot, uniquePhone, useBrowser } from './phone.mjs';
 import { JoinPage } from './pages/join_page.mjs';
 import { OwnerPage, OWNER_PASSWORD } from './pages/owner_page.mjs';
 
 useBrowser();
-
-const uniquePhone = () => `137${String(Date.now()).slice(-6)}${String(Math.floor(Math.random() * 100)).padStart(2, '0')}`;
 
 /** The newest sign-in code the development outbox shows for `mobile`. */
 async function codeFromOutbox(page, mobile) {

@@ -8,7 +8,7 @@
 // kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, STORE, hydrated, phone, shot, until, useBrowser } from './phone.mjs';
+import { BASE, STORE, api, hydrated, phone, shot, until, useBrowser } from './phone.mjs';
 import { LivePage } from './pages/live_page.mjs';
 import { OrderPage } from './pages/order_page.mjs';
 import { OwnerConsolePage } from './pages/owner_console_page.mjs';
@@ -17,14 +17,6 @@ import { OwnerPage } from './pages/owner_page.mjs';
 import { ShopPage } from './pages/shop_page.mjs';
 
 useBrowser();
-
-/** A JSON API call with the context's cookies; fails the test on an unexpected status. */
-async function api(context, method, path, data, expect = [200, 201]) {
-  const response = await context.request.fetch(`${BASE}${path}`, { method, data, headers: { Accept: 'application/json' } });
-  const body = await response.text();
-  assert.ok(expect.includes(response.status()), `${method} ${path} -> ${response.status()} ${body}`);
-  return body ? JSON.parse(body) : null;
-}
 
 const inSeconds = (s) => new Date(Date.now() + s * 1000).toISOString();
 

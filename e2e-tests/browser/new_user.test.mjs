@@ -6,7 +6,7 @@
 // languages) are kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, STORE, hydrated, phone, shot, until, useBrowser } from './phone.mjs';
+import { BASE, STORE, api, hydrated, phone, shot, until, useBrowser } from './phone.mjs';
 import { CartPage } from './pages/cart_page.mjs';
 import { JoinPage } from './pages/join_page.mjs';
 import { NotFoundPage } from './pages/not_found_page.mjs';
@@ -17,14 +17,6 @@ import { ProductPage } from './pages/product_page.mjs';
 import { ShopPage } from './pages/shop_page.mjs';
 
 useBrowser();
-
-/** A JSON API call with the context's cookies; fails the test on an unexpected status. */
-async function api(context, method, path, data, expect = [200, 201]) {
-  const response = await context.request.fetch(`${BASE}${path}`, { method, data, headers: { Accept: 'application/json' } });
-  const body = await response.text();
-  assert.ok(expect.includes(response.status()), `${method} ${path} -> ${response.status()} ${body}`);
-  return body ? JSON.parse(body) : null;
-}
 
 let seq = 0;
 /** A phone with a resident who has joined the store through the API. */

@@ -3,6 +3,7 @@
 // for hydration and a poll for a changing attribute. Not a test itself (node --test runs
 // *.test.mjs); what is on each page and how to use it is in ./pages/.
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -55,3 +56,15 @@ export async function until(read, wanted, { timeout = 30000, what = 'the page' }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A JSON API call with the context's cookies; fails the test on an unexpected status. */
+export async function api(context, method, path, data, expect = [200, 201]) {
+  const response = await context.request.fetch(`${BASE}${path}`, { method, data, headers: { Accept: 'application/json' } });
+  const body = await response.text();
+  assert.ok(expect.includes(response.status()), `${method} ${path} -> ${response.status()} ${body}`);
+  return body ? JSON.parse(body) : null;
+}
+
+/** A mainland mobile number no other journey has used: `prefix` and eight digits of time and chance. */
+export const uniquePhone = (prefix = '137') =>
+  `${prefix}${String(Date.now()).slice(-6)}${String(Math.floor(Math.random() * 100)).padStart(2, '0')}`;

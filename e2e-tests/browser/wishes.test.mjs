@@ -2,7 +2,7 @@
 // writes a wish, a neighbour adds +1, the owner stocks it, and the neighbour is told.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, STORE, hydrated, phone, shot, useBrowser } from './phone.mjs';
+import { BASE, STORE, hydrated, phone, shot, uniquePhone, useBrowser } from './phone.mjs';
 import { JoinPage } from './pages/join_page.mjs';
 import { OwnerPage } from './pages/owner_page.mjs';
 import { OwnerWishesPage } from './pages/owner_wishes_page.mjs';
@@ -13,7 +13,7 @@ useBrowser();
 
 async function resident(nickname) {
   const p = await phone();
-  const mobile = `136${String(Date.now()).slice(-6)}${String(Math.floor(Math.random() * 100)).padStart(2, '0')}`;
+  const mobile = uniquePhone('136');
   await p.page.goto(`${BASE}/s/${STORE}/join`);
   await hydrated(p.page);
   const join = new JoinPage(p.page);

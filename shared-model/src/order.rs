@@ -784,20 +784,7 @@ mod tests {
         assert_eq!(order_total(&[big, l2.clone()]), None);
 
         let placed_at = utc("2026-11-25T10:00:00Z");
-        let placement = Placement {
-            id: OrderId::parse("o-1").unwrap(),
-            pickup_code: "012345".into(),
-            store_id: StoreId::parse("s-1").unwrap(),
-            person_id: PersonId::parse("r-1").unwrap(),
-            pickup_point: PickupPoint {
-                id: PickupPointId::parse("pp-1").unwrap(),
-                name: "店内柜台".into(),
-                address: "文三路1号".into(),
-                window: "08:00-20:00".into(),
-            },
-            note: None,
-            placed_at,
-        };
+        let placement = placement(placed_at);
         let overflowing = OrderLine { line_total: Fen::from_fen(i64::MAX), ..l1.clone() };
         assert_eq!(Order::place(placement.clone(), vec![overflowing, l2.clone()]), Err(OrderError::TotalTooLarge));
         let order = Order::place(placement, vec![l1, l2]).unwrap();
@@ -817,9 +804,9 @@ mod tests {
         assert_eq!(serde_json::from_value::<Order>(json).unwrap(), order);
     }
 
-    fn order_with(status: OrderStatus, timeline: &[(OrderStatus, &str)]) -> Order {
-        let line = OrderLine::new(ProductId::parse("a").unwrap(), "白菜".into(), "500g".into(), Fen::from_fen(350), 1).unwrap();
-        let placement = Placement {
+    /// Order o-1 of resident r-1 at store s-1's counter, placed at `placed_at`.
+    fn placement(placed_at: DateTime<Utc>) -> Placement {
+        Placement {
             id: OrderId::parse("o-1").unwrap(),
             pickup_code: "012345".into(),
             store_id: StoreId::parse("s-1").unwrap(),
@@ -831,9 +818,13 @@ mod tests {
                 window: "08:00-20:00".into(),
             },
             note: None,
-            placed_at: utc("2026-11-25T10:00:00Z"),
-        };
-        let mut order = Order::place(placement, vec![line]).unwrap();
+            placed_at,
+        }
+    }
+
+    fn order_with(status: OrderStatus, timeline: &[(OrderStatus, &str)]) -> Order {
+        let line = OrderLine::new(ProductId::parse("a").unwrap(), "白菜".into(), "500g".into(), Fen::from_fen(350), 1).unwrap();
+        let mut order = Order::place(placement(utc("2026-11-25T10:00:00Z")), vec![line]).unwrap();
         order.status = status;
         order.timeline = timeline.iter().map(|(s, at)| StatusChange { status: *s, at: utc(at) }).collect();
         order
