@@ -250,10 +250,11 @@ fn OwnerPickups(store: String) -> impl IntoView {
             move || (store.clone(), day.get(), query.get())
         },
         |(store, day, query)| async move {
-            let today = api::list_store_orders(&store, None, "", None).await?;
-            if day == 0 && query.is_empty() {
-                return Ok(today);
+            if day == 0 {
+                return api::list_store_orders(&store, None, &query, None).await;
             }
+            // The server decides what today is; later days count from it.
+            let today = api::list_store_orders(&store, None, "", None).await?;
             let date = today.pickup_date.checked_add_days(chrono::Days::new(day)).unwrap_or(today.pickup_date);
             api::list_store_orders(&store, Some(date.format("%Y-%m-%d").to_string()), &query, None).await
         },

@@ -516,18 +516,18 @@ impl OrderService {
             return Err(AppError::Internal("pickup list batch returned a different shape".into()));
         };
         let mut rows: Vec<Row> = page.results()?;
-        let next_cursor = if rows.len() > PICKUP_PAGE_SIZE as usize {
-            rows.truncate(PICKUP_PAGE_SIZE as usize);
-            let last = rows.last().map(|r| &r.summary);
-            match last {
-                Some(last) => Some(
-                    PickupCursor { placed_at: stored_time(&last.placed_at)?, order_id: OrderId::new_unchecked(last.id.clone()) }
-                        .encode(),
-                ),
-                None => None,
-            }
-        } else {
-            None
+        // One row past the page says there is another page, which starts after the last shown.
+        let more = rows.len() > PICKUP_PAGE_SIZE as usize;
+        rows.truncate(PICKUP_PAGE_SIZE as usize);
+        let next_cursor = match rows.last().filter(|_| more) {
+            Some(last) => Some(
+                PickupCursor {
+                    placed_at: stored_time(&last.summary.placed_at)?,
+                    order_id: OrderId::new_unchecked(last.summary.id.clone()),
+                }
+                .encode(),
+            ),
+            None => None,
         };
         let orders = rows
             .into_iter()
