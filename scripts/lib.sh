@@ -92,7 +92,7 @@ start_edge() {
     --show-interactive-dev-session=false \
     --var "SEED_TOKEN:$SEED_TOKEN" --var "DEMO_OWNER_PASSWORD:$DEMO_OWNER_PASSWORD" \
     --var "PICKUP_CODE_SECRET:$PICKUP_CODE_SECRET" --var "FAULT_INJECTION:${FAULT_INJECTION:-0}" \
-    --var "SMS_GATEWAY:outbox" \
+    --var "SMS_GATEWAY:outbox" --test-scheduled \
     </dev/null >"$state/wrangler.log" 2>&1 &
   EDGE_PID=$!
   for _ in $(seq 1 240); do

@@ -3,6 +3,7 @@
 //! call through them (a live room hands units back to a `StockKeeper`), so they sit below
 //! both. Each object's routes are one enum, shared by its client and its `fetch`.
 
+pub mod desk;
 pub mod room;
 pub mod sms;
 pub mod stock;

@@ -5,7 +5,7 @@ use shared_model::{
     access::AccessError,
     cart::CartError,
     catalog::CatalogError,
-    community::DemandError,
+    community::{DemandError, NpsError, TastingError},
     identity::IdentityError,
     live::LiveError,
     order::OrderError,
@@ -117,9 +117,11 @@ from_domain_error!(
     DemandError,
     IdentityError,
     LiveError,
+    NpsError,
     OrderError,
     PickupError,
     ReserveError,
     SmsError,
-    StoreError
+    StoreError,
+    TastingError
 );

@@ -1,6 +1,7 @@
-//! Linli's edge worker: the JSON API under `/api/v1/`, the `StockKeeper` and `LiveRoom`
-//! Durable Objects, and server rendering of the Leptos app for every other path. Static
-//! files under `public/` never reach this code: Workers Static Assets serves them first.
+//! Linli's edge worker: the JSON API under `/api/v1/`, the `StockKeeper`, `LiveRoom` and
+//! `TastingDesk` Durable Objects, the cron, and server rendering of the Leptos app for
+//! every other path. Static files under `public/` never reach this code: Workers Static
+//! Assets serves them first.
 //!
 //! Layers point one way: `routes` → `services` → `clients` (typed Durable Object calls)
 //! and `storage` (D1 statements and stored values); `objects` (the Durable Objects) use
@@ -15,7 +16,7 @@ mod services;
 mod ssr;
 mod storage;
 
-use worker::{event, Context, Env, Request, Response};
+use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
 fn start() {
@@ -31,5 +32,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         routes::handle_dev(req, env).await
     } else {
         ssr::render_page(req, env).await
+    }
+}
+
+/// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match services::tastings::TastingService::new(&env) {
+        Ok(service) => {
+            if let Err(e) = service.send_reminders(http::now()).await {
+                worker::console_error!("tasting reminders: {e:?}");
+            }
+        }
+        Err(e) => worker::console_error!("tasting reminders: {e:?}"),
     }
 }

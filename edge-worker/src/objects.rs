@@ -1,5 +1,5 @@
-//! Our Durable Objects, and what each of them shares, so the next one (bookings,
-//! counters) starts from [`ObjectStorage`] instead of a third copy:
+//! Our Durable Objects, and what each of them shares, so the next one starts from
+//! [`ObjectStorage`] instead of another copy:
 //! - its SQLite schema, brought up to date once per version when the object wakes;
 //! - its one alarm, set for the earliest thing due and never pushed later;
 //! - the sweep of stock holds whose order never reached D1 ([`sweep_stranded`]).
@@ -9,13 +9,14 @@
 
 pub mod live_room;
 pub mod stock_keeper;
+pub mod tasting_desk;
 
 use crate::{error::AppResult, storage::orders::void_unless_landed};
 use chrono::{DateTime, Utc};
-use serde::{de::DeserializeOwned, Deserialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::OrderId;
 use std::cell::Cell;
-use worker::{Env, SqlStorage, SqlStorageValue, State};
+use worker::{Env, Response, SqlStorage, SqlStorageValue, State};
 
 /// The runtime's clock in milliseconds, for alarm and grace arithmetic.
 pub fn now_ms() -> i64 {
@@ -30,6 +31,20 @@ pub fn int(n: impl TryInto<i64>) -> SqlStorageValue {
 /// A stored count as `u32` (negative is 0, saturating above).
 pub fn to_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// `values` as SQL arguments for `IN (…)`, with their `?, ?` placeholders.
+pub fn text_args<'a>(values: impl IntoIterator<Item = &'a str>) -> (String, Vec<SqlStorageValue>) {
+    let args: Vec<SqlStorageValue> = values.into_iter().map(SqlStorageValue::from).collect();
+    (vec!["?"; args.len()].join(", "), args)
+}
+
+/// The answer to an object call: JSON, or the problem as the worker will pass it on.
+pub fn reply<T: Serialize>(result: AppResult<T>) -> worker::Result<Response> {
+    match result {
+        Ok(value) => Response::from_json(&value),
+        Err(e) => Ok(e.into_response()),
+    }
 }
 
 /// An object's SQLite storage and its alarm.

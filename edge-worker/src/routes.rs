@@ -7,6 +7,7 @@ mod demands;
 mod identity;
 mod live;
 mod orders;
+mod tastings;
 
 use crate::error::{AppError, AppResult};
 use shared_model::problem::PROBLEM_CONTENT_TYPE;
@@ -57,6 +58,16 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .put_async("/api/v1/demands/:demand/vote", demands::put_vote)
         .delete_async("/api/v1/demands/:demand/vote", demands::delete_vote)
         .post_async("/api/v1/demands/:demand/status-changes", demands::create_demand_status_change)
+        .get_async("/api/v1/stores/:store/tastings", tastings::list_tastings)
+        .post_async("/api/v1/stores/:store/tastings", tastings::create_tasting)
+        .get_async("/api/v1/stores/:store/nps", tastings::get_store_nps)
+        .get_async("/api/v1/tastings/:tasting", tastings::get_tasting)
+        .put_async("/api/v1/tastings/:tasting/booking", tastings::put_booking)
+        .delete_async("/api/v1/tastings/:tasting/booking", tastings::delete_booking)
+        .get_async("/api/v1/tastings/:tasting/bookings", tastings::list_bookings)
+        .post_async("/api/v1/tastings/:tasting/check-ins", tastings::create_check_in)
+        .post_async("/api/v1/tastings/:tasting/cancellation", tastings::create_tasting_cancellation)
+        .post_async("/api/v1/tastings/:tasting/nps", tastings::create_nps_answer)
         .post_async("/api/v1/admin/seed", admin::seed)
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)

@@ -9,3 +9,4 @@ pub mod identity;
 pub mod live;
 pub mod orders;
 pub mod seed;
+pub mod tastings;

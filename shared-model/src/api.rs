@@ -459,3 +459,78 @@ pub struct KocUpdate {
     /// Whether the resident is a KOC.
     pub is_koc: bool,
 }
+
+/// A resident's own booking of a tasting, as her tasting page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyBooking {
+    pub booking_id: crate::ids::BookingId,
+    pub seats: u32,
+    pub status: crate::community::BookingStatus,
+    /// Her place on the waitlist (1 is next), while she waits.
+    pub position: Option<u32>,
+    /// The code she shows at the door, while her seats are confirmed.
+    pub check_in_code: Option<String>,
+}
+
+/// A tasting with its seats, as lists and its page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TastingCard {
+    #[serde(flatten)]
+    pub tasting: crate::community::Tasting,
+    /// Seats nobody holds.
+    pub seats_left: u32,
+    /// Bookings waiting for seats.
+    pub waitlisted: u32,
+    /// The viewer's booking, if she has one that is not cancelled.
+    pub my_booking: Option<MyBooking>,
+    /// Whether the viewer may answer the after-tasting question now.
+    #[serde(default)]
+    pub survey_open: bool,
+}
+
+/// `GET /api/v1/stores/{store}/tastings`: upcoming first (soonest first), then the past
+/// month's, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TastingList {
+    pub tastings: Vec<TastingCard>,
+}
+
+/// One booking in the owner's list of a tasting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingLine {
+    pub booking_id: crate::ids::BookingId,
+    /// Who booked (the owner sees the nickname whole) and where she lives.
+    pub nickname: String,
+    pub building: String,
+    pub unit: String,
+    pub seats: u32,
+    pub status: crate::community::BookingStatus,
+    /// Place on the waitlist, while waiting.
+    pub position: Option<u32>,
+    pub booked_at: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/tastings/{tasting}/bookings` (owner): confirmed and checked-in first, then
+/// the waitlist in order, then the cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TastingBookings {
+    pub tasting: TastingCard,
+    pub bookings: Vec<BookingLine>,
+    /// Answers to the after-tasting question so far.
+    pub survey: crate::community::NpsSummary,
+}
+
+/// `POST /api/v1/tastings/{tasting}/check-ins` (owner's door screen): the code shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInRequest {
+    pub code: String,
+}
+
+/// `GET /api/v1/stores/{store}/nps` (owner): the store's net promoter score from the
+/// answers of the last [`STORE_NPS_WINDOW_DAYS`](crate::community::STORE_NPS_WINDOW_DAYS) days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreNps {
+    pub summary: crate::community::NpsSummary,
+    pub window_days: u32,
+}

@@ -44,7 +44,7 @@ pub use notice::{
 };
 pub use nps::{
     check_can_answer, Nps, NpsAnswer, NpsCategory, NpsError, NpsScore, NpsSummary, ValidNpsAnswer, MAX_NPS_COMMENT_CHARS,
-    NPS_ANSWER_DAYS,
+    NPS_ANSWER_DAYS, STORE_NPS_WINDOW_DAYS,
 };
 pub use review::{
     check_review_eligibility, inspect_photo, shown_order, sort_shown, Moderation, NewReview, PhotoFormat, PhotoInfo,

@@ -20,7 +20,7 @@
 //! ignored, so no viewer holds up the room. Every event carries its sequence number and a
 //! viewer resumes from the last one it saw (`live::resume`).
 
-use super::{int, now_ms, sweep_stranded, to_u32, DueHold, HoldBook, ObjectStorage};
+use super::{int, now_ms, reply, sweep_stranded, text_args, to_u32, DueHold, HoldBook, ObjectStorage};
 use crate::{
     clients::{
         room::{
@@ -36,7 +36,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize};
 use shared_model::{
     access::AccessError,
     identity::mask_name,
@@ -159,19 +159,11 @@ const SCHEMA: &[&[&str]] = &[&[
 
 /// `states` as SQL arguments, with their `?, ?` placeholders.
 fn state_args(states: &[HoldState]) -> (String, Vec<SqlStorageValue>) {
-    (vec!["?"; states.len()].join(", "), states.iter().map(|s| s.as_str().into()).collect())
+    text_args(states.iter().map(|s| s.as_str()))
 }
 
 fn parse<T: DeserializeOwned>(json: &str) -> AppResult<T> {
     serde_json::from_str(json).map_err(|e| AppError::Internal(format!("live room state: {e}")))
-}
-
-/// The answer to a room call: JSON, or the problem as the worker will pass it on.
-fn reply<T: Serialize>(result: AppResult<T>) -> Result<Response> {
-    match result {
-        Ok(value) => Response::from_json(&value),
-        Err(e) => Ok(e.into_response()),
-    }
 }
 
 fn problem_of(e: AppError) -> Problem {

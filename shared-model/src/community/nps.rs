@@ -34,6 +34,9 @@ use thiserror::Error;
 pub const MAX_NPS_COMMENT_CHARS: usize = 200;
 /// Days after a tasting's start during which attendees may answer.
 pub const NPS_ANSWER_DAYS: i64 = 7;
+/// The store's score counts the answers of this many days back: a season, long enough for
+/// a few tastings' answers, short enough to show a change the owner made.
+pub const STORE_NPS_WINDOW_DAYS: i64 = 90;
 
 /// One answer's score, 0..=10.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
