@@ -304,6 +304,70 @@ pub fn answer_demand(
     send("POST", format!("/api/v1/demands/{demand}/status-changes"), Some(change), None)
 }
 
+// 品鉴会: tastings, bookings, the door check-in and the question after the evening.
+
+/// The store's tastings, with the viewer's bookings of the upcoming ones.
+pub fn list_tastings(store: &str) -> impl Future<Output = ApiResult<shared_model::api::TastingList>> + Send {
+    get(format!("/api/v1/stores/{store}/tastings"))
+}
+
+/// One tasting, with the viewer's booking.
+pub fn get_tasting(tasting: &str) -> impl Future<Output = ApiResult<shared_model::api::TastingCard>> + Send {
+    get(format!("/api/v1/tastings/{tasting}"))
+}
+
+/// The owner schedules a tasting.
+pub fn schedule_tasting(
+    store: &str,
+    new: &shared_model::community::NewTasting,
+) -> impl Future<Output = ApiResult<shared_model::api::TastingCard>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/tastings"), Some(new), None)
+}
+
+/// Books seats, or joins the waitlist.
+pub fn book_tasting(
+    tasting: &str,
+    request: &shared_model::community::NewBooking,
+) -> impl Future<Output = ApiResult<shared_model::api::TastingCard>> + Send {
+    send("PUT", format!("/api/v1/tastings/{tasting}/booking"), Some(request), None)
+}
+
+/// Cancels the resident's booking.
+pub fn cancel_booking(tasting: &str) -> impl Future<Output = ApiResult<shared_model::api::TastingCard>> + Send {
+    send::<(), _>("DELETE", format!("/api/v1/tastings/{tasting}/booking"), None, None)
+}
+
+/// The owner's list of a tasting's bookings.
+pub fn list_bookings(tasting: &str) -> impl Future<Output = ApiResult<shared_model::api::TastingBookings>> + Send {
+    get(format!("/api/v1/tastings/{tasting}/bookings"))
+}
+
+/// The door screen checks in the booking whose code was typed.
+pub fn check_in(
+    tasting: &str,
+    request: &shared_model::api::CheckInRequest,
+) -> impl Future<Output = ApiResult<shared_model::api::BookingLine>> + Send {
+    send("POST", format!("/api/v1/tastings/{tasting}/check-ins"), Some(request), None)
+}
+
+/// The owner calls a tasting off.
+pub fn cancel_tasting(tasting: &str) -> impl Future<Output = ApiResult<shared_model::api::TastingCard>> + Send {
+    send::<(), _>("POST", format!("/api/v1/tastings/{tasting}/cancellation"), None, None)
+}
+
+/// An attendee answers the question after the tasting.
+pub fn answer_survey(
+    tasting: &str,
+    answer: &shared_model::community::NpsAnswer,
+) -> impl Future<Output = ApiResult<shared_model::api::TastingCard>> + Send {
+    send("POST", format!("/api/v1/tastings/{tasting}/nps"), Some(answer), None)
+}
+
+/// The store's NPS (owner).
+pub fn store_nps(store: &str) -> impl Future<Output = ApiResult<shared_model::api::StoreNps>> + Send {
+    get(format!("/api/v1/stores/{store}/nps"))
+}
+
 /// A one-time code to sign in on another device.
 pub fn create_device_code() -> impl Future<Output = ApiResult<DeviceCode>> + Send {
     send::<(), _>("POST", "/api/v1/me/device-codes".into(), None, None)

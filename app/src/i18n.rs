@@ -408,3 +408,57 @@ impl I18n {
         }
     }
 }
+
+// 品鉴会: tastings (resident pages, the owner's console and door screen).
+messages! {
+    tastings_title => "品鉴会", "Tastings";
+    tastings_entry => "品鉴会：到店试吃，报名占座", "Tastings: taste in store, book a seat";
+    tastings_intro => "店长邀请邻居到店品尝新品。报名占座，满了可以候补，有人取消会自动递补。", "The owner invites neighbours to taste new products in store. Book a seat; when it is full, join the waitlist: a cancellation moves it up by itself.";
+    tastings_empty => "暂时没有品鉴会，敬请期待", "No tastings for now: stay tuned";
+    tasting_open => "报名中", "Open";
+    tasting_full => "已满·可候补", "Full · waitlist open";
+    tasting_called_off => "已取消", "Called off";
+    tasting_ended => "已结束", "Over";
+    tasting_seats_left => "剩余 {left}/{seats} 位", "{left} of {seats} seats left";
+    tasting_waiting => "{n} 人候补", "{n} waiting";
+    tasting_join_first => "加入社区店后才能报名", "Join the store to book";
+    booking_confirmed => "已报名", "Booked";
+    booking_waitlisted => "候补中", "On the waitlist";
+    booking_checked_in => "已签到", "Checked in";
+    booking_late_cancelled => "临时取消", "Cancelled late";
+    booking_no_show => "未到场", "No-show";
+    booking_over => "已取消", "Cancelled";
+    booking_seats => "{n} 位", "{n} seats";
+    booking_position => "候补第 {n} 位", "Waitlist #{n}";
+    booking_code_hint => "到店出示签到码", "Show this code at the door";
+    booking_cancel_hint => "开始前 2 小时内取消会记为临时取消。", "Cancelling within 2 hours of the start counts as a late cancellation.";
+    booking_cancel => "取消报名", "Cancel booking";
+    booking_how_many => "几位（每户最多 {max} 位）", "Seats (at most {max} per household)";
+    booking_full_hint => "名额已满：先排候补，有人取消会按顺序自动递补并通知你。", "Full: join the waitlist; when someone cancels you move up in order and are told.";
+    booking_join_waitlist => "排候补", "Join the waitlist";
+    booking_book => "报名", "Book";
+    survey_question => "你会向邻居推荐我们店吗？", "Would you recommend our store to a neighbour?";
+    survey_unlikely => "0 不会", "0 not at all";
+    survey_likely => "10 一定会", "10 certainly";
+    survey_comment => "想对店长说的话（可选）", "Anything for the owner (optional)";
+    survey_send => "提交", "Send";
+    owner_tastings_title => "品鉴会", "Tastings";
+    owner_tasting_open => "名单与签到", "Guests & door";
+    owner_tasting_counts => "已报 {taken}/{seats} · 候补 {waiting}", "{taken}/{seats} booked · {waiting} waiting";
+    owner_nps_label => "近 {days} 天推荐值 NPS", "NPS, last {days} days";
+    owner_nps_counts => "{answers} 份回答 · 推荐 {promoters} · 贬损 {detractors}", "{answers} answers · {promoters} promoters · {detractors} detractors";
+    owner_tasting_nps => "本场推荐值 NPS", "This tasting's NPS";
+    owner_tasting_schedule => "安排品鉴会", "Schedule a tasting";
+    owner_tasting_title_label => "主题", "Title";
+    owner_tasting_starts_at => "开始时间", "Starts at";
+    owner_tasting_place => "地点", "Place";
+    owner_tasting_seats => "座位数", "Seats";
+    owner_tasting_per_household => "每户最多", "Per household";
+    owner_tasting_scheduled => "已安排，居民现在可以报名了", "Scheduled: residents can book now";
+    owner_tasting_call_off => "取消这场品鉴会", "Call this tasting off";
+    owner_tasting_call_off_confirm => "取消后所有报名作废，确定吗？", "Every booking will be void. Call it off?";
+    door_title => "门口签到", "Door check-in";
+    door_placeholder => "6 位签到码", "6-digit code";
+    door_check_in => "签到", "Check in";
+    door_welcome => "欢迎 {name}，{n} 位已签到", "Welcome {name}: {n} checked in";
+}

@@ -102,10 +102,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:store/orders") view=pages::orders::OrdersPage/>
                 <Route path=path!("/s/:store/orders/:order") view=pages::order::OrderPage/>
                 <Route path=path!("/s/:store/wishes") view=pages::wishes::WishesPage/>
+                <Route path=path!("/s/:store/tastings") view=pages::tastings::TastingsPage/>
+                <Route path=path!("/s/:store/tastings/:tasting") view=pages::tastings::TastingPage/>
                 <Route path=path!("/owner") view=pages::owner::OwnerPage/>
                 <Route path=path!("/owner/lives") view=pages::owner_live::OwnerLivesPage/>
                 <Route path=path!("/owner/lives/:live") view=pages::owner_live_console::OwnerLiveConsolePage/>
                 <Route path=path!("/owner/wishes") view=pages::owner_wishes::OwnerWishesPage/>
+                <Route path=path!("/owner/tastings") view=pages::owner_tastings::OwnerTastingsPage/>
+                <Route path=path!("/owner/tastings/:tasting") view=pages::owner_tastings::OwnerTastingPage/>
                 <Route path=path!("/l/:live") view=pages::live::LivePage/>
             </Routes>
         </Router>

@@ -9,10 +9,12 @@ pub mod orders;
 pub mod owner;
 pub mod owner_live;
 pub mod owner_live_console;
+pub mod owner_tastings;
 pub mod owner_wishes;
 pub mod product;
 pub mod shop;
 pub mod stores;
+pub mod tastings;
 pub mod wishes;
 
 use crate::api::{self, ApiResult};

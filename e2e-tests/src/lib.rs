@@ -9,6 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod live;
 
+/// This machine's clock (the edge under test runs on it too).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    std::time::SystemTime::now().into()
+}
+
 /// The demo chain's stores and owners (edge-worker/seed/demo-chain.json).
 pub const STORE_A: &str = "st-gubei";
 pub const STORE_B: &str = "st-xixi";
@@ -165,4 +170,32 @@ pub async fn stocked(index: usize, stock: u32, cap: Option<u32>) -> Stocked {
     let owner = owner(OWNER_A_PHONE).await;
     set_stock(&owner, STORE_A, &sku, stock, cap).await;
     Stocked { sku, owner, pickup: pickup_point(STORE_A).await }
+}
+
+/// Store A's owner schedules a tasting starting `starts_in` from now, in the store.
+pub async fn schedule_tasting(owner: &Client, title: &str, starts_in: chrono::Duration, seats: u32, per_household: u32) -> Value {
+    let resp = owner
+        .post(url(&format!("/api/v1/stores/{STORE_A}/tastings")))
+        .json(&json!({
+            "title": title,
+            "starts_at": (now() + starts_in).to_rfc3339(),
+            "place": "店内二楼品鉴区",
+            "seats": seats,
+            "seats_per_household": per_household,
+        }))
+        .send()
+        .await
+        .expect("schedule a tasting");
+    assert_eq!(resp.status(), StatusCode::CREATED, "{}", resp.text().await.unwrap_or_default());
+    resp.json().await.expect("tasting json")
+}
+
+/// `count` residents of store A, each a household of her own (named `{tag}{i}`).
+pub async fn households(count: usize, tag: &str) -> Vec<Resident> {
+    use futures::{stream, StreamExt};
+    stream::iter(0..count)
+        .map(|i| async move { resident(STORE_A, &format!("{tag}{i}"), &format!("{tag}{i}号楼")).await })
+        .buffered(16)
+        .collect()
+        .await
 }

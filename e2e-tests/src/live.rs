@@ -3,8 +3,8 @@
 //! with `RoomSnapshot::apply`, say `hello` again on a gap) and note when each 接龙 line
 //! arrived.
 
-use crate::{base_url, owner, product_ids, set_stock, url, OWNER_A_PHONE, STORE_A};
-use chrono::{DateTime, Duration, Utc};
+use crate::{base_url, now, owner, product_ids, set_stock, url, OWNER_A_PHONE, STORE_A};
+use chrono::Duration;
 use futures::{SinkExt, StreamExt};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::json;
@@ -52,11 +52,6 @@ impl OfferTerms {
             returning_price: false,
         }
     }
-}
-
-/// This machine's clock (the edge under test runs on it too).
-fn now() -> DateTime<Utc> {
-    SystemTime::now().into()
 }
 
 /// A live of store A, run by its signed-in owner.

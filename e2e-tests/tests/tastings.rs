@@ -3,33 +3,12 @@
 //! door checks a code in once, the cron reminds the guests of a tasting that is near,
 //! and caps, strangers and bad input each get their own problem.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use e2e_tests::*;
 use futures::{stream, StreamExt};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::time::Instant;
-
-fn now() -> DateTime<Utc> {
-    DateTime::from(std::time::SystemTime::now())
-}
-
-async fn schedule(owner: &Client, title: &str, starts_in: Duration, seats: u32, per_household: u32) -> Value {
-    let resp = owner
-        .post(url(&format!("/api/v1/stores/{STORE_A}/tastings")))
-        .json(&json!({
-            "title": title,
-            "starts_at": (now() + starts_in).to_rfc3339(),
-            "place": "店内二楼品鉴区",
-            "seats": seats,
-            "seats_per_household": per_household,
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::CREATED, "{}", resp.text().await.unwrap_or_default());
-    resp.json().await.unwrap()
-}
 
 async fn book(c: &Client, tasting: &str, seats: i64) -> reqwest::Response {
     c.put(url(&format!("/api/v1/tastings/{tasting}/booking"))).json(&json!({ "seats": seats })).send().await.unwrap()
@@ -49,15 +28,6 @@ async fn bookings(owner: &Client, tasting: &str) -> Value {
 
 async fn check_in(c: &Client, tasting: &str, code: &str) -> reqwest::Response {
     c.post(url(&format!("/api/v1/tastings/{tasting}/check-ins"))).json(&json!({ "code": code })).send().await.unwrap()
-}
-
-/// Residents of store A, each in a household of their own.
-async fn neighbours(count: usize, tag: &str) -> Vec<Resident> {
-    stream::iter(0..count)
-        .map(|i| async move { resident(STORE_A, &format!("{tag}{i}"), &format!("{tag}{i}号楼")).await })
-        .buffered(16)
-        .collect()
-        .await
 }
 
 /// The waitlist's positions in the owner's list, in its order.
@@ -83,9 +53,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 8)]
 async fn two_hundred_phones_rush_twenty_seats_and_cancellations_promote_in_order() {
     let owner = owner(OWNER_A_PHONE).await;
-    let tasting = schedule(&owner, "云南蓝莓品鉴会", Duration::days(3), 20, 2).await;
+    let tasting = schedule_tasting(&owner, "云南蓝莓品鉴会", Duration::days(3), 20, 2).await;
     let id = tasting["id"].as_str().unwrap().to_string();
-    let residents = neighbours(200, "抢位").await;
+    let residents = households(200, "抢位").await;
 
     // All at once: each phone asks for one seat.
     let answers: Vec<(usize, StatusCode, Value, f64)> = stream::iter(residents.iter().enumerate())
@@ -160,7 +130,7 @@ async fn two_hundred_phones_rush_twenty_seats_and_cancellations_promote_in_order
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn households_strangers_and_bad_input_each_get_their_own_problem() {
     let owner = owner(OWNER_A_PHONE).await;
-    let tasting = schedule(&owner, "有机蔬菜试吃", Duration::days(2), 4, 2).await;
+    let tasting = schedule_tasting(&owner, "有机蔬菜试吃", Duration::days(2), 4, 2).await;
     let id = tasting["id"].as_str().unwrap().to_string();
 
     // Two residents of one household (same building and unit) share its cap of 2.
@@ -207,7 +177,7 @@ async fn households_strangers_and_bad_input_each_get_their_own_problem() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_door_checks_a_code_in_once_and_guests_are_reminded() {
     let owner = owner(OWNER_A_PHONE).await;
-    let tasting = schedule(&owner, "今晚车厘子品鉴", Duration::minutes(30), 10, 2).await;
+    let tasting = schedule_tasting(&owner, "今晚车厘子品鉴", Duration::minutes(30), 10, 2).await;
     let id = tasting["id"].as_str().unwrap().to_string();
     let guest = join(STORE_A, "准时到").await;
     let booked: Value = json_of(book(&guest, &id, 2).await).await;

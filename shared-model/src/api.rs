@@ -486,6 +486,9 @@ pub struct TastingCard {
     /// Whether the viewer may answer the after-tasting question now.
     #[serde(default)]
     pub survey_open: bool,
+    /// Whether it has begun (`Tasting::has_started`, at the edge's clock).
+    #[serde(default)]
+    pub started: bool,
 }
 
 /// `GET /api/v1/stores/{store}/tastings`: upcoming first (soonest first), then the past

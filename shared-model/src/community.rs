@@ -53,10 +53,11 @@ pub use review::{
     REVIEW_WINDOW_DAYS,
 };
 pub use tasting::{
-    check_in_code, decide_booking, household_key, promote_from_waitlist, verify_check_in_code, waitlist_positions, Booking,
-    BookingDecision, BookingFacts, BookingStatus, Cancellation, NewBooking, NewTasting, Promotion, Tasting, TastingError,
-    TastingStatus, ValidTasting, WaitlistEntry, CANCEL_CUTOFF_HOURS, CHECK_IN_CLOSES_HOURS_AFTER, CHECK_IN_OPENS_MINUTES_BEFORE,
-    MAX_PLACE_CHARS, MAX_SEATS, MAX_SEATS_PER_HOUSEHOLD, MAX_TASTING_DAYS_AHEAD, MAX_TASTING_PRODUCTS, MAX_TASTING_TITLE_CHARS,
+    check_in_code, decide_booking, household_key, promote_from_waitlist, suggested_tasting_start, verify_check_in_code,
+    waitlist_positions, Booking, BookingDecision, BookingFacts, BookingStatus, Cancellation, NewBooking, NewTasting, Promotion,
+    Tasting, TastingError, TastingStatus, ValidTasting, WaitlistEntry, CANCEL_CUTOFF_HOURS, CHECK_IN_CLOSES_HOURS_AFTER,
+    CHECK_IN_OPENS_MINUTES_BEFORE, MAX_PLACE_CHARS, MAX_SEATS, MAX_SEATS_PER_HOUSEHOLD, MAX_TASTING_DAYS_AHEAD,
+    MAX_TASTING_PRODUCTS, MAX_TASTING_TITLE_CHARS, SUGGESTED_TASTING_HOUR,
 };
 
 /// `raw` trimmed, if it has `min..=max` characters and no control characters.

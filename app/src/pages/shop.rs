@@ -115,6 +115,7 @@ pub fn ShopPage() -> impl IntoView {
                             {(current.is_none() && words.is_none()).then(|| view! {
                                 <LiveStrip store=s.clone() resident/>
                                 <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
+                                <a class="wish-entry" href=format!("/s/{s}/tastings") data-testid="tastings-entry">{t.tastings_entry()} " ›"</a>
                             })}
                             <nav class="tabs" aria-label="categories" node_ref=tabs>
                                 {tab(None, t.all().to_string())}

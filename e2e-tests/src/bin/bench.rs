@@ -1,13 +1,14 @@
 //! `scripts/bench`: order capture on one hot SKU against a real local edge, beside a bare
 //! route on the same server, with the oversell check; the live room's delivery of 接龙
-//! lines to many viewers; then the shipped wasm sizes. `bench orders` or `bench live` runs
-//! one part only. Settings come from the environment (see `Settings::from_env`).
+//! lines to many viewers; 200 phones rushing the last seats of a tasting; then the shipped
+//! wasm sizes. `bench orders`, `bench live` or `bench tastings` runs one part only. Settings come from the environment (see `Settings::from_env`).
 //! Loopback only.
 
 use e2e_tests::{
-    join,
+    households, join,
     live::{live, OfferTerms, Viewer},
-    owner, pickup_point, place_order, product_ids, resident, set_stock, unique_phone, url, Resident, OWNER_A_PHONE, STORE_A,
+    owner, pickup_point, place_order, product_ids, resident, schedule_tasting, set_stock, unique_phone, url, Resident,
+    OWNER_A_PHONE, STORE_A,
 };
 use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
@@ -28,6 +29,8 @@ struct Settings {
     viewers: usize,
     live_units: u32,
     live_buyers: usize,
+    rush_phones: usize,
+    rush_seats: u32,
 }
 
 impl Settings {
@@ -42,6 +45,8 @@ impl Settings {
             viewers: get("BENCH_VIEWERS", 1000),
             live_units: get("BENCH_LIVE_UNITS", 300) as u32,
             live_buyers: get("BENCH_LIVE_BUYERS", 8),
+            rush_phones: get("BENCH_RUSH_PHONES", 200),
+            rush_seats: get("BENCH_RUSH_SEATS", 20) as u32,
         }
     }
 }
@@ -297,6 +302,46 @@ fn kb(bytes: usize) -> String {
 }
 
 /// Raw, gzip -9 and brotli q11 size of a built file under the repository root.
+/// The last seats of a popular tasting: `rush_phones` residents (each a household of her
+/// own) book one seat each at the same moment. Prints the answers' latency and checks
+/// that exactly the seats are confirmed and the rest wait in positions 1..n.
+async fn tasting_rush(s: &Settings) -> bool {
+    let owner = owner(OWNER_A_PHONE).await;
+    let tasting = schedule_tasting(&owner, "品鉴会抢位压测", chrono::Duration::days(3), s.rush_seats, 1).await;
+    let id = tasting["id"].as_str().expect("a tasting").to_string();
+    let phones = households(s.rush_phones, "压测").await;
+    let started = Instant::now();
+    let answers: Vec<(Duration, Value)> = join_all(phones.iter().map(|r| {
+        let id = &id;
+        async move {
+            let sent = Instant::now();
+            let resp = r
+                .client
+                .put(url(&format!("/api/v1/tastings/{id}/booking")))
+                .json(&serde_json::json!({ "seats": 1 }))
+                .send()
+                .await
+                .unwrap();
+            let body: Value = resp.json().await.unwrap();
+            (sent.elapsed(), body)
+        }
+    }))
+    .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut timings = Timings(answers.iter().map(|a| a.0).collect());
+    let status = |a: &&(Duration, Value)| a.1["my_booking"]["status"].as_str().unwrap_or("refused").to_string();
+    let confirmed = answers.iter().filter(|a| status(a) == "confirmed").count();
+    let mut positions: Vec<u64> =
+        answers.iter().filter(|a| status(a) == "waitlisted").filter_map(|a| a.1["my_booking"]["position"].as_u64()).collect();
+    positions.sort_unstable();
+    let waiting = s.rush_phones.saturating_sub(s.rush_seats as usize);
+    let exact = confirmed == s.rush_seats as usize && positions == (1..=waiting as u64).collect::<Vec<_>>();
+    println!("tasting rush: {} phones book {} seats at once", s.rush_phones, s.rush_seats);
+    println!("  {:.0} bookings/s; latency: {}", s.rush_phones as f64 / elapsed, timings.line());
+    println!("  confirmed {confirmed}, waitlisted {} (positions 1..{waiting} without gaps: {exact})", positions.len());
+    exact
+}
+
 fn print_size(root: &Path, file: &str) {
     let Ok(raw) = std::fs::read(root.join(file)) else {
         println!("  {file}: not built");
@@ -313,12 +358,13 @@ fn print_size(root: &Path, file: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let (orders, live) = match std::env::args().nth(1).as_deref() {
-        None | Some("all") => (true, true),
-        Some("orders") => (true, false),
-        Some("live") => (false, true),
+    let (orders, live, tastings) = match std::env::args().nth(1).as_deref() {
+        None | Some("all") => (true, true, true),
+        Some("orders") => (true, false, false),
+        Some("live") => (false, true, false),
+        Some("tastings") => (false, false, true),
         Some(other) => {
-            eprintln!("unknown part {other:?}; usage: bench [all|orders|live]");
+            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|tastings]");
             std::process::exit(2);
         }
     };
@@ -353,6 +399,10 @@ async fn main() {
 
     if live {
         failed |= !live_delivery(&s).await;
+    }
+
+    if tastings {
+        failed |= !tasting_rush(&s).await;
     }
 
     println!("wasm sizes");

@@ -65,7 +65,7 @@ pub async fn delete_booking(req: Request, ctx: RouteContext<()>) -> worker::Resu
         async {
             let tasting = param(&ctx, "tasting", TastingId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            json(200, &TastingService::new(&ctx.env)?.cancel_booking(&me, &tasting).await?)
+            json(200, &TastingService::new(&ctx.env)?.cancel_booking(&me, &tasting, now()).await?)
         }
         .await,
     )
@@ -76,7 +76,7 @@ pub async fn list_bookings(req: Request, ctx: RouteContext<()>) -> worker::Resul
         async {
             let tasting = param(&ctx, "tasting", TastingId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            json(200, &TastingService::new(&ctx.env)?.bookings(&me, &tasting).await?)
+            json(200, &TastingService::new(&ctx.env)?.bookings(&me, &tasting, now()).await?)
         }
         .await,
     )

@@ -1,7 +1,9 @@
 //! The demo chain (stores, pickup points, owners, catalogue, stock, an evening live per
-//! store), seeded idempotently
+//! store, and its community: see `community`), seeded idempotently
 //! from `seed/demo-chain.json`: every insert is `ON CONFLICT DO NOTHING`, so seeding twice
 //! changes nothing and never resets stock that residents have already bought.
+
+mod community;
 
 use super::live::LiveService;
 use crate::{
@@ -211,6 +213,9 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
             new.validate(now)?,
         );
         inserted_rows += u32::from(lives.create(&session, now).await?);
+    }
+    for (index, s) in chain.stores.iter().enumerate() {
+        inserted_rows += community::seed_community(env, &db, &StoreId::new_unchecked(s.id.clone()), index, now).await?;
     }
     Ok(SeedReport { inserted_rows, owners_created: owners })
 }

@@ -67,8 +67,9 @@ impl TastingRow {
     }
 }
 
-fn card(tasting: Tasting, counts: DeskCounts, my_booking: Option<MyBooking>) -> TastingCard {
+fn card(tasting: Tasting, counts: DeskCounts, my_booking: Option<MyBooking>, now: DateTime<Utc>) -> TastingCard {
     TastingCard {
+        started: tasting.has_started(now),
         seats_left: tasting.seats_left(counts.seats_taken),
         waitlisted: counts.waitlisted,
         tasting,
@@ -141,7 +142,7 @@ impl TastingService {
             ])?
             .run()
             .await?;
-        Ok(card(tasting, DeskCounts::default(), None))
+        Ok(card(tasting, DeskCounts::default(), None, now))
     }
 
     /// The store's tastings: upcoming ones soonest first, then the past month's, newest
@@ -163,7 +164,7 @@ impl TastingService {
                 Some(me) if tasting.starts_at > now && tasting.status == TastingStatus::Scheduled => {
                     self.card_for(tasting, me, now).await
                 }
-                _ => Ok(card(tasting, counts, None)),
+                _ => Ok(card(tasting, counts, None, now)),
             }
         }))
         .await;
@@ -180,7 +181,7 @@ impl TastingService {
             }
             None => false,
         };
-        let mut card = card(tasting, reply.counts, reply.mine);
+        let mut card = card(tasting, reply.counts, reply.mine, now);
         card.survey_open = survey_open;
         Ok(card)
     }
@@ -190,7 +191,7 @@ impl TastingService {
         let (tasting, counts) = self.tasting(id).await?;
         match me.filter(|m| m.store_id == tasting.store_id && m.role == Role::Resident) {
             Some(me) => self.card_for(tasting, me, now).await,
-            None => Ok(card(tasting, counts, None)),
+            None => Ok(card(tasting, counts, None, now)),
         }
     }
 
@@ -201,25 +202,25 @@ impl TastingService {
         tasting.check_open(now)?;
         let reply = self.desk()?.book(&tasting, Guest::from(me), request).await?;
         self.mirror(id, reply.counts).await?;
-        Ok(card(tasting, reply.counts, Some(reply.mine)))
+        Ok(card(tasting, reply.counts, Some(reply.mine), now))
     }
 
     /// The resident cancels her booking; the desk promotes the waitlist.
-    pub async fn cancel_booking(&self, me: &Me, id: &TastingId) -> AppResult<TastingCard> {
+    pub async fn cancel_booking(&self, me: &Me, id: &TastingId, now: DateTime<Utc>) -> AppResult<TastingCard> {
         let (tasting, _) = self.tasting(id).await?;
         authorize(Some(me), Action::ShopAt(&tasting.store_id))?;
         let reply = self.desk()?.cancel(&tasting, &me.person_id).await?;
         self.mirror(id, reply.counts).await?;
-        Ok(card(tasting, reply.counts, None))
+        Ok(card(tasting, reply.counts, None, now))
     }
 
     /// The owner's list of a tasting's bookings, with its answers so far.
-    pub async fn bookings(&self, me: &Me, id: &TastingId) -> AppResult<TastingBookings> {
+    pub async fn bookings(&self, me: &Me, id: &TastingId, now: DateTime<Utc>) -> AppResult<TastingBookings> {
         let (tasting, _) = self.tasting(id).await?;
         authorize(Some(me), Action::ManageStore(&tasting.store_id))?;
         let reply = self.desk()?.bookings(&tasting).await?;
         let survey = self.survey("tasting_id", tasting.id.as_str(), None).await?;
-        Ok(TastingBookings { tasting: card(tasting, reply.counts, None), bookings: reply.bookings, survey })
+        Ok(TastingBookings { tasting: card(tasting, reply.counts, None, now), bookings: reply.bookings, survey })
     }
 
     /// The owner's door screen checks a resident in by the code she shows.
@@ -247,7 +248,7 @@ impl TastingService {
         }
         let counts = self.desk()?.void(&tasting).await?;
         self.mirror(id, counts).await?;
-        Ok(card(tasting, counts, None))
+        Ok(card(tasting, counts, None, now))
     }
 
     async fn answered(&self, tasting: &TastingId, person: &PersonId) -> AppResult<bool> {

@@ -65,14 +65,18 @@ use crate::{
     ids::{stored_forms, BookingId, PersonId, ProductId, StoreId, TastingId},
     live::is_allowed_url,
     problem::impl_error_code,
+    time::{local_naive, store_tz},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::{collections::BTreeSet, fmt};
 use subtle::ConstantTimeEq;
 use thiserror::Error;
+
+/// The hour (store time) a new tasting is suggested for: after work, before bedtime.
+pub const SUGGESTED_TASTING_HOUR: u32 = 19;
 
 /// Longest tasting title, in characters.
 pub const MAX_TASTING_TITLE_CHARS: usize = 40;
@@ -356,7 +360,7 @@ impl Tasting {
         if self.status == TastingStatus::Cancelled {
             return Err(TastingError::TastingCancelled);
         }
-        if now >= self.starts_at {
+        if self.has_started(now) {
             return Err(TastingError::TastingStarted);
         }
         Ok(())
@@ -378,11 +382,24 @@ impl Tasting {
     }
 
     /// Calls the tasting off at `now` (rule 9): only a scheduled one, before it starts.
+    /// Whether it has begun (booking, cancelling and the owner's calling off end then).
+    pub fn has_started(&self, now: DateTime<Utc>) -> bool {
+        now >= self.starts_at
+    }
+
     pub fn cancel(&mut self, now: DateTime<Utc>) -> Result<(), TastingError> {
         self.check_open(now)?;
         self.status = TastingStatus::Cancelled;
         Ok(())
     }
+}
+
+/// When the owner's form suggests a new tasting start: [`SUGGESTED_TASTING_HOUR`]:00
+/// store time tomorrow (residents need a day to see it and book).
+pub fn suggested_tasting_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let tomorrow = local_naive(now).date() + Duration::days(1);
+    let at = tomorrow.and_hms_opt(SUGGESTED_TASTING_HOUR, 0, 0).unwrap_or_default();
+    store_tz().from_local_datetime(&at).single().map_or(now + Duration::days(1), |t| t.with_timezone(&Utc))
 }
 
 /// How a booking turns out.
@@ -1350,5 +1367,15 @@ pub(super) mod tests {
         assert_eq!(p.title, "座位已订满，可以排候补");
         let p = Problem::from_error(&TastingError::InvalidSeatCount { max: 4 });
         assert_eq!((p.status, p.title.as_str(), p.errors[0].field.as_str()), (422, "每户可订1到4个座位", "seats"));
+    }
+
+    #[test]
+    fn a_new_tasting_is_suggested_for_tomorrow_evening_store_time() {
+        // 23:30 in Shanghai on 1 December: tomorrow is 2 December, 19:00 there is 11:00 UTC.
+        let now: DateTime<Utc> = "2026-12-01T15:30:00Z".parse().unwrap();
+        assert_eq!(suggested_tasting_start(now), "2026-12-02T11:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        // 00:30 in Shanghai is already the next day there.
+        let after_midnight: DateTime<Utc> = "2026-12-01T16:30:00Z".parse().unwrap();
+        assert_eq!(suggested_tasting_start(after_midnight), "2026-12-03T11:00:00Z".parse::<DateTime<Utc>>().unwrap());
     }
 }

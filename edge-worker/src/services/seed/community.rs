@@ -1,0 +1,250 @@
+//! The demo chain's community (`seed/community.json`): twenty neighbours per store, a
+//! dozen wishes with their votes and the owner's answers, two upcoming tastings (the
+//! first nearly full) booked through their desks, and the answers to an earlier tasting
+//! so the owner's NPS has a figure. Idempotent like the rest of the seed: rows are
+//! `ON CONFLICT DO NOTHING`, and a tasting already there is not booked again.
+
+use crate::{
+    error::AppResult,
+    services::tastings::TastingService,
+    storage::{changes, nullable},
+};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde::Deserialize;
+use shared_model::{
+    community::{DemandStatus, NewBooking, TastingStatus},
+    identity::{Me, Role},
+    time::{local_naive, store_tz},
+    PersonId, StoreId, TastingId,
+};
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
+
+const COMMUNITY: &str = include_str!("../../../seed/community.json");
+
+#[derive(Deserialize)]
+struct Community {
+    residents: Vec<(String, String, String)>,
+    demands: Vec<SeedDemand>,
+    tastings: Vec<SeedTasting>,
+    past_tasting: PastTasting,
+}
+
+#[derive(Deserialize)]
+struct SeedDemand {
+    text: String,
+    category_id: Option<String>,
+    price_fen: Option<i64>,
+    votes: usize,
+    #[serde(default)]
+    status: Option<String>,
+    product: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SeedTasting {
+    title: String,
+    days_ahead: i64,
+    hour: u32,
+    place: String,
+    seats: u32,
+    per_household: u32,
+    booked: usize,
+    products: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct PastTasting {
+    title: String,
+    days_ago: i64,
+    hour: u32,
+    place: String,
+    seats: u32,
+    scores: Vec<i64>,
+}
+
+/// `hour`:00 store time, `days` from today.
+fn at_hour(now: DateTime<Utc>, days: i64, hour: u32) -> DateTime<Utc> {
+    let day = local_naive(now).date() + Duration::days(days);
+    let local = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
+    store_tz().from_local_datetime(&local).single().map_or(now, |t| t.with_timezone(&Utc))
+}
+
+/// Seeds `store`'s community; returns the rows it inserted.
+pub async fn seed_community(
+    env: &Env,
+    db: &D1Database,
+    store: &StoreId,
+    store_index: usize,
+    now: DateTime<Utc>,
+) -> AppResult<u32> {
+    let community: Community = serde_json::from_str(COMMUNITY)?;
+    let at = now.to_rfc3339();
+    let neighbours: Vec<Me> = community
+        .residents
+        .iter()
+        .enumerate()
+        .map(|(i, (nickname, building, unit))| Me {
+            person_id: PersonId::new_unchecked(format!("r-demo-{store}-{i:02}")),
+            store_id: store.clone(),
+            nickname: nickname.clone(),
+            role: Role::Resident,
+            building: building.clone(),
+            unit: unit.clone(),
+            household_tags: Vec::new(),
+            is_koc: false,
+        })
+        .collect();
+    let mut statements: Vec<D1PreparedStatement> = Vec::new();
+    for (i, me) in neighbours.iter().enumerate() {
+        statements.push(
+            db.prepare(
+                "INSERT INTO people (id, store_id, role, nickname, phone, building, unit, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                me.person_id.as_str().into(),
+                store.as_str().into(),
+                Role::Resident.as_str().into(),
+                me.nickname.as_str().into(),
+                format!("1390{store_index:03}{i:04}").into(),
+                me.building.as_str().into(),
+                me.unit.as_str().into(),
+                at.as_str().into(),
+            ])?,
+        );
+    }
+    for (d, demand) in community.demands.iter().enumerate() {
+        let id = format!("d-demo-{store}-{d:02}");
+        let author = &neighbours[d % neighbours.len()];
+        let status = demand.status.as_deref().unwrap_or(DemandStatus::Collecting.as_str());
+        // Older wishes first, so the list reads like weeks of use.
+        let created = (now - Duration::hours(6 * (community.demands.len() - d) as i64)).to_rfc3339();
+        statements.push(
+            db.prepare(
+                "INSERT INTO demands (id, store_id, author_id, text, category_id, price_fen, status, product_id, decline_reason, \
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                id.as_str().into(),
+                store.as_str().into(),
+                author.person_id.as_str().into(),
+                demand.text.as_str().into(),
+                nullable(demand.category_id.as_deref()),
+                demand.price_fen.map_or(JsValue::NULL, |p| (p as f64).into()),
+                status.into(),
+                nullable(demand.product.as_deref()),
+                nullable(demand.reason.as_deref()),
+                created.as_str().into(),
+            ])?,
+        );
+        // Its author wants it, and the next neighbours after her.
+        for v in 0..demand.votes.min(neighbours.len()) {
+            let voter = &neighbours[(d + v) % neighbours.len()];
+            statements.push(
+                db.prepare(
+                    "INSERT INTO demand_votes (demand_id, person_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                )
+                .bind(&[id.as_str().into(), voter.person_id.as_str().into(), created.as_str().into()])?,
+            );
+        }
+    }
+    let past = &community.past_tasting;
+    let past_id = format!("t-demo-{store}-past");
+    statements.push(tasting_row(
+        db,
+        &past_id,
+        store,
+        &past.title,
+        at_hour(now, -past.days_ago, past.hour),
+        &past.place,
+        past.seats,
+        1,
+        &[],
+        &at,
+    )?);
+    for (i, score) in past.scores.iter().enumerate() {
+        statements.push(
+            db.prepare(
+                "INSERT INTO nps_answers (tasting_id, person_id, store_id, score, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                past_id.as_str().into(),
+                neighbours[i % neighbours.len()].person_id.as_str().into(),
+                store.as_str().into(),
+                (*score as f64).into(),
+                at.as_str().into(),
+            ])?,
+        );
+    }
+    let mut inserted: u32 = db.batch(statements).await?.iter().map(|r| changes(r) as u32).sum();
+
+    // Upcoming tastings: booked through their desks, only when the tasting is new.
+    let tastings = TastingService::new(env)?;
+    for (n, seed) in community.tastings.iter().enumerate() {
+        let id = format!("t-demo-{store}-{n}");
+        let starts_at = at_hour(now, seed.days_ahead, seed.hour);
+        let row = tasting_row(
+            db,
+            &id,
+            store,
+            &seed.title,
+            starts_at,
+            &seed.place,
+            seed.seats,
+            seed.per_household,
+            &seed.products,
+            &at,
+        )?;
+        if changes(&row.run().await?) == 0 {
+            continue;
+        }
+        inserted += 1;
+        let tasting = TastingId::new_unchecked(id);
+        let mut seats_booked = 0;
+        for guest in neighbours.iter().rev() {
+            if seats_booked >= seed.booked {
+                break;
+            }
+            let seats = if seed.booked - seats_booked >= 2 && guest.nickname.contains('妈') { 2 } else { 1 };
+            tastings.book(guest, &tasting, NewBooking { seats, no_waitlist: true }, now).await?;
+            seats_booked += seats as usize;
+            inserted += 1;
+        }
+    }
+    Ok(inserted)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tasting_row(
+    db: &D1Database,
+    id: &str,
+    store: &StoreId,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    place: &str,
+    seats: u32,
+    per_household: u32,
+    products: &[String],
+    created_at: &str,
+) -> AppResult<D1PreparedStatement> {
+    Ok(db
+        .prepare(
+            "INSERT INTO tastings (id, store_id, title, starts_at, place, seats, seats_per_household, product_ids, status, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+        )
+        .bind(&[
+            id.into(),
+            store.as_str().into(),
+            title.into(),
+            starts_at.to_rfc3339().into(),
+            place.into(),
+            seats.into(),
+            per_household.into(),
+            serde_json::to_string(products)?.into(),
+            TastingStatus::Scheduled.as_str().into(),
+            created_at.into(),
+        ])?)
+}
