@@ -10,6 +10,7 @@ mod clients;
 mod error;
 mod http;
 mod objects;
+mod qr;
 mod routes;
 mod services;
 mod ssr;

@@ -7,5 +7,6 @@ pub mod catalog;
 pub mod demands;
 pub mod identity;
 pub mod live;
+pub mod notices;
 pub mod orders;
 pub mod seed;

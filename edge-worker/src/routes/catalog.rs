@@ -10,9 +10,10 @@ use shared_model::{
     access::{authorize, Action},
     api::{ProductList, StockUpdate, StoreList},
     catalog::{normalize_search, CatalogError},
+    store::join_url,
     CategoryId, ProductId, StoreId,
 };
-use worker::{Request, Response, RouteContext};
+use worker::{Headers, Request, Response, RouteContext};
 
 pub async fn list_stores(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
@@ -31,6 +32,26 @@ pub async fn get_store(_req: Request, ctx: RouteContext<()>) -> worker::Result<R
             let store =
                 CatalogService::new(&ctx.env)?.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
             json(200, &store)
+        }
+        .await,
+    )
+}
+
+/// The store's join QR code (SVG) for its poster: the absolute URL of its join page on the
+/// site the request came to, so a poster printed from a local or a production console
+/// leads back to the same site. Cached a day: a store's join URL never changes.
+pub async fn get_join_qr(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            CatalogService::new(&ctx.env)?.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
+            let origin = req.url()?.origin().ascii_serialization();
+            let svg = crate::qr::qr_svg(&join_url(&origin, &store))?;
+            let headers = Headers::new();
+            headers.set("Content-Type", "image/svg+xml; charset=utf-8")?;
+            headers.set("Cache-Control", "public, max-age=86400")?;
+            headers.set("X-Content-Type-Options", "nosniff")?;
+            Ok(Response::ok(svg)?.with_headers(headers))
         }
         .await,
     )
