@@ -413,6 +413,7 @@ impl I18n {
 messages! {
     poster_nav => "海报", "Poster";
     poster_title => "门店海报", "Store poster";
+    poster_join => "扫码加入邻里·", "Scan to join Linli · ";
     poster_hint => "A4 纸打印，贴在门口或收银台，居民扫码即可加入。", "Print on A4 and put it up at the door or the till: residents scan to join.";
     poster_print => "打印海报", "Print poster";
     poster_brand_line => "社区生鲜", "Neighbourhood fresh food";
@@ -428,14 +429,6 @@ messages! {
 }
 
 impl I18n {
-    /// The poster's headline, with the store's name.
-    pub fn poster_headline(self, store: &str) -> String {
-        match self.0 {
-            Locale::ZhCn => format!("扫码加入邻里·{store}"),
-            Locale::En => format!("Scan to join Linli · {store}"),
-        }
-    }
-
     /// The bell's label, with the unread count.
     pub fn notices_unread_label(self, unread: u32) -> String {
         match (self.0, unread) {

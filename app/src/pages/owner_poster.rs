@@ -53,7 +53,10 @@ fn StorePoster(me: Me) -> impl IntoView {
                         Ok(store) => view! {
                             <article class="poster" data-testid="store-poster">
                                 <p class="poster-brand">{t.brand()} " · " {t.poster_brand_line()}</p>
-                                <h2 class="poster-headline" data-testid="poster-headline">{t.poster_headline(&store.name)}</h2>
+                                // The invitation and the store's name each stay whole on their line.
+                                <h2 class="poster-headline" data-testid="poster-headline">
+                                    <span>{t.poster_join()}</span><span>{store.name.clone()}</span>
+                                </h2>
                                 <img class="poster-qr" src=qr alt=t.poster_qr_alt() width="240" height="240" data-testid="poster-qr"/>
                                 <p class="poster-scan">{t.poster_scan()}</p>
                                 <ul class="poster-benefits">
