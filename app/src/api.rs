@@ -471,9 +471,20 @@ pub fn set_reminder(live: &str, on: bool) -> impl Future<Output = ApiResult<shar
     send::<(), _>(if on { "PUT" } else { "DELETE" }, format!("/api/v1/lives/{live}/reminder"), None, None)
 }
 
-/// Lives the signed-in resident asked to be reminded of that are on air now.
+/// The signed-in resident's notices: lives on air she asked about, her community notices
+/// and how many are unread (empty for a visitor).
 pub fn list_notices() -> impl Future<Output = ApiResult<shared_model::api::NoticeList>> + Send {
     get("/api/v1/me/notices".into())
+}
+
+/// Marks her notices up to `up_to` read; answers how many are still unread.
+pub fn mark_notices_read(up_to: i64) -> impl Future<Output = ApiResult<shared_model::api::UnreadNotices>> + Send {
+    send("POST", "/api/v1/me/notices/read".into(), Some(&shared_model::api::MarkNoticesRead { up_to }), None)
+}
+
+/// The store's join QR code (SVG, drawn by the edge: no encoder in the browser bundle).
+pub fn join_qr_src(store: &str) -> String {
+    format!("/api/v1/stores/{store}/join-qr.svg")
 }
 
 /// The room's WebSocket address on this site (`ws://` or `wss://` like the page).

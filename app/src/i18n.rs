@@ -431,6 +431,7 @@ messages! {
     booking_seats => "{n} 位", "{n} seats";
     booking_position => "候补第 {n} 位", "Waitlist #{n}";
     booking_code_hint => "到店出示签到码", "Show this code at the door";
+    booking_qr_alt => "签到二维码", "Check-in QR code";
     booking_cancel_hint => "开始前 2 小时内取消会记为临时取消。", "Cancelling within 2 hours of the start counts as a late cancellation.";
     booking_cancel => "取消报名", "Cancel booking";
     booking_how_many => "几位（每户最多 {max} 位）", "Seats (at most {max} per household)";
@@ -461,4 +462,36 @@ messages! {
     door_placeholder => "6 位签到码", "6-digit code";
     door_check_in => "签到", "Check in";
     door_welcome => "欢迎 {name}，{n} 位已签到", "Welcome {name}: {n} checked in";
+}
+
+// Joining by QR (the owner's store poster) and the resident's notices (top bar bell, list).
+messages! {
+    poster_nav => "海报", "Poster";
+    poster_title => "门店海报", "Store poster";
+    poster_join => "扫码加入邻里·", "Scan to join Linli · ";
+    poster_hint => "A4 纸打印，贴在门口或收银台，居民扫码即可加入。", "Print on A4 and put it up at the door or the till: residents scan to join.";
+    poster_print => "打印海报", "Print poster";
+    poster_brand_line => "社区生鲜", "Neighbourhood fresh food";
+    poster_qr_alt => "加入本店的二维码", "QR code to join this store";
+    poster_scan => "微信或手机相机扫一扫", "Scan with WeChat or your phone camera";
+    poster_benefit_order => "今晚下单，明天到店自提", "Order tonight, pick up tomorrow";
+    poster_benefit_live => "每晚直播，邻居专享价", "Evening lives with neighbours' prices";
+    poster_benefit_wish => "想要什么，心愿单告诉店长", "Want something? Tell the owner in the wishlist";
+    notices_title => "消息", "Notices";
+    notices_empty => "还没有消息", "No notices yet";
+    notices_new => "新", "New";
+    notices_sign_in_title => "登录后查看你的消息", "Sign in to see your notices";
+}
+
+impl I18n {
+    /// The bell's label, with the unread count.
+    pub fn notices_unread_label(self, unread: u32) -> String {
+        match (self.0, unread) {
+            (Locale::ZhCn, 0) => "消息".to_owned(),
+            (Locale::ZhCn, n) => format!("消息，{n}条未读"),
+            (Locale::En, 0) => "Notices".to_owned(),
+            (Locale::En, 1) => "Notices, 1 unread".to_owned(),
+            (Locale::En, n) => format!("Notices, {n} unread"),
+        }
+    }
 }

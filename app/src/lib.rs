@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_locale_context();
     components::problem::provide_toast();
+    components::layout::provide_notice_inbox();
     #[cfg(feature = "hydrate")]
     if use_context::<SiteOrigin>().is_none() {
         let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
@@ -104,12 +105,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:store/wishes") view=pages::wishes::WishesPage/>
                 <Route path=path!("/s/:store/tastings") view=pages::tastings::TastingsPage/>
                 <Route path=path!("/s/:store/tastings/:tasting") view=pages::tastings::TastingPage/>
+                <Route path=path!("/s/:store/me/notices") view=pages::notices::NoticesPage/>
                 <Route path=path!("/owner") view=pages::owner::OwnerPage/>
                 <Route path=path!("/owner/lives") view=pages::owner_live::OwnerLivesPage/>
                 <Route path=path!("/owner/lives/:live") view=pages::owner_live_console::OwnerLiveConsolePage/>
                 <Route path=path!("/owner/wishes") view=pages::owner_wishes::OwnerWishesPage/>
                 <Route path=path!("/owner/tastings") view=pages::owner_tastings::OwnerTastingsPage/>
                 <Route path=path!("/owner/tastings/:tasting") view=pages::owner_tastings::OwnerTastingPage/>
+                <Route path=path!("/owner/poster") view=pages::owner_poster::OwnerPosterPage/>
                 <Route path=path!("/l/:live") view=pages::live::LivePage/>
             </Routes>
         </Router>

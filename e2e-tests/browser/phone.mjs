@@ -37,8 +37,11 @@ export async function phone() {
   return { context, page, errors };
 }
 
-/** Saves what the phone shows as e2e-tests/artifacts/<name>.png. */
-export const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+/** Saves what the phone shows (or the whole page, `fullPage`) as e2e-tests/artifacts/<name>.png. */
+export const shot = (page, name, { fullPage = false } = {}) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+
+/** Where a journey's other files (a printed PDF) go: e2e-tests/artifacts/<name>. */
+export const artifact = (name) => join(ARTIFACTS, name);
 
 /** Waits until the wasm bundle has hydrated the page (buttons then respond). */
 export async function hydrated(page) {

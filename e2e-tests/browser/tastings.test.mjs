@@ -3,7 +3,7 @@
 // and told, and the owner's door screen checks her in by the code she shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, STORE, api, hydrated, phone, shot, uniquePhone, useBrowser } from './phone.mjs';
+import { BASE, STORE, api, hydrated, phone, shot, uniquePhone, until, useBrowser } from './phone.mjs';
 import { JoinPage } from './pages/join_page.mjs';
 import { OwnerPage } from './pages/owner_page.mjs';
 import { OwnerTastingPage } from './pages/owner_tasting_page.mjs';
@@ -45,6 +45,8 @@ test('the last seat, the waitlist, a cancellation that promotes, and the door', 
   await hers.book();
   assert.match(await hers.myBooking.innerText(), /已报名/);
   assert.match(await hers.code.innerText(), /^\d{6}$/);
+  await until(() => first.page.getByTestId('check-in-qr').evaluate((img) => img.complete && img.naturalWidth > 0), true,
+    { what: 'the check-in QR' });
   await shot(first.page, 'tasting-02-booked-code');
 
   const second = await resident('晚一步', '6栋');

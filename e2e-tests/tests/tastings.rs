@@ -183,6 +183,14 @@ async fn the_door_checks_a_code_in_once_and_guests_are_reminded() {
     let booked: Value = json_of(book(&guest, &id, 2).await).await;
     let code = booked["my_booking"]["check_in_code"].as_str().expect("a code once confirmed").to_string();
     assert_eq!(code.len(), 6);
+    // Her code as a QR, for a scanner at the door; nobody else's to fetch.
+    let qr = guest.get(url(&format!("/api/v1/tastings/{id}/booking/qr.svg"))).send().await.unwrap();
+    assert_eq!(qr.status(), StatusCode::OK);
+    assert!(qr.headers()["content-type"].to_str().unwrap().starts_with("image/svg+xml"));
+    assert!(qr.text().await.unwrap().contains("<svg"));
+    let stranger = join(STORE_A, "好奇").await;
+    let theirs = stranger.get(url(&format!("/api/v1/tastings/{id}/booking/qr.svg"))).send().await.unwrap();
+    expect_problem(theirs, 404, "booking_not_found").await;
 
     // The cron's reminder is due (it is the eve or later): the guest is told, once.
     for _ in 0..2 {

@@ -20,6 +20,15 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> AppResult<Response> {
 }
 
 /// Reads and decodes a JSON body; anything unreadable is the client's 400, never a 500.
+/// An SVG image (a QR code) with its caching; `nosniff`, so it is only ever an image.
+pub fn svg(body: String, cache_control: &str) -> AppResult<Response> {
+    let headers = worker::Headers::new();
+    headers.set("Content-Type", "image/svg+xml; charset=utf-8")?;
+    headers.set("Cache-Control", cache_control)?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    Ok(Response::ok(body)?.with_headers(headers))
+}
+
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     let text = req.text().await.map_err(|_| AppError::malformed_json("unreadable body"))?;
     if text.len() > MAX_BODY_BYTES {

@@ -11,6 +11,7 @@ mod clients;
 mod error;
 mod http;
 mod objects;
+mod qr;
 mod routes;
 mod services;
 mod ssr;

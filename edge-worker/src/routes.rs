@@ -6,6 +6,7 @@ mod catalog;
 mod demands;
 mod identity;
 mod live;
+mod notices;
 mod orders;
 mod tastings;
 
@@ -19,6 +20,7 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/v1/health", |_, _| async { respond(crate::http::json(200, &serde_json::json!({ "status": "ok" }))) })
         .get_async("/api/v1/stores", catalog::list_stores)
         .get_async("/api/v1/stores/:store", catalog::get_store)
+        .get_async("/api/v1/stores/:store/join-qr.svg", catalog::get_join_qr)
         .get_async("/api/v1/stores/:store/products", catalog::list_products)
         .get_async("/api/v1/stores/:store/products/:product", catalog::get_product)
         .patch_async("/api/v1/stores/:store/products/:product", catalog::update_store_product)
@@ -52,7 +54,8 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/v1/lives/:live/summary", live::get_live_summary)
         .put_async("/api/v1/lives/:live/reminder", live::put_reminder)
         .delete_async("/api/v1/lives/:live/reminder", live::delete_reminder)
-        .get_async("/api/v1/me/notices", live::list_notices)
+        .get_async("/api/v1/me/notices", notices::list_notices)
+        .post_async("/api/v1/me/notices/read", notices::mark_notices_read)
         .get_async("/api/v1/stores/:store/demands", demands::list_demands)
         .post_async("/api/v1/stores/:store/demands", demands::create_demand)
         .put_async("/api/v1/demands/:demand/vote", demands::put_vote)
@@ -64,6 +67,7 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .get_async("/api/v1/tastings/:tasting", tastings::get_tasting)
         .put_async("/api/v1/tastings/:tasting/booking", tastings::put_booking)
         .delete_async("/api/v1/tastings/:tasting/booking", tastings::delete_booking)
+        .get_async("/api/v1/tastings/:tasting/booking/qr.svg", tastings::get_check_in_qr)
         .get_async("/api/v1/tastings/:tasting/bookings", tastings::list_bookings)
         .post_async("/api/v1/tastings/:tasting/check-ins", tastings::create_check_in)
         .post_async("/api/v1/tastings/:tasting/cancellation", tastings::create_tasting_cancellation)

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod demands;
 pub mod identity;
 pub mod live;
+pub mod notices;
 pub mod orders;
 pub mod seed;
 pub mod tastings;

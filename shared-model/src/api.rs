@@ -6,7 +6,7 @@
 use crate::{
     cart::CartSummary,
     catalog::{validate_cap, validate_stock, CatalogError, Category, ProductSummary},
-    ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId},
+    ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId, StoreId},
     live::{LiveSession, LiveSessionStatus, RoomSnapshot},
     order::{Order, OrderStatus, OrderSummary},
     store::Store,
@@ -388,7 +388,8 @@ pub struct LiveNotice {
     pub started_at: Option<DateTime<Utc>>,
 }
 
-/// `GET /api/v1/me/notices`: lives the resident asked to be reminded of that are on air.
+/// `GET /api/v1/me/notices`: lives the resident asked to be reminded of that are on air,
+/// her community notices and how many of those she has not read. Empty for a visitor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct NoticeList {
     /// Newest first.
@@ -396,6 +397,26 @@ pub struct NoticeList {
     /// Wishes stocked and other community news, newest first.
     #[serde(default)]
     pub community: Vec<CommunityNoticeCard>,
+    /// Her unread community notices, all of them (not only those listed).
+    #[serde(default)]
+    pub unread: u32,
+    /// The signed-in resident's store, whose notice list the top bar links to; `None` for
+    /// a visitor or an owner, who have no notices.
+    #[serde(default)]
+    pub store_id: Option<StoreId>,
+}
+
+/// `POST /api/v1/me/notices/read`: marks the caller's community notices with an id up to
+/// `up_to` (the newest her list showed) as read. Repeating it changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkNoticesRead {
+    pub up_to: i64,
+}
+
+/// The answer to [`MarkNoticesRead`]: how many of her notices are still unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadNotices {
+    pub unread: u32,
 }
 
 /// A wish as a resident or the owner sees it in the store's 心愿单.

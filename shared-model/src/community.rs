@@ -39,8 +39,8 @@ pub use demand::{
     MIN_DEMAND_CHARS,
 };
 pub use notice::{
-    excerpt, my_reviews_path, product_path, tasting_path, tasting_reminder_at, tasting_reminder_due, CommunityNotice, NoticeKind,
-    NOTICE_EXCERPT_CHARS, TASTING_REMINDER_HOUR,
+    excerpt, my_reviews_path, notices_path, product_path, tasting_path, tasting_reminder_at, tasting_reminder_due, unread_badge,
+    CommunityNotice, NoticeKind, MAX_BADGE_COUNT, NOTICE_EXCERPT_CHARS, TASTING_REMINDER_HOUR,
 };
 pub use nps::{
     check_can_answer, Nps, NpsAnswer, NpsCategory, NpsError, NpsScore, NpsSummary, ValidNpsAnswer, MAX_NPS_COMMENT_CHARS,

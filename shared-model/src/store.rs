@@ -24,6 +24,17 @@ pub struct Store {
     pub pickup_points: Vec<PickupPoint>,
 }
 
+/// The store's join page, `/s/{store}/join`: where its poster's QR code leads.
+pub fn join_path(store: &StoreId) -> String {
+    format!("/s/{store}/join")
+}
+
+/// The join page as an absolute URL on `origin` (`https://host`, no trailing slash), as
+/// printed on the store's poster and encoded in its QR code.
+pub fn join_url(origin: &str, store: &StoreId) -> String {
+    format!("{}{}", origin.trim_end_matches('/'), join_path(store))
+}
+
 impl Store {
     /// This store's pickup point `id`, or `UnknownPickupPoint` if it belongs elsewhere.
     pub fn pickup_point(&self, id: &PickupPointId) -> Result<&PickupPoint, StoreError> {
@@ -116,5 +127,13 @@ mod tests {
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["pickup_points"][0]["window"], "08:00-20:00");
         assert_eq!(serde_json::from_value::<Store>(json).unwrap(), s);
+    }
+
+    #[test]
+    fn the_poster_leads_to_the_join_page_on_this_site() {
+        let id = StoreId::parse("st-gubei").unwrap();
+        assert_eq!(join_path(&id), "/s/st-gubei/join");
+        assert_eq!(join_url("https://linli.example", &id), "https://linli.example/s/st-gubei/join");
+        assert_eq!(join_url("http://127.0.0.1:8787/", &id), "http://127.0.0.1:8787/s/st-gubei/join");
     }
 }

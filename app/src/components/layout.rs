@@ -1,7 +1,93 @@
-//! The page frame: top bar with the store name and language switch, bottom navigation.
+//! The page frame: top bar with the store name, the resident's notice bell and the
+//! language switch, bottom navigation.
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use shared_model::{
+    api::{CommunityNoticeCard, LiveNotice},
+    community::{notices_path, unread_badge},
+    StoreId,
+};
+
+/// The signed-in resident's notices as the top bar and its banner show them: loaded in the
+/// browser only (see [`LiveNoticeBanner`]), so the server's first paint never waits for
+/// them. Provided once for the app ([`provide_notice_inbox`]), so the notice page's
+/// "marked read" reaches the bell at once.
+#[derive(Debug, Clone, Copy)]
+pub struct NoticeInbox {
+    /// Lives on air she asked to be reminded of.
+    pub lives: RwSignal<Vec<LiveNotice>>,
+    /// Her community notices, newest first.
+    pub community: RwSignal<Vec<CommunityNoticeCard>>,
+    /// How many of them are unread (all, not only those listed).
+    pub unread: RwSignal<u32>,
+    /// Her store while she is a signed-in resident; `None` hides the bell.
+    pub store: RwSignal<Option<StoreId>>,
+    /// Bumped on every "marked read": a list asked for before then is stale.
+    epoch: RwSignal<u32>,
+}
+
+impl NoticeInbox {
+    fn new() -> Self {
+        Self {
+            lives: RwSignal::new(Vec::new()),
+            community: RwSignal::new(Vec::new()),
+            unread: RwSignal::new(0),
+            store: RwSignal::new(None),
+            epoch: RwSignal::new(0),
+        }
+    }
+
+    /// Takes a list that was asked for at `epoch`, unless notices were marked read since.
+    #[cfg(feature = "hydrate")]
+    fn load(self, epoch: u32, list: shared_model::api::NoticeList) {
+        if self.epoch.get_untracked() != epoch {
+            return;
+        }
+        self.lives.set(list.notices);
+        self.community.set(list.community);
+        self.unread.set(list.unread);
+        self.store.set(list.store_id);
+    }
+
+    /// The server marked her notices up to `up_to` read and says `unread` remain.
+    pub fn marked_read(self, up_to: i64, unread: u32) {
+        self.epoch.update(|e| *e += 1);
+        self.unread.set(unread);
+        self.community.update(|c| c.iter_mut().filter(|n| n.id <= up_to).for_each(|n| n.read = true));
+    }
+}
+
+/// Provides the app's [`NoticeInbox`] (once, in `App`).
+pub fn provide_notice_inbox() {
+    provide_context(NoticeInbox::new());
+}
+
+/// The app's [`NoticeInbox`] (a detached empty one outside `App`).
+pub fn use_notice_inbox() -> NoticeInbox {
+    use_context::<NoticeInbox>().unwrap_or_else(NoticeInbox::new)
+}
+
+const ICON_BELL: &str = "M6 17V11a6 6 0 0 1 12 0v6l1.5 1.5h-15zM10 20.5a2 2 0 0 0 4 0";
+
+/// The bell in the top bar: a link to her notices with the unread count, for a signed-in
+/// resident only (nothing for a visitor or an owner).
+#[component]
+fn NoticeBell() -> impl IntoView {
+    let t = use_i18n();
+    let inbox = use_notice_inbox();
+    move || {
+        inbox.store.get().map(|store| {
+            let unread = inbox.unread.get();
+            view! {
+                <a class="topbar-bell" href=notices_path(&store) aria-label=t.notices_unread_label(unread) data-testid="notice-bell">
+                    <svg class="topbar-bell-icon" viewBox="0 0 24 24" aria-hidden="true"><path d=ICON_BELL/></svg>
+                    {unread_badge(unread).map(|badge| view! { <span class="topbar-badge" data-testid="notice-badge">{badge}</span> })}
+                </a>
+            }
+        })
+    }
+}
 
 /// Top bar. `title` is the store or page name; `back` an optional link target.
 #[component]
@@ -14,6 +100,7 @@ pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<
         <header class="topbar">
             {back.map(|href| view! { <a class="topbar-back" href=href aria-label="back">"‹"</a> })}
             <h1 class="topbar-title">{title}</h1>
+            <NoticeBell/>
             <button class="lang-switch" type="button" onclick=switch>{t.switch_language()}</button>
         </header>
         <LiveNoticeBanner/>
@@ -26,14 +113,15 @@ pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<
 const DISMISSED_KEY: &str = "linli-dismissed-live-notices";
 
 /// "你预约的直播「…」开始了 · 进入直播间": for a signed-in resident, a banner for each live
-/// they asked to be reminded of that is on air now, and else her newest community notice
-/// ("你想要的「…」上架了"). Loaded in the browser only (on load, then every 30 s), so the
-/// server's first paint never waits for it; dismissible.
+/// they asked to be reminded of that is on air now, and else her newest unread community
+/// notice ("你想要的「…」上架了"), except on her notice list. Loads the [`NoticeInbox`] in
+/// the browser only (on load, then every 30 s), so the server's first paint never waits
+/// for it; dismissible.
 #[component]
 pub fn LiveNoticeBanner() -> impl IntoView {
     let t = use_i18n();
-    let notices = RwSignal::new(Vec::<shared_model::api::LiveNotice>::new());
-    let community = RwSignal::new(Vec::<shared_model::api::CommunityNoticeCard>::new());
+    let inbox = use_notice_inbox();
+    let (notices, community) = (inbox.lives, inbox.community);
     let dismissed = RwSignal::new(Vec::<String>::new());
     let location = leptos_router::hooks::use_location();
 
@@ -49,12 +137,10 @@ pub fn LiveNoticeBanner() -> impl IntoView {
             let handle = std::rc::Rc::clone(&handle);
             move || {
                 let handle = std::rc::Rc::clone(&handle);
+                let epoch = inbox.epoch.get_untracked();
                 spawn_local(async move {
                     match crate::api::list_notices().await {
-                        Ok(list) => {
-                            notices.set(list.notices);
-                            community.set(list.community);
-                        }
+                        Ok(list) => inbox.load(epoch, list),
                         // Signed out, or not a resident: stop asking.
                         Err(e) if matches!(e.status(), 401 | 403) => {
                             if let Some(h) = handle.take() {
@@ -95,6 +181,10 @@ pub fn LiveNoticeBanner() -> impl IntoView {
                 .cloned()
         });
         if shown.is_none() {
+            // Her notice list shows them all already.
+            if inbox.store.with(|s| s.as_ref().is_some_and(|s| here == notices_path(s))) {
+                return None;
+            }
             let news = community.with(|c| {
                 c.iter().find(|n| !n.read && here != n.path && !dismissed.with(|d| d.contains(&format!("c{}", n.id)))).cloned()
             });

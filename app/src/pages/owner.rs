@@ -93,6 +93,8 @@ pub enum OwnerSection {
     Wishes,
     /// `/owner/tastings`: 品鉴会, their bookings and the door.
     Tastings,
+    /// `/owner/poster`: the store's printable join poster.
+    Poster,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -111,6 +113,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
             {item(OwnerSection::Tastings, "/owner/tastings", t.tastings_title(), "owner-nav-tastings")}
+            {item(OwnerSection::Poster, "/owner/poster", t.poster_nav(), "owner-nav-poster")}
         </nav>
     }
 }

@@ -165,6 +165,8 @@ fn TastingDetail(
     let booking = match (&mine, member, open) {
         (Some(b), ..) => {
             let code = b.check_in_code.clone();
+            // The booking's id keeps a cached image of an older booking's code away.
+            let qr = format!("/api/v1/tastings/{}/booking/qr.svg?b={}", card.tasting.id, b.booking_id);
             let position = b.position;
             let can_cancel = open && matches!(b.status, BookingStatus::Confirmed | BookingStatus::Waitlisted);
             view! {
@@ -177,6 +179,7 @@ fn TastingDetail(
                     {code.map(|code| view! {
                         <div class="check-in-code">
                             <span class="muted small">{t.booking_code_hint()}</span>
+                            <img class="check-in-qr" src=qr alt=t.booking_qr_alt() width="168" height="168" data-testid="check-in-qr"/>
                             <strong class="code" data-testid="check-in-code">{code}</strong>
                         </div>
                     })}

@@ -3,13 +3,14 @@
 use super::{param, respond};
 use crate::{
     error::AppError,
-    http::{json, read_json},
+    http::{json, read_json, svg},
     services::{catalog::CatalogService, identity::IdentityService},
 };
 use shared_model::{
     access::{authorize, Action},
     api::{ProductList, StockUpdate, StoreList},
     catalog::{normalize_search, CatalogError},
+    store::join_url,
     CategoryId, ProductId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -31,6 +32,21 @@ pub async fn get_store(_req: Request, ctx: RouteContext<()>) -> worker::Result<R
             let store =
                 CatalogService::new(&ctx.env)?.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
             json(200, &store)
+        }
+        .await,
+    )
+}
+
+/// The store's join QR code (SVG) for its poster: the absolute URL of its join page on the
+/// site the request came to, so a poster printed from a local or a production console
+/// leads back to the same site. Cached a day: a store's join URL never changes.
+pub async fn get_join_qr(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            CatalogService::new(&ctx.env)?.get_store(&store).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
+            let origin = req.url()?.origin().ascii_serialization();
+            svg(crate::qr::qr_svg(&join_url(&origin, &store))?, "public, max-age=86400")
         }
         .await,
     )

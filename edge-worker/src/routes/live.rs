@@ -6,7 +6,6 @@ use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
     services::{
-        demands::DemandService,
         identity::IdentityService,
         live::{BuyRequest, LiveService},
         orders::Fault,
@@ -14,7 +13,7 @@ use crate::{
 };
 use shared_model::{
     access::{authorize, Action},
-    api::{KocUpdate, LiveBuy, LiveStatusChange, NoticeList, PlaceOrderResponse},
+    api::{KocUpdate, LiveBuy, LiveStatusChange, PlaceOrderResponse},
     live::{NewLiveSession, NewOffer},
     order::{IdempotencyKey, OrderError},
     LiveSessionId, OfferId, PersonId, StoreId,
@@ -143,24 +142,6 @@ async fn set_reminder(req: Request, ctx: RouteContext<()>, on: bool) -> worker::
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             authorize(Some(&me), Action::Shop)?;
             json(200, &LiveService::new(&ctx.env)?.set_reminder(&me, &live, on, now()).await?)
-        }
-        .await,
-    )
-}
-
-/// A visitor who is not signed in simply has no notices (every page asks, signed in or not).
-pub async fn list_notices(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(
-        async {
-            let notices = match IdentityService::new(&ctx.env)?.viewer(&req).await? {
-                Some(me) => {
-                    let mut list = LiveService::new(&ctx.env)?.notices(&me).await?;
-                    list.community = DemandService::new(&ctx.env)?.notices(&me).await?;
-                    list
-                }
-                None => NoticeList::default(),
-            };
-            json(200, &notices)
         }
         .await,
     )

@@ -3,7 +3,7 @@
 
 use super::{param, respond};
 use crate::{
-    http::{json, now, read_json},
+    http::{json, now, read_json, svg},
     services::{identity::IdentityService, tastings::TastingService},
 };
 use shared_model::{
@@ -124,6 +124,20 @@ pub async fn get_store_nps(req: Request, ctx: RouteContext<()>) -> worker::Resul
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             json(200, &TastingService::new(&ctx.env)?.store_nps(&me, &store, now()).await?)
+        }
+        .await,
+    )
+}
+
+/// The QR of the resident's check-in code, for the door's scanner. Private and short-lived:
+/// the code is hers, and a new booking has a new one.
+pub async fn get_check_in_qr(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let tasting = param(&ctx, "tasting", TastingId::parse)?;
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            let code = TastingService::new(&ctx.env)?.check_in_code(&me, &tasting).await?;
+            svg(crate::qr::qr_svg(&code)?, "private, max-age=300")
         }
         .await,
     )

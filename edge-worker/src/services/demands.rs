@@ -242,38 +242,4 @@ impl DemandService {
         }
         self.card(id, &me.person_id).await
     }
-
-    /// The resident's community notices, newest first.
-    pub async fn notices(&self, me: &Me) -> AppResult<Vec<shared_model::api::CommunityNoticeCard>> {
-        #[derive(Deserialize)]
-        struct Row {
-            id: i64,
-            store_id: String,
-            json: String,
-            created_at: String,
-            read_at: Option<String>,
-        }
-        let rows: Vec<Row> = self
-            .db
-            .prepare("SELECT id, store_id, json, created_at, read_at FROM notices WHERE person_id = ?1 ORDER BY id DESC LIMIT 20")
-            .bind(&[me.person_id.as_str().into()])?
-            .all()
-            .await?
-            .results()?;
-        rows.into_iter()
-            .map(|r| {
-                let notice: CommunityNotice =
-                    serde_json::from_str(&r.json).map_err(|e| AppError::Internal(format!("stored notice {}: {e}", r.id)))?;
-                Ok(shared_model::api::CommunityNoticeCard {
-                    id: r.id,
-                    headline: notice.headline_zh().to_owned(),
-                    text: notice.text_zh(),
-                    path: notice.path(&StoreId::new_unchecked(r.store_id)),
-                    notice,
-                    created_at: stored_time(&r.created_at)?,
-                    read: r.read_at.is_some(),
-                })
-            })
-            .collect()
-    }
 }

@@ -20,8 +20,7 @@ use serde::Deserialize;
 use shared_model::{
     access::{authorize, may, member_of, Action},
     api::{
-        LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LivePurchase, LiveViewer, NoticeList, Reminder, ResidentList,
-        ResidentSummary,
+        LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LivePurchase, LiveViewer, Reminder, ResidentList, ResidentSummary,
     },
     identity::{Me, Role},
     live::{
@@ -532,7 +531,7 @@ impl LiveService {
     }
 
     /// Lives the person asked to be reminded of that are on air now.
-    pub async fn notices(&self, me: &Me) -> AppResult<NoticeList> {
+    pub async fn notices(&self, me: &Me) -> AppResult<Vec<LiveNotice>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,
@@ -549,8 +548,7 @@ impl LiveService {
             .all()
             .await?
             .results()?;
-        let notices = rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
                 Ok(LiveNotice {
                     live_id: LiveSessionId::new_unchecked(r.id),
@@ -558,8 +556,7 @@ impl LiveService {
                     started_at: r.started_at.as_deref().map(stored_time).transpose()?,
                 })
             })
-            .collect::<AppResult<_>>()?;
-        Ok(NoticeList { notices, community: Vec::new() })
+            .collect()
     }
 
     /// The store's residents, most loyal first, then the newest (owner).

@@ -214,6 +214,14 @@ impl TastingService {
         Ok(card(tasting, reply.counts, None, now))
     }
 
+    /// The resident's check-in code, while her seats are confirmed.
+    pub async fn check_in_code(&self, me: &Me, id: &TastingId) -> AppResult<String> {
+        let (tasting, _) = self.tasting(id).await?;
+        authorize(Some(me), Action::ShopAt(&tasting.store_id))?;
+        let mine = self.desk()?.mine(&tasting, &me.person_id).await?.mine.ok_or(TastingError::BookingNotFound)?;
+        Ok(mine.check_in_code.ok_or(TastingError::NotConfirmed)?)
+    }
+
     /// The owner's list of a tasting's bookings, with its answers so far.
     pub async fn bookings(&self, me: &Me, id: &TastingId, now: DateTime<Utc>) -> AppResult<TastingBookings> {
         let (tasting, _) = self.tasting(id).await?;

@@ -22,6 +22,10 @@
 //!   [`NOTICE_EXCERPT_CHARS`] characters with `…`, so a notice stays one glance long. The
 //!   owner's reason for hiding is quoted whole (at most 100 characters): it is the point
 //!   of the notice.
+//! - **Unread** is a notice she has not yet seen in her notice list
+//!   ([`notices_path`]): opening the list marks every notice up to the newest it showed as
+//!   read, and only her own. The top bar's badge shows how many are unread, hidden at 0
+//!   and capped at [`MAX_BADGE_COUNT`] ([`unread_badge`]).
 //! - Paths are the app's routes under the store, `/s/{store}/…`; IDs are URL-safe by
 //!   their own policy, so nothing needs escaping.
 
@@ -35,6 +39,8 @@ use serde::{Deserialize, Serialize};
 
 /// Longest quote of a wish or a title in a notice, in characters, `…` included.
 pub const NOTICE_EXCERPT_CHARS: usize = 20;
+/// The largest unread count the badge spells out; more shows as `99+`.
+pub const MAX_BADGE_COUNT: u32 = 99;
 /// The hour (store time) on the day before a tasting from which it is reminded.
 pub const TASTING_REMINDER_HOUR: u32 = 18;
 
@@ -200,6 +206,21 @@ pub fn my_reviews_path(store: &StoreId) -> String {
     format!("/s/{store}/me/reviews")
 }
 
+/// The resident's notice list: `/s/{store}/me/notices`.
+pub fn notices_path(store: &StoreId) -> String {
+    format!("/s/{store}/me/notices")
+}
+
+/// What the top bar's badge says for `unread` notices: nothing at 0, the number up to
+/// [`MAX_BADGE_COUNT`], then `99+`.
+pub fn unread_badge(unread: u32) -> Option<String> {
+    match unread {
+        0 => None,
+        n if n <= MAX_BADGE_COUNT => Some(n.to_string()),
+        _ => Some(format!("{MAX_BADGE_COUNT}+")),
+    }
+}
+
 /// When the reminder of a tasting starting at `starts_at` is first due:
 /// [`TASTING_REMINDER_HOUR`]:00 store time on the day before (saturating at the ends of
 /// the calendar).
@@ -310,6 +331,16 @@ mod tests {
             assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
         }
         assert!(NoticeKind::parse("live_started").is_err());
+    }
+
+    #[test]
+    fn the_badge_hides_at_zero_and_caps_at_99() {
+        assert_eq!(unread_badge(0), None);
+        assert_eq!(unread_badge(1).as_deref(), Some("1"));
+        assert_eq!(unread_badge(99).as_deref(), Some("99"));
+        assert_eq!(unread_badge(100).as_deref(), Some("99+"));
+        assert_eq!(unread_badge(u32::MAX).as_deref(), Some("99+"));
+        assert_eq!(notices_path(&store()), "/s/s-1/me/notices");
     }
 
     #[test]

@@ -1,0 +1,51 @@
+//! The signed-in resident's notices: lives on air she asked about, her community notices
+//! with the unread count the top bar shows, and marking them read.
+
+use super::respond;
+use crate::{
+    http::{json, now, read_json},
+    services::{identity::IdentityService, live::LiveService, notices::NoticeService},
+};
+use shared_model::{
+    access::{self, authorize, Action},
+    api::{MarkNoticesRead, NoticeList, UnreadNotices},
+};
+use worker::{Request, Response, RouteContext};
+
+/// A visitor who is not signed in, or an owner, simply has no notices (every page asks,
+/// signed in or not).
+pub async fn list_notices(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.viewer(&req).await?;
+            let list = match me.filter(|me| access::may(Some(me), Action::Shop)) {
+                Some(me) => {
+                    let notices = NoticeService::new(&ctx.env)?;
+                    NoticeList {
+                        notices: LiveService::new(&ctx.env)?.notices(&me).await?,
+                        community: notices.community(&me).await?,
+                        unread: notices.unread(&me).await?,
+                        store_id: Some(me.store_id),
+                    }
+                }
+                None => NoticeList::default(),
+            };
+            json(200, &list)
+        }
+        .await,
+    )
+}
+
+/// `{"up_to": id}`: the caller's notices up to `id` are read; answers the unread count.
+pub async fn mark_notices_read(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            authorize(Some(&me), Action::Shop)?;
+            let body: MarkNoticesRead = read_json(&mut req).await?;
+            let unread = NoticeService::new(&ctx.env)?.mark_read(&me, body.up_to, now()).await?;
+            json(200, &UnreadNotices { unread })
+        }
+        .await,
+    )
+}
