@@ -418,7 +418,7 @@ messages! {
     tasting_open => "报名中", "Open";
     tasting_full => "已满·可候补", "Full · waitlist open";
     tasting_called_off => "已取消", "Called off";
-    tasting_ended => "已结束", "Over";
+    tasting_ended => "已开始", "Started";
     tasting_seats_left => "剩余 {left}/{seats} 位", "{left} of {seats} seats left";
     tasting_waiting => "{n} 人候补", "{n} waiting";
     tasting_join_first => "加入社区店后才能报名", "Join the store to book";

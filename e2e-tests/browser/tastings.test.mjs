@@ -45,8 +45,8 @@ test('the last seat, the waitlist, a cancellation that promotes, and the door', 
   await hers.book();
   assert.match(await hers.myBooking.innerText(), /已报名/);
   assert.match(await hers.code.innerText(), /^\d{6}$/);
-  await until(() => first.page.getByTestId('check-in-qr').evaluate((img) => img.complete && img.naturalWidth > 0), true,
-    { what: 'the check-in QR' });
+  await until(() => first.page.getByTestId('check-in-qr').evaluate((img) => img.complete && img.naturalWidth > 0),
+    (loaded) => loaded, { what: 'the check-in QR' });
   await shot(first.page, 'tasting-02-booked-code');
 
   const second = await resident('晚一步', '6栋');
@@ -86,4 +86,31 @@ test('the last seat, the waitlist, a cancellation that promotes, and the door', 
   await shot(owner.page, 'tasting-08-door-checked-in');
 
   for (const p of [first, second, owner]) assert.deepEqual(p.errors, [], 'no script errors');
+});
+
+test('after the evening an attendee answers the one question', async () => {
+  const owner = await phone();
+  await new OwnerPage(owner.page).signIn();
+  const startsAt = new Date(Date.now() + 6000).toISOString();
+  const tasting = await api(owner.context, 'POST', `/api/v1/stores/${STORE}/tastings`, {
+    title: `马上开始 ${Date.now() % 1000}`, starts_at: startsAt, place: '店门口', seats: 4, seats_per_household: 2,
+  });
+  const guest = await resident('来尝鲜', '9栋');
+  const page = new TastingPage(guest.page);
+  await page.open(tasting.id);
+  await page.book();
+  const code = (await page.code.innerText()).trim();
+  await api(owner.context, 'POST', `/api/v1/tastings/${tasting.id}/check-ins`, { code });
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(startsAt) - Date.now()) + 500));
+
+  await page.open(tasting.id);
+  const survey = guest.page.getByTestId('survey');
+  await survey.waitFor();
+  await survey.getByRole('button', { name: '9', exact: true }).click();
+  await survey.getByRole('textbox').fill('葡萄很甜，下次还来');
+  await shot(guest.page, 'tasting-09-survey');
+  await survey.getByRole('button', { name: '提交' }).click();
+  await survey.waitFor({ state: 'detached' });
+  assert.match(await page.myBooking.innerText(), /已签到/);
+  assert.deepEqual(guest.errors, [], 'no script errors');
 });

@@ -212,3 +212,46 @@ async fn the_door_checks_a_code_in_once_and_guests_are_reminded() {
     let not_there = stranger.post(url(&format!("/api/v1/tastings/{id}/nps"))).json(&json!({ "score": 9 })).send().await.unwrap();
     expect_problem(not_there, 403, "not_an_attendee").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_attendee_answers_the_one_question_once_and_the_store_score_counts_it() {
+    let owner = owner(OWNER_A_PHONE).await;
+    // Starts in a few seconds: book and check in before, answer after.
+    let tasting = schedule_tasting(&owner, "马上开始的试吃", Duration::seconds(4), 6, 2).await;
+    let id = tasting["id"].as_str().unwrap().to_string();
+    let guest = join(STORE_A, "来了").await;
+    let booked: Value = json_of(book(&guest, &id, 1).await).await;
+    let code = booked["my_booking"]["check_in_code"].as_str().unwrap().to_string();
+    json_of::<Value>(check_in(&owner, &id, &code).await).await;
+    let before: Value = json_of(owner.get(url(&format!("/api/v1/stores/{STORE_A}/nps"))).send().await.unwrap()).await;
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+
+    let card: Value = json_of(guest.get(url(&format!("/api/v1/tastings/{id}"))).send().await.unwrap()).await;
+    assert_eq!((card["started"].as_bool(), card["survey_open"].as_bool()), (Some(true), Some(true)));
+    let answer = |score: i64| {
+        let (guest, id) = (&guest, &id);
+        async move {
+            guest
+                .post(url(&format!("/api/v1/tastings/{id}/nps")))
+                .json(&json!({ "score": score, "comment": " 葡萄很甜 " }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    expect_problem(answer(11).await, 422, "invalid_nps_score").await;
+    let answered = answer(10).await;
+    assert_eq!(answered.status(), StatusCode::CREATED);
+    let answered: Value = answered.json().await.unwrap();
+    assert_eq!(answered["survey_open"], false, "asked once");
+    expect_problem(answer(3).await, 409, "nps_already_answered").await;
+
+    let list = bookings(&owner, &id).await;
+    assert_eq!((list["survey"]["answers"].as_u64(), list["survey"]["promoters"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(list["survey"]["nps"], 100);
+    let after: Value = json_of(owner.get(url(&format!("/api/v1/stores/{STORE_A}/nps"))).send().await.unwrap()).await;
+    let count = |v: &Value, k: &str| v["summary"][k].as_u64().unwrap();
+    assert_eq!(count(&after, "answers"), count(&before, "answers") + 1);
+    assert_eq!(count(&after, "promoters"), count(&before, "promoters") + 1);
+    expect_problem(guest.get(url(&format!("/api/v1/stores/{STORE_A}/nps"))).send().await.unwrap(), 403, "forbidden").await;
+}
