@@ -310,6 +310,16 @@ async fn tasting_rush(s: &Settings) -> bool {
     let tasting = schedule_tasting(&owner, "品鉴会抢位压测", chrono::Duration::days(3), s.rush_seats, 1).await;
     let id = tasting["id"].as_str().expect("a tasting").to_string();
     let phones = households(s.rush_phones, "压测").await;
+    // The same phones at once on a bare route first: what the local stack alone costs at
+    // this concurrency, to read the bookings' figures against.
+    let mut bare = Timings(
+        join_all(phones.iter().map(|r| async move {
+            let sent = Instant::now();
+            r.client.get(url("/api/v1/health")).send().await.unwrap().bytes().await.unwrap();
+            sent.elapsed()
+        }))
+        .await,
+    );
     let started = Instant::now();
     let answers: Vec<(Duration, Value)> = join_all(phones.iter().map(|r| {
         let id = &id;
@@ -337,6 +347,7 @@ async fn tasting_rush(s: &Settings) -> bool {
     let waiting = s.rush_phones.saturating_sub(s.rush_seats as usize);
     let exact = confirmed == s.rush_seats as usize && positions == (1..=waiting as u64).collect::<Vec<_>>();
     println!("tasting rush: {} phones book {} seats at once", s.rush_phones, s.rush_seats);
+    println!("  bare route, same phones at once: {}", bare.line());
     println!("  {:.0} bookings/s; latency: {}", s.rush_phones as f64 / elapsed, timings.line());
     println!("  confirmed {confirmed}, waitlisted {} (positions 1..{waiting} without gaps: {exact})", positions.len());
     exact
