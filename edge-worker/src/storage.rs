@@ -4,6 +4,7 @@
 
 pub mod orders;
 pub mod stock;
+pub mod tastings;
 
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};

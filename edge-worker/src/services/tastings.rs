@@ -7,7 +7,7 @@ use crate::{
     clients::desk::{DeskClient, DeskCounts, Guest},
     error::{AppError, AppResult},
     http::random_id,
-    storage::{changes, nullable, stored, stored_time},
+    storage::{self, changes, nullable, stored, stored_time},
 };
 use chrono::{DateTime, Duration, Utc};
 use futures::future::join_all;
@@ -122,26 +122,7 @@ impl TastingService {
             return Err(AppError::not_found("product_not_found"));
         }
         let tasting = Tasting::schedule(TastingId::new_unchecked(random_id("t")?), store.clone(), valid, now);
-        self.db
-            .prepare(
-                "INSERT INTO tastings (id, store_id, title, starts_at, place, seats, seats_per_household, product_ids, cover_url, \
-                 status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )
-            .bind(&[
-                tasting.id.as_str().into(),
-                store.as_str().into(),
-                tasting.title.as_str().into(),
-                tasting.starts_at.to_rfc3339().into(),
-                tasting.place.as_str().into(),
-                tasting.seats.into(),
-                tasting.seats_per_household.into(),
-                serde_json::to_string(&tasting.product_ids)?.into(),
-                nullable(tasting.cover_url.as_deref()),
-                tasting.status.as_str().into(),
-                now.to_rfc3339().into(),
-            ])?
-            .run()
-            .await?;
+        storage::tastings::insert(&self.db, &tasting)?.run().await?;
         Ok(card(tasting, DeskCounts::default(), None, now))
     }
 

@@ -1,21 +1,21 @@
 //! The demo chain's community (`seed/community.json`): twenty neighbours per store, a
 //! dozen wishes with their votes and the owner's answers, two upcoming tastings (the
-//! first nearly full) booked through their desks, and the answers to an earlier tasting
-//! so the owner's NPS has a figure. Idempotent like the rest of the seed: rows are
+//! first nearly full) booked through their desks, and an earlier tasting with its
+//! answers, so the owner's NPS has a figure. Idempotent like the rest of the seed: rows are
 //! `ON CONFLICT DO NOTHING`, and a tasting already there is not booked again.
 
 use crate::{
     error::AppResult,
     services::tastings::TastingService,
-    storage::{changes, nullable},
+    storage::{changes, nullable, tastings},
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Deserialize;
 use shared_model::{
-    community::{DemandStatus, NewBooking, TastingStatus},
+    community::{DemandStatus, NewBooking, Tasting, TastingStatus},
     identity::{Me, Role},
     time::{local_naive, store_tz},
-    PersonId, StoreId, TastingId,
+    PersonId, ProductId, StoreId, TastingId,
 };
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
@@ -27,7 +27,6 @@ struct Community {
     residents: Vec<(String, String, String)>,
     demands: Vec<SeedDemand>,
     tastings: Vec<SeedTasting>,
-    past_tasting: PastTasting,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +41,7 @@ struct SeedDemand {
     reason: Option<String>,
 }
 
+/// A tasting `days_ahead` of today (negative: one that took place, with its answers).
 #[derive(Deserialize)]
 struct SeedTasting {
     title: String,
@@ -50,18 +50,30 @@ struct SeedTasting {
     place: String,
     seats: u32,
     per_household: u32,
+    /// Seats its neighbours book (upcoming ones only).
     booked: usize,
     products: Vec<String>,
+    /// Its attendees' answers to the question after (past ones only).
+    #[serde(default)]
+    scores: Vec<i64>,
 }
 
-#[derive(Deserialize)]
-struct PastTasting {
-    title: String,
-    days_ago: i64,
-    hour: u32,
-    place: String,
-    seats: u32,
-    scores: Vec<i64>,
+impl SeedTasting {
+    fn tasting(&self, id: String, store: &StoreId, now: DateTime<Utc>) -> Tasting {
+        Tasting {
+            id: TastingId::new_unchecked(id),
+            store_id: store.clone(),
+            title: self.title.clone(),
+            starts_at: at_hour(now, self.days_ahead, self.hour),
+            place: self.place.clone(),
+            seats: self.seats,
+            seats_per_household: self.per_household,
+            product_ids: self.products.iter().map(|p| ProductId::new_unchecked(p.clone())).collect(),
+            cover_url: None,
+            status: TastingStatus::Scheduled,
+            created_at: now,
+        }
+    }
 }
 
 /// `hour`:00 store time, `days` from today.
@@ -150,101 +162,47 @@ pub async fn seed_community(
             );
         }
     }
-    let past = &community.past_tasting;
-    let past_id = format!("t-demo-{store}-past");
-    statements.push(tasting_row(
-        db,
-        &past_id,
-        store,
-        &past.title,
-        at_hour(now, -past.days_ago, past.hour),
-        &past.place,
-        past.seats,
-        1,
-        &[],
-        &at,
-    )?);
-    for (i, score) in past.scores.iter().enumerate() {
-        statements.push(
-            db.prepare(
-                "INSERT INTO nps_answers (tasting_id, person_id, store_id, score, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(&[
-                past_id.as_str().into(),
-                neighbours[i % neighbours.len()].person_id.as_str().into(),
-                store.as_str().into(),
-                (*score as f64).into(),
-                at.as_str().into(),
-            ])?,
-        );
+    let (past, upcoming): (Vec<_>, Vec<_>) = community.tastings.iter().enumerate().partition(|(_, t)| t.days_ahead < 0);
+    for (n, seed) in past {
+        let tasting = seed.tasting(format!("t-demo-{store}-{n}"), store, now);
+        statements.push(tastings::insert(db, &tasting)?);
+        for (i, score) in seed.scores.iter().enumerate() {
+            statements.push(
+                db.prepare(
+                    "INSERT INTO nps_answers (tasting_id, person_id, store_id, score, created_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(&[
+                    tasting.id.as_str().into(),
+                    neighbours[i % neighbours.len()].person_id.as_str().into(),
+                    store.as_str().into(),
+                    (*score as f64).into(),
+                    at.as_str().into(),
+                ])?,
+            );
+        }
     }
     let mut inserted: u32 = db.batch(statements).await?.iter().map(|r| changes(r) as u32).sum();
 
     // Upcoming tastings: booked through their desks, only when the tasting is new.
-    let tastings = TastingService::new(env)?;
-    for (n, seed) in community.tastings.iter().enumerate() {
-        let id = format!("t-demo-{store}-{n}");
-        let starts_at = at_hour(now, seed.days_ahead, seed.hour);
-        let row = tasting_row(
-            db,
-            &id,
-            store,
-            &seed.title,
-            starts_at,
-            &seed.place,
-            seed.seats,
-            seed.per_household,
-            &seed.products,
-            &at,
-        )?;
-        if changes(&row.run().await?) == 0 {
+    let service = TastingService::new(env)?;
+    for (n, seed) in upcoming {
+        let tasting = seed.tasting(format!("t-demo-{store}-{n}"), store, now);
+        if changes(&tastings::insert(db, &tasting)?.run().await?) == 0 {
             continue;
         }
         inserted += 1;
-        let tasting = TastingId::new_unchecked(id);
         let mut seats_booked = 0;
         for guest in neighbours.iter().rev() {
             if seats_booked >= seed.booked {
                 break;
             }
+            // Mothers bring a child when two seats are still to fill.
             let seats = if seed.booked - seats_booked >= 2 && guest.nickname.contains('妈') { 2 } else { 1 };
-            tastings.book(guest, &tasting, NewBooking { seats, no_waitlist: true }, now).await?;
+            service.book(guest, &tasting.id, NewBooking { seats, no_waitlist: true }, now).await?;
             seats_booked += seats as usize;
             inserted += 1;
         }
     }
     Ok(inserted)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn tasting_row(
-    db: &D1Database,
-    id: &str,
-    store: &StoreId,
-    title: &str,
-    starts_at: DateTime<Utc>,
-    place: &str,
-    seats: u32,
-    per_household: u32,
-    products: &[String],
-    created_at: &str,
-) -> AppResult<D1PreparedStatement> {
-    Ok(db
-        .prepare(
-            "INSERT INTO tastings (id, store_id, title, starts_at, place, seats, seats_per_household, product_ids, status, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
-        )
-        .bind(&[
-            id.into(),
-            store.as_str().into(),
-            title.into(),
-            starts_at.to_rfc3339().into(),
-            place.into(),
-            seats.into(),
-            per_household.into(),
-            serde_json::to_string(products)?.into(),
-            TastingStatus::Scheduled.as_str().into(),
-            created_at.into(),
-        ])?)
 }
