@@ -61,22 +61,29 @@ HYDRATE_TARGET_DIR="$ROOT/target/hydrate"
 # worker come out about a quarter smaller. Both builds take it, so they render alike.
 WASM_RUSTFLAGS="--cfg erase_components"
 
-# Builds the hydration bundle into public/pkg and the worker into edge-worker/build.
+# Builds the browser bundles into public/pkg and the worker into edge-worker/build.
 build_all() {
-  log "building the browser bundle (hydrate)"
-  RUSTFLAGS="$WASM_RUSTFLAGS" cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features hydrate --target-dir "$HYDRATE_TARGET_DIR"
+  log "building the browser bundles (hydrate: residents', then the owner's with the console)"
   rm -rf public/pkg
-  wasm-bindgen --target web --no-typescript --out-dir public/pkg --out-name linli_app \
-    "$HYDRATE_TARGET_DIR/wasm32-unknown-unknown/release/linli_app.wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    public/pkg/linli_app_bg.wasm -o public/pkg/linli_app_bg.wasm
-  LINLI_ASSET_VERSION="$(cat public/pkg/linli_app.js public/pkg/linli_app_bg.wasm public/app.css | sha256sum | cut -c1-12)"
+  build_bundle hydrate linli_app
+  build_bundle hydrate,owner linli_owner
+  LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/app.css | sha256sum | cut -c1-12)"
   export LINLI_ASSET_VERSION
   log "building the edge worker (ssr + API), assets $LINLI_ASSET_VERSION"
   (cd edge-worker && RUSTFLAGS="$WASM_RUSTFLAGS" worker-build --release)
   # The name section is over half the worker; logs keep panic messages without it.
   wasm-opt --strip-debug --all-features edge-worker/build/index_bg.wasm -o edge-worker/build/index_bg.wasm
+}
+
+# One browser bundle: the app with FEATURES, as public/pkg/NAME.js and NAME_bg.wasm.
+build_bundle() {
+  local features="$1" name="$2"
+  RUSTFLAGS="$WASM_RUSTFLAGS" cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features "$features" --target-dir "$HYDRATE_TARGET_DIR"
+  wasm-bindgen --target web --no-typescript --out-dir public/pkg --out-name "$name" \
+    "$HYDRATE_TARGET_DIR/wasm32-unknown-unknown/release/linli_app.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    "public/pkg/${name}_bg.wasm" -o "public/pkg/${name}_bg.wasm"
 }
 
 EDGE_PID=""

@@ -12,21 +12,39 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Outlet, ParentRoute, Route, Router, Routes},
     path,
 };
 
 /// Where the browser bundle lives under `public/` (built by `scripts/build`).
 pub const PKG_DIR: &str = "/pkg";
-/// Base name of the wasm-bindgen output for the hydration bundle.
+/// Base name of the wasm-bindgen output of the residents' hydration bundle.
 pub const BUNDLE_NAME: &str = "linli_app";
+/// Base name of the owner's bundle: the same app with the console (feature `owner`).
+pub const OWNER_BUNDLE_NAME: &str = "linli_owner";
+/// Where the owner's console lives: its pages load the owner's bundle.
+pub const OWNER_PATH: &str = "/owner";
 
-/// The whole HTML document. Rendered only on the server; the browser hydrates `<body>`.
-pub fn shell(asset_version: String) -> impl IntoView {
+/// The bundle that hydrates the page at `path`: the owner's for the console, else the
+/// residents' (which leaves the console out, so every resident page loads less).
+pub fn bundle_for(path: &str) -> &'static str {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let console = path.strip_prefix(OWNER_PATH).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if console {
+        OWNER_BUNDLE_NAME
+    } else {
+        BUNDLE_NAME
+    }
+}
+
+/// The whole HTML document for the page at `path`. Rendered only on the server; the
+/// browser hydrates `<body>`.
+pub fn shell(asset_version: String, path: &str) -> impl IntoView {
     let locale = i18n::use_locale();
+    let bundle = bundle_for(path);
     let boot = format!(
-        "import init, {{ hydrate }} from '{PKG_DIR}/{BUNDLE_NAME}.js?v={asset_version}';\
-         init({{ module_or_path: '{PKG_DIR}/{BUNDLE_NAME}_bg.wasm?v={asset_version}' }}).then(() => hydrate());"
+        "import init, {{ hydrate }} from '{PKG_DIR}/{bundle}.js?v={asset_version}';\
+         init({{ module_or_path: '{PKG_DIR}/{bundle}_bg.wasm?v={asset_version}' }}).then(() => hydrate());"
     );
     view! {
         <!DOCTYPE html>
@@ -37,7 +55,7 @@ pub fn shell(asset_version: String) -> impl IntoView {
                 <meta name="theme-color" content="#1f9d55"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
-                <link rel="modulepreload" href=format!("{PKG_DIR}/{BUNDLE_NAME}.js?v={asset_version}")/>
+                <link rel="modulepreload" href=format!("{PKG_DIR}/{bundle}.js?v={asset_version}")/>
                 <script type="module">{boot}</script>
                 <MetaTags/>
             </head>
@@ -106,18 +124,56 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:store/tastings") view=pages::tastings::TastingsPage/>
                 <Route path=path!("/s/:store/tastings/:tasting") view=pages::tastings::TastingPage/>
                 <Route path=path!("/s/:store/me/notices") view=pages::notices::NoticesPage/>
-                <Route path=path!("/owner") view=pages::owner::OwnerPage/>
-                <Route path=path!("/owner/lives") view=pages::owner_live::OwnerLivesPage/>
-                <Route path=path!("/owner/lives/:live") view=pages::owner_live_console::OwnerLiveConsolePage/>
-                <Route path=path!("/owner/wishes") view=pages::owner_wishes::OwnerWishesPage/>
-                <Route path=path!("/owner/tastings") view=pages::owner_tastings::OwnerTastingsPage/>
-                <Route path=path!("/owner/tastings/:tasting") view=pages::owner_tastings::OwnerTastingPage/>
-                <Route path=path!("/owner/poster") view=pages::owner_poster::OwnerPosterPage/>
+                <OwnerRoutes/>
                 <Route path=path!("/l/:live") view=pages::live::LivePage/>
             </Routes>
         </Router>
         <components::problem::ProblemToast/>
     }
+}
+
+/// The owner's console under [`OWNER_PATH`].
+#[cfg(feature = "owner")]
+#[component(transparent)]
+fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/owner") view=Outlet>
+            <Route path=path!("") view=pages::owner::OwnerPage/>
+            <Route path=path!("/lives") view=pages::owner_live::OwnerLivesPage/>
+            <Route path=path!("/lives/:live") view=pages::owner_live_console::OwnerLiveConsolePage/>
+            <Route path=path!("/wishes") view=pages::owner_wishes::OwnerWishesPage/>
+            <Route path=path!("/tastings") view=pages::owner_tastings::OwnerTastingsPage/>
+            <Route path=path!("/tastings/:tasting") view=pages::owner_tastings::OwnerTastingPage/>
+            <Route path=path!("/poster") view=pages::owner_poster::OwnerPosterPage/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// In the residents' bundle the console is elsewhere: a link that reaches it inside the
+/// app loads the page from the server, with the owner's bundle.
+#[cfg(not(feature = "owner"))]
+#[component(transparent)]
+fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/owner") view=Outlet>
+            <Route path=path!("") view=ConsoleElsewhere/>
+            <Route path=path!("/*any") view=ConsoleElsewhere/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+#[cfg(not(feature = "owner"))]
+#[component]
+fn ConsoleElsewhere() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    view! { <p class="loading">{i18n::use_i18n().loading()}</p> }
 }
 
 /// Browser entry point, called by the boot script in [`shell`].
@@ -126,4 +182,19 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_and_only_the_console_loads_the_owners_bundle() {
+        for path in ["/owner", "/owner/", "/owner/tastings/t-1", "/owner?lang=en", "/owner#top"] {
+            assert_eq!(bundle_for(path), OWNER_BUNDLE_NAME, "{path}");
+        }
+        for path in ["/", "/s/st-gubei", "/owners", "/s/st-gubei/owner", "/l/live-1?owner=1"] {
+            assert_eq!(bundle_for(path), BUNDLE_NAME, "{path}");
+        }
+    }
 }

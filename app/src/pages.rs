@@ -7,11 +7,17 @@ pub mod not_found;
 pub mod notices;
 pub mod order;
 pub mod orders;
+#[cfg(feature = "owner")]
 pub mod owner;
+#[cfg(feature = "owner")]
 pub mod owner_live;
+#[cfg(feature = "owner")]
 pub mod owner_live_console;
+#[cfg(feature = "owner")]
 pub mod owner_poster;
+#[cfg(feature = "owner")]
 pub mod owner_tastings;
+#[cfg(feature = "owner")]
 pub mod owner_wishes;
 pub mod product;
 pub mod shop;

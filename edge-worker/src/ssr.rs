@@ -81,7 +81,7 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
         provide_context(locale);
         provide_context(status.clone());
         provide_context(SiteOrigin(url.origin().ascii_serialization()));
-        linli_app::shell(ASSET_VERSION.to_string()).to_html_stream_in_order()
+        linli_app::shell(ASSET_VERSION.to_string(), &path).to_html_stream_in_order()
     });
     let body: String = app.collect::<Vec<String>>().await.concat();
     while let Some(pending) = shared_context.await_deferred() {

@@ -5,10 +5,12 @@
 
 pub mod chain_panel;
 pub mod comment_panel;
+#[cfg(feature = "owner")]
 pub mod pin_form;
 
 pub use chain_panel::ChainPanel;
 pub use comment_panel::CommentPanel;
+#[cfg(feature = "owner")]
 pub use pin_form::PinForm;
 
 use crate::{

@@ -294,7 +294,7 @@ fn OfferCard(
         _ => None,
     };
     let action = if is_owner {
-        view! { <a class="btn btn-primary live-buy" href=console.clone()>{t.owner_console()}</a> }.into_any()
+        view! { <a class="btn btn-primary live-buy" href=console.clone() rel="external">{t.owner_console()}</a> }.into_any()
     } else if signed_in {
         view! {
             <div class="live-stepper" role="group" aria-label=t.live_quantity()>

@@ -43,7 +43,7 @@ pub fn StoresPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <a class="owner-link" href="/owner">{t.owner_console()}</a>
+            <a class="owner-link" href="/owner" rel="external">{t.owner_console()}</a>
         </main>
     }
 }
