@@ -5,7 +5,7 @@ use shared_model::{
     access::AccessError,
     cart::CartError,
     catalog::CatalogError,
-    community::DemandError,
+    community::{DemandError, ReviewError},
     identity::IdentityError,
     live::LiveError,
     order::OrderError,
@@ -120,6 +120,7 @@ from_domain_error!(
     OrderError,
     PickupError,
     ReserveError,
+    ReviewError,
     SmsError,
     StoreError
 );

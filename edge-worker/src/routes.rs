@@ -7,6 +7,7 @@ mod demands;
 mod identity;
 mod live;
 mod orders;
+mod reviews;
 
 use crate::error::{AppError, AppResult};
 use shared_model::problem::PROBLEM_CONTENT_TYPE;
@@ -57,6 +58,14 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .put_async("/api/v1/demands/:demand/vote", demands::put_vote)
         .delete_async("/api/v1/demands/:demand/vote", demands::delete_vote)
         .post_async("/api/v1/demands/:demand/status-changes", demands::create_demand_status_change)
+        .get_async("/api/v1/stores/:store/products/:product/reviews", reviews::list_product_reviews)
+        .get_async("/api/v1/stores/:store/featured-reviews", reviews::list_featured_reviews)
+        .get_async("/api/v1/stores/:store/reviews", reviews::list_store_reviews)
+        .post_async("/api/v1/stores/:store/reviews", reviews::create_review)
+        .get_async("/api/v1/me/reviews", reviews::list_my_reviews)
+        .post_async("/api/v1/reviews/:review/photos", reviews::create_review_photo)
+        .post_async("/api/v1/reviews/:review/moderation", reviews::create_moderation)
+        .get_async("/api/v1/photos/:photo", reviews::get_photo)
         .post_async("/api/v1/admin/seed", admin::seed)
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)

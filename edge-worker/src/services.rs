@@ -8,4 +8,5 @@ pub mod demands;
 pub mod identity;
 pub mod live;
 pub mod orders;
+pub mod reviews;
 pub mod seed;

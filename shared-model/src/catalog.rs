@@ -110,6 +110,9 @@ pub struct ProductDetail {
     pub description: String,
     /// Shelf life after pickup, in days.
     pub shelf_life_days: u32,
+    /// Its buyers' stars in this store (`community::RatingSummary`).
+    #[serde(default)]
+    pub rating: crate::community::RatingSummary,
 }
 
 /// A product category.
@@ -324,7 +327,8 @@ mod tests {
             test_report: None,
             per_buyer_cap: Some(2),
         };
-        let detail = ProductDetail { summary, description: "当天采摘".into(), shelf_life_days: 3 };
+        let detail =
+            ProductDetail { summary, description: "当天采摘".into(), shelf_life_days: 3, rating: Default::default() };
         let json = serde_json::to_value(&detail).unwrap();
         assert_eq!(json["name"], "本地小白菜");
         assert_eq!(json["price"], 350);
