@@ -39,6 +39,8 @@ pub fn shell(asset_version: String) -> impl IntoView {
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
                 <link rel="modulepreload" href=format!("{PKG_DIR}/{BUNDLE_NAME}.js?v={asset_version}")/>
                 <script type="module">{boot}</script>
+                // Shrinks review photos on the phone (a few lines of JS, not in the wasm).
+                <script src="/photo.js" defer></script>
                 <MetaTags/>
             </head>
             <body>
@@ -101,11 +103,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:store/cart") view=pages::cart::CartPage/>
                 <Route path=path!("/s/:store/orders") view=pages::orders::OrdersPage/>
                 <Route path=path!("/s/:store/orders/:order") view=pages::order::OrderPage/>
+                <Route path=path!("/s/:store/orders/:order/review/:product") view=pages::review_form::ReviewFormPage/>
+                <Route path=path!("/s/:store/me/reviews") view=pages::my_reviews::MyReviewsPage/>
                 <Route path=path!("/s/:store/wishes") view=pages::wishes::WishesPage/>
                 <Route path=path!("/owner") view=pages::owner::OwnerPage/>
                 <Route path=path!("/owner/lives") view=pages::owner_live::OwnerLivesPage/>
                 <Route path=path!("/owner/lives/:live") view=pages::owner_live_console::OwnerLiveConsolePage/>
                 <Route path=path!("/owner/wishes") view=pages::owner_wishes::OwnerWishesPage/>
+                <Route path=path!("/owner/reviews") view=pages::owner_reviews::OwnerReviewsPage/>
                 <Route path=path!("/l/:live") view=pages::live::LivePage/>
             </Routes>
         </Router>

@@ -57,7 +57,8 @@ async fn moderate(c: &Client, review: &str, body: Value) -> reqwest::Response {
 /// The owner's view of a product's reviews: how many, and how many photos they hold.
 async fn counts(owner: &Client, product: &str) -> (usize, usize) {
     let list: Value = json_of(owner.get(url(&format!("/api/v1/stores/{STORE_A}/reviews"))).send().await.unwrap()).await;
-    let ours: Vec<&Value> = list["reviews"].as_array().unwrap().iter().filter(|r| r["product_id"] == product).collect();
+    let ours: Vec<&Value> =
+        list["reviews"].as_array().unwrap().iter().map(|r| &r["review"]).filter(|r| r["product_id"] == product).collect();
     (ours.len(), ours.iter().map(|r| r["photo_ids"].as_array().unwrap().len()).sum())
 }
 
@@ -76,11 +77,14 @@ async fn a_picked_up_order_is_reviewed_with_a_photo_and_the_owner_features_and_h
     .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let card: Value = created.json().await.unwrap();
-    let id = card["id"].as_str().unwrap().to_string();
-    assert_eq!((card["text"].as_str(), card["visibility"].as_str()), (Some("很粉糯，炖牛腩一绝"), Some("normal")));
-    assert_eq!(card["photo_ids"], json!([]));
+    let id = card["review"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (card["review"]["text"].as_str(), card["review"]["visibility"].as_str()),
+        (Some("很粉糯，炖牛腩一绝"), Some("normal"))
+    );
+    assert_eq!(card["review"]["photo_ids"], json!([]));
     let with_photo: Value = json_of(upload(&buyer.client, &id, JPEG.to_vec(), "image/jpeg").await).await;
-    let photo = with_photo["photo_ids"][0].as_str().expect("a photo").to_string();
+    let photo = with_photo["review"]["photo_ids"][0].as_str().expect("a photo").to_string();
 
     // The photo is served as it was sent, cached for a year.
     let served = client().get(url(&format!("/api/v1/photos/{photo}"))).send().await.unwrap();
@@ -107,7 +111,7 @@ async fn a_picked_up_order_is_reviewed_with_a_photo_and_the_owner_features_and_h
             .await,
     )
     .await;
-    let koc_id = koc_card["id"].as_str().unwrap().to_string();
+    let koc_id = koc_card["review"]["id"].as_str().unwrap().to_string();
 
     // The product's page: its rating and count, the reviews with 已购 and the KOC badge.
     let product: Value =
@@ -115,7 +119,7 @@ async fn a_picked_up_order_is_reviewed_with_a_photo_and_the_owner_features_and_h
     assert_eq!(product["rating"]["count"], 2);
     assert_eq!(product["rating"]["average_tenths"], 45);
     let shown: Value =
-        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}/reviews"))).send().await.unwrap()).await;
+        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).send().await.unwrap()).await;
     let cards = shown["reviews"].as_array().unwrap();
     assert_eq!(cards.len(), 2);
     assert!(cards.iter().all(|c| c["purchased"] == true));
@@ -129,24 +133,31 @@ async fn a_picked_up_order_is_reviewed_with_a_photo_and_the_owner_features_and_h
     let owner = &stocked.owner;
     expect_problem(moderate(&buyer.client, &id, json!({ "action": "feature" })).await, 403, "forbidden").await;
     let featured: Value = json_of(moderate(owner, &id, json!({ "action": "feature" })).await).await;
-    assert_eq!(featured["visibility"], "featured");
+    assert_eq!(featured["review"]["visibility"], "featured");
     let shown: Value =
-        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}/reviews"))).send().await.unwrap()).await;
+        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).send().await.unwrap()).await;
     assert_eq!((shown["reviews"][0]["id"].as_str(), shown["reviews"][0]["featured"].as_bool()), (Some(id.as_str()), Some(true)));
     let home: Value =
         json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/featured-reviews"))).send().await.unwrap()).await;
-    assert!(home["reviews"].as_array().unwrap().iter().any(|r| r["id"] == id.as_str() && r["product_name"].is_string()));
+    assert!(home["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["review"]["id"] == id.as_str() && r["product_name"].is_string()));
 
     // The owner hides the KOC's review with a reason: neighbours no longer see it, the
     // stars still count, and its author is told why, with a link to her reviews.
     expect_problem(moderate(owner, &koc_id, json!({ "action": "hide", "reason": " " })).await, 422, "invalid_hide_reason").await;
     let hidden: Value =
         json_of(moderate(owner, &koc_id, json!({ "action": "hide", "reason": "含有其他店铺的广告" })).await).await;
-    assert_eq!((hidden["visibility"].as_str(), hidden["hidden_reason"].as_str()), (Some("hidden"), Some("含有其他店铺的广告")));
+    assert_eq!(
+        (hidden["review"]["visibility"].as_str(), hidden["review"]["hidden_reason"].as_str()),
+        (Some("hidden"), Some("含有其他店铺的广告"))
+    );
     // A second hide changes nothing and tells no one twice.
     json_of::<Value>(moderate(owner, &koc_id, json!({ "action": "hide", "reason": "再说一次" })).await).await;
     let shown: Value =
-        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}/reviews"))).send().await.unwrap()).await;
+        json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).send().await.unwrap()).await;
     assert!(shown["reviews"].as_array().unwrap().iter().all(|r| r["id"] != koc_id.as_str()), "hidden from neighbours");
     let product: Value =
         json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products/{sku}"))).send().await.unwrap()).await;
@@ -159,7 +170,7 @@ async fn a_picked_up_order_is_reviewed_with_a_photo_and_the_owner_features_and_h
     assert_eq!(told[0]["path"], format!("/s/{STORE_A}/me/reviews"));
     assert!(told[0]["text"].as_str().unwrap().contains("含有其他店铺的广告"));
     let mine: Value = json_of(koc.client.get(url("/api/v1/me/reviews")).send().await.unwrap()).await;
-    assert_eq!(mine["reviews"][0]["hidden_reason"], "含有其他店铺的广告", "she sees it, with the reason");
+    assert_eq!(mine["reviews"][0]["review"]["hidden_reason"], "含有其他店铺的广告", "she sees it, with the reason");
     let buyer_notices: Value = json_of(buyer.client.get(url("/api/v1/me/notices")).send().await.unwrap()).await;
     assert!(buyer_notices["community"].as_array().unwrap().iter().all(|n| n["kind"] != "review_hidden"));
     // A hidden review takes no more photos.
@@ -174,7 +185,7 @@ async fn every_wrong_review_or_photo_gets_its_own_problem_and_changes_nothing() 
     let (buyer, order) = picked_up(&stocked, "认真的李叔").await;
     let first: Value =
         json_of(review(&buyer.client, STORE_A, json!({ "order_id": order, "product_id": sku, "stars": 4 })).await).await;
-    let id = first["id"].as_str().unwrap().to_string();
+    let id = first["review"]["id"].as_str().unwrap().to_string();
     // Six photos at once, from six uploads racing.
     let answers: Vec<StatusCode> = stream::iter(0..6)
         .map(|_| {
@@ -222,7 +233,7 @@ async fn every_wrong_review_or_photo_gets_its_own_problem_and_changes_nothing() 
     let second: Value =
         json_of(review(&second_buyer.client, STORE_A, json!({ "order_id": second_order, "product_id": sku, "stars": 3 })).await)
             .await;
-    let second_id = second["id"].as_str().unwrap().to_string();
+    let second_id = second["review"]["id"].as_str().unwrap().to_string();
     let text = b"this is not a photo, only a text file named egg.jpg\n".to_vec();
     let bad =
         expect_problem(upload(&second_buyer.client, &second_id, text, "image/jpeg").await, 422, "unsupported_photo_type").await;
@@ -268,5 +279,5 @@ async fn every_wrong_review_or_photo_gets_its_own_problem_and_changes_nothing() 
     // Nothing half-written: the same reviews and photos as before (the second review has none).
     assert_eq!(counts(owner, &sku).await, (2, 6));
     let mine: Value = json_of(second_buyer.client.get(url("/api/v1/me/reviews")).send().await.unwrap()).await;
-    assert_eq!(mine["reviews"][0]["photo_ids"], json!([]));
+    assert_eq!(mine["reviews"][0]["review"]["photo_ids"], json!([]));
 }

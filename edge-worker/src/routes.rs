@@ -58,7 +58,6 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .put_async("/api/v1/demands/:demand/vote", demands::put_vote)
         .delete_async("/api/v1/demands/:demand/vote", demands::delete_vote)
         .post_async("/api/v1/demands/:demand/status-changes", demands::create_demand_status_change)
-        .get_async("/api/v1/stores/:store/products/:product/reviews", reviews::list_product_reviews)
         .get_async("/api/v1/stores/:store/featured-reviews", reviews::list_featured_reviews)
         .get_async("/api/v1/stores/:store/reviews", reviews::list_store_reviews)
         .post_async("/api/v1/stores/:store/reviews", reviews::create_review)

@@ -463,10 +463,11 @@ pub struct KocUpdate {
 /// A review with what its lists show beside it: the author's own review in
 /// `GET /api/v1/me/reviews` (hidden ones with the reason), every review in the owner's
 /// `GET /api/v1/stores/{store}/reviews`, and the answer to writing, adding a photo and
-/// moderating. Neighbours see [`ShownReview`](crate::community::ShownReview)s instead.
+/// moderating. Neighbours see [`ShownReview`](crate::community::ShownReview)s instead
+/// (in `ProductDetail::reviews`). Nested rather than flattened: a flattened type costs
+/// the browser bundle a buffering decoder of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewCard {
-    #[serde(flatten)]
     pub review: crate::community::Review,
     /// The product's name.
     pub product_name: String,
@@ -483,18 +484,9 @@ pub struct ReviewList {
     pub reviews: Vec<ReviewCard>,
 }
 
-/// `GET /api/v1/stores/{store}/products/{product}/reviews`: what neighbours see, featured
-/// first (`community::sort_shown`). The rating is the product's own
-/// (`ProductDetail::rating`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProductReviews {
-    pub reviews: Vec<crate::community::ShownReview>,
-}
-
 /// A featured review on the store's home (邻居晒单), with the product it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeaturedReview {
-    #[serde(flatten)]
     pub review: crate::community::ShownReview,
     pub product_name: String,
 }

@@ -91,6 +91,8 @@ pub enum OwnerSection {
     Lives,
     /// `/owner/wishes`: the residents' 心愿单.
     Wishes,
+    /// `/owner/reviews`: the residents' reviews, featured and hidden.
+    Reviews,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -108,6 +110,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
+            {item(OwnerSection::Reviews, "/owner/reviews", t.owner_nav_reviews(), "owner-nav-reviews")}
         </nav>
     }
 }

@@ -72,7 +72,9 @@ pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result
                 .await?
                 .ok_or_else(|| AppError::not_found("product_not_found"))?;
             let mut detail = row.detail()?;
-            detail.rating = ReviewService::new(&ctx.env)?.rating(&store, &product).await?;
+            let reviews = ReviewService::new(&ctx.env)?;
+            detail.rating = reviews.rating(&store, &product).await?;
+            detail.reviews = reviews.for_product(&store, &product).await?;
             json(200, &detail)
         }
         .await,

@@ -1,6 +1,7 @@
 //! 口碑: writing a review, adding its photos one upload at a time, serving the photos,
-//! the product page's and the store home's reviews, the resident's own, and the owner's
-//! list and moderation.
+//! the store home's featured reviews, the resident's own, and the owner's list and
+//! moderation. A product's rating and reviews come with the product
+//! (`GET /api/v1/stores/{store}/products/{product}`).
 
 use super::{param, respond};
 use crate::{
@@ -10,7 +11,7 @@ use crate::{
 };
 use shared_model::{
     community::{Moderation, NewReview, ReviewError, MAX_PHOTO_BYTES},
-    PhotoId, ProductId, ReviewId, StoreId,
+    PhotoId, ReviewId, StoreId,
 };
 use worker::{Headers, Request, Response, RouteContext};
 
@@ -63,18 +64,6 @@ fn photo_response(bytes: Vec<u8>, content_type: &str) -> AppResult<Response> {
     headers.set("Cache-Control", PHOTO_CACHE_CONTROL)?;
     headers.set("X-Content-Type-Options", "nosniff")?;
     Ok(Response::from_bytes(bytes)?.with_headers(headers))
-}
-
-/// Neighbours' reviews of a product, featured first.
-pub async fn list_product_reviews(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(
-        async {
-            let store = param(&ctx, "store", StoreId::parse)?;
-            let product = param(&ctx, "product", ProductId::parse)?;
-            json(200, &ReviewService::new(&ctx.env)?.for_product(&store, &product).await?)
-        }
-        .await,
-    )
 }
 
 /// The store home's 邻居晒单.

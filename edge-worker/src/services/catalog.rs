@@ -114,6 +114,7 @@ impl ProductRow {
             description: self.description.clone(),
             shelf_life_days: self.shelf_life_days,
             rating: Default::default(),
+            reviews: Vec::new(),
         })
     }
 

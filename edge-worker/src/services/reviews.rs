@@ -22,10 +22,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
     access::{authorize, Action},
-    api::{FeaturedReview, FeaturedReviewList, ProductReviews, ReviewCard, ReviewList},
+    api::{FeaturedReview, FeaturedReviewList, ReviewCard, ReviewList},
     community::{
         check_photo_upload, check_review_eligibility, inspect_photo, sort_shown, CommunityNotice, Moderation, NewReview,
-        PurchaseFacts, RatingSummary, Review, ReviewError, ReviewVisibility, Stars, MAX_FEATURED_PER_PRODUCT,
+        PurchaseFacts, RatingSummary, Review, ReviewError, ReviewVisibility, ShownReview, Stars, MAX_FEATURED_PER_PRODUCT,
     },
     identity::Me,
     OrderId, PersonId, PhotoId, ProductId, ReviewId, StoreId,
@@ -227,7 +227,7 @@ impl ReviewService {
     }
 
     /// What neighbours see on a product's page (rule 6): featured first, then newest.
-    pub async fn for_product(&self, store: &StoreId, product: &ProductId) -> AppResult<ProductReviews> {
+    pub async fn for_product(&self, store: &StoreId, product: &ProductId) -> AppResult<Vec<ShownReview>> {
         let cards = self
             .cards(
                 "r.store_id = ?1 AND r.product_id = ?2 AND r.visibility != ?3 ORDER BY r.created_at DESC LIMIT ?4",
@@ -236,7 +236,7 @@ impl ReviewService {
             .await?;
         let mut reviews: Vec<_> = cards.iter().filter_map(|c| c.review.shown(&c.author_nickname, c.author_is_koc)).collect();
         sort_shown(&mut reviews);
-        Ok(ProductReviews { reviews })
+        Ok(reviews)
     }
 
     /// The store's featured reviews, newest first: its home's 邻居晒单.
