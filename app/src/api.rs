@@ -368,6 +368,31 @@ pub fn store_nps(store: &str) -> impl Future<Output = ApiResult<shared_model::ap
     get(format!("/api/v1/stores/{store}/nps"))
 }
 
+// 口碑
+
+/// The store's featured reviews (邻居晒单).
+pub fn featured_reviews(store: &str) -> impl Future<Output = ApiResult<shared_model::api::FeaturedReviewList>> + Send {
+    get(format!("/api/v1/stores/{store}/featured-reviews"))
+}
+
+/// The resident's own reviews, hidden ones with the reason.
+pub fn my_reviews() -> impl Future<Output = ApiResult<shared_model::api::ReviewList>> + Send {
+    get("/api/v1/me/reviews".into())
+}
+
+/// Every review of the store (the owner).
+pub fn store_reviews(store: &str) -> impl Future<Output = ApiResult<shared_model::api::ReviewList>> + Send {
+    get(format!("/api/v1/stores/{store}/reviews"))
+}
+
+/// The owner features, unfeatures, hides or shows a review.
+pub fn moderate_review(
+    review: &str,
+    action: &shared_model::community::Moderation,
+) -> impl Future<Output = ApiResult<shared_model::api::ReviewCard>> + Send {
+    send("POST", format!("/api/v1/reviews/{review}/moderation"), Some(action), None)
+}
+
 /// A one-time code to sign in on another device.
 pub fn create_device_code() -> impl Future<Output = ApiResult<DeviceCode>> + Send {
     send::<(), _>("POST", "/api/v1/me/device-codes".into(), None, None)

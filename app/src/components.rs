@@ -5,3 +5,4 @@ pub mod live;
 pub mod member;
 pub mod problem;
 pub mod product;
+pub mod review;

@@ -495,3 +495,63 @@ impl I18n {
         }
     }
 }
+
+// 口碑: buyers' reviews with photos (product page, store home, the form, her reviews, the owner's).
+messages! {
+    reviews_title => "买过的邻居说", "What buyers say";
+    reviews_empty => "还没有评价，买过的邻居来说两句吧", "No reviews yet";
+    reviews_none => "暂无评价", "No reviews yet";
+    review_purchased => "已购", "Bought here";
+    review_featured => "精选", "Featured";
+    review_photo_alt => "评价照片", "Review photo";
+    review_published => "评价已发布，谢谢你！", "Your review is up. Thank you!";
+    featured_reviews_title => "邻居晒单", "Neighbours' picks";
+    write_review => "写评价", "Review";
+    reviewed => "已评价", "Reviewed";
+    review_form_title => "写评价", "Write a review";
+    review_stars_label => "打个分", "Your rating";
+    review_text_label => "说说怎么样", "How was it?";
+    review_text_placeholder => "新鲜吗？好吃吗？分量足不足？", "Fresh? Tasty? Good value?";
+    review_photos_label => "晒照片（最多6张）", "Photos (up to 6)";
+    review_add_photos => "添加照片", "Add photos";
+    review_submit => "发布评价", "Post review";
+    review_sending => "正在发布…", "Posting…";
+    review_uploading_word => "正在上传照片", "Uploading photos";
+    review_not_picked_up => "提货后才能评价这件商品", "You can review this once you have picked it up.";
+    review_not_in_order => "这个订单里没有这件商品", "This product is not in that order.";
+    review_already => "你已经评价过这件商品了", "You have already reviewed this.";
+    review_see_product => "去看看评价", "See the reviews";
+    my_reviews_title => "我的评价", "My reviews";
+    my_reviews_empty => "还没有写过评价，提货后可以在订单里写", "No reviews yet. Review a product from a picked-up order.";
+    review_hidden_because => "已被店长隐藏，原因：", "Hidden by the owner:";
+    review_status_normal => "已发布", "Posted";
+    review_status_hidden => "已隐藏", "Hidden";
+    owner_reviews_title => "居民评价", "Residents' reviews";
+    owner_nav_reviews => "评价", "Reviews";
+    owner_reviews_empty => "还没有评价", "No reviews yet";
+    owner_review_feature => "设为精选", "Feature";
+    owner_review_unfeature => "取消精选", "Unfeature";
+    owner_review_show => "恢复显示", "Show again";
+    owner_review_hide => "隐藏", "Hide";
+    owner_review_reason => "隐藏原因（作者会收到）", "Reason (the author is told)";
+}
+
+impl I18n {
+    /// `12条评价`.
+    pub fn review_count(self, n: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{n}条评价"),
+            Locale::En if n == 1 => "1 review".to_owned(),
+            Locale::En => format!("{n} reviews"),
+        }
+    }
+
+    /// A rating read out: `4星`.
+    pub fn stars_label(self, n: u8) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{n}星"),
+            Locale::En if n == 1 => "1 star".to_owned(),
+            Locale::En => format!("{n} stars"),
+        }
+    }
+}

@@ -57,6 +57,8 @@ pub fn shell(asset_version: String, path: &str) -> impl IntoView {
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
                 <link rel="modulepreload" href=format!("{PKG_DIR}/{bundle}.js?v={asset_version}")/>
                 <script type="module">{boot}</script>
+                // Shrinks review photos on the phone (a few lines of JS, not in the wasm).
+                <script src="/photo.js" defer></script>
                 <MetaTags/>
             </head>
             <body>
@@ -120,6 +122,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:store/cart") view=pages::cart::CartPage/>
                 <Route path=path!("/s/:store/orders") view=pages::orders::OrdersPage/>
                 <Route path=path!("/s/:store/orders/:order") view=pages::order::OrderPage/>
+                <Route path=path!("/s/:store/orders/:order/review/:product") view=pages::review_form::ReviewFormPage/>
+                <Route path=path!("/s/:store/me/reviews") view=pages::my_reviews::MyReviewsPage/>
                 <Route path=path!("/s/:store/wishes") view=pages::wishes::WishesPage/>
                 <Route path=path!("/s/:store/tastings") view=pages::tastings::TastingsPage/>
                 <Route path=path!("/s/:store/tastings/:tasting") view=pages::tastings::TastingPage/>
@@ -145,6 +149,7 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/tastings") view=pages::owner_tastings::OwnerTastingsPage/>
             <Route path=path!("/tastings/:tasting") view=pages::owner_tastings::OwnerTastingPage/>
             <Route path=path!("/poster") view=pages::owner_poster::OwnerPosterPage/>
+            <Route path=path!("/reviews") view=pages::owner_reviews::OwnerReviewsPage/>
         </ParentRoute>
     }
     .into_inner()

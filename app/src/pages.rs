@@ -3,6 +3,7 @@
 pub mod cart;
 pub mod join;
 pub mod live;
+pub mod my_reviews;
 pub mod not_found;
 pub mod notices;
 pub mod order;
@@ -16,10 +17,13 @@ pub mod owner_live_console;
 #[cfg(feature = "owner")]
 pub mod owner_poster;
 #[cfg(feature = "owner")]
+pub mod owner_reviews;
+#[cfg(feature = "owner")]
 pub mod owner_tastings;
 #[cfg(feature = "owner")]
 pub mod owner_wishes;
 pub mod product;
+pub mod review_form;
 pub mod shop;
 pub mod stores;
 pub mod tastings;
@@ -28,7 +32,7 @@ pub mod wishes;
 use crate::api::{self, ApiResult};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared_model::{access, identity::Me, StoreId};
+use shared_model::{access, api::ReviewList, identity::Me, order::Order, StoreId};
 
 /// A path parameter of the current route, e.g. `:store`.
 pub fn use_param(name: &'static str) -> Memo<String> {
@@ -39,6 +43,19 @@ pub fn use_param(name: &'static str) -> Memo<String> {
 /// The signed-in person (`None` for a visitor), loaded with the page.
 pub fn use_me() -> Resource<ApiResult<Option<Me>>> {
     Resource::new(|| (), |_| api::get_me())
+}
+
+/// An order and the resident's reviews (to tell which of its products she reviewed),
+/// loaded together: one resource, shared by the order page and the review form, so the
+/// browser bundle carries it once. Both calls start before either is awaited.
+pub fn use_order_and_my_reviews(order: Memo<String>) -> Resource<(ApiResult<Order>, ApiResult<ReviewList>)> {
+    Resource::new(
+        move || order.get(),
+        |id| {
+            let (order, mine) = (api::get_order(&id), api::my_reviews());
+            async move { (order.await, mine.await) }
+        },
+    )
 }
 
 /// Whether `me` may shop at `store` (keep a cart and order here): `access`'s rule.

@@ -1,9 +1,10 @@
-//! Typed clients of our Durable Objects, one per object class, and of the outside
-//! services we call (the SMS gateway). Services and objects both
+//! Typed clients of our Durable Objects, one per object class, of the outside
+//! services we call (the SMS gateway) and of the photo bucket (R2). Services and objects both
 //! call through them (a live room hands units back to a `StockKeeper`), so they sit below
 //! both. Each object's routes are one enum, shared by its client and its `fetch`.
 
 pub mod desk;
+pub mod photos;
 pub mod room;
 pub mod sms;
 pub mod stock;

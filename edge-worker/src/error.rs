@@ -5,7 +5,7 @@ use shared_model::{
     access::AccessError,
     cart::CartError,
     catalog::CatalogError,
-    community::{DemandError, NpsError, TastingError},
+    community::{DemandError, NpsError, ReviewError, TastingError},
     identity::IdentityError,
     live::LiveError,
     order::OrderError,
@@ -121,6 +121,7 @@ from_domain_error!(
     OrderError,
     PickupError,
     ReserveError,
+    ReviewError,
     SmsError,
     StoreError,
     TastingError

@@ -40,6 +40,27 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     serde_json::from_str(&text).map_err(|e| AppError::malformed_json(e.to_string()))
 }
 
+/// Reads a raw body of at most `limit` bytes: `None` when it is larger, said by its
+/// `Content-Length` before anything is read, or found while reading (a body without a
+/// length, or one that lies), in which case reading stops at `limit + 1` bytes.
+pub async fn read_body_within(req: &mut Request, limit: usize) -> AppResult<Option<Vec<u8>>> {
+    use futures::StreamExt;
+    let declared = req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    let mut stream = req.stream().map_err(|_| AppError::new(400, "bad_request", "unreadable body"))?;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| AppError::new(400, "bad_request", "unreadable body"))?;
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 /// The value of one cookie from the request, if present.
 pub fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("Cookie").ok().flatten()?;

@@ -8,6 +8,7 @@ mod identity;
 mod live;
 mod notices;
 mod orders;
+mod reviews;
 mod tastings;
 
 use crate::error::{AppError, AppResult};
@@ -72,6 +73,13 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .post_async("/api/v1/tastings/:tasting/check-ins", tastings::create_check_in)
         .post_async("/api/v1/tastings/:tasting/cancellation", tastings::create_tasting_cancellation)
         .post_async("/api/v1/tastings/:tasting/nps", tastings::create_nps_answer)
+        .get_async("/api/v1/stores/:store/featured-reviews", reviews::list_featured_reviews)
+        .get_async("/api/v1/stores/:store/reviews", reviews::list_store_reviews)
+        .post_async("/api/v1/stores/:store/reviews", reviews::create_review)
+        .get_async("/api/v1/me/reviews", reviews::list_my_reviews)
+        .post_async("/api/v1/reviews/:review/photos", reviews::create_review_photo)
+        .post_async("/api/v1/reviews/:review/moderation", reviews::create_moderation)
+        .get_async("/api/v1/photos/:photo", reviews::get_photo)
         .post_async("/api/v1/admin/seed", admin::seed)
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)

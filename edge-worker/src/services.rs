@@ -9,5 +9,6 @@ pub mod identity;
 pub mod live;
 pub mod notices;
 pub mod orders;
+pub mod reviews;
 pub mod seed;
 pub mod tastings;

@@ -3,6 +3,7 @@
 //! it writes and reads what shared-model decided.
 
 pub mod orders;
+pub mod reviews;
 pub mod stock;
 pub mod tastings;
 

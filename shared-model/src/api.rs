@@ -558,3 +558,40 @@ pub struct StoreNps {
     pub summary: crate::community::NpsSummary,
     pub window_days: u32,
 }
+
+/// A review with what its lists show beside it: the author's own review in
+/// `GET /api/v1/me/reviews` (hidden ones with the reason), every review in the owner's
+/// `GET /api/v1/stores/{store}/reviews`, and the answer to writing, adding a photo and
+/// moderating. Neighbours see [`ShownReview`](crate::community::ShownReview)s instead
+/// (in `ProductDetail::reviews`). Nested rather than flattened: a flattened type costs
+/// the browser bundle a buffering decoder of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewCard {
+    pub review: crate::community::Review,
+    /// The product's name.
+    pub product_name: String,
+    /// The author's nickname, whole (she and the owner see it).
+    pub author_nickname: String,
+    /// Whether the author is a KOC now.
+    pub author_is_koc: bool,
+}
+
+/// `GET /api/v1/me/reviews` and the owner's `GET /api/v1/stores/{store}/reviews`: newest
+/// first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewList {
+    pub reviews: Vec<ReviewCard>,
+}
+
+/// A featured review on the store's home (邻居晒单), with the product it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeaturedReview {
+    pub review: crate::community::ShownReview,
+    pub product_name: String,
+}
+
+/// `GET /api/v1/stores/{store}/featured-reviews`: newest first, at most 10.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeaturedReviewList {
+    pub reviews: Vec<FeaturedReview>,
+}

@@ -110,6 +110,13 @@ pub struct ProductDetail {
     pub description: String,
     /// Shelf life after pickup, in days.
     pub shelf_life_days: u32,
+    /// Its buyers' stars in this store (`community::RatingSummary`).
+    #[serde(default)]
+    pub rating: crate::community::RatingSummary,
+    /// What its buyers say, as neighbours see it: featured first
+    /// (`community::sort_shown`), at most 100.
+    #[serde(default)]
+    pub reviews: Vec<crate::community::ShownReview>,
 }
 
 /// A product category.
@@ -324,7 +331,13 @@ mod tests {
             test_report: None,
             per_buyer_cap: Some(2),
         };
-        let detail = ProductDetail { summary, description: "当天采摘".into(), shelf_life_days: 3 };
+        let detail = ProductDetail {
+            summary,
+            description: "当天采摘".into(),
+            shelf_life_days: 3,
+            rating: Default::default(),
+            reviews: vec![],
+        };
         let json = serde_json::to_value(&detail).unwrap();
         assert_eq!(json["name"], "本地小白菜");
         assert_eq!(json["price"], 350);

@@ -47,8 +47,8 @@ pub use nps::{
     NPS_ANSWER_DAYS, STORE_NPS_WINDOW_DAYS,
 };
 pub use review::{
-    check_review_eligibility, inspect_photo, shown_order, sort_shown, Moderation, NewReview, PhotoFormat, PhotoInfo,
-    PurchaseFacts, RatingSummary, Review, ReviewError, ReviewVisibility, ShownReview, Stars, ValidReview,
+    check_photo_upload, check_review_eligibility, inspect_photo, photo_path, shown_order, sort_shown, Moderation, NewReview,
+    PhotoFormat, PhotoInfo, PurchaseFacts, RatingSummary, Review, ReviewError, ReviewVisibility, ShownReview, Stars, ValidReview,
     MAX_FEATURED_PER_PRODUCT, MAX_HIDE_REASON_CHARS, MAX_PHOTO_BYTES, MAX_PHOTO_SIDE_PX, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS,
     REVIEW_WINDOW_DAYS,
 };
@@ -160,6 +160,7 @@ mod tests {
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
             match e.http_status() {
                 403 => assert_eq!(e.field(), None, "{code}"),
+                413 => assert!(e.field().is_some(), "{code}: too large names its field"),
                 404 => assert!(code.ends_with("_not_found") && e.field().is_none(), "{code}"),
                 409 => assert_eq!(e.field(), None, "{code}: a conflict has no field at fault"),
                 422 => assert!(e.field().is_some(), "{code}: validation names its field"),

@@ -11,8 +11,9 @@
 //!   problem: the worker logs it and answers with [`Problem::internal`].
 //! - Statuses: 400 for a malformed request (bad ID, bad Idempotency-Key), 401/403 for
 //!   auth, 404 for unknown resources, 409 for conflicts with current state (stock, caps,
-//!   a reused key, an order that can no longer be cancelled), 422 for field validation,
-//!   429 while something is locked for too many tries (a pickup code).
+//!   a reused key, an order that can no longer be cancelled), 413 for an upload over its
+//!   size, 422 for field validation, 429 while something is locked for too many tries
+//!   (a pickup code).
 
 use crate::locale::Locale;
 use serde::{Deserialize, Serialize};
@@ -435,8 +436,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "review_window_passed" => "提货30天后不能再评价",
         "invalid_stars" => "请选择1到5颗星",
         "review_too_long" => "评价最多500个字",
-        "too_many_photos" => "最多上传6张照片",
-        "duplicate_photo" => "同一张照片只能上传一次",
+        "too_many_photos" => "每条评价最多6张照片",
         "photo_too_large" => "照片不能超过2MB，请重新选择",
         "unsupported_photo_type" => "照片需为JPEG或WebP格式，请重新选择",
         "photo_too_big" => "照片最长边不能超过1600像素，请重新选择",
@@ -446,7 +446,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "nothing_to_feature" => "只有星级的评价不能设为精选",
         "review_is_hidden" => "评价已隐藏，请先恢复显示再设为精选",
         "review_not_found" => "评价不存在",
-        "photo_not_found" => "照片不存在或已被使用，请重新上传",
+        "photo_not_found" => "照片不存在",
         _ => return None,
     })
 }
@@ -626,8 +626,7 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "review_window_passed" => "Reviews close 30 days after pickup.",
         "invalid_stars" => "Please choose 1 to 5 stars.",
         "review_too_long" => "A review can be at most 500 characters.",
-        "too_many_photos" => "At most 6 photos.",
-        "duplicate_photo" => "Each photo can be added once.",
+        "too_many_photos" => "A review can have at most 6 photos.",
         "photo_too_large" => "A photo can be at most 2 MB. Please choose another.",
         "unsupported_photo_type" => "Photos must be JPEG or WebP. Please choose another.",
         "photo_too_big" => "A photo's longest side can be at most 1600 pixels. Please choose another.",
@@ -637,7 +636,7 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "nothing_to_feature" => "A review with only stars cannot be featured.",
         "review_is_hidden" => "The review is hidden. Show it again before featuring it.",
         "review_not_found" => "That review does not exist.",
-        "photo_not_found" => "That photo does not exist or is already used. Please upload it again.",
+        "photo_not_found" => "That photo does not exist.",
         _ => return None,
     })
 }
@@ -842,7 +841,6 @@ mod tests {
             Box::new(ReviewError::InvalidStars),
             Box::new(ReviewError::ReviewTooLong),
             Box::new(ReviewError::TooManyPhotos),
-            Box::new(ReviewError::DuplicatePhoto),
             Box::new(ReviewError::PhotoTooLarge),
             Box::new(ReviewError::UnsupportedPhotoType),
             Box::new(ReviewError::PhotoTooBig),
@@ -857,7 +855,7 @@ mod tests {
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");
-            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 422 | 429), "{code}");
+            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429), "{code}");
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
         }
         let conflicts =

@@ -1,10 +1,11 @@
-//! `/s/:store/orders/:order`: one order with its pickup code, status, progress and lines.
+//! `/s/:store/orders/:order`: one order with its pickup code, status, progress and lines;
+//! once picked up, each line not reviewed yet offers 写评价.
 //! Read once with the page; cancelling answers with the order as it now is, which replaces
 //! what is shown (a cancel that fails leaves the page as it was).
 
 use super::{
     not_found::{NotFound, PageProblem},
-    use_param,
+    use_order_and_my_reviews, use_param,
 };
 use crate::{
     api,
@@ -17,14 +18,18 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::order::{Order, OrderStatus};
+use shared_model::{
+    order::{Order, OrderStatus},
+    ProductId,
+};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let t = use_i18n();
     let store = use_param("store");
     let order_id = use_param("order");
-    let order = Resource::new(move || order_id.get(), |id| api::get_order(&id));
+    // With her reviews, to tell which of its products she reviewed (none for a visitor).
+    let order = use_order_and_my_reviews(order_id);
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {
@@ -35,8 +40,14 @@ pub fn OrderPage() -> impl IntoView {
                     <main class="page page-with-nav">{body}</main>
                     <BottomNav store=s.clone() active="orders"/>
                 };
-                match order.await {
-                    Ok(o) => frame(view! { <OrderBody initial=o/> }.into_any()).into_any(),
+                let (order, mine) = order.await;
+                match order {
+                    Ok(o) => {
+                        let reviewed: Vec<ProductId> = mine
+                            .map(|l| l.reviews.into_iter().filter(|r| r.review.order_id == o.id).map(|r| r.review.product_id).collect())
+                            .unwrap_or_default();
+                        frame(view! { <OrderBody initial=o reviewed/> }.into_any()).into_any()
+                    }
                     Err(error) if error.status() == 404 => {
                         let back = format!("/s/{}/orders", store.get_untracked());
                         view! { <NotFound error back back_label=t.view_orders()/> }.into_any()
@@ -53,7 +64,7 @@ pub fn OrderPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderBody(initial: Order) -> impl IntoView {
+fn OrderBody(initial: Order, reviewed: Vec<ProductId>) -> impl IntoView {
     let t = use_i18n();
     let current = RwSignal::new(initial);
     let cancel = Action::new(|id: &String| api::cancel_order(id));
@@ -70,6 +81,19 @@ fn OrderBody(initial: Order) -> impl IntoView {
         // The badge and the progress are one list: its last step is the status.
         let progress = o.progress();
         let status = progress.last().map_or(o.status, |step| step.status);
+        let picked_up = o.status == OrderStatus::PickedUp;
+        let review_link = |product: &ProductId| {
+            let done = reviewed.contains(product);
+            let href = format!("/s/{}/orders/{}/review/{product}", o.store_id, o.id);
+            picked_up.then(|| {
+                if done {
+                    view! { <span class="muted small review-done">{t.reviewed()}</span> }.into_any()
+                } else {
+                    view! { <a class="btn btn-small review-write" href=href data-testid="write-review">{t.write_review()}</a> }
+                        .into_any()
+                }
+            })
+        };
         view! {
             <section class="pickup-card" data-testid="pickup-card">
                 <p class="muted">{t.pickup_code()}</p>
@@ -92,11 +116,15 @@ fn OrderBody(initial: Order) -> impl IntoView {
             <section class="card">
                 <ul class="order-lines">
                     {o.lines.iter().map(|l| view! {
-                        <li><span>{l.name.clone()} <span class="muted">{format!(" × {}", l.quantity)}</span></span><span class="price">{l.line_total.to_string()}</span></li>
+                        <li><span>{l.name.clone()} <span class="muted">{format!(" × {}", l.quantity)}</span></span>
+                            <span class="line-end">{review_link(&l.product_id)}<span class="price">{l.line_total.to_string()}</span></span></li>
                     }).collect_view()}
                 </ul>
                 <p class="order-total">{t.total()} " " <strong class="price" data-testid="order-total">{o.total.to_string()}</strong></p>
                 {o.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
+                {picked_up.then(|| view! {
+                    <a class="link-inline small" href=format!("/s/{}/me/reviews", o.store_id) data-testid="my-reviews-link">{t.my_reviews_title()} " ›"</a>
+                })}
             </section>
             {cancellable.then(|| view! {
                 <p class="muted small">{t.cancel_before()} {t.when(o.cancel_deadline)}</p>

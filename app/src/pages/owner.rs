@@ -95,6 +95,8 @@ pub enum OwnerSection {
     Tastings,
     /// `/owner/poster`: the store's printable join poster.
     Poster,
+    /// `/owner/reviews`: the residents' reviews, featured and hidden.
+    Reviews,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -114,6 +116,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
             {item(OwnerSection::Tastings, "/owner/tastings", t.tastings_title(), "owner-nav-tastings")}
             {item(OwnerSection::Poster, "/owner/poster", t.poster_nav(), "owner-nav-poster")}
+            {item(OwnerSection::Reviews, "/owner/reviews", t.owner_nav_reviews(), "owner-nav-reviews")}
         </nav>
     }
 }

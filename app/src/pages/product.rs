@@ -1,6 +1,7 @@
 //! `/s/:store/p/:product`: one product with origin, test report and best-before date.
 //! Carries Open Graph metadata so a link shared into a residents' group previews it. A
-//! visitor's "join to order" comes back here, and the page then says she is in.
+//! visitor's "join to order" comes back here, and the page then says she is in. Below the
+//! facts: the product's rating and its buyers' reviews, featured first.
 
 use super::{
     may_shop_at,
@@ -14,6 +15,7 @@ use crate::{
         member::join_href,
         problem::ActionProblem,
         product::StockBadge,
+        review::{RatingLine, ReviewItem, ReviewLook},
     },
     i18n::use_i18n,
     SiteOrigin,
@@ -36,6 +38,7 @@ pub fn ProductPage() -> impl IntoView {
     let origin = use_context::<SiteOrigin>().unwrap_or_default().0;
     let query = use_query_map();
     let just_joined = Memo::new(move |_| query.read().get("joined").is_some());
+    let just_reviewed = Memo::new(move |_| query.read().get("reviewed").is_some());
 
     let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
 
@@ -73,6 +76,9 @@ pub fn ProductPage() -> impl IntoView {
                                     {move || (just_joined.get() && resident).then(|| view! {
                                         <p class="notice notice-ok" role="status" data-testid="joined-notice">{t.joined_welcome()}</p>
                                     })}
+                                    {move || just_reviewed.get().then(|| view! {
+                                        <p class="notice notice-ok" role="status" data-testid="reviewed-notice">{t.review_published()}</p>
+                                    })}
                                     <img class="product-hero" src=p.image_url.clone() alt=p.name.clone() width="400" height="400"/>
                                     <section class="product-info">
                                         <h2 class="product-title" data-testid="product-title">{p.name.clone()}</h2>
@@ -81,6 +87,7 @@ pub fn ProductPage() -> impl IntoView {
                                             <span class="price price-large">{p.price.to_string()}</span>
                                             <StockBadge state=p.stock_state available=p.available/>
                                         </div>
+                                        <RatingLine rating=d.rating/>
                                         {p.per_buyer_cap.map(|cap| view! { <p class="badge badge-cap">{format!("{} {cap}", t.cap())}</p> })}
                                         <p class="product-description">{d.description.clone()}</p>
                                         <dl class="facts">
@@ -101,6 +108,13 @@ pub fn ProductPage() -> impl IntoView {
                                         }}
                                         // The button may sit at the screen's bottom edge: the answer goes in the toast above it.
                                         <ActionProblem result=add.value().into() toast=true/>
+                                    </section>
+                                    <section class="reviews" id="reviews">
+                                        <h2 class="section-title">{t.reviews_title()}</h2>
+                                        {d.reviews.is_empty().then(|| view! { <p class="empty-state small">{t.reviews_empty()}</p> })}
+                                        <ul class="review-list" data-testid="review-list">
+                                            {d.reviews.iter().map(|r| view! { <ReviewItem look=ReviewLook::shown(t, r)/> }).collect_view()}
+                                        </ul>
                                     </section>
                                 </main>
                                 <BottomNav store=s.clone() active="shop"/>

@@ -1,4 +1,5 @@
-//! `/s/:store`: the store's shop — search, category tabs, product grid, and a cart bar.
+//! `/s/:store`: the store's shop — search, today's lives and the neighbours' featured
+//! reviews (邻居晒单), category tabs, product grid, and a cart bar.
 //! An unknown store is the one not-found page (404), with nothing of a shop around it.
 
 use super::{
@@ -13,6 +14,7 @@ use crate::{
         live::LiveStrip,
         problem::{ActionProblem, ProblemNotice},
         product::ProductCard,
+        review::FeaturedStrip,
     },
     i18n::{use_i18n, Locale},
 };
@@ -30,7 +32,16 @@ pub fn ShopPage() -> impl IntoView {
     let search = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
 
     let me = use_me();
-    let store_info = Resource::new(move || store.get(), |s| api::get_store(&s));
+    // The store and its featured reviews (邻居晒单) come together: one resource, not two
+    // (each costs the browser bundle). Both calls start before either is awaited, while
+    // the transport can still be looked up (see `api::call`).
+    let store_info = Resource::new(
+        move || store.get(),
+        |s| {
+            let (info, featured) = (api::get_store(&s), api::featured_reviews(&s));
+            async move { api::ApiResult::Ok((info.await?, featured.await.map(|f| f.reviews).unwrap_or_default())) }
+        },
+    );
     let products = Resource::new(move || (store.get(), category.get(), search.get()), |(s, c, q)| api::list_products(&s, c, q));
 
     // Adding a product sets its quantity to one more than what the cart holds. The cart
@@ -61,7 +72,7 @@ pub fn ShopPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {
                 match store_info.await {
-                    Ok(s) => view! {
+                    Ok((s, _)) => view! {
                         <Title text=s.name.clone()/>
                         <Meta name="description" content=format!("{} · {}", s.name, t.tagline())/>
                         <TopBar title=s.name/>
@@ -77,7 +88,7 @@ pub fn ShopPage() -> impl IntoView {
         // The shop itself, only for a store that exists.
         <Transition>
             {move || Suspend::new(async move {
-                store_info.await.ok()?;
+                let featured = store_info.await.ok()?.1;
                 let viewer = me.await.ok().flatten();
                 let resident = may_shop_at(&viewer, &store.get_untracked());
                 let list = products.await;
@@ -114,6 +125,7 @@ pub fn ShopPage() -> impl IntoView {
                             })}
                             {(current.is_none() && words.is_none()).then(|| view! {
                                 <LiveStrip store=s.clone() resident/>
+                                <FeaturedStrip store=s.clone() reviews=featured/>
                                 <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
                                 <a class="wish-entry" href=format!("/s/{s}/tastings") data-testid="tastings-entry">{t.tastings_entry()} " ›"</a>
                             })}

@@ -4,7 +4,7 @@ use super::{param, respond};
 use crate::{
     error::AppError,
     http::{json, read_json, svg},
-    services::{catalog::CatalogService, identity::IdentityService},
+    services::{catalog::CatalogService, identity::IdentityService, reviews::ReviewService},
 };
 use shared_model::{
     access::{authorize, Action},
@@ -87,7 +87,11 @@ pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result
                 .product(&store, &product)
                 .await?
                 .ok_or_else(|| AppError::not_found("product_not_found"))?;
-            json(200, &row.detail()?)
+            let mut detail = row.detail()?;
+            let reviews = ReviewService::new(&ctx.env)?;
+            detail.rating = reviews.rating(&store, &product).await?;
+            detail.reviews = reviews.for_product(&store, &product).await?;
+            json(200, &detail)
         }
         .await,
     )

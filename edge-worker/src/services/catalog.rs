@@ -113,6 +113,8 @@ impl ProductRow {
             summary: self.summary()?,
             description: self.description.clone(),
             shelf_life_days: self.shelf_life_days,
+            rating: Default::default(),
+            reviews: Vec::new(),
         })
     }
 

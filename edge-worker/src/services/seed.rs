@@ -1,5 +1,6 @@
 //! The demo chain (stores, pickup points, owners, catalogue, stock, an evening live per
-//! store, and its community: see `community`), seeded idempotently
+//! store, its community (see `community`), and neighbours' reviews with photos on a few
+//! products, some by KOCs, each from a picked-up order of its own), seeded idempotently
 //! from `seed/demo-chain.json`: every insert is `ON CONFLICT DO NOTHING`, so seeding twice
 //! changes nothing and never resets stock that residents have already bought.
 
@@ -7,15 +8,23 @@ mod community;
 
 use super::live::LiveService;
 use crate::{
-    error::AppResult,
+    clients::photos::PhotoBucket,
+    error::{AppError, AppResult},
     http::{now, random_bytes},
+    storage::{
+        orders::order_statements,
+        reviews::{photo_insert, review_insert},
+    },
 };
 use serde::{Deserialize, Serialize};
 use shared_model::{
+    community::{inspect_photo, NewReview, Review, ReviewVisibility},
     identity::{hash_password, Role, PBKDF2_ITERATIONS},
     live::{suggested_live_start, LiveSession, NewLiveSession},
+    order::{IdempotencyKey, Order, OrderLine, OrderStatus, Placement, StatusChange},
+    store::PickupPoint,
     time::store_tz,
-    LiveSessionId, StoreId,
+    Fen, LiveSessionId, OrderId, PersonId, PhotoId, PickupPointId, ProductId, ReviewId, StoreId,
 };
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
@@ -28,7 +37,41 @@ struct DemoChain {
     categories: Vec<SeedCategory>,
     stores: Vec<SeedStore>,
     products: Vec<SeedProduct>,
+    #[serde(default)]
+    reviews: Vec<SeedReview>,
 }
+
+/// A neighbour's review, with the picked-up order it comes from (made here, `days_ago`
+/// picked up) and its photos (`seed/photos/{name}.jpg`).
+#[derive(Deserialize)]
+struct SeedReview {
+    id: String,
+    store: String,
+    author: SeedResident,
+    product: String,
+    stars: i64,
+    text: String,
+    photos: Vec<String>,
+    featured: bool,
+    days_ago: i64,
+}
+
+#[derive(Deserialize)]
+struct SeedResident {
+    id: String,
+    nickname: String,
+    /// Not a 13… number, so no test's resident can collide with it.
+    phone: String,
+    koc: bool,
+}
+
+/// The demo reviews' photos: small generated JPEGs.
+const DEMO_PHOTOS: [(&str, &[u8]); 4] = [
+    ("eggs", include_bytes!("../../seed/photos/eggs.jpg")),
+    ("tomato", include_bytes!("../../seed/photos/tomato.jpg")),
+    ("grape", include_bytes!("../../seed/photos/grape.jpg")),
+    ("milk", include_bytes!("../../seed/photos/milk.jpg")),
+];
 
 #[derive(Deserialize)]
 struct SeedCategory {
@@ -193,6 +236,8 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         owners += 1;
     }
 
+    statements.extend(review_statements(&db, &chain, &PhotoBucket::new(env)?).await?);
+
     let results = db.batch(statements).await?;
     let mut inserted_rows: u32 = results.iter().map(|r| crate::storage::changes(r) as u32).sum();
 
@@ -218,4 +263,77 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         inserted_rows += community::seed_community(env, &db, &StoreId::new_unchecked(s.id.clone()), index, now).await?;
     }
     Ok(SeedReport { inserted_rows, owners_created: owners })
+}
+
+/// The demo reviews: each author (a resident), her picked-up order, the review and its
+/// photos' rows, every insert a no-op the second time. The photos' bytes go to the bucket
+/// first, only when not there yet.
+async fn review_statements(db: &D1Database, chain: &DemoChain, bucket: &PhotoBucket) -> AppResult<Vec<D1PreparedStatement>> {
+    let now = now();
+    let mut statements = Vec::new();
+    for r in &chain.reviews {
+        let missing = |what: &str| AppError::Internal(format!("demo review {}: no {what}", r.id));
+        let store = chain.stores.iter().find(|s| s.id == r.store).ok_or_else(|| missing("store"))?;
+        let point = store.pickup_points.first().ok_or_else(|| missing("pickup point"))?;
+        let product = chain.products.iter().find(|p| p.id == r.product).ok_or_else(|| missing("product"))?;
+        statements.push(
+            db.prepare(
+                "INSERT INTO people (id, store_id, role, nickname, phone, building, unit, is_koc, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, '5', '2单元', ?6, ?7) ON CONFLICT DO NOTHING",
+            )
+            .bind(&[
+                r.author.id.as_str().into(),
+                store.id.as_str().into(),
+                Role::Resident.as_str().into(),
+                r.author.nickname.as_str().into(),
+                r.author.phone.as_str().into(),
+                u32::from(r.author.koc).into(),
+                now.to_rfc3339().into(),
+            ])?,
+        );
+        let picked_up_at = now - chrono::Duration::days(r.days_ago);
+        let author = PersonId::new_unchecked(r.author.id.clone());
+        let product_id = ProductId::new_unchecked(product.id.clone());
+        let line =
+            OrderLine::new(product_id.clone(), product.name.clone(), product.unit.clone(), Fen::from_fen(product.price_fen), 1)
+                .ok_or_else(|| missing("line"))?;
+        let placement = Placement {
+            id: OrderId::new_unchecked(format!("o-demo-{}", r.id)),
+            pickup_code: "000000".into(),
+            store_id: StoreId::new_unchecked(store.id.clone()),
+            person_id: author.clone(),
+            pickup_point: PickupPoint {
+                id: PickupPointId::new_unchecked(point.id.clone()),
+                name: point.name.clone(),
+                address: point.address.clone(),
+                window: point.window.clone(),
+            },
+            note: None,
+            placed_at: picked_up_at - chrono::Duration::days(1),
+        };
+        let mut order = Order::place(placement, vec![line]).map_err(|e| AppError::Internal(format!("demo order: {e}")))?;
+        order.status = OrderStatus::PickedUp;
+        order.timeline = vec![StatusChange { status: OrderStatus::PickedUp, at: picked_up_at }];
+        let key = IdempotencyKey::parse(&format!("demo-{}", r.id)).map_err(|e| AppError::Internal(format!("demo key: {e}")))?;
+        statements.extend(order_statements(db, &key, "demo", &order)?);
+
+        let new = NewReview { order_id: order.id.clone(), product_id, stars: r.stars, text: Some(r.text.clone()) };
+        let valid = new.validate().map_err(|e| AppError::Internal(format!("demo review {}: {e}", r.id)))?;
+        let mut review =
+            Review::create(ReviewId::new_unchecked(r.id.clone()), order.store_id.clone(), author, valid, picked_up_at);
+        if r.featured {
+            review.visibility = ReviewVisibility::Featured;
+        }
+        statements.push(review_insert(db, &review)?);
+        for (i, name) in r.photos.iter().enumerate() {
+            let bytes = DEMO_PHOTOS.iter().find(|(n, _)| n == name).map(|(_, b)| *b).ok_or_else(|| missing("photo"))?;
+            let info = inspect_photo(bytes).map_err(|e| AppError::Internal(format!("demo photo {name}: {e}")))?;
+            let key = PhotoId::new_unchecked(format!("ph-demo-{}-{}", r.id, i + 1));
+            if !bucket.exists(key.as_str()).await? {
+                bucket.put(key.as_str(), bytes.to_vec(), info.format.content_type()).await?;
+            }
+            statements.push(photo_insert(db, &review.id, &key, &info, bytes.len(), picked_up_at)?);
+        }
+    }
+    Ok(statements)
 }

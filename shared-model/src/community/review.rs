@@ -11,12 +11,15 @@
 //!    [`REVIEW_WINDOW_DAYS`] days ago (a review of last month's cabbage says little about
 //!    today's).
 //! 2. **The review** ([`NewReview::validate`]), in order: 1..=5 stars; text of at most
-//!    [`MAX_REVIEW_CHARS`] characters (line breaks kept, blank is none); at most
-//!    [`MAX_REVIEW_PHOTOS`] photos, none twice (uploaded before and checked by rule 3;
-//!    the worker checks they are hers and unused). Stars alone are a review: a one-tap
-//!    rating is worth having from neighbours who will not type, so it counts in the
-//!    rating, but it shows no card (there is nothing to read) and cannot be featured.
-//! 3. **Photos** ([`inspect_photo`]), checked in this order as an upload arrives: not
+//!    [`MAX_REVIEW_CHARS`] characters (line breaks kept, blank is none). Stars alone are
+//!    a review: a one-tap rating is worth having from neighbours who will not type, so it
+//!    counts in the rating, but it shows no card (there is nothing to read) and cannot
+//!    be featured.
+//! 3. **Photos** are added to a written review one upload at a time
+//!    ([`check_photo_upload`], then [`inspect_photo`]): only by its author (to anyone
+//!    else it does not exist), not while it is hidden, and at most [`MAX_REVIEW_PHOTOS`]
+//!    (the worker's insert checks the count itself, so two uploads at once cannot make a
+//!    seventh). Each upload, in this order: not
 //!    empty; at most [`MAX_PHOTO_BYTES`] (2 MiB); the real type read from the first
 //!    bytes, never from a name or a declared type. JPEG (`FF D8 FF`) and WebP
 //!    (`RIFF….WEBP`) are accepted, the two the app's in-browser shrinking writes. PNG is
@@ -55,7 +58,7 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use std::{cmp::Ordering, collections::BTreeSet, fmt};
+use std::{cmp::Ordering, fmt};
 use thiserror::Error;
 
 /// Days after pickup during which a product of the order may be reviewed.
@@ -170,9 +173,6 @@ pub struct NewReview {
     /// What she has to say.
     #[serde(default)]
     pub text: Option<String>,
-    /// Photos uploaded for it, in the order shown.
-    #[serde(default)]
-    pub photo_ids: Vec<PhotoId>,
 }
 
 /// A review that passed [`NewReview::validate`], cleaned.
@@ -186,30 +186,36 @@ pub struct ValidReview {
     pub stars: Stars,
     /// Trimmed text, line breaks as `\n`; blank is `None`.
     pub text: Option<String>,
-    /// At most 6, none twice.
-    pub photo_ids: Vec<PhotoId>,
 }
 
 impl NewReview {
-    /// Checks stars, text, then photos (rule 2).
+    /// Checks stars, then text (rule 2).
     pub fn validate(&self) -> Result<ValidReview, ReviewError> {
         let stars = Stars::new(self.stars).ok_or(ReviewError::InvalidStars)?;
         let text = free_text(self.text.as_deref(), MAX_REVIEW_CHARS).map_err(|()| ReviewError::ReviewTooLong)?;
-        if self.photo_ids.len() > MAX_REVIEW_PHOTOS {
-            return Err(ReviewError::TooManyPhotos);
-        }
-        let mut seen = BTreeSet::new();
-        if !self.photo_ids.iter().all(|p| seen.insert(p)) {
-            return Err(ReviewError::DuplicatePhoto);
-        }
-        Ok(ValidReview {
-            order_id: self.order_id.clone(),
-            product_id: self.product_id.clone(),
-            stars,
-            text,
-            photo_ids: self.photo_ids.clone(),
-        })
+        Ok(ValidReview { order_id: self.order_id.clone(), product_id: self.product_id.clone(), stars, text })
     }
+}
+
+/// Whether `uploader` may add a photo to `review`, which has `photos` already (rule 3):
+/// its author only (anyone else is told it does not exist), not while hidden, and fewer
+/// than [`MAX_REVIEW_PHOTOS`] so far.
+pub fn check_photo_upload(review: &Review, uploader: &PersonId, photos: usize) -> Result<(), ReviewError> {
+    if &review.author_id != uploader {
+        return Err(ReviewError::ReviewNotFound);
+    }
+    if review.visibility == ReviewVisibility::Hidden {
+        return Err(ReviewError::ReviewIsHidden);
+    }
+    if photos >= MAX_REVIEW_PHOTOS {
+        return Err(ReviewError::TooManyPhotos);
+    }
+    Ok(())
+}
+
+/// Where a photo is served: `/api/v1/photos/{photo}` (its id is also its storage key).
+pub fn photo_path(photo: &PhotoId) -> String {
+    format!("/api/v1/photos/{photo}")
 }
 
 /// A photo's real type, read from its first bytes.
@@ -388,13 +394,19 @@ pub struct RatingSummary {
 impl RatingSummary {
     /// Counts `stars` (counts saturate).
     pub fn of(stars: impl IntoIterator<Item = Stars>) -> Self {
-        let (mut count, mut sum, mut distribution) = (0u32, 0u64, [0u32; 5]);
+        let mut distribution = [0u32; 5];
         for s in stars {
-            count = count.saturating_add(1);
-            sum += u64::from(s.get());
             let slot = &mut distribution[usize::from(s.get() - 1)];
             *slot = slot.saturating_add(1);
         }
+        Self::from_distribution(distribution)
+    }
+
+    /// The summary of `distribution[i]` ratings of `i + 1` stars (what a `GROUP BY`
+    /// counts), the same as [`RatingSummary::of`] those ratings.
+    pub fn from_distribution(distribution: [u32; 5]) -> Self {
+        let count = distribution.iter().fold(0u32, |n, d| n.saturating_add(*d));
+        let sum: u64 = distribution.iter().zip(1u64..).map(|(d, stars)| u64::from(*d) * stars).sum();
         let average_tenths = (count > 0).then(|| {
             let count = u64::from(count);
             u32::try_from((20 * sum + count) / (2 * count)).unwrap_or(50).min(50)
@@ -494,7 +506,7 @@ impl Review {
             author_id,
             stars: valid.stars,
             text: valid.text,
-            photo_ids: valid.photo_ids,
+            photo_ids: Vec::new(),
             visibility: ReviewVisibility::Normal,
             hidden_reason: None,
             created_at: now,
@@ -635,12 +647,9 @@ pub enum ReviewError {
     /// Text over 500 characters, or with control characters other than line breaks.
     #[error("a review must be at most {MAX_REVIEW_CHARS} characters")]
     ReviewTooLong,
-    /// More than 6 photos.
+    /// A seventh photo.
     #[error("at most {MAX_REVIEW_PHOTOS} photos")]
     TooManyPhotos,
-    /// The same photo twice.
-    #[error("a photo is attached twice")]
-    DuplicatePhoto,
     /// Over 2 MiB.
     #[error("a photo must be at most {MAX_PHOTO_BYTES} bytes")]
     PhotoTooLarge,
@@ -668,7 +677,7 @@ pub enum ReviewError {
     /// No such review in this store.
     #[error("no such review")]
     ReviewNotFound,
-    /// No such photo of this resident's, or one already on a review.
+    /// No such photo.
     #[error("no such photo")]
     PhotoNotFound,
 }
@@ -685,7 +694,6 @@ impl ReviewError {
             ReviewError::InvalidStars => "invalid_stars",
             ReviewError::ReviewTooLong => "review_too_long",
             ReviewError::TooManyPhotos => "too_many_photos",
-            ReviewError::DuplicatePhoto => "duplicate_photo",
             ReviewError::PhotoTooLarge => "photo_too_large",
             ReviewError::UnsupportedPhotoType => "unsupported_photo_type",
             ReviewError::PhotoTooBig => "photo_too_big",
@@ -700,23 +708,22 @@ impl ReviewError {
     }
 
     /// 404 for an order, review or photo that is not there (or not hers), 409 for
-    /// conflicts with the order's or the review's state, 422 for field validation (a
-    /// photo's bytes included).
+    /// conflicts with the order's or the review's state (a seventh photo included), 413
+    /// for a photo over 2 MiB, 422 for field validation (a photo's bytes included).
     pub fn http_status(&self) -> u16 {
         match self {
             ReviewError::OrderNotFound | ReviewError::ReviewNotFound | ReviewError::PhotoNotFound => 404,
             ReviewError::NotPickedUp
             | ReviewError::AlreadyReviewed
             | ReviewError::ReviewWindowPassed
+            | ReviewError::TooManyPhotos
             | ReviewError::TooManyFeatured
             | ReviewError::NothingToFeature
             | ReviewError::ReviewIsHidden => 409,
+            ReviewError::PhotoTooLarge => 413,
             ReviewError::ProductNotInOrder
             | ReviewError::InvalidStars
             | ReviewError::ReviewTooLong
-            | ReviewError::TooManyPhotos
-            | ReviewError::DuplicatePhoto
-            | ReviewError::PhotoTooLarge
             | ReviewError::UnsupportedPhotoType
             | ReviewError::PhotoTooBig
             | ReviewError::UnreadablePhoto
@@ -730,7 +737,6 @@ impl ReviewError {
             ReviewError::ProductNotInOrder => Some("product_id"),
             ReviewError::InvalidStars => Some("stars"),
             ReviewError::ReviewTooLong => Some("text"),
-            ReviewError::TooManyPhotos | ReviewError::DuplicatePhoto => Some("photo_ids"),
             ReviewError::PhotoTooLarge
             | ReviewError::UnsupportedPhotoType
             | ReviewError::PhotoTooBig
@@ -762,7 +768,6 @@ pub(super) mod tests {
             InvalidStars,
             ReviewTooLong,
             TooManyPhotos,
-            DuplicatePhoto,
             PhotoTooLarge,
             UnsupportedPhotoType,
             PhotoTooBig,
@@ -811,18 +816,19 @@ pub(super) mod tests {
             product_id: product("p-egg"),
             stars: 5,
             text: Some(" 蛋黄很香，孩子爱吃 ".into()),
-            photo_ids: vec![PhotoId::parse("ph-1").unwrap()],
         }
     }
 
     fn review(id: &str) -> Review {
-        Review::create(
+        let mut review = Review::create(
             ReviewId::parse(id).unwrap(),
             StoreId::parse("s-1").unwrap(),
             person("r-1"),
             new_review().validate().unwrap(),
             picked_up(),
-        )
+        );
+        review.photo_ids.push(PhotoId::parse("ph-1").unwrap());
+        review
     }
 
     #[test]
@@ -904,9 +910,9 @@ pub(super) mod tests {
     #[test]
     fn a_review_is_checked_and_cleaned() {
         let v = new_review().validate().unwrap();
-        assert_eq!((v.stars, v.text.as_deref(), v.photo_ids.len()), (stars(5), Some("蛋黄很香，孩子爱吃"), 1));
+        assert_eq!((v.stars, v.text.as_deref()), (stars(5), Some("蛋黄很香，孩子爱吃")));
         // Stars alone are a review.
-        let bare = NewReview { text: Some("  ".into()), photo_ids: vec![], ..new_review() };
+        let bare = NewReview { text: Some("  ".into()), ..new_review() };
         assert_eq!(bare.validate().unwrap().text, None);
         let bare: NewReview = serde_json::from_str(r#"{"order_id":"o-1","product_id":"p-egg","stars":4}"#).unwrap();
         assert!(bare.validate().is_ok());
@@ -921,19 +927,44 @@ pub(super) mod tests {
         assert_eq!(check(&|r| r.text = Some("香".repeat(MAX_REVIEW_CHARS + 1))), Err(ReviewError::ReviewTooLong));
         assert_eq!(check(&|r| r.text = Some("第一段\n\n第二段".into())), Ok(()), "paragraphs are kept");
         assert_eq!(check(&|r| r.text = Some("香\u{1b}[31m".into())), Err(ReviewError::ReviewTooLong));
-        let photos = |n: usize| (0..n).map(|i| PhotoId::parse(&format!("ph-{i}")).unwrap()).collect::<Vec<_>>();
-        assert_eq!(check(&|r| r.photo_ids = photos(6)), Ok(()));
-        assert_eq!(check(&|r| r.photo_ids = photos(7)), Err(ReviewError::TooManyPhotos));
-        assert_eq!(check(&|r| r.photo_ids = [photos(2), photos(1)].concat()), Err(ReviewError::DuplicatePhoto));
-        // In order: stars before text before photos.
+        // In order: stars before text.
         assert_eq!(
             check(&|r| {
                 r.stars = 9;
                 r.text = Some("香".repeat(501));
-                r.photo_ids = photos(7);
             }),
             Err(ReviewError::InvalidStars)
         );
+        // A new review has no photos yet: they are uploaded to it afterwards.
+        assert!(
+            review("v-1").photo_ids.len() == 1
+                && Review::create(
+                    ReviewId::parse("v-2").unwrap(),
+                    StoreId::parse("s-1").unwrap(),
+                    person("r-1"),
+                    new_review().validate().unwrap(),
+                    picked_up(),
+                )
+                .photo_ids
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn photos_are_added_by_the_author_up_to_six() {
+        let (author, neighbour) = (person("r-1"), person("r-2"));
+        let mut r = review("v-1");
+        for n in 0..MAX_REVIEW_PHOTOS {
+            assert_eq!(check_photo_upload(&r, &author, n), Ok(()), "{n} so far");
+        }
+        assert_eq!(check_photo_upload(&r, &author, MAX_REVIEW_PHOTOS), Err(ReviewError::TooManyPhotos), "a seventh");
+        assert_eq!(check_photo_upload(&r, &neighbour, 0), Err(ReviewError::ReviewNotFound), "not hers: not there");
+        r.moderate(&Moderation::Hide { reason: "广告".into() }, 0).unwrap();
+        assert_eq!(check_photo_upload(&r, &author, 0), Err(ReviewError::ReviewIsHidden));
+        assert_eq!(check_photo_upload(&r, &neighbour, MAX_REVIEW_PHOTOS), Err(ReviewError::ReviewNotFound), "said first");
+        assert_eq!(ReviewError::TooManyPhotos.http_status(), 409);
+        assert_eq!((ReviewError::PhotoTooLarge.http_status(), ReviewError::PhotoTooLarge.field()), (413, Some("photo")));
+        assert_eq!(photo_path(&PhotoId::parse("ph-1").unwrap()), "/api/v1/photos/ph-1");
     }
 
     // --- photos -------------------------------------------------------------------
@@ -1159,6 +1190,8 @@ pub(super) mod tests {
         assert_eq!(RatingSummary::of([4, 4, 4, 5, 5, 5].map(stars)).average_tenths, Some(45));
         assert_eq!(RatingSummary::of([5].map(stars)).average_label().as_deref(), Some("5.0"));
         assert_eq!(RatingSummary::of([1, 1, 2].map(stars)).average_tenths, Some(13)); // 1.333…
+        assert_eq!(RatingSummary::from_distribution([1, 0, 1, 3, 3]), s, "from a GROUP BY's counts");
+        assert_eq!(RatingSummary::from_distribution([0; 5]), RatingSummary::of([]));
         let none = RatingSummary::of([]);
         assert_eq!((none.count, none.average_tenths, none.average_label()), (0, None, None));
         let json = serde_json::to_value(s).unwrap();

@@ -1,0 +1,106 @@
+// Review photos, on the phone. The review form (`form[data-review-form]`, drawn by the app
+// with its words and messages) is sent from here: the review first (stars and words,
+// POST /api/v1/stores/{store}/reviews), then each photo on its own, shrunk first: redrawn
+// with its longest side at most 1600 px (upright, from its EXIF) as a JPEG under 2 MB. A
+// file the browser cannot read as an image goes as it is, and the edge says what is wrong.
+// After a failed photo, sending again uploads only what is missing. Kept out of the wasm
+// bundle on purpose: it is a few lines here and many kilobytes there.
+(function () {
+  const MAX_SIDE = 1600, MAX_BYTES = 2 * 1024 * 1024;
+
+  async function shrink(file) {
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    if (bitmap.close) bitmap.close();
+    for (const quality of [0.85, 0.7, 0.55, 0.4]) {
+      const blob = await new Promise((done) => canvas.toBlob(done, 'image/jpeg', quality));
+      if (blob && blob.size <= MAX_BYTES) return blob;
+    }
+    throw new Error('still too large');
+  }
+  window.linliShrinkPhoto = shrink;
+
+  /** Sends `body` and answers the decoded JSON, or throws the problem's code. */
+  async function send(path, body, type) {
+    let response;
+    try {
+      response = await fetch(path, { method: 'POST', body, credentials: 'same-origin', headers: { Accept: 'application/json', 'Content-Type': type } });
+    } catch (e) {
+      throw new Error('network_error');
+    }
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(answer.code || 'fallback');
+    return answer;
+  }
+
+  const state = new WeakMap();
+
+  document.addEventListener('change', (event) => {
+    const input = event.target;
+    const form = input.closest && input.closest('form[data-review-form]');
+    if (!form || input.type !== 'file') return;
+    const s = state.get(form) || {};
+    s.uploaded = 0;
+    state.set(form, s);
+    const previews = form.querySelector('[data-previews]');
+    previews.querySelectorAll('img').forEach((img) => { URL.revokeObjectURL(img.src); img.remove(); });
+    for (const file of input.files) {
+      const img = document.createElement('img');
+      img.className = 'review-photo';
+      img.alt = '';
+      img.src = URL.createObjectURL(file);
+      previews.insertBefore(img, previews.lastElementChild);
+    }
+    say(form, input.files.length > Number(form.dataset.maxPhotos) ? 'too_many_photos' : null);
+  });
+
+  function say(form, code) {
+    const problem = form.querySelector('[data-review-problem]');
+    problem.hidden = !code;
+    if (code) problem.textContent = form.getAttribute(`data-msg-${code}`) || form.getAttribute('data-msg-fallback');
+  }
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!form.matches('form[data-review-form]')) return;
+    event.preventDefault();
+    const s = state.get(form) || {};
+    state.set(form, s);
+    if (s.busy) return;
+    const files = Array.from(form.elements.photos.files);
+    if (files.length > Number(form.dataset.maxPhotos)) return say(form, 'too_many_photos');
+    const button = form.querySelector('[type=submit]');
+    const label = button.textContent;
+    s.busy = true;
+    button.disabled = true;
+    say(form, null);
+    try {
+      if (!s.review) {
+        button.textContent = form.dataset.sending;
+        const stars = Number(form.elements.stars.value || 5);
+        const review = { order_id: form.dataset.order, product_id: form.dataset.product, stars, text: form.elements.text.value };
+        s.review = (await send(`/api/v1/stores/${form.dataset.store}/reviews`, JSON.stringify(review), 'application/json')).review.id;
+        s.uploaded = 0;
+      }
+      for (let i = s.uploaded || 0; i < files.length; i += 1) {
+        button.textContent = `${form.dataset.uploading} ${i + 1}/${files.length}…`;
+        const photo = await shrink(files[i]).catch(() => files[i]);
+        await send(`/api/v1/reviews/${s.review}/photos`, photo, photo.type || 'application/octet-stream');
+        s.uploaded = i + 1;
+      }
+      location.assign(form.dataset.done);
+    } catch (e) {
+      say(form, e.message);
+      button.textContent = label;
+      button.disabled = false;
+      s.busy = false;
+    }
+  });
+})();
