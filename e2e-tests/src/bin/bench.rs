@@ -418,7 +418,13 @@ async fn main() {
 
     println!("wasm sizes");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for file in ["edge-worker/build/index_bg.wasm", "public/pkg/linli_app_bg.wasm", "public/pkg/linli_app.js"] {
+    for file in [
+        "edge-worker/build/index_bg.wasm",
+        "public/pkg/linli_app_bg.wasm",
+        "public/pkg/linli_app.js",
+        "public/pkg/linli_owner_bg.wasm",
+        "public/pkg/linli_owner.js",
+    ] {
         print_size(&root, file);
     }
 
