@@ -43,9 +43,11 @@ export const shot = (page, name, { fullPage = false } = {}) => page.screenshot({
 /** Where a journey's other files (a printed PDF) go: e2e-tests/artifacts/<name>. */
 export const artifact = (name) => join(ARTIFACTS, name);
 
-/** Waits until the wasm bundle has hydrated the page (buttons then respond). */
+/** Waits until the page's wasm bundle (the residents' or, on /owner, the owner's) has
+ * hydrated it (buttons then respond). */
 export async function hydrated(page) {
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('linli_app_bg.wasm')));
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .some((r) => r.name.includes('/pkg/') && r.name.includes('_bg.wasm')));
   await page.waitForLoadState('networkidle');
 }
 

@@ -11,6 +11,13 @@ import { TastingPage } from './pages/tasting_page.mjs';
 
 useBrowser();
 
+/** The wasm bundles the page loaded, by name. */
+async function bundles(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource')
+    .map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('_bg.wasm'))
+    .map((p) => p.replace('/pkg/', '').replace('_bg.wasm', '')));
+}
+
 async function resident(nickname, building) {
   const p = await phone();
   await p.page.goto(`${BASE}/s/${STORE}/join`);
@@ -42,6 +49,7 @@ test('the last seat, the waitlist, a cancellation that promotes, and the door', 
   await hers.bookButton.waitFor();
   await hydrated(first.page);
   await shot(first.page, 'tasting-01-before-booking');
+  assert.deepEqual(await bundles(first.page), ['linli_app'], 'a resident page loads only the residents\' bundle');
   await hers.book();
   assert.match(await hers.myBooking.innerText(), /已报名/);
   assert.match(await hers.code.innerText(), /^\d{6}$/);
@@ -80,6 +88,7 @@ test('the last seat, the waitlist, a cancellation that promotes, and the door', 
   const door = new OwnerTastingPage(owner.page);
   await door.open(tasting.id);
   await shot(owner.page, 'tasting-07-owner-list');
+  assert.deepEqual(await bundles(owner.page), ['linli_owner'], 'the console loads the owner\'s bundle');
   await door.checkIn(code);
   assert.match(await door.welcome.innerText(), /晚一步/);
   await door.lines.filter({ hasText: '已签到' }).waitFor();
