@@ -458,6 +458,9 @@ messages! {
     owner_tasting_scheduled => "已安排，居民现在可以报名了", "Scheduled: residents can book now";
     owner_tasting_call_off => "取消这场品鉴会", "Call this tasting off";
     owner_tasting_call_off_confirm => "取消后所有报名作废，确定吗？", "Every booking will be void. Call it off?";
+    tasting_products => "品鉴商品", "Tasting";
+    owner_tasting_products => "品鉴商品（可选，最多 {max} 个）", "Products to taste (optional, at most {max})";
+    owner_tasting_cover => "封面图片链接（可选）", "Cover image URL (optional)";
     door_title => "门口签到", "Door check-in";
     door_placeholder => "6 位签到码", "6-digit code";
     door_check_in => "签到", "Check in";
@@ -468,7 +471,7 @@ messages! {
 messages! {
     poster_nav => "海报", "Poster";
     poster_title => "门店海报", "Store poster";
-    poster_join => "扫码加入邻里·", "Scan to join Linli · ";
+    poster_join => "扫码加入", "Scan to join ";
     poster_hint => "A4 纸打印，贴在门口或收银台，居民扫码即可加入。", "Print on A4 and put it up at the door or the till: residents scan to join.";
     poster_print => "打印海报", "Print poster";
     poster_brand_line => "社区生鲜", "Neighbourhood fresh food";

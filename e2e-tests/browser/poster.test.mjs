@@ -18,7 +18,7 @@ test('the owner prints the store poster with its join QR code', async () => {
   await poster.navLink.click();
   await page.waitForURL(/\/owner\/poster$/);
   await poster.poster.waitFor();
-  assert.equal(await poster.headline.innerText(), '扫码加入邻里·邻里鲜·古北店');
+  assert.equal(await poster.headline.innerText(), '扫码加入邻里鲜·古北店');
   assert.equal(await poster.url.innerText(), `${BASE}/s/${STORE}/join`);
   await poster.printButton.waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="poster-qr"]')?.complete);

@@ -172,6 +172,11 @@ async fn households_strangers_and_bad_input_each_get_their_own_problem() {
     assert_eq!(off["status"], "cancelled");
     assert!(mine(&mum.client, &id).await.is_null());
     expect_problem(book(&single, &id, 1).await, 409, "tasting_cancelled").await;
+
+    // The demo chain's nearly full tasting names what is tasted.
+    let demo: Value = json_of(client().get(url(&format!("/api/v1/tastings/t-demo-{STORE_A}-0"))).send().await.unwrap()).await;
+    assert_eq!(demo["products"][0]["name"], "阳光玫瑰葡萄");
+    assert_eq!((demo["seats"].as_u64(), demo["seats_left"].as_u64()), (Some(12), Some(1)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

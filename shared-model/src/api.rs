@@ -510,6 +510,16 @@ pub struct TastingCard {
     /// Whether it has begun (`Tasting::has_started`, at the edge's clock).
     #[serde(default)]
     pub started: bool,
+    /// The products to be tasted, with their names (on the tasting's own page).
+    #[serde(default)]
+    pub products: Vec<TastedProduct>,
+}
+
+/// A product a tasting presents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TastedProduct {
+    pub id: crate::ids::ProductId,
+    pub name: String,
 }
 
 /// `GET /api/v1/stores/{store}/tastings`: upcoming first (soonest first), then the past

@@ -109,14 +109,26 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
             <a class="owner-nav-item" class:active=current href=href aria-current=current.then_some("page") data-testid=testid>{label}</a>
         }
     };
+    // More sections than a phone's width: the current one is scrolled into view.
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        if let Some(nav) = nav.get() {
+            let current = nav.query_selector(".active").ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(current) = current {
+                nav.set_scroll_left(current.offset_left() - nav.offset_left() - 12);
+            }
+        }
+    });
     view! {
-        <nav class="owner-nav">
+        <nav class="owner-nav" node_ref=nav>
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
             {item(OwnerSection::Tastings, "/owner/tastings", t.tastings_title(), "owner-nav-tastings")}
-            {item(OwnerSection::Poster, "/owner/poster", t.poster_nav(), "owner-nav-poster")}
             {item(OwnerSection::Reviews, "/owner/reviews", t.owner_nav_reviews(), "owner-nav-reviews")}
+            {item(OwnerSection::Poster, "/owner/poster", t.poster_nav(), "owner-nav-poster")}
         </nav>
     }
 }

@@ -18,10 +18,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
     api::{BookingLine, CheckInRequest, TastingCard},
-    community::{BookingStatus, NewTasting, NpsSummary, TastingStatus, MAX_PLACE_CHARS, MAX_TASTING_TITLE_CHARS},
+    catalog::ProductSummary,
+    community::{
+        BookingStatus, NewTasting, NpsSummary, TastingStatus, MAX_PLACE_CHARS, MAX_TASTING_PRODUCTS, MAX_TASTING_TITLE_CHARS,
+    },
     identity::Me,
     locale::format_local,
     time::parse_local_input,
+    ProductId,
 };
 
 #[component]
@@ -51,7 +55,14 @@ fn OwnerTastings(store: String) -> impl IntoView {
         },
         |(store, _)| api::list_tastings(&store),
     );
-    let nps = Resource::new(move || store.clone(), |store| api::store_nps(&store));
+    let nps = Resource::new(
+        {
+            let store = store.clone();
+            move || store.clone()
+        },
+        |store| api::store_nps(&store),
+    );
+    let shelf = Resource::new(move || store.clone(), |store| api::list_products(&store, None, None));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -61,7 +72,12 @@ fn OwnerTastings(store: String) -> impl IntoView {
                 })
             })}
         </Transition>
-        <ScheduleTasting schedule/>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let shelf = shelf.await.map(|l| l.products).unwrap_or_default();
+                view! { <ScheduleTasting schedule shelf/> }
+            })}
+        </Transition>
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {
                 match tastings.await {
@@ -112,13 +128,15 @@ fn NpsFigure(summary: NpsSummary, label: String) -> impl IntoView {
 }
 
 #[component]
-fn ScheduleTasting(schedule: Action<NewTasting, api::ApiResult<TastingCard>>) -> impl IntoView {
+fn ScheduleTasting(schedule: Action<NewTasting, api::ApiResult<TastingCard>>, shelf: Vec<ProductSummary>) -> impl IntoView {
     let t = use_i18n();
     let title = RwSignal::new(String::new());
     let starts_at = RwSignal::new(String::new());
     let place = RwSignal::new(String::new());
     let seats = RwSignal::new("20".to_string());
     let per_household = RwSignal::new("2".to_string());
+    let cover = RwSignal::new(String::new());
+    let picked = RwSignal::new(Vec::<ProductId>::new());
     let missing_start = RwSignal::new(false);
     // Tomorrow evening, once in the browser.
     #[cfg(feature = "hydrate")]
@@ -132,6 +150,8 @@ fn ScheduleTasting(schedule: Action<NewTasting, api::ApiResult<TastingCard>>) ->
     Effect::new(move |_| {
         if let Some(Ok(_)) = schedule.value().get() {
             title.set(String::new());
+            cover.set(String::new());
+            picked.set(Vec::new());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -148,8 +168,8 @@ fn ScheduleTasting(schedule: Action<NewTasting, api::ApiResult<TastingCard>>) ->
             place: place.get_untracked(),
             seats: number(seats),
             seats_per_household: number(per_household),
-            product_ids: Vec::new(),
-            cover_url: None,
+            product_ids: picked.get_untracked(),
+            cover_url: Some(cover.get_untracked()).filter(|c| !c.trim().is_empty()),
         });
     };
     let text_field = move |label: &'static str, value: RwSignal<String>, max: usize, testid: &'static str| {
@@ -178,6 +198,33 @@ fn ScheduleTasting(schedule: Action<NewTasting, api::ApiResult<TastingCard>>) ->
                 {number_field(t.owner_tasting_seats(), seats, "tasting-seats-total")}
                 {number_field(t.owner_tasting_per_household(), per_household, "tasting-per-household")}
             </div>
+            <fieldset class="field tasting-picks">
+                <legend>{t.owner_tasting_products().replace("{max}", &MAX_TASTING_PRODUCTS.to_string())}</legend>
+                {shelf.into_iter().map(|p| {
+                    let id = p.id.clone();
+                    let checked = {
+                        let id = id.clone();
+                        move || picked.with(|ids| ids.contains(&id))
+                    };
+                    view! {
+                        <label class="tasting-pick">
+                            <input type="checkbox" prop:checked=checked on:change:target=move |ev| {
+                                let on = ev.target().checked();
+                                picked.update(|ids| {
+                                    ids.retain(|x| *x != id);
+                                    if on {
+                                        ids.push(id.clone());
+                                    }
+                                });
+                            }/>
+                            {p.name}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label class="field"><span>{t.owner_tasting_cover()}</span>
+                <input type="text" inputmode="url" autocapitalize="off" spellcheck="false" placeholder="/images/live/cover.svg"
+                    prop:value=move || cover.get() on:input:target=move |ev| cover.set(ev.target().value())/></label>
             {move || missing_start.get().then(|| view! { <p class="notice notice-error" role="alert">{t.owner_live_start_required()}</p> })}
             <ActionProblem result=schedule.value().into()/>
             {move || matches!(schedule.value().get(), Some(Ok(_))).then(|| view! {

@@ -162,6 +162,7 @@ fn TastingDetail(
     let mine = card.my_booking.clone();
     let survey_open = card.survey_open;
     let per_household = card.tasting.seats_per_household;
+    let products = card.products.clone();
     let booking = match (&mine, member, open) {
         (Some(b), ..) => {
             let code = b.check_in_code.clone();
@@ -205,6 +206,14 @@ fn TastingDetail(
         <article class="tasting" data-testid="tasting">
             {cover.map(|src| view! { <img class="tasting-cover" src=src alt="" loading="lazy"/> })}
             <TastingSummary card/>
+            {(!products.is_empty()).then(|| view! {
+                <p class="tasting-products" data-testid="tasting-products">
+                    <span class="muted small">{t.tasting_products()}</span>
+                    {products.into_iter().map(|p| view! {
+                        <a class="tasting-product" href=format!("/s/{store}/p/{}", p.id)>{p.name}</a>
+                    }).collect_view()}
+                </p>
+            })}
             {booking}
             {survey_open.then(|| view! { <Survey answer/> })}
         </article>

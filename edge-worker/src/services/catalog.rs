@@ -83,6 +83,9 @@ impl ProductRow {
     pub fn price(&self) -> Fen {
         Fen::from_fen(self.price_fen)
     }
+    pub fn id(&self) -> &str {
+        &self.id
+    }
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -14,7 +14,7 @@ use futures::future::join_all;
 use serde::Deserialize;
 use shared_model::{
     access::{authorize, Action},
-    api::{MyBooking, StoreNps, TastingBookings, TastingCard, TastingList},
+    api::{MyBooking, StoreNps, TastedProduct, TastingBookings, TastingCard, TastingList},
     community::{
         check_can_answer, tasting_reminder_due, NewBooking, NewTasting, NpsAnswer, NpsError, NpsScore, NpsSummary, Tasting,
         TastingError, TastingStatus, STORE_NPS_WINDOW_DAYS,
@@ -75,6 +75,7 @@ fn card(tasting: Tasting, counts: DeskCounts, my_booking: Option<MyBooking>, now
         tasting,
         my_booking,
         survey_open: false,
+        products: Vec::new(),
     }
 }
 
@@ -167,13 +168,24 @@ impl TastingService {
         Ok(card)
     }
 
-    /// One tasting; its store's residents also see their booking.
+    /// One tasting with the names of its products; its store's residents also see their
+    /// booking.
     pub async fn get(&self, id: &TastingId, me: Option<&Me>, now: DateTime<Utc>) -> AppResult<TastingCard> {
         let (tasting, counts) = self.tasting(id).await?;
-        match me.filter(|m| m.store_id == tasting.store_id && m.role == Role::Resident) {
-            Some(me) => self.card_for(tasting, me, now).await,
-            None => Ok(card(tasting, counts, None, now)),
-        }
+        let rows = CatalogService::new(&self.env)?.products(&tasting.store_id, &tasting.product_ids).await?;
+        let products = tasting
+            .product_ids
+            .iter()
+            .filter_map(|id| {
+                rows.iter().find(|r| r.id() == id.as_str()).map(|r| TastedProduct { id: id.clone(), name: r.name().to_owned() })
+            })
+            .collect();
+        let mut card = match me.filter(|m| m.store_id == tasting.store_id && m.role == Role::Resident) {
+            Some(me) => self.card_for(tasting, me, now).await?,
+            None => card(tasting, counts, None, now),
+        };
+        card.products = products;
+        Ok(card)
     }
 
     /// A resident of the tasting's store books seats, or joins the waitlist.
