@@ -45,6 +45,14 @@ pub fn local_date(dt: DateTime<Utc>) -> NaiveDate {
     local_naive(dt).date()
 }
 
+/// `hour`:00 store time on the store-local day `days` after `now`'s (negative: before);
+/// `None` past the ends of chrono's calendar.
+pub fn local_day_at(now: DateTime<Utc>, days: i64, hour: u32) -> Option<DateTime<Utc>> {
+    let day = local_date(now).checked_add_signed(chrono::Duration::days(days))?;
+    let local = day.and_hms_opt(hour, 0, 0)?;
+    store_tz().from_local_datetime(&local).single().map(|at| at.with_timezone(&Utc))
+}
+
 /// The pickup date of an order placed at `now`: tomorrow (local) before 22:00, the day
 /// after tomorrow from 22:00 on. Saturates at the end of chrono's calendar.
 pub fn pickup_date_for(now: DateTime<Utc>) -> NaiveDate {
@@ -94,6 +102,14 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_local_day_at_an_hour_is_store_time_and_none_past_the_calendar() {
+        // 23:30 on 1 December in Shanghai: the day after at 19:00 is 11:00 UTC on the 2nd.
+        assert_eq!(local_day_at(utc("2026-12-01T15:30:00Z"), 1, 19), Some(utc("2026-12-02T11:00:00Z")));
+        assert_eq!(local_day_at(utc("2026-12-01T15:30:00Z"), -1, 18), Some(utc("2026-11-30T10:00:00Z")));
+        assert_eq!(local_day_at(DateTime::<Utc>::MAX_UTC, 1, 19), None);
     }
 
     #[test]

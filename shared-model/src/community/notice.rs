@@ -32,9 +32,9 @@
 use crate::{
     ids::{stored_forms, DemandId, ProductId, ReviewId, StoreId, TastingId},
     locale::{format_local, format_pickup_date, Locale},
-    time::{local_date, local_naive, store_tz},
+    time::{local_date, local_day_at, local_naive},
 };
-use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Longest quote of a wish or a title in a notice, in characters, `…` included.
@@ -225,13 +225,7 @@ pub fn unread_badge(unread: u32) -> Option<String> {
 /// [`TASTING_REMINDER_HOUR`]:00 store time on the day before (saturating at the ends of
 /// the calendar).
 pub fn tasting_reminder_at(starts_at: DateTime<Utc>) -> DateTime<Utc> {
-    let eve = local_date(starts_at).pred_opt().unwrap_or(chrono::NaiveDate::MIN);
-    let time = NaiveTime::from_hms_opt(TASTING_REMINDER_HOUR, 0, 0).unwrap_or(NaiveTime::MIN);
-    store_tz()
-        .from_local_datetime(&eve.and_time(time))
-        .single()
-        .map(|at| at.with_timezone(&Utc))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+    local_day_at(starts_at, -1, TASTING_REMINDER_HOUR).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Whether the reminder is due at `now`: from [`tasting_reminder_at`] until the start.

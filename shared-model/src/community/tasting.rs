@@ -65,9 +65,9 @@ use crate::{
     ids::{stored_forms, BookingId, PersonId, ProductId, StoreId, TastingId},
     live::is_allowed_url,
     problem::impl_error_code,
-    time::{local_naive, store_tz},
+    time::local_day_at,
 };
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -397,9 +397,7 @@ impl Tasting {
 /// When the owner's form suggests a new tasting start: [`SUGGESTED_TASTING_HOUR`]:00
 /// store time tomorrow (residents need a day to see it and book).
 pub fn suggested_tasting_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    let tomorrow = local_naive(now).date() + Duration::days(1);
-    let at = tomorrow.and_hms_opt(SUGGESTED_TASTING_HOUR, 0, 0).unwrap_or_default();
-    store_tz().from_local_datetime(&at).single().map_or(now + Duration::days(1), |t| t.with_timezone(&Utc))
+    local_day_at(now, 1, SUGGESTED_TASTING_HOUR).unwrap_or(now + Duration::days(1))
 }
 
 /// How a booking turns out.

@@ -9,9 +9,9 @@
 use super::error::LiveError;
 use crate::{
     ids::{stored_forms, LiveSessionId, StoreId},
-    time::{local_naive, store_tz},
+    time::local_day_at,
 };
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -172,9 +172,7 @@ pub const EVENING_SHOW_HOUR: u32 = 20;
 /// When a new live is suggested to start: [`EVENING_SHOW_HOUR`] store time today while
 /// that is at least 30 minutes away, else the first half hour at least 30 minutes from now.
 pub fn suggested_live_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    let tonight =
-        local_naive(now).date().and_hms_opt(EVENING_SHOW_HOUR, 0, 0).and_then(|t| store_tz().from_local_datetime(&t).single());
-    match tonight.map(|t| t.with_timezone(&Utc)) {
+    match local_day_at(now, 0, EVENING_SHOW_HOUR) {
         Some(tonight) if tonight - now >= Duration::minutes(30) => tonight,
         _ => {
             let later = now.timestamp() + 30 * 60;

@@ -9,12 +9,12 @@ use crate::{
     services::tastings::TastingService,
     storage::{changes, nullable, tastings},
 };
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use shared_model::{
     community::{DemandStatus, NewBooking, Tasting, TastingStatus},
     identity::{Me, Role},
-    time::{local_naive, store_tz},
+    time::local_day_at,
     PersonId, ProductId, StoreId, TastingId,
 };
 use wasm_bindgen::JsValue;
@@ -64,7 +64,7 @@ impl SeedTasting {
             id: TastingId::new_unchecked(id),
             store_id: store.clone(),
             title: self.title.clone(),
-            starts_at: at_hour(now, self.days_ahead, self.hour),
+            starts_at: local_day_at(now, self.days_ahead, self.hour).unwrap_or(now),
             place: self.place.clone(),
             seats: self.seats,
             seats_per_household: self.per_household,
@@ -74,13 +74,6 @@ impl SeedTasting {
             created_at: now,
         }
     }
-}
-
-/// `hour`:00 store time, `days` from today.
-fn at_hour(now: DateTime<Utc>, days: i64, hour: u32) -> DateTime<Utc> {
-    let day = local_naive(now).date() + Duration::days(days);
-    let local = day.and_hms_opt(hour, 0, 0).unwrap_or_default();
-    store_tz().from_local_datetime(&local).single().map_or(now, |t| t.with_timezone(&Utc))
 }
 
 /// Seeds `store`'s community; returns the rows it inserted.
