@@ -34,8 +34,8 @@ pub fn to_u32(n: i64) -> u32 {
 }
 
 /// `values` as SQL arguments for `IN (…)`, with their `?, ?` placeholders.
-pub fn text_args<'a>(values: impl IntoIterator<Item = &'a str>) -> (String, Vec<SqlStorageValue>) {
-    let args: Vec<SqlStorageValue> = values.into_iter().map(SqlStorageValue::from).collect();
+pub fn in_args<V: Into<SqlStorageValue>>(values: impl IntoIterator<Item = V>) -> (String, Vec<SqlStorageValue>) {
+    let args: Vec<SqlStorageValue> = values.into_iter().map(Into::into).collect();
     (vec!["?"; args.len()].join(", "), args)
 }
 

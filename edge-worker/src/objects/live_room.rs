@@ -20,7 +20,7 @@
 //! ignored, so no viewer holds up the room. Every event carries its sequence number and a
 //! viewer resumes from the last one it saw (`live::resume`).
 
-use super::{int, now_ms, reply, sweep_stranded, text_args, to_u32, DueHold, HoldBook, ObjectStorage};
+use super::{in_args, int, now_ms, reply, sweep_stranded, to_u32, DueHold, HoldBook, ObjectStorage};
 use crate::{
     clients::{
         room::{
@@ -159,7 +159,7 @@ const SCHEMA: &[&[&str]] = &[&[
 
 /// `states` as SQL arguments, with their `?, ?` placeholders.
 fn state_args(states: &[HoldState]) -> (String, Vec<SqlStorageValue>) {
-    text_args(states.iter().map(|s| s.as_str()))
+    in_args(states.iter().map(|s| s.as_str()))
 }
 
 fn parse<T: DeserializeOwned>(json: &str) -> AppResult<T> {

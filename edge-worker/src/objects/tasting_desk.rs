@@ -13,7 +13,7 @@
 //! after it. A failed copy is retried by the alarm; each notice has a `source`, unique in
 //! D1, so a retry after a copy that did land sends nothing twice.
 
-use super::{int, now_ms, reply, text_args, to_u32, ObjectStorage};
+use super::{in_args, int, now_ms, reply, to_u32, ObjectStorage};
 use crate::{
     clients::desk::{
         BookCall, BookReply, BookingsReply, CheckInCall, CheckInReply, DeskCounts, DeskRoute, GuestCall, MineReply, RemindReply,
@@ -152,7 +152,7 @@ impl TastingDesk {
 
     /// Bookings in `statuses`, in the order they were made.
     fn with_status(&self, tasting: &Tasting, statuses: &[BookingStatus]) -> AppResult<Vec<Stored>> {
-        let (marks, args) = text_args(statuses.iter().map(|s| s.as_str()));
+        let (marks, args) = in_args(statuses.iter().map(|s| s.as_str()));
         let rows: Vec<BookingRow> =
             self.rows(&format!("SELECT {COLUMNS} FROM bookings WHERE status IN ({marks}) ORDER BY seq"), args)?;
         rows.into_iter().map(|r| r.into_stored(tasting)).collect()
@@ -160,7 +160,7 @@ impl TastingDesk {
 
     /// Seats in bookings with one of `statuses`, of everyone or of one household.
     fn seats_in(&self, statuses: &[BookingStatus], household: Option<&str>) -> AppResult<u32> {
-        let (marks, mut args) = text_args(statuses.iter().map(|s| s.as_str()));
+        let (marks, mut args) = in_args(statuses.iter().map(|s| s.as_str()));
         let mut query = format!("SELECT COALESCE(SUM(seats), 0) AS n FROM bookings WHERE status IN ({marks})");
         if let Some(household) = household {
             query.push_str(" AND household = ?");
@@ -171,7 +171,7 @@ impl TastingDesk {
 
     /// The resident's booking that is still on (confirmed, waiting or checked in).
     fn active_of(&self, tasting: &Tasting, person: &PersonId) -> AppResult<Option<Stored>> {
-        let (marks, mut args) = text_args(active().iter().map(|s| s.as_str()));
+        let (marks, mut args) = in_args(active().iter().map(|s| s.as_str()));
         args.insert(0, person.as_str().into());
         let rows: Vec<BookingRow> = self.rows(
             &format!("SELECT {COLUMNS} FROM bookings WHERE person_id = ? AND status IN ({marks}) ORDER BY seq DESC LIMIT 1"),
@@ -427,7 +427,7 @@ impl TastingDesk {
         if rows.is_empty() {
             return Ok(());
         }
-        let (marks, ids) = id_args(&rows);
+        let (marks, ids) = in_args(rows.iter().map(|r| r.id));
         let mut claim_args = vec![claim.into()];
         claim_args.extend(ids.iter().cloned());
         self.storage.exec(&format!("UPDATE outbox SET claimed_at = ? WHERE id IN ({marks})"), claim_args)?;
@@ -467,10 +467,6 @@ fn holding() -> Vec<BookingStatus> {
 /// The statuses of bookings still on (`BookingStatus::is_active`).
 fn active() -> Vec<BookingStatus> {
     BookingStatus::ALL.iter().copied().filter(|s| s.is_active()).collect()
-}
-
-fn id_args(rows: &[OutboxRow]) -> (String, Vec<SqlStorageValue>) {
-    (vec!["?"; rows.len()].join(", "), rows.iter().map(|r| r.id.into()).collect())
 }
 
 fn optional_time(at: Option<DateTime<Utc>>) -> SqlStorageValue {

@@ -156,12 +156,13 @@ impl TastingService {
     /// The tasting with the resident's own booking, fresh from its desk.
     async fn card_for(&self, tasting: Tasting, me: &Me, now: DateTime<Utc>) -> AppResult<TastingCard> {
         let reply = self.desk()?.mine(&tasting, &me.person_id).await?;
+        // The question opens at the start: before it, lists skip the answers' lookup.
         let survey_open = match &reply.mine {
-            Some(mine) => {
+            Some(mine) if tasting.has_started(now) => {
                 let answered = self.answered(&tasting.id, &me.person_id).await?;
                 check_can_answer(Some(mine.status), answered, tasting.starts_at, now).is_ok()
             }
-            None => false,
+            _ => false,
         };
         let mut card = card(tasting, reply.counts, reply.mine, now);
         card.survey_open = survey_open;
@@ -267,9 +268,9 @@ impl TastingService {
         let (tasting, _) = self.tasting(id).await?;
         authorize(Some(me), Action::ShopAt(&tasting.store_id))?;
         let valid = answer.validate()?;
-        let mine = self.desk()?.mine(&tasting, &me.person_id).await?.mine;
+        let reply = self.desk()?.mine(&tasting, &me.person_id).await?;
         let answered = self.answered(id, &me.person_id).await?;
-        check_can_answer(mine.as_ref().map(|m| m.status), answered, tasting.starts_at, now)?;
+        check_can_answer(reply.mine.as_ref().map(|m| m.status), answered, tasting.starts_at, now)?;
         let result = self
             .db
             .prepare(
@@ -289,7 +290,8 @@ impl TastingService {
         if changes(&result) == 0 {
             return Err(NpsError::AlreadyAnswered.into());
         }
-        self.card_for(tasting, me, now).await
+        // Answered: the question is closed for her (`survey_open` false), the rest as read.
+        Ok(card(tasting, reply.counts, reply.mine, now))
     }
 
     /// The store's NPS over the last `STORE_NPS_WINDOW_DAYS` days (owner).
