@@ -199,3 +199,13 @@ pub async fn households(count: usize, tag: &str) -> Vec<Resident> {
         .collect()
         .await
 }
+
+/// Store A's owner marks a resident as a KOC (or not).
+pub async fn set_koc(owner: &Client, person: &str, is_koc: bool) -> Response {
+    owner
+        .put(url(&format!("/api/v1/stores/{STORE_A}/residents/{person}/koc")))
+        .json(&json!({ "is_koc": is_koc }))
+        .send()
+        .await
+        .expect("KOC update")
+}

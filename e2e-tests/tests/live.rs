@@ -9,8 +9,8 @@
 //! can run side by side.
 
 use e2e_tests::{
-    available, expect_problem, json_of, live::*, owner, pickup_point, place_order, resident, unique_phone, url, Resident,
-    OWNER_B_PHONE, STORE_A,
+    available, expect_problem, json_of, live::*, owner, pickup_point, place_order, resident, set_koc, unique_phone, url,
+    Resident, OWNER_B_PHONE, STORE_A,
 };
 use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
@@ -422,13 +422,7 @@ async fn comments_reach_viewers_with_the_koc_badge() {
     assert_eq!(comments(&audience), [("王**".to_string(), "白菜还有吗？".to_string(), false)]);
 
     // The owner makes 李阿姨 a KOC while she is already in the room.
-    let resp = live
-        .owner
-        .put(url(&format!("/api/v1/stores/{STORE_A}/residents/{}/koc", koc.me.person_id)))
-        .json(&json!({ "is_koc": true }))
-        .send()
-        .await
-        .unwrap();
+    let resp = set_koc(&live.owner, koc.me.person_id.as_str(), true).await;
     let summary: Value = json_of(resp).await;
     assert_eq!(summary["is_koc"], true);
     koc_viewer.send(&ClientMessage::Comment { text: "这家的白菜很新鲜".into() });

@@ -98,13 +98,7 @@ async fn a_picked_up_order_is_reviewed_with_a_photo_and_the_owner_features_and_h
 
     // A neighbour (a KOC) reviews the same product with stars alone.
     let (koc, koc_order) = picked_up(&stocked, "美食达人阿May").await;
-    let put_koc = stocked
-        .owner
-        .put(url(&format!("/api/v1/stores/{STORE_A}/residents/{}/koc", koc.me.person_id)))
-        .json(&json!({ "is_koc": true }))
-        .send()
-        .await
-        .unwrap();
+    let put_koc = set_koc(&stocked.owner, koc.me.person_id.as_str(), true).await;
     assert_eq!(put_koc.status(), StatusCode::OK);
     let koc_card: Value = json_of(
         review(&koc.client, STORE_A, json!({ "order_id": koc_order, "product_id": sku, "stars": 4, "text": "口感好，推荐" }))
