@@ -31,6 +31,7 @@ pub mod money;
 pub mod order;
 pub mod pickup;
 pub mod problem;
+pub mod recommend;
 pub mod sms;
 pub mod stock;
 pub mod store;
