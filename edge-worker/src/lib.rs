@@ -36,15 +36,30 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     }
 }
 
-/// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due.
+/// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due, and
+/// the stores' recommendation profiles that are due.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    match services::tastings::TastingService::new(&env) {
-        Ok(service) => {
-            if let Err(e) = service.send_reminders(http::now()).await {
-                worker::console_error!("tasting reminders: {e:?}");
+    let now = http::now();
+    let reminders = async { services::tastings::TastingService::new(&env)?.send_reminders(now).await };
+    if let Err(e) = reminders.await {
+        worker::console_error!("tasting reminders: {e:?}");
+    }
+    let profiles = async { services::recommendations::RecommendationService::new(&env)?.rebuild_due(now).await };
+    match profiles.await {
+        Ok(builds) => {
+            for b in builds {
+                worker::console_log!(
+                    "recommendation profile {} v{}: {} residents, {} orders, {} bytes, {} ms",
+                    b.store_id,
+                    b.version,
+                    b.residents,
+                    b.orders,
+                    b.bytes,
+                    b.build_ms
+                );
             }
         }
-        Err(e) => worker::console_error!("tasting reminders: {e:?}"),
+        Err(e) => worker::console_error!("recommendation profiles: {e:?}"),
     }
 }

@@ -8,6 +8,7 @@ mod identity;
 mod live;
 mod notices;
 mod orders;
+mod recommendations;
 mod reviews;
 mod tastings;
 
@@ -80,7 +81,11 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
         .post_async("/api/v1/reviews/:review/photos", reviews::create_review_photo)
         .post_async("/api/v1/reviews/:review/moderation", reviews::create_moderation)
         .get_async("/api/v1/photos/:photo", reviews::get_photo)
+        .get_async("/api/v1/me/recommendations", recommendations::get_recommendations)
+        .get_async("/api/v1/cart/suggestions", recommendations::get_cart_suggestions)
         .post_async("/api/v1/admin/seed", admin::seed)
+        .post_async("/api/v1/admin/recommendations", admin::create_profile_builds)
+        .get_async("/api/v1/admin/order-history", admin::get_order_history)
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)
         .await?;

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod live;
 pub mod notices;
 pub mod orders;
+pub mod recommendations;
 pub mod reviews;
 pub mod seed;
 pub mod tastings;

@@ -605,3 +605,44 @@ pub struct FeaturedReview {
 pub struct FeaturedReviewList {
     pub reviews: Vec<FeaturedReview>,
 }
+
+/// A product a reason names: its id and its name as the store lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRef {
+    pub id: crate::ProductId,
+    pub name: String,
+}
+
+/// One pick of 为你推荐 or 凑单推荐: the product as listed now and why it was picked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub product: ProductSummary,
+    pub reason: crate::recommend::Reason<ProductRef>,
+}
+
+/// `GET /api/v1/me/recommendations?limit=10`: her next basket, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecommendationList {
+    pub recommendations: Vec<Recommendation>,
+    /// The store profile the picks were made with (`None`: none built yet).
+    pub profile_version: Option<i64>,
+}
+
+/// `GET /api/v1/cart/suggestions`: what goes with her cart, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartSuggestions {
+    pub suggestions: Vec<Recommendation>,
+}
+
+/// `POST /api/v1/admin/recommendations` and each cron build: what one store's build did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileBuild {
+    pub store_id: StoreId,
+    pub version: i64,
+    pub residents: u32,
+    pub orders: u32,
+    /// The profile's size as stored (JSON bytes).
+    pub bytes: u32,
+    /// Wall time of reading the orders, building and storing, in milliseconds.
+    pub build_ms: u32,
+}

@@ -345,6 +345,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "unknown_pickup_point" => "请选择本店的自提点",
         // cart
         "quantity_out_of_range" => "数量需在1到99之间",
+        "limit_out_of_range" => "推荐数量需在1到20之间",
         "cart_full" => "购物车最多放30种商品",
         "unknown_product" => "商品不存在或已下架",
         // stock
@@ -537,6 +538,7 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "unknown_pickup_point" => "Please choose one of the store's pickup points.",
         // cart
         "quantity_out_of_range" => "The quantity must be between 1 and 99.",
+        "limit_out_of_range" => "Ask for between 1 and 20 recommendations.",
         "cart_full" => "A cart holds at most 30 products.",
         "unknown_product" => "This product does not exist or is no longer sold.",
         // stock

@@ -21,12 +21,18 @@
 //! product key, so the same input always gives the same list.
 //!
 //! Files: `model` (the scoring), `profile` (the per-store artefact and its build),
-//! `eval` (Recall@k and NDCG@k, used by the offline evaluation command).
+//! `shop` (how the shop asks: limits, history window, when to rebuild), `eval` (Recall@k
+//! and NDCG@k, used by the offline evaluation command `scripts/eval-recommendations`).
 
 mod eval;
 mod model;
 mod profile;
+mod shop;
 
 pub use eval::{ndcg_at, recall_at, Scores};
 pub use model::{recommend, suggest_with, Basket, Knobs, Pick, Reason};
 pub use profile::{build_profile, Neighbour, ResidentHistory, StoreProfile, LIST_ITEMS, VECTOR_ITEMS, WEEK_DAYS};
+pub use shop::{
+    day_number, parse_limit, rebuild_due, RecommendError, CART_SUGGESTIONS, DEFAULT_RECOMMENDATIONS, HISTORY_DAYS,
+    MAX_RECOMMENDATIONS, REBUILD_AFTER_ORDERS, REBUILD_EVERY_HOURS,
+};

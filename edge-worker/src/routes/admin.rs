@@ -1,26 +1,65 @@
-//! Operator routes. Seeding is off unless the `SEED_TOKEN` secret is set, and then needs it.
+//! Operator routes. They are off unless the `SEED_TOKEN` secret is set, and then need it.
 
 use super::respond;
 use crate::{
-    error::AppError,
-    http::{env_text, json},
-    services::seed::seed_demo_chain,
+    error::{AppError, AppResult},
+    http::{env_text, json, now},
+    services::{recommendations::RecommendationService, seed::seed_demo_chain},
 };
+use shared_model::StoreId;
 use worker::{Request, Response, RouteContext};
 
-/// `POST /api/v1/admin/seed` with `Authorization: Bearer <SEED_TOKEN>`: seeds the demo chain.
+/// The caller holds the operator token (`Authorization: Bearer <SEED_TOKEN>`).
+fn operator(req: &Request, ctx: &RouteContext<()>) -> AppResult<()> {
+    let Some(expected) = env_text(&ctx.env, "SEED_TOKEN") else { return Err(AppError::not_found("no_such_route")) };
+    let given = req.headers().get("Authorization")?.unwrap_or_default();
+    if given != format!("Bearer {expected}") {
+        return Err(AppError::new(401, "invalid_seed_token", "Wrong or missing seed token"));
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/admin/seed`: seeds the demo chain (and builds its recommendation profiles).
 pub async fn seed(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let expected = env_text(&ctx.env, "SEED_TOKEN");
-            let Some(expected) = expected else { return Err(AppError::not_found("no_such_route")) };
-            let given = req.headers().get("Authorization")?.unwrap_or_default();
-            if given != format!("Bearer {expected}") {
-                return Err(AppError::new(401, "invalid_seed_token", "Wrong or missing seed token"));
-            }
+            operator(&req, &ctx)?;
             let password = env_text(&ctx.env, "DEMO_OWNER_PASSWORD")
                 .ok_or_else(|| AppError::new(500, "seed_misconfigured", "DEMO_OWNER_PASSWORD is not set"))?;
             json(200, &seed_demo_chain(&ctx.env, &password).await?)
+        }
+        .await,
+    )
+}
+
+/// `POST /api/v1/admin/recommendations`: builds every store's recommendation profile
+/// now, due or not (what the cron does when enough orders came in).
+pub async fn create_profile_builds(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            operator(&req, &ctx)?;
+            json(200, &RecommendationService::new(&ctx.env)?.rebuild_all(now()).await?)
+        }
+        .await,
+    )
+}
+
+/// `GET /api/v1/admin/order-history?store=…`: the store's orders of the history window
+/// as CSV in the Instacart format, for `scripts/eval-recommendations`.
+pub async fn get_order_history(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            operator(&req, &ctx)?;
+            let url = req.url()?;
+            let store = url
+                .query_pairs()
+                .find(|(k, _)| k == "store")
+                .and_then(|(_, v)| StoreId::parse(&v).ok())
+                .ok_or_else(|| AppError::not_found("store_not_found"))?;
+            let csv = RecommendationService::new(&ctx.env)?.order_history_csv(&store, now()).await?;
+            let mut response = Response::ok(csv)?;
+            response.headers_mut().set("Content-Type", "text/csv; charset=utf-8")?;
+            Ok(response)
         }
         .await,
     )

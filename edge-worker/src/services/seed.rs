@@ -1,12 +1,14 @@
 //! The demo chain (stores, pickup points, owners, catalogue, stock, an evening live per
-//! store, its community (see `community`), and neighbours' reviews with photos on a few
-//! products, some by KOCs, each from a picked-up order of its own), seeded idempotently
+//! store, its community (see `community`), neighbours' reviews with photos on a few
+//! products, some by KOCs, each from a picked-up order of its own, and ninety days of
+//! households' shopping (see `history`), with the recommendation profiles built from it), seeded idempotently
 //! from `seed/demo-chain.json`: every insert is `ON CONFLICT DO NOTHING`, so seeding twice
 //! changes nothing and never resets stock that residents have already bought.
 
 mod community;
+mod history;
 
-use super::live::LiveService;
+use super::{live::LiveService, recommendations::RecommendationService};
 use crate::{
     clients::photos::PhotoBucket,
     error::{AppError, AppResult},
@@ -137,6 +139,8 @@ struct SeedProduct {
 pub struct SeedReport {
     pub inserted_rows: u32,
     pub owners_created: u32,
+    /// Stores whose recommendation profile was built (every store, each time).
+    pub profiles_built: u32,
 }
 
 /// The demo lives' video and cover, served from `public/`.
@@ -262,7 +266,16 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
     for (index, s) in chain.stores.iter().enumerate() {
         inserted_rows += community::seed_community(env, &db, &StoreId::new_unchecked(s.id.clone()), index, now).await?;
     }
-    Ok(SeedReport { inserted_rows, owners_created: owners })
+    let catalogue: BTreeMap<String, (String, String, i64)> =
+        chain.products.iter().map(|p| (p.id.clone(), (p.name.clone(), p.unit.clone(), p.price_fen))).collect();
+    for (index, s) in chain.stores.iter().enumerate() {
+        let Some(point) = s.pickup_points.first() else { continue };
+        let shop = history::Shop { store: &s.id, index, pickup_point: &point.id, products: &catalogue };
+        inserted_rows += history::seed_history(&db, &shop, now).await?;
+    }
+    // The strip is right from the first visit: every store's profile, from that history.
+    let profiles_built = RecommendationService::new(env)?.rebuild_all(now).await?.len() as u32;
+    Ok(SeedReport { inserted_rows, owners_created: owners, profiles_built })
 }
 
 /// The demo reviews: each author (a resident), her picked-up order, the review and its

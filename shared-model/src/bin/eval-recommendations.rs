@@ -20,7 +20,14 @@ use shared_model::recommend::{build_profile, recommend, Basket, Knobs, ResidentH
 const K: usize = 10;
 
 /// One order: its number, its day gap to the previous one and its products.
-type Order = (u32, Option<i32>, Vec<u32>);
+type Order<P = u32> = (u32, Option<i32>, Vec<P>);
+
+/// Product ids as read (Instacart's are numbers, the shop's are `p-…` names), interned
+/// as numbers in their sorted order (numbers numerically) so the model's tie-break by
+/// key follows the file's ids and hashing stays cheap.
+struct Products {
+    names: Vec<String>,
+}
 
 /// One user's orders, in order.
 struct UserOrders {
@@ -43,12 +50,12 @@ fn main() {
         }
     };
     let text = std::fs::read_to_string(history).unwrap_or_else(|e| fail(&format!("cannot read {history}: {e}")));
-    let users = parse(&text).unwrap_or_else(|e| fail(&e));
+    let (users, products) = parse(&text).unwrap_or_else(|e| fail(&e));
     let rows = text.lines().count().saturating_sub(1);
     println!("{history}: {rows} rows, {} users", users.len());
 
     tuning_split(&users, &knobs);
-    predict(&users, &knobs, out);
+    predict(&users, &products, &knobs, out);
     if let Some(peak) = peak_memory_kb() {
         println!("peak memory: {:.1} MB", peak as f64 / 1024.0);
     }
@@ -80,14 +87,14 @@ fn parse_knobs(args: &[&String]) -> Result<Knobs, String> {
     Ok(knobs)
 }
 
-fn parse(text: &str) -> Result<Vec<UserOrders>, String> {
+fn parse(text: &str) -> Result<(Vec<UserOrders>, Products), String> {
     let mut lines = text.lines();
     let header = lines.next().ok_or("empty file")?;
     let columns: Vec<&str> = header.trim().split(',').collect();
     let at = |name: &str| columns.iter().position(|c| *c == name).ok_or(format!("no column {name}"));
     let (user_col, number_col, gap_col, product_col) =
         (at("user_id")?, at("order_number")?, at("days_since_prior_order")?, at("product_id")?);
-    let mut by_user: BTreeMap<String, BTreeMap<u32, Order>> = BTreeMap::new();
+    let mut by_user: BTreeMap<String, BTreeMap<u32, Order<&str>>> = BTreeMap::new();
     for (i, line) in lines.enumerate() {
         let fields: Vec<&str> = line.trim().split(',').collect();
         let bad = |what: &str| format!("line {}: bad {what}", i + 2);
@@ -97,11 +104,23 @@ fn parse(text: &str) -> Result<Vec<UserOrders>, String> {
             "" => None,
             g => Some(g.parse::<f64>().map_err(|_| bad("days_since_prior_order"))? as i32),
         };
-        let product: u32 = fields.get(product_col).and_then(|f| f.parse().ok()).ok_or_else(|| bad("product_id"))?;
+        let product = *fields.get(product_col).filter(|f| !f.is_empty()).ok_or_else(|| bad("product_id"))?;
         let order = by_user.entry(user).or_default().entry(number).or_insert((number, gap, Vec::new()));
         order.2.push(product);
     }
-    Ok(by_user.into_iter().map(|(user, orders)| UserOrders { user, orders: orders.into_values().collect() }).collect())
+    let mut names: Vec<&str> =
+        by_user.values().flat_map(|o| o.values().flat_map(|(_, _, items)| items.iter().copied())).collect();
+    names.sort_by_key(|n| (n.parse::<u64>().ok(), *n));
+    names.dedup();
+    let index: HashMap<&str, u32> = names.iter().enumerate().map(|(i, n)| (*n, i as u32)).collect();
+    let users = by_user
+        .into_iter()
+        .map(|(user, orders)| UserOrders {
+            user,
+            orders: orders.into_values().map(|(n, gap, items)| (n, gap, items.iter().map(|p| index[p]).collect())).collect(),
+        })
+        .collect();
+    Ok((users, Products { names: names.into_iter().map(str::to_string).collect() }))
 }
 
 /// A user's first `take` orders as baskets on a day line that puts her expected next
@@ -202,7 +221,7 @@ fn personal(me: &ResidentHistory<u32>, decay: f64, popular: &[u32]) -> Vec<u32> 
     list
 }
 
-fn predict(users: &[UserOrders], knobs: &Knobs, out: &str) {
+fn predict(users: &[UserOrders], products: &Products, knobs: &Knobs, out: &str) {
     let all: Vec<ResidentHistory<u32>> = users.iter().map(|u| history(u, u.orders.len()).0).collect();
     let started = Instant::now();
     let profile = build_profile(&all, 0, knobs);
@@ -212,7 +231,7 @@ fn predict(users: &[UserOrders], knobs: &Knobs, out: &str) {
     let mut csv = String::from("user_id,product_id,rank\n");
     for me in &all {
         for (rank, pick) in recommend(me, &profile, &shelf, 0, knobs, K).iter().enumerate() {
-            let _ = writeln!(csv, "{},{},{}", me.resident, pick.product, rank + 1);
+            let _ = writeln!(csv, "{},{},{}", me.resident, products.names[pick.product as usize], rank + 1);
         }
     }
     if let Err(e) = std::fs::write(out, csv) {

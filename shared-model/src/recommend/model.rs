@@ -82,6 +82,29 @@ pub enum Reason<K> {
     GoesWith { item: K },
 }
 
+impl<K> Reason<K> {
+    /// The same reason naming its product differently (an id as the id and name shown).
+    pub fn map<J>(self, f: impl FnOnce(K) -> J) -> Reason<J> {
+        match self {
+            Reason::Usual { times, days_since_last } => Reason::Usual { times, days_since_last },
+            Reason::NeighboursAlsoBuy { because } => Reason::NeighboursAlsoBuy { because: f(because) },
+            Reason::Household { tag } => Reason::Household { tag },
+            Reason::PopularThisWeek => Reason::PopularThisWeek,
+            Reason::StorePick => Reason::StorePick,
+            Reason::GoesWith { item } => Reason::GoesWith { item: f(item) },
+        }
+    }
+
+    /// The product the reason names, if any.
+    pub fn names(&self) -> Option<&K> {
+        match self {
+            Reason::NeighboursAlsoBuy { because } => Some(because),
+            Reason::GoesWith { item } => Some(item),
+            _ => None,
+        }
+    }
+}
+
 /// One recommended product, its score (only for ordering) and its reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pick<K> {
@@ -323,7 +346,7 @@ mod tests {
     }
 
     #[test]
-    fn a_newcomer_gets_her_households_picks_then_the_weeks_sellers_then_the_shelf() {
+    fn a_newcomer_gets_her_households_picks_and_the_weeks_sellers_in_turn_then_the_shelf() {
         let families: Vec<_> = (0..4)
             .map(|i| resident(&format!("f{i}"), &[HouseholdTag::HasChildren], vec![basket(10, &["milk", "eggs", "rice"])]))
             .collect();
@@ -332,9 +355,9 @@ mod tests {
         let profile = build_profile(&all, 12, &Knobs::TUNED);
         let newcomer = resident("new", &[HouseholdTag::HasChildren], Vec::new());
         let picks = recommend(&newcomer, &profile, SHELF, 12, &Knobs::TUNED, 5);
-        assert_eq!(products(&picks), ["eggs", "milk", "rice", "bread", "apple"]);
+        assert_eq!(products(&picks), ["eggs", "rice", "milk", "bread", "apple"]);
         assert_eq!(picks[0].reason, Reason::Household { tag: HouseholdTag::HasChildren });
-        assert_eq!(picks[2].reason, Reason::PopularThisWeek);
+        assert_eq!(picks[1].reason, Reason::PopularThisWeek);
         assert_eq!(picks[4].reason, Reason::StorePick);
         // A store with no orders at all still answers, from its shelf.
         let empty = recommend(&newcomer, &StoreProfile::default(), SHELF, 12, &Knobs::TUNED, 3);

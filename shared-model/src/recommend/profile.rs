@@ -264,21 +264,26 @@ impl<K: Clone + Eq + Hash + Ord> StoreProfile<K> {
             .collect()
     }
 
-    /// Cold-start picks: her tags' products, then this week's sellers, then `shelf`.
+    /// Cold-start picks: her tags' products and this week's sellers taken in turn, then
+    /// `shelf`.
     pub(crate) fn fallback(&self, tags: &[HouseholdTag], shelf: &[K], limit: usize, wanted: impl Fn(&K) -> bool) -> Vec<Pick<K>> {
         let mut picks: Vec<Pick<K>> = Vec::new();
         let mut taken: BTreeSet<K> = BTreeSet::new();
-        let lists = tags
+        let mut lists: Vec<(std::slice::Iter<'_, K>, Reason<K>)> = tags
             .iter()
-            .filter_map(|tag| self.by_tag.get(tag).map(|list| (list, Reason::Household { tag: *tag })))
-            .chain(std::iter::once((&self.this_week, Reason::PopularThisWeek)));
+            .filter_map(|tag| self.by_tag.get(tag).map(|list| (list.iter(), Reason::Household { tag: *tag })))
+            .chain(std::iter::once((self.this_week.iter(), Reason::PopularThisWeek)))
+            .collect();
         let mut rank = 0.0;
-        for (list, reason) in lists {
-            for product in list {
+        let mut any = true;
+        while any && picks.len() < limit {
+            any = false;
+            for (list, reason) in lists.iter_mut() {
                 if picks.len() >= limit {
-                    return picks;
+                    break;
                 }
-                if !taken.contains(product) && wanted(product) {
+                if let Some(product) = list.find(|p| !taken.contains(*p) && wanted(p)) {
+                    any = true;
                     taken.insert(product.clone());
                     rank += 1.0;
                     picks.push(Pick { product: product.clone(), score: -rank, reason: reason.clone() });

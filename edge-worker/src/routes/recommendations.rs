@@ -1,0 +1,51 @@
+//! 为你推荐 (the shop home) and 凑单推荐 (the cart), for the signed-in resident.
+
+use super::respond;
+use crate::{
+    error::AppResult,
+    http::{json, now},
+    services::{cart::CartService, identity::IdentityService, recommendations::RecommendationService},
+};
+use shared_model::{
+    access::{authorize, Action},
+    api::{CartSuggestions, RecommendationList},
+    identity::Me,
+    recommend::{parse_limit, CART_SUGGESTIONS},
+};
+use worker::{Request, Response, RouteContext};
+
+async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
+    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
+    authorize(Some(&me), Action::Shop)?;
+    Ok(me)
+}
+
+/// `GET /api/v1/me/recommendations?limit=10`.
+pub async fn get_recommendations(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let url = req.url()?;
+            let limit = url.query_pairs().find(|(k, _)| k == "limit").map(|(_, v)| v.into_owned());
+            let limit = parse_limit(limit.as_deref())?;
+            let me = resident(&req, &ctx).await?;
+            let (recommendations, profile_version) =
+                RecommendationService::new(&ctx.env)?.for_resident(&me, limit, now()).await?;
+            json(200, &RecommendationList { recommendations, profile_version })
+        }
+        .await,
+    )
+}
+
+/// `GET /api/v1/cart/suggestions`: what goes with what is in her cart now.
+pub async fn get_cart_suggestions(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let me = resident(&req, &ctx).await?;
+            let cart: Vec<_> =
+                CartService::new(&ctx.env)?.lines(&me.person_id).await?.into_iter().map(|l| l.product_id).collect();
+            let suggestions = RecommendationService::new(&ctx.env)?.for_cart(&me, &cart, CART_SUGGESTIONS, now()).await?;
+            json(200, &CartSuggestions { suggestions })
+        }
+        .await,
+    )
+}
