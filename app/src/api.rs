@@ -368,6 +368,18 @@ pub fn store_nps(store: &str) -> impl Future<Output = ApiResult<shared_model::ap
     get(format!("/api/v1/stores/{store}/nps"))
 }
 
+// 推荐
+
+/// 为你推荐: the signed-in resident's next basket, `limit` picks.
+pub fn recommendations(limit: usize) -> impl Future<Output = ApiResult<shared_model::api::RecommendationList>> + Send {
+    get(format!("/api/v1/me/recommendations?limit={limit}"))
+}
+
+/// 凑单推荐: what goes with her cart.
+pub fn cart_suggestions() -> impl Future<Output = ApiResult<shared_model::api::CartSuggestions>> + Send {
+    get("/api/v1/cart/suggestions".into())
+}
+
 // 口碑
 
 /// The store's featured reviews (邻居晒单).

@@ -5,4 +5,5 @@ pub mod live;
 pub mod member;
 pub mod problem;
 pub mod product;
+pub mod recommend;
 pub mod review;

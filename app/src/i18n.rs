@@ -118,6 +118,10 @@ messages! {
     view_orders => "查看订单", "View orders";
     pickups_today => "今日自提", "Today";
     pickups_tomorrow => "明日自提", "Tomorrow";
+    rec_title => "为你推荐", "Picked for you";
+    rec_cart_title => "凑单推荐", "Goes with your cart";
+    rec_popular_this_week => "本店本周热销", "Selling well here this week";
+    rec_store_pick => "店长推荐", "The store recommends";
     pickups_after_tomorrow => "后天自提", "In 2 days";
     mark_ready => "备货完成", "Mark ready";
     hand_over => "确认提货", "Hand over";

@@ -11,6 +11,7 @@ use crate::{
         layout::{BottomNav, TopBar},
         member::SignInOrJoin,
         problem::ActionProblem,
+        recommend::CartSuggestionList,
     },
     i18n::use_i18n,
 };
@@ -60,6 +61,8 @@ pub fn CartPage() -> impl IntoView {
 fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl IntoView {
     let t = use_i18n();
     let current = RwSignal::new(initial);
+    // Bumped with every cart the server confirms, so 凑单推荐 follows the cart.
+    let cart_version = RwSignal::new(0usize);
 
     // Quantity changes and removals answer with the new cart.
     let set_quantity = Action::new(|(product, quantity): &(String, i64)| {
@@ -75,7 +78,11 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
     Effect::new(move |_| {
         if let Some(Ok(view)) = set_quantity.value().get() {
             current.set(view);
+            cart_version.update(|v| *v += 1);
         }
+    });
+    let add_suggestion = Callback::new(move |product: String| {
+        set_quantity.dispatch((product, 1));
     });
 
     let pickup = RwSignal::new(points.first().map(|p| p.id.to_string()).unwrap_or_default());
@@ -130,6 +137,7 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
             <ul class="cart-lines">
                 {move || current.with(|v| v.cart.lines.clone()).into_iter().map(|line| view! { <CartLineRow line set_quantity/> }).collect_view()}
             </ul>
+            <CartSuggestionList version=cart_version.into() on_add=add_suggestion/>
         </Show>
         <form class="form checkout" class:hidden=move || empty.get() on:submit=submit>
             <label class="field">

@@ -1,5 +1,5 @@
-//! `/s/:store`: the store's shop — search, today's lives and the neighbours' featured
-//! reviews (邻居晒单), category tabs, product grid, and a cart bar.
+//! `/s/:store`: the store's shop — search, today's lives, 为你推荐 for a resident, the
+//! neighbours' featured reviews (邻居晒单), category tabs, product grid, and a cart bar.
 //! An unknown store is the one not-found page (404), with nothing of a shop around it.
 
 use super::{
@@ -14,6 +14,7 @@ use crate::{
         live::LiveStrip,
         problem::{ActionProblem, ProblemNotice},
         product::ProductCard,
+        recommend::RecommendStrip,
         review::FeaturedStrip,
     },
     i18n::{use_i18n, Locale},
@@ -125,6 +126,7 @@ pub fn ShopPage() -> impl IntoView {
                             })}
                             {(current.is_none() && words.is_none()).then(|| view! {
                                 <LiveStrip store=s.clone() resident/>
+                                {resident.then(|| view! { <RecommendStrip on_add/> })}
                                 <FeaturedStrip store=s.clone() reviews=featured/>
                                 <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
                                 <a class="wish-entry" href=format!("/s/{s}/tastings") data-testid="tastings-entry">{t.tastings_entry()} " ›"</a>

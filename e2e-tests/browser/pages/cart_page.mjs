@@ -14,6 +14,9 @@ export class CartPage {
     this.joinLink = page.getByTestId('join-link');
     this.alerts = page.getByRole('main').getByRole('alert');
     this.toast = page.getByTestId('toast');
+    /** 凑单推荐 under the lines. */
+    this.suggestions = page.getByTestId('cart-suggestions');
+    this.suggested = this.suggestions.getByTestId('cart-suggestion');
   }
 
   async open() {

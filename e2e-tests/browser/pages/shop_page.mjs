@@ -1,4 +1,4 @@
-// `/s/:store`: a store's shop — the product grid with search, the join banner for a
+// `/s/:store`: a store's shop — 为你推荐, the product grid with search, the join banner for a
 // visitor, the cart bar, the 直播 strip and the "your live has started" notice.
 import { BASE, STORE, hydrated, until } from '../phone.mjs';
 import { BottomNav } from './bottom_nav.mjs';
@@ -26,6 +26,15 @@ export class ShopPage {
     this.liveNotice = page.getByTestId('live-notice');
     this.liveNoticeLink = this.liveNotice.getByRole('link');
     this.dismissLiveNoticeButton = page.getByTestId('live-notice-dismiss');
+    /** 为你推荐: the strip, its picks and each pick's reason. */
+    this.recommendations = page.getByTestId('recommendations');
+    this.picks = this.recommendations.getByTestId('recommendation');
+    this.pickReasons = this.recommendations.getByTestId('recommendation-reason');
+  }
+
+  /** The "+" of the `index`-th pick of 为你推荐. */
+  addPick(index) {
+    return this.picks.nth(index).getByRole('button');
   }
 
   /** Opens the shop and, unless told not to, waits until it responds to taps. */

@@ -1,7 +1,9 @@
 //! `scripts/bench`: order capture on one hot SKU against a real local edge, beside a bare
 //! route on the same server, with the oversell check; the live room's delivery of 接龙
-//! lines to many viewers; 200 phones rushing the last seats of a tasting; then the shipped
-//! wasm sizes. `bench orders`, `bench live` or `bench tastings` runs one part only. Settings come from the environment (see `Settings::from_env`).
+//! lines to many viewers; 200 phones rushing the last seats of a tasting; 为你推荐 and
+//! 凑单推荐 for one client, and building the stores' recommendation profiles; then the
+//! shipped wasm sizes. `bench orders`, `bench live`, `bench tastings` or
+//! `bench recommendations` runs one part only. Settings come from the environment (see `Settings::from_env`).
 //! Loopback only.
 
 use e2e_tests::{
@@ -353,6 +355,63 @@ async fn tasting_rush(s: &Settings) -> bool {
     exact
 }
 
+/// 为你推荐 and 凑单推荐 as one phone asks for them, one request at a time (after a
+/// warm-up), and the stores' profile builds as the operator route runs them.
+async fn recommendations() -> bool {
+    const WARM_UP: usize = 20;
+    const REQUESTS: usize = 500;
+    let token = std::env::var("SEED_TOKEN").unwrap_or_else(|_| "local-seed-token".into());
+    let builds: Value = reqwest::Client::new()
+        .post(url("/api/v1/admin/recommendations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    println!("recommendation profiles, built by POST /api/v1/admin/recommendations (time inside the worker: reading orders, building, storing)");
+    for b in builds.as_array().into_iter().flatten() {
+        println!(
+            "  {}: {} residents, {} orders -> {:.1} KB in {} ms",
+            b["store_id"].as_str().unwrap_or("?"),
+            b["residents"],
+            b["orders"],
+            b["bytes"].as_f64().unwrap_or(0.0) / 1024.0,
+            b["build_ms"]
+        );
+    }
+
+    let her = resident(STORE_A, "推荐压测", "1栋").await;
+    let shelf = product_ids(STORE_A).await;
+    let pickup = pickup_point(STORE_A).await;
+    let placed = place_order(&her.client, &format!("bench-rec-{}", her.phone), &pickup, &[(&shelf[0], 1), (&shelf[5], 1)]).await;
+    let mut ok = placed.status() == StatusCode::CREATED;
+    her.client
+        .put(url(&format!("/api/v1/cart/items/{}", shelf[9])))
+        .json(&serde_json::json!({ "quantity": 1 }))
+        .send()
+        .await
+        .unwrap();
+    for (name, path) in [
+        ("GET /api/v1/me/recommendations?limit=10", "/api/v1/me/recommendations?limit=10"),
+        ("GET /api/v1/cart/suggestions", "/api/v1/cart/suggestions"),
+    ] {
+        let mut timings = Timings(Vec::with_capacity(REQUESTS));
+        for i in 0..WARM_UP + REQUESTS {
+            let sent = Instant::now();
+            let resp = her.client.get(url(path)).send().await.unwrap();
+            ok &= resp.status() == StatusCode::OK;
+            resp.bytes().await.unwrap();
+            if i >= WARM_UP {
+                timings.0.push(sent.elapsed());
+            }
+        }
+        println!("{name}, one client, {REQUESTS} requests one after another: {}", timings.line());
+    }
+    ok
+}
+
 fn print_size(root: &Path, file: &str) {
     let Ok(raw) = std::fs::read(root.join(file)) else {
         println!("  {file}: not built");
@@ -369,13 +428,14 @@ fn print_size(root: &Path, file: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let (orders, live, tastings) = match std::env::args().nth(1).as_deref() {
-        None | Some("all") => (true, true, true),
-        Some("orders") => (true, false, false),
-        Some("live") => (false, true, false),
-        Some("tastings") => (false, false, true),
+    let (orders, live, tastings, recs) = match std::env::args().nth(1).as_deref() {
+        None | Some("all") => (true, true, true, true),
+        Some("orders") => (true, false, false, false),
+        Some("live") => (false, true, false, false),
+        Some("tastings") => (false, false, true, false),
+        Some("recommendations") => (false, false, false, true),
         Some(other) => {
-            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|tastings]");
+            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|tastings|recommendations]");
             std::process::exit(2);
         }
     };
@@ -414,6 +474,10 @@ async fn main() {
 
     if tastings {
         failed |= !tasting_rush(&s).await;
+    }
+
+    if recs {
+        failed |= !recommendations().await;
     }
 
     println!("wasm sizes");
