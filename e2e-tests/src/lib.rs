@@ -28,6 +28,19 @@ pub fn owner_password() -> String {
     std::env::var("DEMO_OWNER_PASSWORD").unwrap_or_else(|_| "linli-demo-2026".into())
 }
 
+/// The operator token the test and bench edges are started with (`scripts/lib.sh`).
+pub fn seed_token() -> String {
+    std::env::var("SEED_TOKEN").unwrap_or_else(|_| "local-seed-token".into())
+}
+
+/// Builds every store's recommendation profile now (the operator route); the builds.
+pub async fn build_profiles() -> Value {
+    let resp =
+        client().post(url("/api/v1/admin/recommendations")).bearer_auth(seed_token()).send().await.expect("build profiles");
+    assert_eq!(resp.status(), StatusCode::OK, "build profiles");
+    resp.json().await.expect("builds json")
+}
+
 pub fn url(path: &str) -> String {
     format!("{}{path}", base_url())
 }

@@ -101,11 +101,9 @@ async fn bad_limits_and_strangers_get_a_problem() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_operator_builds_profiles_and_requests_use_the_new_version() {
-    let token = std::env::var("SEED_TOKEN").unwrap_or_else(|_| "local-seed-token".into());
     let her = join(STORE, "看版本的").await;
     let before = picks(&her, 5).await["profile_version"].as_i64().unwrap();
-    let builds: Value =
-        json_of(client().post(url("/api/v1/admin/recommendations")).bearer_auth(&token).send().await.unwrap()).await;
+    let builds = build_profiles().await;
     let mine = builds.as_array().unwrap().iter().find(|b| b["store_id"] == STORE).expect("every store is built").clone();
     assert!(mine["version"].as_i64().unwrap() > before);
     assert!(mine["residents"].as_u64().unwrap() >= 200 && mine["orders"].as_u64().unwrap() > 1000, "{mine}");

@@ -7,7 +7,7 @@
 //! Loopback only.
 
 use e2e_tests::{
-    households, join,
+    build_profiles, households, join,
     live::{live, OfferTerms, Viewer},
     owner, pickup_point, place_order, product_ids, resident, schedule_tasting, set_stock, unique_phone, url, Resident,
     OWNER_A_PHONE, STORE_A,
@@ -360,16 +360,7 @@ async fn tasting_rush(s: &Settings) -> bool {
 async fn recommendations() -> bool {
     const WARM_UP: usize = 20;
     const REQUESTS: usize = 500;
-    let token = std::env::var("SEED_TOKEN").unwrap_or_else(|_| "local-seed-token".into());
-    let builds: Value = reqwest::Client::new()
-        .post(url("/api/v1/admin/recommendations"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let builds = build_profiles().await;
     println!("recommendation profiles, built by POST /api/v1/admin/recommendations (time inside the worker: reading orders, building, storing)");
     for b in builds.as_array().into_iter().flatten() {
         println!(
