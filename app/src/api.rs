@@ -570,9 +570,10 @@ pub fn get_live_summary(live: &str) -> impl Future<Output = ApiResult<shared_mod
     get(format!("/api/v1/lives/{live}/summary"))
 }
 
-/// The store's residents, most loyal first.
-pub fn list_residents(store: &str) -> impl Future<Output = ApiResult<shared_model::api::ResidentList>> + Send {
-    get(format!("/api/v1/stores/{store}/residents"))
+/// The store's residents, most loyal first; with `q`, those whose nickname or building
+/// holds it or whose phone ends with it.
+pub fn list_residents(store: &str, q: &str) -> impl Future<Output = ApiResult<shared_model::api::ResidentList>> + Send {
+    get(format!("/api/v1/stores/{store}/residents?q={}", encode_query(q)))
 }
 
 /// Marks a resident as a KOC (their comments are highlighted in lives), or unmarks them.

@@ -225,6 +225,8 @@ messages! {
     owner_residents_title => "居民与KOC", "Residents & KOCs";
     owner_koc_hint => "KOC（带货达人）的评论会在直播间高亮显示。", "Comments by KOCs (key opinion consumers) are highlighted in lives.";
     owner_residents_empty => "还没有居民加入本店", "No residents have joined yet";
+    owner_residents_search => "搜昵称、楼栋或手机尾号", "Name, building or phone's last digits";
+    owner_residents_none_found => "没有找到这位居民", "No resident matches";
     owner_resident_completed => "已提货订单", "Orders picked up:";
     owner_koc_toggle => "设为KOC", "KOC";
     owner_console_title => "直播控制台", "Live console";

@@ -42,6 +42,7 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
   const live = await lives.schedule({ title, demoStream: true, cover: '/images/live/cover.svg' });
   const later = await lives.schedule({ title: laterTitle, cover: '/images/live/cover.svg' });
   await lives.markKoc(nickname);
+  await shot(owner.page, 'live-00-owner-residents-found');
 
   // It goes on air from its console.
   const console_ = new OwnerConsolePage(owner.page);

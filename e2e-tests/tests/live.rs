@@ -10,7 +10,7 @@
 
 use e2e_tests::{
     available, expect_problem, json_of, live::*, owner, pickup_point, place_order, resident, set_koc, unique_phone, url,
-    Resident, OWNER_B_PHONE, STORE_A,
+    Resident, OWNER_A_PHONE, OWNER_B_PHONE, STORE_A,
 };
 use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
@@ -511,4 +511,27 @@ async fn cancelled_live_orders_return_their_units() {
     assert_eq!((summary.orders, summary.units, summary.gmv), (0, 0, Fen::ZERO));
     // Cancelled orders are not what the buyer holds in this live.
     assert!(live.detail(&buyer.client).await.viewer.bought.is_empty());
+}
+
+/// A store has hundreds of residents (the demo history alone, 200): the owner finds one
+/// by nickname, building or the phone's last digits, whatever their loyalty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_owner_finds_a_resident_among_hundreds() {
+    let nickname = format!("找得到{}", &unique_phone()[7..]);
+    let newcomer = resident(STORE_A, &nickname, "23栋").await;
+    let owner = owner(OWNER_A_PHONE).await;
+    let list = |q: String| {
+        let owner = owner.clone();
+        async move { owner.get(url(&format!("/api/v1/stores/{STORE_A}/residents"))).query(&[("q", q)]).send().await.unwrap() }
+    };
+    let everyone: serde_json::Value = json_of(list(String::new()).await).await;
+    assert_eq!(everyone["residents"].as_array().unwrap().len(), 200, "the list stops at 200");
+    for q in [nickname.clone(), newcomer.phone[7..].to_string()] {
+        let found: serde_json::Value = json_of(list(q.clone()).await).await;
+        let ids: Vec<&str> = found["residents"].as_array().unwrap().iter().map(|r| r["person_id"].as_str().unwrap()).collect();
+        assert!(ids.contains(&newcomer.me.person_id.as_str()), "{q}: {found}");
+    }
+    let building: serde_json::Value = json_of(list("23栋".into()).await).await;
+    assert!(building["residents"].as_array().unwrap().iter().all(|r| r["building"] == "23栋"));
+    expect_problem(list("楼".repeat(31)).await, 422, "query_too_long").await;
 }

@@ -10,9 +10,9 @@
 //! 2. **Similar residents.** Her basket history, as a vector, finds the residents whose
 //!    histories are closest (cosine); what they buy and she has not fills the list,
 //!    blended in with a smaller share.
-//! 3. **Cold start.** With no history, what households with her tags buy, then what
-//!    sells in her store this week. The strip is never empty while the store sells
-//!    anything.
+//! 3. **Cold start.** With no history (or to fill up), what households with her tags
+//!    buy and what sells in her store this week, taken in turn, then the shelf. The strip
+//!    is never empty while the store sells anything.
 //!
 //! Everything expensive (the neighbours, the store's repeat rates, this week's
 //! popularity) is built per store ahead of time into a [`StoreProfile`]; a request reads

@@ -208,23 +208,37 @@ fn ScheduleForm(schedule: Action<NewLiveSession, ApiResult<LiveSession>>) -> imp
     }
 }
 
-/// The store's residents, most loyal first, each with a KOC toggle.
+/// The store's residents, most loyal first, each with a KOC toggle; a store has
+/// hundreds, so the owner finds one by name, building or phone.
 #[component]
 fn ResidentList(store: String) -> impl IntoView {
     let t = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
     let residents = Resource::new(
         {
             let store = store.clone();
-            move || store.clone()
+            move || (store.clone(), search.get())
         },
-        |store| api::list_residents(&store),
+        |(store, q)| async move { api::list_residents(&store, &q).await },
     );
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+        <form class="search-bar" role="search" on:submit=move |ev| {
+            ev.prevent_default();
+            search.set(typed.get_untracked().trim().to_string());
+        }>
+            <input type="search" class="search-input" placeholder=t.owner_residents_search() aria-label=t.owner_residents_search()
+                prop:value=move || typed.get() on:input:target=move |ev| typed.set(ev.target().value()) data-testid="resident-search"/>
+            <button class="btn btn-primary" type="submit">{t.search()}</button>
+        </form>
+        <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || {
                 let store = store.clone();
                 Suspend::new(async move {
                     match residents.await {
+                        Ok(list) if list.residents.is_empty() && !search.get_untracked().is_empty() => {
+                            view! { <p class="empty-state">{t.owner_residents_none_found()}</p> }.into_any()
+                        }
                         Ok(list) if list.residents.is_empty() => view! { <p class="empty-state">{t.owner_residents_empty()}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="owner-residents">
@@ -235,7 +249,7 @@ fn ResidentList(store: String) -> impl IntoView {
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -10,6 +10,7 @@ export class OwnerLivesPage {
     this.scheduleButton = page.getByTestId('live-schedule');
     this.scheduled = page.getByTestId('live-scheduled');
     this.residentRows = page.getByTestId('resident-row');
+    this.residentSearch = page.getByTestId('resident-search');
   }
 
   async open() {
@@ -33,8 +34,11 @@ export class OwnerLivesPage {
     return this.residentRows.filter({ hasText: nickname });
   }
 
-  /** Switches a resident to KOC and waits until the switch shows it. */
+  /** Finds a resident by name (a store has hundreds), switches them to KOC and waits
+   * until the switch shows it. */
   async markKoc(nickname) {
+    await this.residentSearch.fill(nickname);
+    await this.residentSearch.press('Enter');
     const row = this.residentRow(nickname);
     await row.getByTestId('koc-toggle').click();
     await row.getByRole('button', { name: '设为KOC', pressed: true }).waitFor();

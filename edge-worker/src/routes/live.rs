@@ -14,6 +14,7 @@ use crate::{
 use shared_model::{
     access::{authorize, Action},
     api::{KocUpdate, LiveBuy, LiveStatusChange, PlaceOrderResponse},
+    catalog::normalize_search,
     live::{NewLiveSession, NewOffer},
     order::{IdempotencyKey, OrderError},
     LiveSessionId, OfferId, PersonId, StoreId,
@@ -153,7 +154,10 @@ pub async fn list_residents(req: Request, ctx: RouteContext<()>) -> worker::Resu
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             authorize(Some(&me), Action::ManageStore(&store))?;
-            json(200, &LiveService::new(&ctx.env)?.residents(&store).await?)
+            let url = req.url()?;
+            let q = url.query_pairs().find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()).unwrap_or_default();
+            let search = normalize_search(&q)?;
+            json(200, &LiveService::new(&ctx.env)?.residents(&store, search.as_deref()).await?)
         }
         .await,
     )

@@ -22,6 +22,7 @@ use shared_model::{
     api::{
         LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LivePurchase, LiveViewer, Reminder, ResidentList, ResidentSummary,
     },
+    catalog::like_pattern,
     identity::{Me, Role},
     live::{
         buy_fingerprint, live_allotment_key, summarize, LiveError, LiveOrder, LiveSession, LiveSessionStatus, LiveSummary,
@@ -560,14 +561,26 @@ impl LiveService {
     }
 
     /// The store's residents, most loyal first, then the newest (owner).
-    pub async fn residents(&self, store: &StoreId) -> AppResult<ResidentList> {
+    /// The store's residents, most loyal first (200 at most); with `search` (normalized
+    /// by `catalog::normalize_search`), those whose nickname or building holds it or whose
+    /// phone ends with it.
+    pub async fn residents(&self, store: &StoreId, search: Option<&str>) -> AppResult<ResidentList> {
+        let mut args = vec![store.as_str().into(), OrderStatus::PickedUp.as_str().into(), Role::Resident.as_str().into()];
+        let filter = match search {
+            Some(q) => {
+                args.push(like_pattern(q).into());
+                args.push(format!("%{}", q.replace(['%', '_', '\\'], "")).into());
+                " AND (p.nickname LIKE ?4 ESCAPE '\\' OR p.building LIKE ?4 ESCAPE '\\' OR p.phone LIKE ?5)"
+            }
+            None => "",
+        };
         let rows: Vec<ResidentRow> = self
             .db
             .prepare(format!(
-                "{} WHERE p.store_id = ?1 AND p.role = ?3 ORDER BY completed DESC, p.created_at DESC LIMIT 200",
+                "{} WHERE p.store_id = ?1 AND p.role = ?3{filter} ORDER BY completed DESC, p.created_at DESC LIMIT 200",
                 resident_query()
             ))
-            .bind(&[store.as_str().into(), OrderStatus::PickedUp.as_str().into(), Role::Resident.as_str().into()])?
+            .bind(&args)?
             .all()
             .await?
             .results()?;

@@ -123,27 +123,29 @@ impl RecommendationService {
         let listing = products?;
         let version: Option<BuildRow> = version.results()?.into_iter().next();
         let profile = match version {
-            Some(row) => self.profile(&me.store_id, row.version).await?.map(|p| (row.version, p)),
+            Some(row) => self.profile(&me.store_id, row.version).await?,
             None => None,
         };
         let me = ResidentHistory { resident: me.person_id.to_string(), tags: me.household_tags.clone(), baskets };
         Ok((me, listing, profile))
     }
 
-    /// The store's profile `version`, parsed once per isolate.
-    async fn profile(&self, store: &StoreId, version: i64) -> AppResult<Option<Rc<StoreProfile<ProductId>>>> {
-        let cached = PROFILES.with(|p| p.borrow().get(store.as_str()).filter(|(v, _)| *v == version).map(|(_, p)| p.clone()));
-        if cached.is_some() {
-            return Ok(cached);
+    /// The store's profile `version`, parsed once per isolate. KV is eventually
+    /// consistent across locations: while a new version has not reached this one, the
+    /// version this isolate already holds answers (what it was until a moment ago).
+    async fn profile(&self, store: &StoreId, version: i64) -> AppResult<Option<Versioned>> {
+        let held = PROFILES.with(|p| p.borrow().get(store.as_str()).cloned());
+        if let Some(held) = held.as_ref().filter(|(v, _)| *v == version) {
+            return Ok(Some(held.clone()));
         }
         let key = format!("profile/{store}/{version}");
         let Some(profile) = self.kv.get(&key).json::<StoreProfile<ProductId>>().await.map_err(kv_error)? else {
-            worker::console_warn!("recommendations: {key} is not in KV (expired or not written yet)");
-            return Ok(None);
+            worker::console_warn!("recommendations: {key} is not in KV yet (or expired); using what this isolate holds");
+            return Ok(held);
         };
-        let profile = Rc::new(profile);
-        PROFILES.with(|p| p.borrow_mut().insert(store.to_string(), (version, profile.clone())));
-        Ok(Some(profile))
+        let fresh = (version, Rc::new(profile));
+        PROFILES.with(|p| p.borrow_mut().insert(store.to_string(), fresh.clone()));
+        Ok(Some(fresh))
     }
 
     /// 为你推荐: her next basket, `limit` picks, never sold out or off sale.

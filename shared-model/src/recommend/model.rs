@@ -6,8 +6,9 @@
 //!    + prior)`, times a timing factor from her own interval between purchases.
 //! 3. Neighbours' products (the closest residents by cosine of basket vectors) add
 //!    `neighbour_share ×` their similarity-weighted share; own products keep the rest.
-//! 4. Cold start: households with her tags, then the store's sellers this week, each
-//!    below every scored pick, fill the list up to `limit`.
+//! 4. Cold start: what households with her tags buy and the store's sellers this week,
+//!    taken in turn, then the shelf, each below every scored pick, fill the list up to
+//!    `limit`.
 //! 5. Ties: higher score first, then the smaller product key.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
