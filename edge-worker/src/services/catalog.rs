@@ -190,6 +190,17 @@ impl CatalogService {
         category: Option<&CategoryId>,
         search: Option<&str>,
     ) -> AppResult<Vec<ProductSummary>> {
+        Self::read_listing(&self.listing_query(store, category, search)?.all().await?)
+    }
+
+    /// The query behind [`Self::list_products`], to batch with others; read its result
+    /// with [`Self::read_listing`].
+    pub fn listing_query(
+        &self,
+        store: &StoreId,
+        category: Option<&CategoryId>,
+        search: Option<&str>,
+    ) -> AppResult<D1PreparedStatement> {
         let mut sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
              JOIN categories c ON c.id = p.category_id WHERE sp.store_id = ?1 AND sp.on_sale = 1"
@@ -208,8 +219,12 @@ impl CatalogService {
         }
         // Sold-out goods sink to the bottom; otherwise by category, then name.
         sql.push_str(" ORDER BY (sp.available = 0), c.sort, p.id");
-        let rows: Vec<ProductRow> = self.db.prepare(sql).bind(&args)?.all().await?.results()?;
-        rows.iter().map(ProductRow::summary).collect()
+        Ok(self.db.prepare(sql).bind(&args)?)
+    }
+
+    /// The products a [`Self::listing_query`] answered.
+    pub fn read_listing(result: &D1Result) -> AppResult<Vec<ProductSummary>> {
+        result.results::<ProductRow>()?.iter().map(ProductRow::summary).collect()
     }
 
     pub async fn product(&self, store: &StoreId, product: &ProductId) -> AppResult<Option<ProductRow>> {

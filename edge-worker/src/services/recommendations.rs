@@ -115,12 +115,15 @@ impl RecommendationService {
             .db
             .prepare("SELECT version FROM recommendation_builds WHERE store_id = ?1")
             .bind(&[me.store_id.as_str().into()])?;
-        let (batch, products) =
-            futures::join!(self.db.batch(vec![history, version]), self.catalog.list_products(&me.store_id, None, None));
-        let [history, version]: [worker::D1Result; 2] =
-            batch?.try_into().map_err(|_| AppError::Internal("recommendation inputs: batch size".into()))?;
+        let listing = self.catalog.listing_query(&me.store_id, None, None)?;
+        let [history, version, listing]: [worker::D1Result; 3] = self
+            .db
+            .batch(vec![history, version, listing])
+            .await?
+            .try_into()
+            .map_err(|_| AppError::Internal("recommendation inputs: batch size".into()))?;
         let baskets = baskets_by_person(history.results()?)?.remove(me.person_id.as_str()).unwrap_or_default();
-        let listing = products?;
+        let listing = CatalogService::read_listing(&listing)?;
         let version: Option<BuildRow> = version.results()?.into_iter().next();
         let profile = match version {
             Some(row) => self.profile(&me.store_id, row.version).await?,
