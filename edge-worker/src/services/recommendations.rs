@@ -1,8 +1,8 @@
 //! 为你推荐 and 凑单推荐 (shared-model's `recommend`): the per-store profile is built
 //! ahead of time (the cron, once enough orders came in; the seed; the operator route)
 //! and kept in KV under a version that D1 records; a request reads the resident's own
-//! orders, the store's shelf and that version in one round of queries, and the profile
-//! itself only when this isolate has not parsed that version yet.
+//! orders, the store's listing and that version in one D1 batch, and the profile itself
+//! only when this isolate has not parsed that version yet.
 
 use super::catalog::CatalogService;
 use crate::{
@@ -14,7 +14,8 @@ use serde::Deserialize;
 use shared_model::{
     api::{ProductRef, ProfileBuild, Recommendation},
     catalog::ProductSummary,
-    identity::{HouseholdTag, Me},
+    identity::{HouseholdTag, Me, Role},
+    order::OrderStatus,
     recommend::{
         build_profile, day_number, rebuild_due, recommend, suggest_with, Basket, Knobs, Pick, ResidentHistory, StoreProfile,
         HISTORY_DAYS,
@@ -24,10 +25,10 @@ use shared_model::{
 };
 use std::{
     cell::RefCell,
-    collections::{BTreeMap, HashMap},
+    collections::{BTreeMap, HashMap, HashSet},
     rc::Rc,
 };
-use worker::{kv::KvStore, D1Database, Env};
+use worker::{kv::KvStore, D1Database, D1PreparedStatement, Env};
 
 /// Old profile versions stay readable this long after being written (a request that
 /// read the previous version from D1 can still fetch it), then KV drops them.
@@ -76,12 +77,14 @@ struct TagsRow {
 }
 
 /// Orders of the last [`HISTORY_DAYS`] that were not cancelled, as (person, pickup
-/// date, product) lines; `?1` is the store or the person, `?2` the first date.
-fn lines_sql(by: &str) -> String {
-    format!(
+/// date, product) lines of the store or the person `key` (`by` names which).
+fn lines_query(db: &D1Database, by: &str, key: &str, now: DateTime<Utc>) -> AppResult<D1PreparedStatement> {
+    let since = (pickup_date_for(now) - Duration::days(HISTORY_DAYS)).format(DATE_FORMAT).to_string();
+    let sql = format!(
         "SELECT o.person_id, o.pickup_date, l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id \
-         WHERE o.{by} = ?1 AND o.pickup_date >= ?2 AND o.status != 'cancelled' ORDER BY o.person_id, o.pickup_date"
-    )
+         WHERE o.{by} = ?1 AND o.pickup_date >= ?2 AND o.status != ?3 ORDER BY o.person_id, o.pickup_date"
+    );
+    Ok(db.prepare(sql).bind(&[key.into(), since.into(), OrderStatus::Cancelled.as_str().into()])?)
 }
 
 /// Lines grouped into each person's baskets, one per pickup day.
@@ -102,15 +105,10 @@ impl RecommendationService {
         Ok(Self { db: env.d1("DB")?, kv: env.kv("RECOMMENDATIONS")?, catalog: CatalogService::new(env)? })
     }
 
-    fn since(now: DateTime<Utc>) -> String {
-        (pickup_date_for(now) - Duration::days(HISTORY_DAYS)).format(DATE_FORMAT).to_string()
-    }
-
     /// Her baskets, the store's listing (on sale, in shelf order, sold out included) and
     /// the store's profile: what every answer needs.
     async fn inputs(&self, me: &Me, now: DateTime<Utc>) -> AppResult<Inputs> {
-        let since = Self::since(now);
-        let history = self.db.prepare(lines_sql("person_id")).bind(&[me.person_id.as_str().into(), since.as_str().into()])?;
+        let history = lines_query(&self.db, "person_id", me.person_id.as_str(), now)?;
         let version = self
             .db
             .prepare("SELECT version FROM recommendation_builds WHERE store_id = ?1")
@@ -204,25 +202,36 @@ impl RecommendationService {
             .all()
             .await?
             .results()?;
+        // One store's failure does not hold the others back; it is reported after them.
         let mut builds = Vec::new();
+        let mut failed = None;
         for row in rows {
             let built = row.built_at.as_deref().map(stored_time).transpose()?;
             if due(built, row.since) {
-                builds.push(self.rebuild(&StoreId::new_unchecked(row.id), now).await?);
+                match self.rebuild(&StoreId::new_unchecked(row.id.clone()), now).await {
+                    Ok(build) => builds.push(build),
+                    Err(e) => {
+                        worker::console_error!("recommendation profile of {}: {e:?}", row.id);
+                        failed.get_or_insert(e);
+                    }
+                }
             }
         }
-        Ok(builds)
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(builds),
+        }
     }
 
     /// Builds `store`'s profile from its residents' orders and stores it as the next version.
     pub async fn rebuild(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<ProfileBuild> {
+        // Workers' clock moves only across I/O: this is the build's wall time around it.
         let started = js_sys::Date::now();
-        let since = Self::since(now);
-        let lines = self.db.prepare(lines_sql("store_id")).bind(&[store.as_str().into(), since.as_str().into()])?;
+        let lines = lines_query(&self.db, "store_id", store.as_str(), now)?;
         let tags = self
             .db
-            .prepare("SELECT id, household_tags FROM people WHERE store_id = ?1 AND role = 'resident' AND household_tags != '[]'")
-            .bind(&[store.as_str().into()])?;
+            .prepare("SELECT id, household_tags FROM people WHERE store_id = ?1 AND role = ?2 AND household_tags != '[]'")
+            .bind(&[store.as_str().into(), Role::Resident.as_str().into()])?;
         let version =
             self.db.prepare("SELECT version FROM recommendation_builds WHERE store_id = ?1").bind(&[store.as_str().into()])?;
         let [lines, tags, version]: [worker::D1Result; 3] = self
@@ -233,7 +242,9 @@ impl RecommendationService {
             .map_err(|_| AppError::Internal("rebuild: batch size".into()))?;
         let mut household: HashMap<String, Vec<HouseholdTag>> = HashMap::new();
         for row in tags.results::<TagsRow>()? {
-            household.insert(row.id, serde_json::from_str(&row.household_tags).unwrap_or_default());
+            let tags = serde_json::from_str(&row.household_tags)
+                .map_err(|e| AppError::Internal(format!("stored household tags of {}: {e}", row.id)))?;
+            household.insert(row.id, tags);
         }
         let residents: Vec<ResidentHistory<ProductId>> = baskets_by_person(lines.results()?)?
             .into_iter()
@@ -284,26 +295,17 @@ impl RecommendationService {
         PROFILES.with(|p| p.borrow_mut().insert(store.to_string(), (version, Rc::new(profile))));
         Ok(build)
     }
-}
 
-impl RecommendationService {
     /// The store's orders of the history window as CSV in the Instacart format
     /// (`order_id,user_id,order_number,order_dow,order_hour_of_day,days_since_prior_order,
     /// product_id,add_to_cart_order,reordered`), one basket per resident and pickup day.
     pub async fn order_history_csv(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<String> {
-        let since = Self::since(now);
-        let rows: Vec<LineRow> = self
-            .db
-            .prepare(lines_sql("store_id"))
-            .bind(&[store.as_str().into(), since.as_str().into()])?
-            .all()
-            .await?
-            .results()?;
+        let rows: Vec<LineRow> = lines_query(&self.db, "store_id", store.as_str(), now)?.all().await?.results()?;
         let mut csv = String::from(
             "order_id,user_id,order_number,order_dow,order_hour_of_day,days_since_prior_order,product_id,add_to_cart_order,reordered\n",
         );
         for (person, baskets) in baskets_by_person(rows)? {
-            let mut seen: std::collections::HashSet<&ProductId> = std::collections::HashSet::new();
+            let mut seen: HashSet<&ProductId> = HashSet::new();
             let mut previous: Option<i32> = None;
             for (n, basket) in baskets.iter().enumerate() {
                 let gap = previous.map(|p| (basket.day - p).to_string()).unwrap_or_default();
