@@ -245,6 +245,15 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     actual.ct_eq(&expected).into()
 }
 
+/// Whether an `Authorization` header carries the operator's token (`Bearer <token>`).
+/// Both sides are hashed first and compared in constant time, so neither the token's
+/// bytes nor its length can be learnt from how long a refusal takes.
+pub fn operator_token_matches(authorization: &str, token: &str) -> bool {
+    let given = Sha256::digest(authorization.as_bytes());
+    let expected = Sha256::digest(format!("Bearer {token}").as_bytes());
+    !token.is_empty() && bool::from(given.ct_eq(&expected))
+}
+
 /// Checks a new owner password: at least 8 and at most 128 characters.
 pub fn validate_new_password(password: &str) -> Result<(), IdentityError> {
     let len = password.chars().count();
@@ -432,6 +441,16 @@ crate::problem::impl_error_code!(IdentityError, field);
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_operator_token_matches_only_as_a_bearer_of_the_whole_token() {
+        assert!(operator_token_matches("Bearer s3cret-token", "s3cret-token"));
+        for wrong in ["", "s3cret-token", "Bearer s3cret", "Bearer s3cret-token ", "bearer s3cret-token"] {
+            assert!(!operator_token_matches(wrong, "s3cret-token"), "{wrong:?}");
+        }
+        assert!(!operator_token_matches("Bearer ", ""), "an empty token never matches");
+    }
+
     use super::*;
 
     fn join() -> JoinRequest {

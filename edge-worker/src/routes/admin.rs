@@ -6,14 +6,14 @@ use crate::{
     http::{env_text, json, now},
     services::{recommendations::RecommendationService, seed::seed_demo_chain},
 };
-use shared_model::StoreId;
+use shared_model::{identity::operator_token_matches, StoreId};
 use worker::{Request, Response, RouteContext};
 
 /// The caller holds the operator token (`Authorization: Bearer <SEED_TOKEN>`).
 fn operator(req: &Request, ctx: &RouteContext<()>) -> AppResult<()> {
     let Some(expected) = env_text(&ctx.env, "SEED_TOKEN") else { return Err(AppError::not_found("no_such_route")) };
     let given = req.headers().get("Authorization")?.unwrap_or_default();
-    if given != format!("Bearer {expected}") {
+    if !operator_token_matches(&given, &expected) {
         return Err(AppError::new(401, "invalid_seed_token", "Wrong or missing seed token"));
     }
     Ok(())
