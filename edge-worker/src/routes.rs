@@ -12,8 +12,15 @@ mod recommendations;
 mod reviews;
 mod tastings;
 
-use crate::error::{AppError, AppResult};
-use shared_model::problem::PROBLEM_CONTENT_TYPE;
+use crate::{
+    error::{AppError, AppResult},
+    services::identity::IdentityService,
+};
+use shared_model::{
+    access::{authorize, Action},
+    identity::Me,
+    problem::PROBLEM_CONTENT_TYPE,
+};
 use worker::{Env, Request, Response, RouteContext, Router};
 
 /// Answers one `/api/v1/` request.
@@ -109,6 +116,13 @@ pub async fn handle_dev(req: Request, env: Env) -> worker::Result<Response> {
 /// Turns a handler's result into the HTTP answer (errors as problem+json).
 pub fn respond(result: AppResult<Response>) -> worker::Result<Response> {
     Ok(result.unwrap_or_else(AppError::into_response))
+}
+
+/// The signed-in resident making the request (401 signed out, 403 for an owner).
+pub async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
+    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
+    authorize(Some(&me), Action::Shop)?;
+    Ok(me)
 }
 
 /// A path parameter parsed into an ID newtype; a malformed one is simply not found.

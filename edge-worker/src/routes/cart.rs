@@ -1,25 +1,18 @@
 //! The resident's cart.
 
-use super::{param, respond};
+use super::{param, resident, respond};
 use crate::{
     error::{AppError, AppResult},
     http::{json, now, read_json},
-    services::{cart::CartService, catalog::CatalogService, identity::IdentityService},
+    services::{cart::CartService, catalog::CatalogService},
 };
 use shared_model::{
-    access::{authorize, Action},
     api::{CartView, SetCartQuantity},
     cart::validate_quantity,
     identity::Me,
     ProductId,
 };
 use worker::{Request, Response, RouteContext};
-
-async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
-    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
-    authorize(Some(&me), Action::Shop)?;
-    Ok(me)
-}
 
 async fn summary(ctx: &RouteContext<()>, cart: &CartService, me: &Me) -> AppResult<Response> {
     let summary = cart.summary(&CatalogService::new(&ctx.env)?, &me.store_id, &me.person_id).await?;

@@ -1,7 +1,7 @@
 //! Live rooms: scheduling and running them (owners), watching and buying (residents), the
 //! viewers' WebSocket, reminders and KOCs.
 
-use super::{param, respond};
+use super::{param, resident, respond};
 use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
@@ -100,8 +100,7 @@ pub async fn create_live_order(mut req: Request, ctx: RouteContext<()>) -> worke
         async {
             let live = param(&ctx, "live", LiveSessionId::parse)?;
             let offer = param(&ctx, "offer", OfferId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::Shop)?;
+            let me = resident(&req, &ctx).await?;
             let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let buy: LiveBuy = read_json(&mut req).await?;
@@ -140,8 +139,7 @@ async fn set_reminder(req: Request, ctx: RouteContext<()>, on: bool) -> worker::
     respond(
         async {
             let live = param(&ctx, "live", LiveSessionId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::Shop)?;
+            let me = resident(&req, &ctx).await?;
             json(200, &LiveService::new(&ctx.env)?.set_reminder(&me, &live, on, now()).await?)
         }
         .await,

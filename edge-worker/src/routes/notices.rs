@@ -1,13 +1,13 @@
 //! The signed-in resident's notices: lives on air she asked about, her community notices
 //! with the unread count the top bar shows, and marking them read.
 
-use super::respond;
+use super::{resident, respond};
 use crate::{
     http::{json, now, read_json},
     services::{identity::IdentityService, live::LiveService, notices::NoticeService},
 };
 use shared_model::{
-    access::{self, authorize, Action},
+    access::{self, Action},
     api::{MarkNoticesRead, NoticeList, UnreadNotices},
 };
 use worker::{Request, Response, RouteContext};
@@ -40,8 +40,7 @@ pub async fn list_notices(req: Request, ctx: RouteContext<()>) -> worker::Result
 pub async fn mark_notices_read(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::Shop)?;
+            let me = resident(&req, &ctx).await?;
             let body: MarkNoticesRead = read_json(&mut req).await?;
             let unread = NoticeService::new(&ctx.env)?.mark_read(&me, body.up_to, now()).await?;
             json(200, &UnreadNotices { unread })

@@ -1,6 +1,6 @@
 //! Placing, listing, viewing and cancelling orders.
 
-use super::{param, respond};
+use super::{param, resident, respond};
 use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
@@ -24,8 +24,7 @@ use worker::{Request, Response, RouteContext};
 pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::Shop)?;
+            let me = resident(&req, &ctx).await?;
             let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let new: NewOrder = read_json(&mut req).await?;

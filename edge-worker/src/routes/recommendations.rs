@@ -1,24 +1,15 @@
 //! 为你推荐 (the shop home) and 凑单推荐 (the cart), for the signed-in resident.
 
-use super::respond;
+use super::{resident, respond};
 use crate::{
-    error::AppResult,
     http::{json, now},
-    services::{cart::CartService, identity::IdentityService, recommendations::RecommendationService},
+    services::{cart::CartService, recommendations::RecommendationService},
 };
 use shared_model::{
-    access::{authorize, Action},
     api::{CartSuggestions, RecommendationList},
-    identity::Me,
     recommend::{parse_limit, CART_SUGGESTIONS},
 };
 use worker::{Request, Response, RouteContext};
-
-async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
-    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
-    authorize(Some(&me), Action::Shop)?;
-    Ok(me)
-}
 
 /// `GET /api/v1/me/recommendations?limit=10`.
 pub async fn get_recommendations(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {

@@ -125,7 +125,7 @@ fn parse(text: &str) -> Result<(Vec<UserOrders>, Products), String> {
 
 /// A user's first `take` orders as baskets on a day line that puts her expected next
 /// order on day 0 (so "this week" means the week before it for everyone).
-fn history(user: &UserOrders, take: usize) -> (ResidentHistory<u32>, i32) {
+fn history(user: &UserOrders, take: usize) -> ResidentHistory<u32> {
     let mut day = 0;
     let mut baskets = Vec::with_capacity(take);
     let mut gaps = Vec::new();
@@ -143,12 +143,12 @@ fn history(user: &UserOrders, take: usize) -> (ResidentHistory<u32>, i32) {
     for basket in &mut baskets {
         basket.day -= shift;
     }
-    (ResidentHistory { resident: user.user.clone(), tags: Vec::new(), baskets }, 0)
+    ResidentHistory { resident: user.user.clone(), tags: Vec::new(), baskets }
 }
 
 fn tuning_split(users: &[UserOrders], knobs: &Knobs) {
     let eligible: Vec<&UserOrders> = users.iter().filter(|u| u.orders.len() >= 2).collect();
-    let train: Vec<ResidentHistory<u32>> = eligible.iter().map(|u| history(u, u.orders.len() - 1).0).collect();
+    let train: Vec<ResidentHistory<u32>> = eligible.iter().map(|u| history(u, u.orders.len() - 1)).collect();
     let started = Instant::now();
     let profile = build_profile(&train, 0, knobs);
     let build = started.elapsed();
@@ -222,7 +222,7 @@ fn personal(me: &ResidentHistory<u32>, decay: f64, popular: &[u32]) -> Vec<u32> 
 }
 
 fn predict(users: &[UserOrders], products: &Products, knobs: &Knobs, out: &str) {
-    let all: Vec<ResidentHistory<u32>> = users.iter().map(|u| history(u, u.orders.len()).0).collect();
+    let all: Vec<ResidentHistory<u32>> = users.iter().map(|u| history(u, u.orders.len())).collect();
     let started = Instant::now();
     let profile = build_profile(&all, 0, knobs);
     let build = started.elapsed();

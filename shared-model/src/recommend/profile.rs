@@ -17,7 +17,7 @@ use std::hash::Hash;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{sort_picks, Basket, Knobs, OwnHistory, Pick, Reason};
+use super::model::{Basket, Knobs, OwnHistory, Pick, Reason};
 use crate::identity::HouseholdTag;
 
 /// Products kept per resident vector.
@@ -300,7 +300,7 @@ impl<K: Clone + Eq + Hash + Ord> StoreProfile<K> {
                 picks.push(Pick { product: product.clone(), score: -rank, reason: Reason::StorePick });
             }
         }
-        sort_picks(&mut picks);
+        // Scores fall with each pick taken, so the list is already best first.
         picks
     }
 }

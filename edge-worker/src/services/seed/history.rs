@@ -9,7 +9,10 @@
 //! later, the owner's numbers. Rows go in with multi-row inserts, D1 taking at most 100
 //! bound values a statement.
 
-use crate::{error::AppResult, storage::changes};
+use crate::{
+    error::AppResult,
+    storage::{changes, placeholders},
+};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 use shared_model::{identity::Role, order::OrderStatus, time::store_tz};
@@ -240,9 +243,7 @@ fn rows<const N: usize>(db: &D1Database, table: &str, rows: Vec<[JsValue; N]>) -
     let per_statement = 100 / N;
     let mut statements = Vec::new();
     for chunk in rows.chunks(per_statement) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", (1..=N).map(|c| format!("?{}", r * N + c)).collect::<Vec<_>>().join(", ")))
-            .collect();
+        let values: Vec<String> = (0..chunk.len()).map(|r| format!("({})", placeholders(r * N + 1, N))).collect();
         let sql = format!("INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING", values.join(", "));
         let args: Vec<JsValue> = chunk.iter().flat_map(|row| row.iter().cloned()).collect();
         statements.push(db.prepare(sql).bind(&args)?);
