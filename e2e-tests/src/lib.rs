@@ -1,7 +1,7 @@
 //! Helpers for the API journeys in `tests/`: they talk to a real local edge (wrangler dev
 //! on workerd) at `LINLI_BASE_URL`, started and seeded by `scripts/test`.
 
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use shared_model::identity::Me;
@@ -136,13 +136,13 @@ pub async fn pickup_point(store: &str) -> String {
 
 /// Places an order with the given lines `(product, quantity)`.
 pub async fn place_order(c: &Client, key: &str, pickup: &str, lines: &[(&str, i64)]) -> Response {
+    order_request(c, key, pickup, lines).send().await.expect("order request")
+}
+
+/// The request [`place_order`] sends, for callers that expect it may get no answer.
+pub fn order_request(c: &Client, key: &str, pickup: &str, lines: &[(&str, i64)]) -> RequestBuilder {
     let lines: Vec<Value> = lines.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
-    c.post(url("/api/v1/orders"))
-        .header("Idempotency-Key", key)
-        .json(&json!({ "pickup_point_id": pickup, "lines": lines }))
-        .send()
-        .await
-        .expect("order request")
+    c.post(url("/api/v1/orders")).header("Idempotency-Key", key).json(&json!({ "pickup_point_id": pickup, "lines": lines }))
 }
 
 /// Asserts a problem+json answer with `status` and `code`, and returns its body.

@@ -6,7 +6,7 @@
 use crate::{base_url, now, owner, product_ids, set_stock, url, OWNER_A_PHONE, STORE_A};
 use chrono::Duration;
 use futures::{SinkExt, StreamExt};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde_json::json;
 use shared_model::{
     api::{LiveDetail, LiveStatusChange},
@@ -161,12 +161,14 @@ impl Live {
 
     /// One-tap buy of `quantity` units of `offer` by `who` with `key`; the answer as it comes.
     pub async fn buy(&self, who: &Client, offer: &str, key: &str, quantity: i64) -> Response {
+        self.buy_request(who, offer, key, quantity).send().await.expect("live buy request")
+    }
+
+    /// The request [`Live::buy`] sends, for callers that expect it may get no answer.
+    pub fn buy_request(&self, who: &Client, offer: &str, key: &str, quantity: i64) -> RequestBuilder {
         who.post(self.path(&format!("/offers/{offer}/orders")))
             .header("Idempotency-Key", key)
             .json(&json!({ "quantity": quantity }))
-            .send()
-            .await
-            .expect("live buy request")
     }
 }
 
