@@ -42,6 +42,18 @@ ensure_tools() {
   fi
 }
 
+# schemathesis, the API fuzzer (scripts/fuzz-api), in a venv under target/: the system
+# Python has no pip packages.
+SCHEMATHESIS_VERSION=4.32.5
+FUZZ_VENV="$ROOT/target/fuzz-venv"
+ensure_fuzzer() {
+  if ! "$FUZZ_VENV/bin/st" --version 2>/dev/null | grep "$SCHEMATHESIS_VERSION" >/dev/null; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION (a venv under target/, once)"
+    python3 -m venv "$FUZZ_VENV"
+    "$FUZZ_VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
 # Chromium and CJK fonts, for browser journeys and screenshots (Debian packages).
 ensure_browser() {
   if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
@@ -67,7 +79,7 @@ build_all() {
   rm -rf public/pkg
   build_bundle hydrate linli_app
   build_bundle hydrate,owner linli_owner
-  LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/app.css | sha256sum | cut -c1-12)"
+  LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/app.css public/page.js | sha256sum | cut -c1-12)"
   export LINLI_ASSET_VERSION
   log "building the edge worker (ssr + API), assets $LINLI_ASSET_VERSION"
   (cd edge-worker && RUSTFLAGS="$WASM_RUSTFLAGS" worker-build --release)

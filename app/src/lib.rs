@@ -38,8 +38,9 @@ pub fn bundle_for(path: &str) -> &'static str {
 }
 
 /// The whole HTML document for the page at `path`. Rendered only on the server; the
-/// browser hydrates `<body>`.
-pub fn shell(asset_version: String, path: &str) -> impl IntoView {
+/// browser hydrates `<body>`. `nonce` is the page's script nonce (its CSP runs no other
+/// inline script).
+pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView {
     let locale = i18n::use_locale();
     let bundle = bundle_for(path);
     let boot = format!(
@@ -56,9 +57,10 @@ pub fn shell(asset_version: String, path: &str) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
                 <link rel="modulepreload" href=format!("{PKG_DIR}/{bundle}.js?v={asset_version}")/>
-                <script type="module">{boot}</script>
-                // Shrinks review photos on the phone (a few lines of JS, not in the wasm).
-                <script src="/photo.js" defer></script>
+                <script type="module" nonce=nonce>{boot}</script>
+                // What must work before the wasm has loaded: review photos, the language
+                // switch, printing (a few lines of JS, not in the wasm).
+                <script src=format!("/page.js?v={asset_version}") defer></script>
                 <MetaTags/>
             </head>
             <body>

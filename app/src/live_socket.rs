@@ -1,7 +1,8 @@
 //! Following a live room over its WebSocket, in the browser: `hello` on every
 //! (re)connect (a first visit asks for a snapshot, which also sets the clock; a reconnect
-//! resumes after the last event folded in), events folded into the page's
-//! [`RoomSnapshot`] with [`RoomSnapshot::apply`], a resume on the same socket on a gap,
+//! resumes after the last event and the last comment folded in), events folded into the
+//! page's [`RoomSnapshot`] with [`RoomSnapshot::apply`] and comments with
+//! [`RoomSnapshot::apply_comments`], a resume on the same socket on a gap,
 //! reconnects with backoff, a ping every 20 s (and a reconnect when two go unanswered: a
 //! phone's half-open socket never closes). The resident's live page and the owner's
 //! console both keep their room current with [`follow_room`].
@@ -70,8 +71,11 @@ impl Follower {
     }
 
     fn hello(&self) {
-        let last_seen = self.synced.then(|| self.room.with_untracked(|r| r.last_seq));
-        self.send(&ClientMessage::Hello { last_seen });
+        let (last_seen, last_comment) = match self.synced {
+            true => self.room.with_untracked(|r| (Some(r.last_seq), r.comments.last().map(|c| c.seq))),
+            false => (None, None),
+        };
+        self.send(&ClientMessage::Hello { last_seen, last_comment });
     }
 
     fn receive(&mut self, text: &str) {
@@ -109,7 +113,10 @@ impl Follower {
                     self.hello();
                 }
             }
-            ServerMessage::Events { .. } | ServerMessage::Pong => {}
+            ServerMessage::Comments { comments } if self.synced => {
+                self.room.maybe_update(|room| room.apply_comments(&comments));
+            }
+            ServerMessage::Events { .. } | ServerMessage::Comments { .. } | ServerMessage::Pong => {}
             ServerMessage::Error { problem } => self.problem.set(Some(problem)),
         }
     }

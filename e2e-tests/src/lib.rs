@@ -54,9 +54,21 @@ pub fn unique_phone() -> String {
     format!("13{:03}{:02}{:04}", salt, nanos, n % 10_000)
 }
 
-/// A cookie-keeping client: one per person.
+/// A cookie-keeping client: one per person, each on a network of its own (see
+/// [`client_at`]), as neighbours on their own phones are.
 pub fn client() -> Client {
-    Client::builder().cookie_store(true).pool_max_idle_per_host(4).build().expect("http client")
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    client_at(&format!("10.{}.{}.{}", 100 + (std::process::id() % 100), (n / 250) % 250, n % 250 + 1))
+}
+
+/// A cookie-keeping client whose requests come from client address `address`. The edge
+/// counts joins and sign-ins per address (`shared_model::throttle`); Cloudflare sets
+/// `CF-Connecting-IP` in production, and the local edge takes the client's word for it.
+pub fn client_at(address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("CF-Connecting-IP", address.parse().expect("an address"));
+    Client::builder().cookie_store(true).pool_max_idle_per_host(4).default_headers(headers).build().expect("http client")
 }
 
 /// A resident who has joined `store`.

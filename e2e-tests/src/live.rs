@@ -17,7 +17,10 @@ use shared_model::{
     Fen, LiveSessionId, OfferId, Problem, ProductId,
 };
 use std::{
-    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, MutexGuard, PoisonError,
+    },
     time::{Instant, SystemTime},
 };
 use tokio::{
@@ -208,15 +211,26 @@ pub struct Seen {
     /// Frames that were not a `ServerMessage`, with why.
     pub unreadable: Vec<String>,
     pub pongs: usize,
-    /// Text frames received.
+    /// Text frames received, and their bytes.
     pub frames: usize,
+    pub bytes: usize,
+    /// Snapshots received (a first visit's, or a resume the log could not serve).
+    pub snapshots: usize,
     /// 接龙 lines whose `StockChanged` did not follow them in the same frame (a buy's two
     /// events travel together).
     pub lines_without_stock: usize,
     /// Times the viewer had to say `hello` again because of a gap.
     pub resyncs: usize,
+    /// Events received that it already held (`Applied::Duplicate`).
+    pub duplicates: usize,
+    /// Events received before the room's snapshot, with nothing to fold them into.
+    pub early_events: usize,
+    /// Since the last (re)connect: the numbers of the events received, in order.
+    pub since_connect: Vec<u64>,
     /// The socket is closed (by either side).
     pub closed: bool,
+    /// The code the room closed the socket with, if it did.
+    pub close_code: Option<u16>,
 }
 
 impl Seen {
@@ -228,6 +242,7 @@ impl Seen {
     /// Reads one text frame; returns the `hello` to send when an event showed a gap.
     fn take_frame(&mut self, text: &str, at: Instant, wall: SystemTime) -> Option<ClientMessage> {
         self.frames += 1;
+        self.bytes += text.len();
         let message: ServerMessage = match serde_json::from_str(text) {
             Ok(message) => message,
             Err(e) => {
@@ -236,10 +251,19 @@ impl Seen {
             }
         };
         match message {
-            ServerMessage::Snapshot { room } => self.room = Some(*room),
+            ServerMessage::Snapshot { room } => {
+                self.snapshots += 1;
+                self.room = Some(*room);
+            }
             ServerMessage::Error { problem } => self.problems.push(problem),
             ServerMessage::Pong => self.pongs += 1,
+            ServerMessage::Comments { comments } => {
+                if let Some(room) = self.room.as_mut() {
+                    room.apply_comments(&comments);
+                }
+            }
             ServerMessage::Events { events } => {
+                self.since_connect.extend(events.iter().map(|e| e.seq));
                 self.lines_without_stock += events
                     .iter()
                     .enumerate()
@@ -254,24 +278,37 @@ impl Seen {
                         self.chain_received.push(entry.seq);
                     }
                     // Until the snapshot arrives there is nothing to fold into.
-                    let Some(room) = self.room.as_mut() else { continue };
+                    let Some(room) = self.room.as_mut() else {
+                        self.early_events += 1;
+                        continue;
+                    };
                     match room.apply(event) {
                         Applied::Applied => {
                             if let RoomEventKind::ChainAppended { entry } = &event.kind {
                                 self.chain.push(Arrival { entry: entry.clone(), at, wall });
                             }
                         }
-                        Applied::Duplicate => {}
+                        Applied::Duplicate => self.duplicates += 1,
                         Applied::Gap => gap = true,
                     }
                 }
                 if gap {
                     self.resyncs += 1;
-                    return Some(ClientMessage::Hello { last_seen: self.room.as_ref().map(|r| r.last_seq) });
+                    return Some(self.hello());
                 }
             }
         }
         None
+    }
+}
+
+impl Seen {
+    /// The `hello` that resumes from what this viewer holds.
+    fn hello(&self) -> ClientMessage {
+        ClientMessage::Hello {
+            last_seen: self.room.as_ref().map(|r| r.last_seq),
+            last_comment: self.room.as_ref().and_then(|r| r.comments.last()).map(|c| c.seq),
+        }
     }
 }
 
@@ -280,6 +317,8 @@ impl Seen {
 pub struct Viewer {
     live: LiveSessionId,
     cookie: Option<String>,
+    /// Its client address (`CF-Connecting-IP`): viewers not signed in are counted per address.
+    address: String,
     seen: Arc<Mutex<Seen>>,
     changed: watch::Sender<u64>,
     out: Option<mpsc::UnboundedSender<Message>>,
@@ -314,15 +353,18 @@ impl Viewer {
     }
 
     async fn try_connect(live: &LiveSessionId, cookie: Option<&str>) -> Result<Viewer, String> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let mut viewer = Viewer {
             live: live.clone(),
             cookie: cookie.map(str::to_owned),
+            address: format!("10.{}.{}.{}", 200 + (std::process::id() % 50), (n / 250) % 250, n % 250 + 1),
             seen: Arc::default(),
             changed: watch::Sender::new(0),
             out: None,
             task: None,
         };
-        viewer.open(None).await?;
+        viewer.open(false).await?;
         Ok(viewer)
     }
 
@@ -332,15 +374,27 @@ impl Viewer {
         format!("{ws}/api/v1/lives/{}/socket", self.live)
     }
 
-    async fn open(&mut self, last_seen: Option<u64>) -> Result<(), String> {
+    /// Opens the socket and says `hello`: resuming from what it holds, or as a first visit.
+    async fn open(&mut self, resume: bool) -> Result<(), String> {
         let mut request = self.socket_url().into_client_request().map_err(|e| format!("socket request: {e}"))?;
         if let Some(cookie) = &self.cookie {
             request.headers_mut().insert("Cookie", HeaderValue::from_str(cookie).map_err(|e| format!("cookie: {e}"))?);
         }
+        request.headers_mut().insert("CF-Connecting-IP", HeaderValue::from_str(&self.address).map_err(|e| e.to_string())?);
         let (socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("WebSocket upgrade: {e}"))?;
         let (out, mut outgoing) = mpsc::unbounded_channel::<Message>();
         let (seen, changed) = (self.seen.clone(), self.changed.clone());
-        lock(&seen).closed = false;
+        let hello = {
+            let mut seen = lock(&seen);
+            seen.closed = false;
+            seen.close_code = None;
+            seen.since_connect.clear();
+            if resume {
+                seen.hello()
+            } else {
+                ClientMessage::Hello { last_seen: None, last_comment: None }
+            }
+        };
         let task = tokio::spawn(async move {
             let (mut sink, mut stream) = socket.split();
             loop {
@@ -367,7 +421,11 @@ impl Viewer {
                             }
                             changed.send_modify(|n| *n += 1);
                         }
-                        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                        Some(Ok(Message::Close(frame))) => {
+                            lock(&seen).close_code = frame.map(|f| u16::from(f.code));
+                            break;
+                        }
+                        Some(Err(_)) | None => break,
                         Some(Ok(_)) => {}
                     },
                 }
@@ -375,7 +433,7 @@ impl Viewer {
             lock(&seen).closed = true;
             changed.send_modify(|n| *n += 1);
         });
-        out.send(text_frame(&ClientMessage::Hello { last_seen })).map_err(|_| "the viewer task stopped".to_string())?;
+        out.send(text_frame(&hello)).map_err(|_| "the viewer task stopped".to_string())?;
         self.out = Some(out);
         self.task = Some(task);
         Ok(())
@@ -441,10 +499,28 @@ impl Viewer {
         }
     }
 
-    /// Connects again and resumes: `hello` with the last event number it holds.
+    /// Connects again and resumes: `hello` with the last event and comment it holds.
     pub async fn reconnect(&mut self) {
-        let last_seen = self.seen().room.as_ref().map(|r| r.last_seq);
-        self.open(last_seen).await.unwrap_or_else(|e| panic!("viewer of {} reconnecting: {e}", self.live));
+        self.open(true).await.unwrap_or_else(|e| panic!("viewer of {} reconnecting: {e}", self.live));
+    }
+}
+
+/// A raw socket of a live room, held open without a word (the tests of the room's limits).
+pub type RawSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `live`'s socket with these headers: the socket, or the status the upgrade was
+/// refused with.
+pub async fn open_socket(live: &LiveSessionId, headers: &[(&'static str, &str)]) -> Result<RawSocket, u16> {
+    let base = base_url();
+    let ws = base.strip_prefix("http").map(|rest| format!("ws{rest}")).unwrap_or(base);
+    let mut request = format!("{ws}/api/v1/lives/{live}/socket").into_client_request().expect("socket request");
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, HeaderValue::from_str(value).expect("header value"));
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+        Err(e) => panic!("upgrade of {live}'s socket: {e}"),
     }
 }
 

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use shared_model::{
     api::{OrderList, PlaceOrderResponse},
     identity::mask_name,
-    live::{BasisPoints, ClientMessage, LiveSessionStatus, RoomEventKind},
+    live::{BasisPoints, ClientMessage, LiveSessionStatus},
     order::OrderStatus,
     Fen,
 };
@@ -405,15 +405,7 @@ async fn comments_reach_viewers_with_the_koc_badge() {
         let seen = v.seen();
         seen.room
             .as_ref()
-            .map(|room| {
-                room.comments
-                    .iter()
-                    .filter_map(|e| match &e.kind {
-                        RoomEventKind::Comment { author, text, is_koc } => Some((author.clone(), text.clone(), *is_koc)),
-                        _ => None,
-                    })
-                    .collect()
-            })
+            .map(|room| room.comments.iter().map(|c| (c.author.clone(), c.text.clone(), c.is_koc)).collect())
             .unwrap_or_default()
     };
 

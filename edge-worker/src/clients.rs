@@ -8,6 +8,7 @@ pub mod photos;
 pub mod room;
 pub mod sms;
 pub mod stock;
+pub mod throttle;
 
 use crate::error::{AppError, AppResult};
 use serde::{de::DeserializeOwned, Serialize};

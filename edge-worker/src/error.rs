@@ -15,6 +15,7 @@ use shared_model::{
     sms::SmsError,
     stock::ReserveError,
     store::StoreError,
+    throttle::ThrottleError,
     Problem,
 };
 use worker::{Headers, Response};
@@ -78,6 +79,9 @@ pub fn problem_response(problem: &Problem) -> Response {
     let headers = Headers::new();
     let _ = headers.set("Content-Type", PROBLEM_CONTENT_TYPE);
     let _ = headers.set("Cache-Control", "no-store");
+    if let Some(seconds) = problem.args.get("seconds").filter(|_| problem.status == 429) {
+        let _ = headers.set("Retry-After", &seconds.to_string());
+    }
     Response::ok(body)
         .map(|r| r.with_status(problem.status).with_headers(headers))
         .unwrap_or_else(|_| Response::empty().expect("empty response").with_status(500))
@@ -126,5 +130,6 @@ from_domain_error!(
     ReviewError,
     SmsError,
     StoreError,
-    TastingError
+    TastingError,
+    ThrottleError
 );

@@ -4,12 +4,15 @@ use crate::error::{AppError, AppResult};
 use serde::{de::DeserializeOwned, Serialize};
 use worker::{Headers, Request, Response};
 
-/// Name of the session cookie (HttpOnly, SameSite=Lax).
-pub const SESSION_COOKIE: &str = "linli_session";
+/// Name of the session cookie on local http (HttpOnly, SameSite=Lax).
+const SESSION_COOKIE: &str = "linli_session";
+/// Its name on https: with the `__Host-` prefix the browser accepts it only `Secure`, for
+/// the whole site and from this very host, so a sibling subdomain cannot plant a session.
+const HOST_SESSION_COOKIE: &str = "__Host-linli_session";
 /// Sessions last 30 days.
 pub const SESSION_DAYS: i64 = 30;
 /// Largest JSON body any route accepts.
-const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A JSON response with the given status; API answers are never cached.
 pub fn json<T: Serialize>(status: u16, value: &T) -> AppResult<Response> {
@@ -19,7 +22,6 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> AppResult<Response> {
     Ok(Response::ok(serde_json::to_string(value)?)?.with_status(status).with_headers(headers))
 }
 
-/// Reads and decodes a JSON body; anything unreadable is the client's 400, never a 500.
 /// An SVG image (a QR code) with its caching; `nosniff`, so it is only ever an image.
 pub fn svg(body: String, cache_control: &str) -> AppResult<Response> {
     let headers = worker::Headers::new();
@@ -29,15 +31,17 @@ pub fn svg(body: String, cache_control: &str) -> AppResult<Response> {
     Ok(Response::ok(body)?.with_headers(headers))
 }
 
+/// Reads and decodes a JSON body of at most [`MAX_BODY_BYTES`] (413 past it, found before
+/// the rest is read); anything unreadable is the client's 400, never a 500.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
-    let text = req.text().await.map_err(|_| AppError::malformed_json("unreadable body"))?;
-    if text.len() > MAX_BODY_BYTES {
-        return Err(AppError::new(413, "body_too_large", "The request body is too large"));
-    }
+    let body = read_body_within(req, MAX_BODY_BYTES)
+        .await?
+        .ok_or_else(|| AppError::new(413, "body_too_large", "The request body is too large"))?;
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::malformed_json("not UTF-8"))?;
     if text.trim().is_empty() {
         return Err(AppError::malformed_json("empty body"));
     }
-    serde_json::from_str(&text).map_err(|e| AppError::malformed_json(e.to_string()))
+    serde_json::from_str(text).map_err(|e| AppError::malformed_json(e.to_string()))
 }
 
 /// Reads a raw body of at most `limit` bytes: `None` when it is larger, said by its
@@ -48,6 +52,9 @@ pub async fn read_body_within(req: &mut Request, limit: usize) -> AppResult<Opti
     let declared = req.headers().get("Content-Length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Ok(None);
+    }
+    if req.inner().body().is_none() {
+        return Ok(Some(Vec::new()));
     }
     let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
     let mut stream = req.stream().map_err(|_| AppError::new(400, "bad_request", "unreadable body"))?;
@@ -70,16 +77,27 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
     })
 }
 
-/// `Set-Cookie` value for a new session. `Secure` is added on https.
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    let max_age = SESSION_DAYS * 24 * 3600;
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+/// The session cookie's name for this request: prefixed on https (plain http, used only
+/// locally, cannot carry the prefix).
+pub fn session_cookie_name(req: &Request) -> &'static str {
+    if is_https(req) {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
 }
 
-/// `Set-Cookie` value that removes the session.
-pub fn cleared_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// `Set-Cookie` value for a new session, answering `req`.
+pub fn session_cookie(req: &Request, token: &str) -> String {
+    let max_age = SESSION_DAYS * 24 * 3600;
+    let secure = if is_https(req) { "; Secure" } else { "" };
+    format!("{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", session_cookie_name(req))
+}
+
+/// `Set-Cookie` value that removes the session, answering `req`.
+pub fn cleared_session_cookie(req: &Request) -> String {
+    let secure = if is_https(req) { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", session_cookie_name(req))
 }
 
 /// Whether the request came over https (cookies then get `Secure`).

@@ -9,6 +9,7 @@
 
 mod clients;
 mod error;
+mod guard;
 mod http;
 mod objects;
 mod qr;
@@ -27,13 +28,20 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    if req.path().starts_with("/api/") {
-        routes::handle_api(req, env).await
+    let mut response = if req.path().starts_with("/api/") {
+        match guard::check_api_request(&req) {
+            Ok(()) => routes::handle_api(req, env).await?,
+            Err(refused) => refused.into_response(),
+        }
     } else if req.path().starts_with("/dev/") {
-        routes::handle_dev(req, env).await
+        routes::handle_dev(req, env).await?
     } else {
-        ssr::render_page(req, env).await
+        ssr::render_page(req, env).await?
+    };
+    if response.status_code() != 101 {
+        let _ = guard::set_common_headers(response.headers_mut());
     }
+    Ok(response)
 }
 
 /// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due, and

@@ -10,6 +10,7 @@
 pub mod live_room;
 pub mod stock_keeper;
 pub mod tasting_desk;
+pub mod throttle;
 
 use crate::{error::AppResult, storage::orders::void_unless_landed};
 use chrono::{DateTime, Utc};

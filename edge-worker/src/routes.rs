@@ -6,7 +6,9 @@ mod catalog;
 mod demands;
 mod identity;
 mod live;
+mod meta;
 mod notices;
+pub mod openapi;
 mod orders;
 mod recommendations;
 mod reviews;
@@ -23,76 +25,114 @@ use shared_model::{
 };
 use worker::{Env, Request, Response, RouteContext, Router};
 
+/// Every API route: its method, its path as the router matches it (`:name` for a path
+/// parameter) and its handler. This one list makes the router, [`ROUTES`] and the
+/// OpenAPI document's operations ([`ApiPaths`], from each handler's `#[utoipa::path]`),
+/// so a route cannot be served without its handler being documented, and the unit test
+/// in `openapi` finds any route whose documented method or path differs.
+macro_rules! api_routes {
+    ($(($method:ident, $path:literal, $($handler:ident)::+)),* $(,)?) => {
+        /// Method and path of every API route, as the router matches them.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn router() -> Router<'static, ()> {
+            let router = Router::new();
+            $(let router = api_routes!(@add router, $method, $path, $($handler)::+);)*
+            router
+        }
+
+        /// The operations of the OpenAPI document, one per route.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($handler)::+),*))]
+        pub struct ApiPaths;
+    };
+    (@add $router:ident, GET, $path:literal, $handler:path) => { $router.get_async($path, $handler) };
+    (@add $router:ident, POST, $path:literal, $handler:path) => { $router.post_async($path, $handler) };
+    (@add $router:ident, PUT, $path:literal, $handler:path) => { $router.put_async($path, $handler) };
+    (@add $router:ident, PATCH, $path:literal, $handler:path) => { $router.patch_async($path, $handler) };
+    (@add $router:ident, DELETE, $path:literal, $handler:path) => { $router.delete_async($path, $handler) };
+}
+
+api_routes![
+    (GET, "/api/v1/health", meta::get_health),
+    (GET, "/api/v1/openapi.json", meta::get_openapi),
+    (GET, "/api/v1/stores", catalog::list_stores),
+    (GET, "/api/v1/stores/:store", catalog::get_store),
+    (GET, "/api/v1/stores/:store/join-qr.svg", catalog::get_join_qr),
+    (GET, "/api/v1/stores/:store/products", catalog::list_products),
+    (GET, "/api/v1/stores/:store/products/:product", catalog::get_product),
+    (PATCH, "/api/v1/stores/:store/products/:product", catalog::update_store_product),
+    (GET, "/api/v1/stores/:store/orders", orders::list_store_orders),
+    (POST, "/api/v1/stores/:store/residents", identity::create_resident),
+    (POST, "/api/v1/stores/:store/sessions", identity::create_store_session),
+    (POST, "/api/v1/stores/:store/sign-in-codes", identity::create_sign_in_code),
+    (POST, "/api/v1/stores/:store/assisted-sign-in-codes", identity::create_assisted_sign_in_code),
+    (POST, "/api/v1/sessions", identity::create_session),
+    (DELETE, "/api/v1/sessions/current", identity::delete_session),
+    (GET, "/api/v1/me", identity::get_me),
+    (POST, "/api/v1/me/device-codes", identity::create_device_code),
+    (GET, "/api/v1/cart", cart::get_cart),
+    (PUT, "/api/v1/cart/items/:product", cart::put_cart_item),
+    (DELETE, "/api/v1/cart/items/:product", cart::delete_cart_item),
+    (POST, "/api/v1/orders", orders::create_order),
+    (GET, "/api/v1/orders", orders::list_orders),
+    (GET, "/api/v1/orders/:order", orders::get_order),
+    (POST, "/api/v1/orders/:order/cancellation", orders::create_cancellation),
+    (POST, "/api/v1/orders/:order/status-changes", orders::create_status_change),
+    (GET, "/api/v1/stores/:store/lives", live::list_lives),
+    (POST, "/api/v1/stores/:store/lives", live::create_live),
+    (GET, "/api/v1/stores/:store/residents", live::list_residents),
+    (PUT, "/api/v1/stores/:store/residents/:person/koc", live::put_koc),
+    (GET, "/api/v1/lives/:live", live::get_live),
+    (GET, "/api/v1/lives/:live/socket", live::get_live_socket),
+    (POST, "/api/v1/lives/:live/status-changes", live::create_live_status_change),
+    (POST, "/api/v1/lives/:live/offers", live::create_offer),
+    (POST, "/api/v1/lives/:live/offers/:offer/unpin", live::create_unpin),
+    (POST, "/api/v1/lives/:live/offers/:offer/orders", live::create_live_order),
+    (GET, "/api/v1/lives/:live/summary", live::get_live_summary),
+    (PUT, "/api/v1/lives/:live/reminder", live::put_reminder),
+    (DELETE, "/api/v1/lives/:live/reminder", live::delete_reminder),
+    (GET, "/api/v1/me/notices", notices::list_notices),
+    (POST, "/api/v1/me/notices/read", notices::mark_notices_read),
+    (GET, "/api/v1/stores/:store/demands", demands::list_demands),
+    (POST, "/api/v1/stores/:store/demands", demands::create_demand),
+    (PUT, "/api/v1/demands/:demand/vote", demands::put_vote),
+    (DELETE, "/api/v1/demands/:demand/vote", demands::delete_vote),
+    (POST, "/api/v1/demands/:demand/status-changes", demands::create_demand_status_change),
+    (GET, "/api/v1/stores/:store/tastings", tastings::list_tastings),
+    (POST, "/api/v1/stores/:store/tastings", tastings::create_tasting),
+    (GET, "/api/v1/stores/:store/nps", tastings::get_store_nps),
+    (GET, "/api/v1/tastings/:tasting", tastings::get_tasting),
+    (PUT, "/api/v1/tastings/:tasting/booking", tastings::put_booking),
+    (DELETE, "/api/v1/tastings/:tasting/booking", tastings::delete_booking),
+    (GET, "/api/v1/tastings/:tasting/booking/qr.svg", tastings::get_check_in_qr),
+    (GET, "/api/v1/tastings/:tasting/bookings", tastings::list_bookings),
+    (POST, "/api/v1/tastings/:tasting/check-ins", tastings::create_check_in),
+    (POST, "/api/v1/tastings/:tasting/cancellation", tastings::create_tasting_cancellation),
+    (POST, "/api/v1/tastings/:tasting/nps", tastings::create_nps_answer),
+    (GET, "/api/v1/stores/:store/featured-reviews", reviews::list_featured_reviews),
+    (GET, "/api/v1/stores/:store/reviews", reviews::list_store_reviews),
+    (POST, "/api/v1/stores/:store/reviews", reviews::create_review),
+    (GET, "/api/v1/me/reviews", reviews::list_my_reviews),
+    (POST, "/api/v1/reviews/:review/photos", reviews::create_review_photo),
+    (POST, "/api/v1/reviews/:review/moderation", reviews::create_moderation),
+    (GET, "/api/v1/photos/:photo", reviews::get_photo),
+    (GET, "/api/v1/me/recommendations", recommendations::get_recommendations),
+    (GET, "/api/v1/cart/suggestions", recommendations::get_cart_suggestions),
+    (POST, "/api/v1/admin/seed", admin::seed),
+    (POST, "/api/v1/admin/recommendations", admin::create_profile_builds),
+    (GET, "/api/v1/admin/order-history", admin::get_order_history),
+];
+
 /// Answers one `/api/v1/` request.
 pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
-    let response = Router::new()
-        .get_async("/api/v1/health", |_, _| async { respond(crate::http::json(200, &serde_json::json!({ "status": "ok" }))) })
-        .get_async("/api/v1/stores", catalog::list_stores)
-        .get_async("/api/v1/stores/:store", catalog::get_store)
-        .get_async("/api/v1/stores/:store/join-qr.svg", catalog::get_join_qr)
-        .get_async("/api/v1/stores/:store/products", catalog::list_products)
-        .get_async("/api/v1/stores/:store/products/:product", catalog::get_product)
-        .patch_async("/api/v1/stores/:store/products/:product", catalog::update_store_product)
-        .get_async("/api/v1/stores/:store/orders", orders::list_store_orders)
-        .post_async("/api/v1/stores/:store/residents", identity::create_resident)
-        .post_async("/api/v1/stores/:store/sessions", identity::create_store_session)
-        .post_async("/api/v1/stores/:store/sign-in-codes", identity::create_sign_in_code)
-        .post_async("/api/v1/stores/:store/assisted-sign-in-codes", identity::create_assisted_sign_in_code)
-        .post_async("/api/v1/sessions", identity::create_session)
-        .delete_async("/api/v1/sessions/current", identity::delete_session)
-        .get_async("/api/v1/me", identity::get_me)
-        .post_async("/api/v1/me/device-codes", identity::create_device_code)
-        .get_async("/api/v1/cart", cart::get_cart)
-        .put_async("/api/v1/cart/items/:product", cart::put_cart_item)
-        .delete_async("/api/v1/cart/items/:product", cart::delete_cart_item)
-        .post_async("/api/v1/orders", orders::create_order)
-        .get_async("/api/v1/orders", orders::list_orders)
-        .get_async("/api/v1/orders/:order", orders::get_order)
-        .post_async("/api/v1/orders/:order/cancellation", orders::create_cancellation)
-        .post_async("/api/v1/orders/:order/status-changes", orders::create_status_change)
-        .get_async("/api/v1/stores/:store/lives", live::list_lives)
-        .post_async("/api/v1/stores/:store/lives", live::create_live)
-        .get_async("/api/v1/stores/:store/residents", live::list_residents)
-        .put_async("/api/v1/stores/:store/residents/:person/koc", live::put_koc)
-        .get_async("/api/v1/lives/:live", live::get_live)
-        .get_async("/api/v1/lives/:live/socket", live::get_live_socket)
-        .post_async("/api/v1/lives/:live/status-changes", live::create_live_status_change)
-        .post_async("/api/v1/lives/:live/offers", live::create_offer)
-        .post_async("/api/v1/lives/:live/offers/:offer/unpin", live::create_unpin)
-        .post_async("/api/v1/lives/:live/offers/:offer/orders", live::create_live_order)
-        .get_async("/api/v1/lives/:live/summary", live::get_live_summary)
-        .put_async("/api/v1/lives/:live/reminder", live::put_reminder)
-        .delete_async("/api/v1/lives/:live/reminder", live::delete_reminder)
-        .get_async("/api/v1/me/notices", notices::list_notices)
-        .post_async("/api/v1/me/notices/read", notices::mark_notices_read)
-        .get_async("/api/v1/stores/:store/demands", demands::list_demands)
-        .post_async("/api/v1/stores/:store/demands", demands::create_demand)
-        .put_async("/api/v1/demands/:demand/vote", demands::put_vote)
-        .delete_async("/api/v1/demands/:demand/vote", demands::delete_vote)
-        .post_async("/api/v1/demands/:demand/status-changes", demands::create_demand_status_change)
-        .get_async("/api/v1/stores/:store/tastings", tastings::list_tastings)
-        .post_async("/api/v1/stores/:store/tastings", tastings::create_tasting)
-        .get_async("/api/v1/stores/:store/nps", tastings::get_store_nps)
-        .get_async("/api/v1/tastings/:tasting", tastings::get_tasting)
-        .put_async("/api/v1/tastings/:tasting/booking", tastings::put_booking)
-        .delete_async("/api/v1/tastings/:tasting/booking", tastings::delete_booking)
-        .get_async("/api/v1/tastings/:tasting/booking/qr.svg", tastings::get_check_in_qr)
-        .get_async("/api/v1/tastings/:tasting/bookings", tastings::list_bookings)
-        .post_async("/api/v1/tastings/:tasting/check-ins", tastings::create_check_in)
-        .post_async("/api/v1/tastings/:tasting/cancellation", tastings::create_tasting_cancellation)
-        .post_async("/api/v1/tastings/:tasting/nps", tastings::create_nps_answer)
-        .get_async("/api/v1/stores/:store/featured-reviews", reviews::list_featured_reviews)
-        .get_async("/api/v1/stores/:store/reviews", reviews::list_store_reviews)
-        .post_async("/api/v1/stores/:store/reviews", reviews::create_review)
-        .get_async("/api/v1/me/reviews", reviews::list_my_reviews)
-        .post_async("/api/v1/reviews/:review/photos", reviews::create_review_photo)
-        .post_async("/api/v1/reviews/:review/moderation", reviews::create_moderation)
-        .get_async("/api/v1/photos/:photo", reviews::get_photo)
-        .get_async("/api/v1/me/recommendations", recommendations::get_recommendations)
-        .get_async("/api/v1/cart/suggestions", recommendations::get_cart_suggestions)
-        .post_async("/api/v1/admin/seed", admin::seed)
-        .post_async("/api/v1/admin/recommendations", admin::create_profile_builds)
-        .get_async("/api/v1/admin/order-history", admin::get_order_history)
+    let path = req.path();
+    // The worker's `Method` reads any method it does not know (QUERY, PROPFIND…) as GET:
+    // those are refused here, before the router would serve them as a GET.
+    if !KNOWN_METHODS.contains(&req.inner().method().as_str()) {
+        return method_not_allowed(&path);
+    }
+    let response = router()
         .or_else_any_method_async("/api/*rest", |_, _| async { Ok(AppError::not_found("no_such_route").into_response()) })
         .run(req, env)
         .await?;
@@ -100,9 +140,38 @@ pub async fn handle_api(req: Request, env: Env) -> worker::Result<Response> {
     if response.status_code() == 405
         && response.headers().get("Content-Type").ok().flatten().as_deref() != Some(PROBLEM_CONTENT_TYPE)
     {
-        return Ok(AppError::new(405, "method_not_allowed", "This method is not allowed on this route").into_response());
+        return method_not_allowed(&path);
     }
     Ok(response)
+}
+
+/// The methods the router tells apart; any other is answered here.
+const KNOWN_METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// 405 with the methods served at `path` in `Allow`, or 404 when it is no route's path.
+fn method_not_allowed(path: &str) -> worker::Result<Response> {
+    let allowed = allowed_methods(path);
+    if allowed.is_empty() {
+        return Ok(AppError::not_found("no_such_route").into_response());
+    }
+    let mut refused = AppError::new(405, "method_not_allowed", "This method is not allowed on this route").into_response();
+    refused.headers_mut().set("Allow", &allowed.join(", "))?;
+    Ok(refused)
+}
+
+/// The methods [`ROUTES`] serve at `path` (for a 405's `Allow`).
+fn allowed_methods(path: &str) -> Vec<&'static str> {
+    let matches = |route: &str| {
+        let (mut route, mut path) = (route.split('/'), path.split('/'));
+        loop {
+            match (route.next(), path.next()) {
+                (None, None) => return true,
+                (Some(r), Some(p)) if r == p || (r.starts_with(':') && !p.is_empty()) => continue,
+                _ => return false,
+            }
+        }
+    };
+    ROUTES.iter().filter(|(_, route)| matches(route)).map(|(method, _)| *method).collect()
 }
 
 /// `/dev/…`: tools of the local development edge (the SMS outbox).
@@ -132,4 +201,18 @@ pub fn param<T>(
     parse: impl Fn(&str) -> Result<T, shared_model::ids::IdError>,
 ) -> AppResult<T> {
     ctx.param(name).and_then(|raw| parse(raw).ok()).ok_or_else(|| AppError::not_found(&format!("{name}_not_found")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_names_the_methods_served_at_a_path() {
+        assert_eq!(allowed_methods("/api/v1/cart/items/p-1"), ["PUT", "DELETE"]);
+        assert_eq!(allowed_methods("/api/v1/stores/s-1/products/p-1"), ["GET", "PATCH"]);
+        assert_eq!(allowed_methods("/api/v1/orders"), ["POST", "GET"]);
+        assert!(allowed_methods("/api/v1/stores//products").is_empty());
+        assert!(allowed_methods("/api/v1/nothing").is_empty());
+    }
 }

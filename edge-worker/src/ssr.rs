@@ -27,8 +27,9 @@ pub fn init_executor() {
     let _ = any_spawner::Executor::init_wasm_bindgen();
 }
 
-/// Runs one API call from a page in-process, as the visitor.
-async fn call_api(call: RawCall, env: Env, cookie: Option<String>) -> RawReply {
+/// Runs one API call from a page in-process, as the visitor; `origin` is the page's, so
+/// the call is read as over https when the page was (its session cookie's name).
+async fn call_api(call: RawCall, env: Env, origin: &str, cookie: Option<String>) -> RawReply {
     let failed = RawReply { status: 500, body: String::new() };
     let headers = Headers::new();
     let _ = headers.set("Accept", "application/json");
@@ -44,7 +45,7 @@ async fn call_api(call: RawCall, env: Env, cookie: Option<String>) -> RawReply {
         let _ = init.headers.set("Content-Type", "application/json");
         init.body = Some(body.into());
     }
-    let Ok(req) = Request::new_with_init(&format!("http://linli.internal{}", call.path), &init) else { return failed };
+    let Ok(req) = Request::new_with_init(&format!("{origin}{}", call.path), &init) else { return failed };
     let Ok(mut resp) = crate::routes::handle_api(req, env).await else { return failed };
     let status = resp.status_code();
     RawReply { status, body: resp.text().await.unwrap_or_default() }
@@ -61,14 +62,17 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
     let cookie = req.headers().get("Cookie")?;
     let locale = Locale::negotiate(cookie.as_deref(), req.headers().get("Accept-Language")?.as_deref());
 
+    let origin = url.origin().ascii_serialization();
     let api = {
         let env = SendWrapper::new(env);
         let cookie = cookie.clone();
+        let origin = origin.clone();
         ServerApi(Arc::new(move |call| {
-            let fut = call_api(call, (*env).clone(), cookie.clone());
-            Box::pin(SendWrapper::new(fut))
+            let (env, cookie, origin) = ((*env).clone(), cookie.clone(), origin.clone());
+            Box::pin(SendWrapper::new(async move { call_api(call, env, &origin, cookie).await }))
         }))
     };
+    let nonce = crate::guard::page_nonce()?;
 
     let (meta_context, meta_output) = ServerMetaContext::new();
     let shared_context = Arc::new(SsrSharedContext::new()) as Arc<dyn SharedContext + Send + Sync>;
@@ -80,15 +84,17 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
         provide_context(api);
         provide_context(locale);
         provide_context(status.clone());
-        provide_context(SiteOrigin(url.origin().ascii_serialization()));
-        linli_app::shell(ASSET_VERSION.to_string(), &path).to_html_stream_in_order()
+        provide_context(SiteOrigin(origin));
+        linli_app::shell(ASSET_VERSION.to_string(), &path, nonce.clone()).to_html_stream_in_order()
     });
     let body: String = app.collect::<Vec<String>>().await.concat();
     while let Some(pending) = shared_context.await_deferred() {
         pending.await;
     }
     // Resource values, serialised for hydration, follow the document.
-    let data = shared_context.pending_data().map(|s| s.map(|chunk| format!("<script>{chunk}</script>")).collect::<Vec<_>>());
+    let data = shared_context
+        .pending_data()
+        .map(|s| s.map(|chunk| format!("<script nonce=\"{nonce}\">{chunk}</script>")).collect::<Vec<_>>());
     let data = match data {
         Some(data) => data.await.concat(),
         None => String::new(),
@@ -100,5 +106,7 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
     let headers = Headers::new();
     headers.set("Content-Type", "text/html; charset=utf-8")?;
     headers.set("Cache-Control", "private, no-store")?;
-    Ok(Response::ok(html)?.with_status(status.get()).with_headers(headers))
+    let mut response = Response::ok(html)?.with_status(status.get()).with_headers(headers);
+    crate::guard::set_page_headers(&mut response, &nonce)?;
+    Ok(response)
 }

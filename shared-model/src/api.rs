@@ -21,14 +21,17 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// a clear `quantity_out_of_range` problem (see `cart::validate_quantity`) instead of a
 /// generic JSON decoding error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetCartQuantity {
     /// Units wanted (valid: 1..=99).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub quantity: i64,
 }
 
 /// `GET /api/v1/cart` and the answer to every cart edit: the priced cart and the date
 /// an order placed now would be picked up (the server's clock decides the cut-off).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartView {
     /// The priced cart.
     pub cart: CartSummary,
@@ -43,8 +46,17 @@ impl CartView {
     }
 }
 
+/// `DELETE /api/v1/sessions/current`: the session is gone and its cookie cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignedOut {
+    /// Always `true`.
+    pub signed_out: bool,
+}
+
 /// `GET /api/v1/stores`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreList {
     /// Every store.
     pub stores: Vec<Store>,
@@ -53,6 +65,7 @@ pub struct StoreList {
 /// `GET /api/v1/stores/{store}/products`: the matching products, plus every category for
 /// the filter bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductList {
     /// Products on sale that match the query.
     pub products: Vec<ProductSummary>,
@@ -62,6 +75,7 @@ pub struct ProductList {
 
 /// `GET /api/v1/orders`: the resident's orders, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderList {
     /// Order summaries.
     pub orders: Vec<OrderSummary>,
@@ -69,6 +83,7 @@ pub struct OrderList {
 
 /// One order in the owner's pickup list: the summary and who collects it where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreOrder {
     #[serde(flatten)]
     pub summary: OrderSummary,
@@ -88,6 +103,7 @@ pub struct StoreOrder {
 /// and hands over on one pickup day, oldest first, a page at a time, optionally only the
 /// orders matching a search (`pickup::PickupQuery`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreOrderList {
     pub pickup_date: NaiveDate,
     pub orders: Vec<StoreOrder>,
@@ -101,6 +117,7 @@ pub struct StoreOrderList {
 
 /// `POST /api/v1/orders`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceOrderResponse {
     /// The order.
     pub order: Order,
@@ -111,6 +128,7 @@ pub struct PlaceOrderResponse {
 
 /// `POST /api/v1/orders/{order}/cancellation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelOrderResponse {
     /// The order, now cancelled.
     pub order: Order,
@@ -123,12 +141,15 @@ pub struct CancelOrderResponse {
 /// - `per_buyer_cap`: absent = unchanged; `null` = remove the cap; a number = new cap
 ///   (1..=99). Hence the double `Option`: `None` / `Some(None)` / `Some(Some(n))`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockUpdate {
     /// New units on hand, if changing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 99_999))]
     pub stock: Option<u32>,
     /// New per-buyer cap (`Some(None)` removes it), if changing.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub per_buyer_cap: Option<Option<u32>>,
 }
 
@@ -160,6 +181,7 @@ where
 
 /// An owner moves an order along its life cycle (ready for pickup, picked up).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateOrderStatus {
     /// The status to enter (see `OrderStatus::can_transition`).
     pub status: OrderStatus,
@@ -275,6 +297,7 @@ mod tests {
 
 /// One live in a store's list (`GET /api/v1/stores/{store}/lives`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveCard {
     /// The live.
     pub session: LiveSession,
@@ -285,6 +308,7 @@ pub struct LiveCard {
 /// `GET /api/v1/stores/{store}/lives`: on air first, then upcoming (soonest first), then
 /// past (newest first), at most 50.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveList {
     /// The lives.
     pub lives: Vec<LiveCard>,
@@ -292,6 +316,7 @@ pub struct LiveList {
 
 /// What the live page needs to know about the person looking at it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveViewer {
     /// Signed in as a resident or owner of this live's store (needed to buy and comment).
     pub signed_in: bool,
@@ -329,6 +354,7 @@ impl LiveViewer {
 
 /// One of a viewer's orders in a live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LivePurchase {
     /// The offer it was bought from.
     pub offer_id: OfferId,
@@ -343,6 +369,7 @@ pub struct LivePurchase {
 /// `GET /api/v1/lives/{live}`: the room as it stands and who is looking. The page renders
 /// this first, then follows the room's socket (`GET /api/v1/lives/{live}/socket`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveDetail {
     /// The room.
     pub room: RoomSnapshot,
@@ -352,6 +379,7 @@ pub struct LiveDetail {
 
 /// `POST /api/v1/lives/{live}/status-changes`: `live` to go on air, `ended` to finish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveStatusChange {
     /// The status wanted.
     pub status: LiveSessionStatus,
@@ -362,8 +390,10 @@ pub struct LiveStatusChange {
 /// the store's first one is used. Answered like `POST /api/v1/orders`
 /// ([`PlaceOrderResponse`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveBuy {
     /// Units wanted (valid: 1..=99, and within the offer's per-buyer cap).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub quantity: i64,
     /// Where to collect it.
     #[serde(default)]
@@ -372,6 +402,7 @@ pub struct LiveBuy {
 
 /// `PUT` / `DELETE /api/v1/lives/{live}/reminder`, and their answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     /// Whether the resident will be told when the live starts.
     pub reminded: bool,
@@ -379,6 +410,7 @@ pub struct Reminder {
 
 /// A live the resident asked about that is on air now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveNotice {
     /// The live.
     pub live_id: LiveSessionId,
@@ -391,6 +423,7 @@ pub struct LiveNotice {
 /// `GET /api/v1/me/notices`: lives the resident asked to be reminded of that are on air,
 /// her community notices and how many of those she has not read. Empty for a visitor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeList {
     /// Newest first.
     pub notices: Vec<LiveNotice>,
@@ -409,18 +442,21 @@ pub struct NoticeList {
 /// `POST /api/v1/me/notices/read`: marks the caller's community notices with an id up to
 /// `up_to` (the newest her list showed) as read. Repeating it changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MarkNoticesRead {
     pub up_to: i64,
 }
 
 /// The answer to [`MarkNoticesRead`]: how many of her notices are still unread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnreadNotices {
     pub unread: u32,
 }
 
 /// A wish as a resident or the owner sees it in the store's 心愿单.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemandCard {
     #[serde(flatten)]
     pub demand: crate::community::Demand,
@@ -432,12 +468,14 @@ pub struct DemandCard {
 
 /// `GET /api/v1/stores/{store}/demands`: open wishes first, most wanted first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemandList {
     pub demands: Vec<DemandCard>,
 }
 
 /// A community notice as the resident's notice list carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityNoticeCard {
     pub id: i64,
     #[serde(flatten)]
@@ -453,6 +491,7 @@ pub struct CommunityNoticeCard {
 
 /// One resident in the owner's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResidentSummary {
     /// Who.
     pub person_id: PersonId,
@@ -469,6 +508,7 @@ pub struct ResidentSummary {
 /// `GET /api/v1/stores/{store}/residents` (owner): the store's residents, most loyal first,
 /// then the newest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResidentList {
     /// At most 200.
     pub residents: Vec<ResidentSummary>,
@@ -476,6 +516,7 @@ pub struct ResidentList {
 
 /// `PUT /api/v1/stores/{store}/residents/{person}/koc` (owner): mark or unmark a KOC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KocUpdate {
     /// Whether the resident is a KOC.
     pub is_koc: bool,
@@ -483,6 +524,7 @@ pub struct KocUpdate {
 
 /// A resident's own booking of a tasting, as her tasting page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyBooking {
     pub booking_id: crate::ids::BookingId,
     pub seats: u32,
@@ -495,6 +537,7 @@ pub struct MyBooking {
 
 /// A tasting with its seats, as lists and its page show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TastingCard {
     #[serde(flatten)]
     pub tasting: crate::community::Tasting,
@@ -517,6 +560,7 @@ pub struct TastingCard {
 
 /// A product a tasting presents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TastedProduct {
     pub id: crate::ids::ProductId,
     pub name: String,
@@ -525,12 +569,14 @@ pub struct TastedProduct {
 /// `GET /api/v1/stores/{store}/tastings`: upcoming first (soonest first), then the past
 /// month's, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TastingList {
     pub tastings: Vec<TastingCard>,
 }
 
 /// One booking in the owner's list of a tasting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingLine {
     pub booking_id: crate::ids::BookingId,
     /// Who booked (the owner sees the nickname whole) and where she lives.
@@ -548,6 +594,7 @@ pub struct BookingLine {
 /// `GET /api/v1/tastings/{tasting}/bookings` (owner): confirmed and checked-in first, then
 /// the waitlist in order, then the cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TastingBookings {
     pub tasting: TastingCard,
     pub bookings: Vec<BookingLine>,
@@ -557,6 +604,7 @@ pub struct TastingBookings {
 
 /// `POST /api/v1/tastings/{tasting}/check-ins` (owner's door screen): the code shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckInRequest {
     pub code: String,
 }
@@ -564,6 +612,7 @@ pub struct CheckInRequest {
 /// `GET /api/v1/stores/{store}/nps` (owner): the store's net promoter score from the
 /// answers of the last [`STORE_NPS_WINDOW_DAYS`](crate::community::STORE_NPS_WINDOW_DAYS) days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreNps {
     pub summary: crate::community::NpsSummary,
     pub window_days: u32,
@@ -576,6 +625,7 @@ pub struct StoreNps {
 /// (in `ProductDetail::reviews`). Nested rather than flattened: a flattened type costs
 /// the browser bundle a buffering decoder of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewCard {
     pub review: crate::community::Review,
     /// The product's name.
@@ -589,12 +639,14 @@ pub struct ReviewCard {
 /// `GET /api/v1/me/reviews` and the owner's `GET /api/v1/stores/{store}/reviews`: newest
 /// first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewList {
     pub reviews: Vec<ReviewCard>,
 }
 
 /// A featured review on the store's home (邻居晒单), with the product it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeaturedReview {
     pub review: crate::community::ShownReview,
     pub product_name: String,
@@ -602,12 +654,14 @@ pub struct FeaturedReview {
 
 /// `GET /api/v1/stores/{store}/featured-reviews`: newest first, at most 10.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeaturedReviewList {
     pub reviews: Vec<FeaturedReview>,
 }
 
 /// A product a reason names: its id and its name as the store lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductRef {
     pub id: crate::ProductId,
     pub name: String,
@@ -615,6 +669,7 @@ pub struct ProductRef {
 
 /// One pick of 为你推荐 or 凑单推荐: the product as listed now and why it was picked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     pub product: ProductSummary,
     pub reason: crate::recommend::Reason<ProductRef>,
@@ -622,6 +677,7 @@ pub struct Recommendation {
 
 /// `GET /api/v1/me/recommendations?limit=10`: her next basket, best first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecommendationList {
     pub recommendations: Vec<Recommendation>,
     /// The store profile the picks were made with (`None`: none built yet).
@@ -630,12 +686,14 @@ pub struct RecommendationList {
 
 /// `GET /api/v1/cart/suggestions`: what goes with her cart, best first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartSuggestions {
     pub suggestions: Vec<Recommendation>,
 }
 
 /// `POST /api/v1/admin/recommendations` and each cron build: what one store's build did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileBuild {
     pub store_id: StoreId,
     pub version: i64,

@@ -36,6 +36,7 @@ pub const MAX_CART_LINES: usize = 30;
 
 /// One product and how many units of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartLine {
     /// The product.
     pub product_id: ProductId,
@@ -93,6 +94,7 @@ pub fn remove_line(lines: &mut Vec<CartLine>, product_id: &ProductId) -> bool {
 
 /// What pricing needs to know about a product at the store right now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductPricing {
     /// The product.
     pub id: ProductId,
@@ -114,6 +116,7 @@ pub struct ProductPricing {
 
 /// Whether a cart line can be ordered as it stands, and if not, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LineAvailability {
     /// Can be ordered.
@@ -139,6 +142,7 @@ pub enum LineAvailability {
 
 /// A cart line with today's price and availability.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PricedLine {
     /// The product.
     pub product_id: ProductId,
@@ -160,6 +164,7 @@ pub struct PricedLine {
 
 /// The priced cart (`GET /api/v1/cart`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartSummary {
     /// Every line, in cart order.
     pub lines: Vec<PricedLine>,

@@ -30,6 +30,7 @@ pub const MAX_STOCK: u32 = 99_999;
 
 /// How much of a product is left, as residents see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StockState {
     /// Plenty left.
@@ -71,6 +72,7 @@ impl StockState {
 
 /// A product as listed by a store: enough for a product card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductSummary {
     /// The product's ID.
     pub id: ProductId,
@@ -102,6 +104,7 @@ pub struct ProductSummary {
 
 /// A product's page: the summary plus the longer text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     /// The listing fields, flattened into the same JSON object.
     #[serde(flatten)]
@@ -121,6 +124,7 @@ pub struct ProductDetail {
 
 /// A product category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     /// The category's ID.
     pub id: CategoryId,

@@ -60,58 +60,12 @@ pub use tasting::{
     MAX_TASTING_PRODUCTS, MAX_TASTING_TITLE_CHARS, SUGGESTED_TASTING_HOUR,
 };
 
-/// `raw` trimmed, if it has `min..=max` characters and no control characters.
-fn one_line(raw: &str, min: usize, max: usize) -> Option<String> {
-    let text = raw.trim();
-    let len = text.chars().count();
-    ((min..=max).contains(&len) && !text.chars().any(char::is_control)).then(|| text.to_owned())
-}
-
-/// Optional free text: line breaks normalised to `\n`, trimmed, blank as `None`; `Err`
-/// when longer than `max` characters or holding a control character other than a line
-/// break.
-fn free_text(raw: Option<&str>, max: usize) -> Result<Option<String>, ()> {
-    let Some(raw) = raw else { return Ok(None) };
-    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(());
-    }
-    Ok(Some(text.to_owned()))
-}
+use crate::text::{free_text, one_line};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::problem::{message_with_args_zh, message_zh, ErrorCode, Problem};
-
-    #[test]
-    fn one_line_text_is_trimmed_and_counted_in_characters() {
-        assert_eq!(one_line("  想要 本地土鸡蛋 ", 2, 200).as_deref(), Some("想要 本地土鸡蛋"));
-        assert_eq!(one_line(&"菜".repeat(200), 2, 200).map(|t| t.chars().count()), Some(200));
-        assert_eq!(one_line(&"菜".repeat(201), 2, 200), None);
-        assert_eq!(one_line(" 菜 ", 2, 200), None);
-        assert_eq!(one_line("第一行\n第二行", 2, 200), None);
-        assert_eq!(one_line("a\u{0}b", 2, 200), None);
-    }
-
-    #[test]
-    fn free_text_keeps_line_breaks_only() {
-        assert_eq!(free_text(None, 10), Ok(None));
-        assert_eq!(free_text(Some("  \n "), 10), Ok(None));
-        assert_eq!(free_text(Some(" 好吃\r\n还会买 "), 10), Ok(Some("好吃\n还会买".into())));
-        assert_eq!(free_text(Some("a\rb"), 10), Ok(Some("a\nb".into())));
-        assert_eq!(free_text(Some("好吃\t"), 10), Ok(Some("好吃".into())), "trailing whitespace is trimmed");
-        assert_eq!(free_text(Some("好\t吃"), 10), Err(()));
-        assert_eq!(free_text(Some("a\u{7}b"), 10), Err(()));
-        assert_eq!(free_text(Some(&"字".repeat(10)), 10), Ok(Some("字".repeat(10))));
-        assert_eq!(free_text(Some(&"字".repeat(11)), 10), Err(()));
-        // A CRLF counts as one character, as the resident sees it.
-        assert_eq!(free_text(Some("12345\r\n1234"), 10), Ok(Some("12345\n1234".into())));
-    }
 
     /// Messages that name a limit name the one the rules apply.
     #[test]

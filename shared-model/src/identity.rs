@@ -11,7 +11,10 @@
 //! - Session tokens live only in the cookie; the database keeps their SHA-256
 //!   ([`session_token_hash`]), so a leaked table cannot be replayed.
 
-use crate::ids::{stored_forms, PersonId, StoreId};
+use crate::{
+    ids::{stored_forms, PersonId, StoreId},
+    text::one_line,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -43,6 +46,7 @@ pub const PASSWORD_SCHEME: &str = "pbkdf2-sha256";
 
 /// What a person can do: residents order; owners also run their store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Orders from their community store.
@@ -55,6 +59,7 @@ stored_forms!(Role, "role", { Resident => "resident", Owner => "owner" });
 
 /// Optional facts about a household, used to suggest products (never shown to others).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HouseholdTag {
     /// Children at home.
@@ -99,6 +104,7 @@ impl HouseholdTag {
 
 /// A resident's request to join a store (`POST /api/v1/stores/{store}/residents`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JoinRequest {
     /// Name shown to the owner (masked for everyone else).
     pub nickname: String,
@@ -132,13 +138,13 @@ pub struct ValidJoin {
 impl JoinRequest {
     /// Checks every field (see the module doc); the first problem found is returned.
     pub fn validate(&self) -> Result<ValidJoin, IdentityError> {
-        let nickname = bounded_text(&self.nickname, 1, MAX_NICKNAME_CHARS).ok_or(IdentityError::InvalidNickname)?;
+        let nickname = one_line(&self.nickname, 1, MAX_NICKNAME_CHARS).ok_or(IdentityError::InvalidNickname)?;
         let phone = self.phone.trim();
         if !is_mainland_mobile(phone) {
             return Err(IdentityError::InvalidPhone);
         }
-        let building = bounded_text(&self.building, 1, MAX_BUILDING_CHARS).ok_or(IdentityError::InvalidBuilding)?;
-        let unit = bounded_text(&self.unit, 0, MAX_UNIT_CHARS).ok_or(IdentityError::InvalidUnit)?;
+        let building = one_line(&self.building, 1, MAX_BUILDING_CHARS).ok_or(IdentityError::InvalidBuilding)?;
+        let unit = one_line(&self.unit, 0, MAX_UNIT_CHARS).ok_or(IdentityError::InvalidUnit)?;
         if self.household_tags.len() > MAX_HOUSEHOLD_TAGS {
             return Err(IdentityError::TooManyTags);
         }
@@ -149,13 +155,6 @@ impl JoinRequest {
     }
 }
 
-/// `raw` trimmed, if it has `min..=max` characters and no control characters.
-fn bounded_text(raw: &str, min: usize, max: usize) -> Option<String> {
-    let text = raw.trim();
-    let len = text.chars().count();
-    ((min..=max).contains(&len) && !text.chars().any(char::is_control)).then(|| text.to_owned())
-}
-
 /// `^1[3-9]\d{9}$`: an 11-digit mainland China mobile number.
 pub fn is_mainland_mobile(phone: &str) -> bool {
     let b = phone.as_bytes();
@@ -164,6 +163,7 @@ pub fn is_mainland_mobile(phone: &str) -> bool {
 
 /// An owner's sign-in (`POST /api/v1/sessions`). Debug output hides the password.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerSignIn {
     /// The owner's mobile number.
     pub phone: String,
@@ -179,6 +179,7 @@ impl fmt::Debug for OwnerSignIn {
 
 /// The signed-in person (`GET /api/v1/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// Who.
     pub person_id: PersonId,
@@ -245,6 +246,15 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     actual.ct_eq(&expected).into()
 }
 
+/// Spends the work of one password check on a phone that is nobody's (or has no
+/// password), then says no: the answer then takes as long as a wrong password's, so the
+/// sign-in form cannot be used to learn which phones own a store.
+pub fn verify_password_of_nobody(password: &str) -> bool {
+    let decoy = format!("{PASSWORD_SCHEME}${PBKDF2_ITERATIONS}${}${}", "00".repeat(16), "00".repeat(32));
+    let _ = verify_password(password, &decoy);
+    false
+}
+
 /// Whether an `Authorization` header carries the operator's token (`Bearer <token>`).
 /// Both sides are hashed first and compared in constant time, so neither the token's
 /// bytes nor its length can be learnt from how long a refusal takes.
@@ -281,6 +291,7 @@ pub const MAX_DEVICE_CODE_ATTEMPTS: u32 = 5;
 /// a device where they are already signed in (there is no SMS here; the code plays its
 /// part, and the cart and orders follow them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResidentSignIn {
     pub phone: String,
     pub code: String,
@@ -289,6 +300,7 @@ pub struct ResidentSignIn {
 /// `POST /api/v1/stores/{store}/sign-in-codes` (a code by SMS) and
 /// `POST /api/v1/stores/{store}/assisted-sign-in-codes` (a code the owner reads out).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInCodeRequest {
     pub phone: String,
 }
@@ -308,6 +320,7 @@ impl SignInCodeRequest {
 /// The answer to asking for a code by SMS: the same whether or not the phone belongs to
 /// a resident (see `sms`'s policy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInCodeSent {
     /// The phone as the resident may read it back: `138****8000`.
     pub phone_masked: String,
@@ -320,6 +333,7 @@ pub struct SignInCodeSent {
 /// A code the owner issued at the counter, with who it is for, so she can check the
 /// person in front of her before reading it out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistedSignInCode {
     pub code: String,
     pub expires_at: DateTime<Utc>,
@@ -340,6 +354,7 @@ pub fn mask_phone(phone: &str) -> String {
 
 /// A one-time code for signing in on another device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceCode {
     pub code: String,
     pub expires_at: DateTime<Utc>,

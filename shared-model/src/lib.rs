@@ -14,6 +14,8 @@
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
+//! - [`text`]: what typed text others will read may hold (one line, free text).
+//! - [`throttle`]: abuse limits (sign-in attempts, joins, live comments) and their back-off.
 //! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
 //! - [`api`]: request and response bodies of the JSON API.
 #![forbid(unsafe_code)]
@@ -28,6 +30,8 @@ pub mod ids;
 pub mod live;
 pub mod locale;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod order;
 pub mod pickup;
 pub mod problem;
@@ -35,6 +39,8 @@ pub mod recommend;
 pub mod sms;
 pub mod stock;
 pub mod store;
+mod text;
+pub mod throttle;
 pub mod time;
 
 pub use ids::{

@@ -41,6 +41,7 @@
 
 mod buy;
 mod chain;
+mod comments;
 mod error;
 mod events;
 mod hold;
@@ -55,13 +56,14 @@ pub use buy::{
     buy_fingerprint, decide_live_buy, is_returning_customer, live_allotment_key, most_per_buy, price_for, PriceTier,
     RETURNING_MIN_COMPLETED_ORDERS,
 };
-pub use chain::{chain_line, ChainEntry};
+pub use chain::{chain_line, Audience, ChainEntry};
+pub use comments::{comments_after, LiveComment, KEPT_COMMENTS};
 pub use error::LiveError;
 pub use events::{events_after, number_events, oldest_kept, resume, Resume, RoomEvent, RoomEventKind, MAX_KEPT_EVENTS};
 pub use hold::HoldState;
 pub use messages::{
-    parse_client_message, Applied, ClientMessage, RoomSnapshot, ServerMessage, ShownComment, MAX_CLIENT_MESSAGE_BYTES,
-    MAX_COMMENT_CHARS, PING_FRAME, PONG_FRAME, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
+    parse_client_message, Applied, ClientMessage, RoomSnapshot, ServerMessage, MAX_CLIENT_MESSAGE_BYTES, MAX_COMMENT_CHARS,
+    PING_FRAME, PONG_FRAME, SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
 };
 pub use offer::{
     countdown, format_countdown, offer_state, Countdown, NewOffer, Offer, OfferState, MAX_ALLOTTED, MAX_GIFT_CHARS,

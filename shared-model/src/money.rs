@@ -15,6 +15,9 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Fen(i64);
 
+#[cfg(feature = "openapi")]
+crate::openapi::integer_schema!(Fen, "Money in fen (1280 is ¥12.80)");
+
 impl Fen {
     /// Nothing: the start of every sum.
     pub const ZERO: Fen = Fen(0);

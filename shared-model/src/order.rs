@@ -9,7 +9,8 @@
 //!   different body (compared by [`request_fingerprint`]) is refused.
 //! - The resident shows a 6-digit pickup code at the counter: an HMAC of the order ID
 //!   under a server secret ([`pickup_code`]), so it needs no storage to check and cannot
-//!   be guessed from the order ID.
+//!   be guessed from the order ID. Only the buyer is ever shown it ([`Order::shown_to`]):
+//!   the owner types what the resident shows, so a hand-over proves she was there.
 //! - Life cycle: placed → ready for pickup → picked up, or placed → cancelled. Only a
 //!   placed order can be cancelled, and only before the cut-off
 //!   ([`crate::time::cancel_deadline`]: 22:00 on the eve of pickup).
@@ -42,6 +43,7 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// Where an order is in its life cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Placed; stock is reserved.
@@ -160,10 +162,12 @@ impl<'de> Deserialize<'de> for IdempotencyKey {
 
 /// A resident's order (`POST /api/v1/orders`, with an `Idempotency-Key` header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrder {
     /// Where to collect it (one of the store's pickup points).
     pub pickup_point_id: PickupPointId,
     /// What to order; prices come from the store, not from here.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 30))]
     pub lines: Vec<RequestedLine>,
     /// A note for the owner, e.g. `帮我挑嫩一点的`.
     #[serde(default)]
@@ -174,10 +178,12 @@ pub struct NewOrder {
 /// and huge numbers reach [`NewOrder::validate`] and get `quantity_out_of_range`, rather
 /// than failing as unreadable JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestedLine {
     /// The product.
     pub product_id: ProductId,
     /// Units wanted, checked to be 1..=99 by `validate`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub quantity: i64,
 }
 
@@ -274,6 +280,7 @@ pub fn verify_pickup_code(secret: &[u8], order_id: &OrderId, code: &str) -> bool
 
 /// One line of a placed order, priced at the time of ordering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     /// The product.
     pub product_id: ProductId,
@@ -304,6 +311,7 @@ pub fn order_total(lines: &[OrderLine]) -> Option<Fen> {
 
 /// One step of an order's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     /// The status entered.
     pub status: OrderStatus,
@@ -313,6 +321,7 @@ pub struct StatusChange {
 
 /// A placed order as the resident (or the store owner) sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     /// The order's ID.
     pub id: OrderId,
@@ -330,8 +339,9 @@ pub struct Order {
     pub pickup_point: PickupPoint,
     /// Local date of pickup.
     pub pickup_date: NaiveDate,
-    /// 6-digit code to show at pickup.
-    pub pickup_code: String,
+    /// 6-digit code to show at pickup: the buyer's alone, absent for anyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_code: Option<String>,
     /// The resident's note.
     pub note: Option<String>,
     /// When it was placed.
@@ -367,6 +377,14 @@ pub struct Placement {
 }
 
 impl Order {
+    /// The order as `viewer` may see it: the pickup code stays with the buyer.
+    pub fn shown_to(mut self, viewer: &PersonId) -> Order {
+        if &self.person_id != viewer {
+            self.pickup_code = None;
+        }
+        self
+    }
+
     /// A newly placed order, the one way both the shop and a live room make one: status
     /// placed, collected on the pickup day for its time ([`pickup_date_for`]), cancellable
     /// until that day's cut-off, its timeline one "placed" step. Refused only when the
@@ -384,7 +402,7 @@ impl Order {
             total,
             pickup_point,
             pickup_date,
-            pickup_code,
+            pickup_code: Some(pickup_code),
             note,
             placed_at,
             cancel_deadline: cancel_deadline(pickup_date),
@@ -443,6 +461,7 @@ impl Order {
 
 /// One step of [`Order::progress`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressStep {
     /// The status this step entered.
     pub status: OrderStatus,
@@ -454,6 +473,7 @@ pub struct ProgressStep {
 
 /// An order in the resident's order list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     /// The order's ID.
     pub id: OrderId,
@@ -802,6 +822,12 @@ mod tests {
         assert_eq!(json["cancel_deadline"], "2026-11-25T14:00:00Z");
         assert_eq!(json["pickup_code"], "012345");
         assert_eq!(serde_json::from_value::<Order>(json).unwrap(), order);
+        // The buyer sees her pickup code; the owner (anyone else) never does.
+        let buyer = order.person_id.clone();
+        assert_eq!(order.clone().shown_to(&buyer).pickup_code.as_deref(), Some("012345"));
+        let owners = order.clone().shown_to(&PersonId::parse("o-owner").unwrap());
+        assert_eq!(owners.pickup_code, None);
+        assert!(serde_json::to_value(&owners).unwrap().get("pickup_code").is_none());
     }
 
     /// Order o-1 of resident r-1 at store s-1's counter, placed at `placed_at`.

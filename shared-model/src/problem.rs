@@ -77,6 +77,7 @@ pub(crate) use impl_error_code;
 
 /// One invalid request field, for forms that mark the field in error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The JSON field name, e.g. `"phone"`.
     pub field: String,
@@ -89,18 +90,23 @@ pub struct FieldError {
 /// Lenient on input (missing members default) because the browser also decodes problems
 /// it did not make, e.g. from a proxy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// `https://linli.app/problems/<code>`, or `about:blank` for bare HTTP errors.
     #[serde(rename = "type", default = "about_blank")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub type_: String,
     /// Short human-readable summary of the problem type.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub title: String,
     /// HTTP status; 0 when made up by the browser for a request that never got an answer.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, minimum = 400, maximum = 599))]
     pub status: u16,
     /// Stable machine code (see the module doc).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[a-z_]+$"))]
     pub code: String,
     /// Explanation of this occurrence (e.g. which product sold out). Never internal detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,6 +265,24 @@ fn fallback_message_en(status: u16) -> &'static str {
     }
 }
 
+/// A wait said in Chinese: seconds under two minutes, else whole minutes.
+fn wait_zh(seconds: i64) -> String {
+    if seconds < 120 {
+        format!("{seconds}秒")
+    } else {
+        format!("{}分钟", (seconds + 59) / 60)
+    }
+}
+
+/// A wait said in English, as [`wait_zh`].
+fn wait_en(seconds: i64) -> String {
+    match seconds {
+        1 => "1 second".to_owned(),
+        s if s < 120 => format!("{s} seconds"),
+        s => format!("{} minutes", (s + 59) / 60),
+    }
+}
+
 /// The Chinese message for a code that says this occurrence's numbers, when the problem
 /// carries them; `None` sends the caller to [`message_zh`].
 pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<String> {
@@ -276,6 +300,10 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "pickup_code_locked" => Some(format!("取货码错误次数过多，请{}分钟后再试", arg("minutes")?)),
         "sms_too_soon" => Some(format!("验证码已发送，请{}秒后再试", arg("seconds")?)),
         "sms_too_many" => Some(format!("验证码发送太频繁，请{}分钟后再试", arg("minutes")?)),
+        "too_many_sign_ins" => Some(format!("登录尝试次数过多，请{}后再试", wait_zh(arg("seconds")?))),
+        "too_many_joins" => Some(format!("这个网络加入门店太频繁，请{}后再试", wait_zh(arg("seconds")?))),
+        "comment_too_fast" => Some(format!("发言太快了，请{}后再发", wait_zh(arg("seconds")?))),
+        "too_many_sockets" => Some(format!("同时打开的直播页面太多了（最多{}个），请关掉一些再试", arg("max")?)),
         "too_many_open_demands" => Some(format!("你已有{}条心愿在征集中，等店长回复后再来吧", arg("max")?)),
         "tasting_too_far_ahead" => Some(format!("品鉴会最多提前{}天发布", arg("max_days")?)),
         "invalid_seat_count" => Some(format!("每户可订1到{}个座位", arg("max")?)),
@@ -299,6 +327,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "malformed_json" => "请求格式不正确，请刷新后重试",
         "body_too_large" | "payload_too_large" => "提交的内容太多了",
         "unsupported_media_type" => "请求格式不正确",
+        "foreign_origin" => "请从邻里页面内操作",
         "unauthorized" | "unauthenticated" | "not_signed_in" => "请先登录或加入门店",
         "forbidden" => "没有权限进行此操作",
         "wrong_store" => "该账号属于其他门店",
@@ -339,6 +368,12 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         // sms
         "sms_too_soon" => "验证码已发送，请稍后再试",
         "sms_too_many" => "验证码发送太频繁，请稍后再试",
+        "too_many_sign_ins" => "登录尝试次数过多，请稍后再试",
+        "too_many_joins" => "这个网络加入门店太频繁，请稍后再试",
+        "comment_too_fast" => "发言太快了，请稍后再发",
+        "too_many_frames" => "发送太频繁，连接已断开，请刷新页面",
+        "hello_too_soon" => "连接太频繁，请稍后再试",
+        "too_many_sockets" => "同时打开的直播页面太多了，请关掉一些再试",
         "sms_unavailable" => "短信暂时发不出去，请到店里请店长帮忙登录",
         "residents_only" => "只有居民账号可以这样操作",
         // store
@@ -476,6 +511,12 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "sms_too_many" => {
             Some(format!("Too many codes were sent. Try again in {}.", plural(arg("minutes")?, "minute", "minutes")))
         }
+        "too_many_sign_ins" => Some(format!("Too many sign-in attempts. Try again in {}.", wait_en(arg("seconds")?))),
+        "too_many_joins" => Some(format!("Too many sign-ups from this network. Try again in {}.", wait_en(arg("seconds")?))),
+        "comment_too_fast" => Some(format!("You are commenting too fast. Try again in {}.", wait_en(arg("seconds")?))),
+        "too_many_sockets" => {
+            Some(format!("Too many live pages are open (at most {}). Please close some and try again.", arg("max")?))
+        }
         _ => None,
     }
 }
@@ -490,6 +531,7 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "malformed_json" => "The request was not understood. Please refresh and try again.",
         "body_too_large" | "payload_too_large" => "That is too much to send at once.",
         "unsupported_media_type" => "The request was not understood.",
+        "foreign_origin" => "Please do this from a Linli page.",
         "unauthorized" | "unauthenticated" | "not_signed_in" => "Please sign in or join the store first.",
         "forbidden" => "You are not allowed to do that.",
         "wrong_store" => "This account belongs to another store.",
@@ -532,6 +574,12 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         // sms
         "sms_too_soon" => "A code was just sent. Please wait a moment.",
         "sms_too_many" => "Too many codes were sent. Please try again later.",
+        "too_many_sign_ins" => "Too many sign-in attempts. Please try again later.",
+        "too_many_joins" => "Too many sign-ups from this network. Please try again later.",
+        "comment_too_fast" => "You are commenting too fast. Please wait a moment.",
+        "too_many_frames" => "Too much was sent, so the connection was closed. Please reload the page.",
+        "hello_too_soon" => "Reconnecting too often. Please try again shortly.",
+        "too_many_sockets" => "Too many live pages are open. Please close some and try again.",
         "sms_unavailable" => "Text messages cannot be sent right now. Ask the store owner to sign you in.",
         "residents_only" => "Only residents can do that.",
         // store
@@ -657,6 +705,7 @@ mod tests {
         sms::SmsError,
         stock::ReserveError,
         store::StoreError,
+        throttle::ThrottleError,
         IdError,
     };
     use serde_json::json;
@@ -776,6 +825,12 @@ mod tests {
             Box::new(PickupError::InvalidCursor),
             Box::new(SmsError::TooSoon { seconds: 1 }),
             Box::new(SmsError::TooMany { minutes: 1 }),
+            Box::new(ThrottleError::TooManySignIns { seconds: 1 }),
+            Box::new(ThrottleError::TooManyJoins { seconds: 1 }),
+            Box::new(ThrottleError::CommentTooFast { seconds: 1 }),
+            Box::new(ThrottleError::TooManyFrames { seconds: 1 }),
+            Box::new(ThrottleError::HelloTooSoon { seconds: 1 }),
+            Box::new(ThrottleError::TooManySockets { max: 1 }),
             Box::new(StoreError::StoreNotFound),
             Box::new(StoreError::UnknownPickupPoint),
             Box::new(CartError::QuantityOutOfRange),

@@ -92,6 +92,7 @@ pub fn order_of_reservation(key: &str) -> Option<&str> {
 /// Why a reservation was refused. Crosses the Durable Object boundary as JSON, tagged by
 /// its `code`: `{"code":"cap_exceeded","cap":2,"already":1}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ReserveError {
     /// Zero units asked for.

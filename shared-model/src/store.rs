@@ -9,6 +9,7 @@ use thiserror::Error;
 
 /// A neighbourhood store residents order from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Store {
     /// The store's ID.
     pub id: StoreId,
@@ -44,6 +45,7 @@ impl Store {
 
 /// A place where residents collect their orders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PickupPoint {
     /// The pickup point's ID.
     pub id: PickupPointId,

@@ -94,14 +94,12 @@ fn NoticeBell() -> impl IntoView {
 pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<String>) -> impl IntoView {
     let t = use_i18n();
     let other = t.0.other();
-    let switch =
-        format!("document.cookie='lang={}; path=/; max-age=31536000; samesite=lax'; location.reload();", other.html_lang());
     view! {
         <header class="topbar">
             {back.map(|href| view! { <a class="topbar-back" href=href aria-label="back">"‹"</a> })}
             <h1 class="topbar-title">{title}</h1>
             <NoticeBell/>
-            <button class="lang-switch" type="button" onclick=switch>{t.switch_language()}</button>
+            <button class="lang-switch" type="button" data-switch-lang=other.html_lang()>{t.switch_language()}</button>
         </header>
         <LiveNoticeBanner/>
     }

@@ -246,7 +246,7 @@ fn OfferCard(
                         offer_id,
                         order_id: placed.order.id.clone(),
                         quantity: units,
-                        pickup_code: placed.order.pickup_code.clone(),
+                        pickup_code: placed.order.pickup_code.clone().unwrap_or_default(),
                     })
                 });
             }

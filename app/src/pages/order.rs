@@ -97,7 +97,7 @@ fn OrderBody(initial: Order, reviewed: Vec<ProductId>) -> impl IntoView {
         view! {
             <section class="pickup-card" data-testid="pickup-card">
                 <p class="muted">{t.pickup_code()}</p>
-                <p class="pickup-code" data-testid="pickup-code">{o.pickup_code.clone()}</p>
+                <p class="pickup-code" data-testid="pickup-code">{o.pickup_code.clone().unwrap_or_default()}</p>
                 <p class=format!("status status-{}", status.as_str()) data-testid="order-status">{label(status)}</p>
                 <p>{o.pickup_point.name.clone()} " · " {o.pickup_point.window.clone()}</p>
                 <p class="muted">{o.pickup_point.address.clone()}</p>

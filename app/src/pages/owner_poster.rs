@@ -43,7 +43,7 @@ fn StorePoster(me: Me) -> impl IntoView {
     view! {
         <div class="poster-actions">
             <p class="muted small">{t.poster_hint()}</p>
-            <button class="btn btn-primary" type="button" onclick="window.print()" data-testid="poster-print">{t.poster_print()}</button>
+            <button class="btn btn-primary" type="button" data-print="" data-testid="poster-print">{t.poster_print()}</button>
         </div>
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || {

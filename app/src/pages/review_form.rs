@@ -1,6 +1,6 @@
 //! `/s/:store/orders/:order/review/:product`: a resident reviews a product she picked up —
 //! stars, a few words and up to six photos from the phone. The review is written first,
-//! then each photo is shrunk on the phone and uploaded on its own (`/photo.js`, which
+//! then each photo is shrunk on the phone and uploaded on its own (`/page.js`, which
 //! sends the form); a photo that fails can be sent again without writing the review
 //! twice. Done, she lands on the product's page, where her review is shown.
 
@@ -90,7 +90,7 @@ fn ReviewBody(order: Order, product: String, reviewed: bool) -> impl IntoView {
     view! { {head} <ReviewForm store order_id=order.id.clone() product_id=line.product_id.clone()/> }.into_any()
 }
 
-/// The form itself is plain markup: `/photo.js` sends it (the review, then each photo
+/// The form itself is plain markup: `/page.js` sends it (the review, then each photo
 /// shrunk on the phone, one upload at a time) and lands on the product page, so the
 /// browser bundle carries no upload code. The problems it may meet are said here, in
 /// the page's language, from the one message table (`Problem::message`).

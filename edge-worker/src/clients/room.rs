@@ -46,6 +46,9 @@ pub struct Viewer {
     pub nickname: String,
     /// A key opinion consumer when they connected (the room's own KOC list wins).
     pub is_koc: bool,
+    /// The client's address, which counts the sockets of viewers not signed in.
+    #[serde(default)]
+    pub address: String,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -18,7 +18,20 @@
 //!
 //! Broadcasting is a non-blocking send per socket; a dead socket's send fails and is
 //! ignored, so no viewer holds up the room. Every event carries its sequence number and a
-//! viewer resumes from the last one it saw (`live::resume`).
+//! viewer resumes from the last one it saw (`live::resume`). Comments are numbered apart
+//! (`live::comments`), so no flood of them pushes a buy out of what a viewer resumes from.
+//!
+//! A socket hears broadcasts only once its `hello` is answered, and the answer is made
+//! after everything appended so far has gone out, in one synchronous step: a resumed
+//! viewer gets exactly the events it missed, in order, and nothing newer ahead of them.
+//! The 接龙 lines a socket hears carry buildings only for neighbours signed in to the
+//! live's store (`live::Audience`).
+//!
+//! Hostile sockets: a frame's size is checked while it is still a JS string (the socket
+//! handlers are exported by hand for that, see [`LiveRoom::web_socket_message`]); each
+//! socket has a frame budget and a `hello` rate, each person a comment rate, and each
+//! person or address a number of open sockets (`shared_model::throttle`); a viewer whose
+//! queue of unsent frames grows past [`MAX_QUEUED_BYTES`] is closed.
 
 use super::{in_args, int, now_ms, reply, sweep_stranded, to_u32, DueHold, HoldBook, ObjectStorage};
 use crate::{
@@ -36,37 +49,104 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
-use serde::{de::DeserializeOwned, Deserialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::{
     access::AccessError,
     identity::mask_name,
     live::{
-        decide_live_buy, is_returning_customer, live_allotment_key, number_events, offer_state, oldest_kept,
-        parse_client_message, price_for, resume, ChainEntry, ClientMessage, HoldState, LiveError, LiveSession, LiveSessionStatus,
-        Offer, OfferState, PriceTier, Resume, RoomEvent, RoomEventKind, RoomSnapshot, ServerMessage, PING_FRAME, PONG_FRAME,
-        SNAPSHOT_CHAIN_ENTRIES, SNAPSHOT_COMMENTS,
+        comments_after, decide_live_buy, is_returning_customer, live_allotment_key, number_events, offer_state, oldest_kept,
+        parse_client_message, price_for, resume, Audience, ChainEntry, ClientMessage, HoldState, LiveComment, LiveError,
+        LiveSession, LiveSessionStatus, Offer, OfferState, PriceTier, Resume, RoomEvent, RoomEventKind, RoomSnapshot,
+        ServerMessage, KEPT_COMMENTS, MAX_CLIENT_MESSAGE_BYTES, PING_FRAME, PONG_FRAME, SNAPSHOT_CHAIN_ENTRIES,
     },
     order::{IdempotencyKey, Order, OrderError, OrderLine},
     problem::Problem,
+    throttle::{check_open_sockets, Limit, ThrottleState},
     LiveSessionId, OfferId, OrderId, ProductId,
 };
 use std::cell::{Cell, RefCell};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, Result, SqlStorageValue, State, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair, WebSocketRequestResponsePair,
+    durable_object, DurableObject, Env, Request, Response, Result, SqlStorageValue, State, WebSocket, WebSocketPair,
+    WebSocketRequestResponsePair,
 };
 
-#[durable_object]
+/// Only `fetch` and `alarm` are exported by the macro; the socket handlers are exported
+/// by hand below, to see a frame before it is copied.
+#[durable_object(alarm)]
 pub struct LiveRoom {
     storage: ObjectStorage,
     env: Env,
     /// Events appended but not yet sent; see [`LiveRoom::flush`].
     unsent: RefCell<Vec<RoomEvent>>,
+    /// Comments posted but not yet sent, likewise.
+    unsent_comments: RefCell<Vec<LiveComment>>,
     /// Whether a request is already waiting to send `unsent`.
     flushing: Cell<bool>,
     /// When the last frame went out (ms), to space frames out in a burst.
     last_flush_ms: Cell<i64>,
+    /// The sockets that hear broadcasts (their `hello` was answered), by audience; read
+    /// from the sockets' attachments when the room wakes, then kept here.
+    listeners: RefCell<Option<Listeners>>,
+}
+
+/// What one socket carries across hibernation (its attachment).
+#[derive(Serialize, Deserialize, Default)]
+struct SocketState {
+    viewer: Viewer,
+    /// Its frame budget (`Limit::SocketFrames`).
+    frames: ThrottleState,
+    /// Its `hello` rate (`Limit::Hello`).
+    hellos: ThrottleState,
+    /// Its `hello` was answered: it hears broadcasts.
+    listening: bool,
+}
+
+impl SocketState {
+    fn audience(&self) -> Audience {
+        if self.viewer.person_id.is_some() {
+            Audience::Neighbours
+        } else {
+            Audience::Public
+        }
+    }
+}
+
+/// The listening sockets of each audience.
+#[derive(Default)]
+struct Listeners {
+    neighbours: Vec<web_sys::WebSocket>,
+    public: Vec<web_sys::WebSocket>,
+}
+
+impl Listeners {
+    fn of(&mut self, audience: Audience) -> &mut Vec<web_sys::WebSocket> {
+        match audience {
+            Audience::Neighbours => &mut self.neighbours,
+            Audience::Public => &mut self.public,
+        }
+    }
+
+    fn remove(&mut self, ws: &web_sys::WebSocket) {
+        for list in [&mut self.neighbours, &mut self.public] {
+            list.retain(|kept| !js_sys::Object::is(kept, ws));
+        }
+    }
+}
+
+/// A viewer whose unsent frames pile up past this (it does not read) is closed: the room
+/// keeps no unbounded queue for anyone.
+const MAX_QUEUED_BYTES: u32 = 1024 * 1024;
+/// Close codes: a frame too big, and a socket that broke the room's rules.
+const CLOSE_TOO_BIG: u16 = 1009;
+const CLOSE_POLICY: u16 = 1008;
+
+/// The tag of a socket held by a signed-in person, or by an address not signed in.
+fn socket_tag(viewer: &Viewer) -> String {
+    match &viewer.person_id {
+        Some(person) => format!("person:{person}"),
+        None => format!("address:{}", viewer.address),
+    }
 }
 
 /// How long a broadcast waits for more events to send in the same frame, and the least
@@ -136,26 +216,41 @@ struct KocRow {
     is_koc: i64,
 }
 
+#[derive(Deserialize)]
+struct DueRow {
+    due_ms: i64,
+}
+
 /// How soon the alarm retries returns the keeper did not take.
 const RETURN_RETRY_MS: i64 = 5_000;
 
 /// The room's tables, one entry per schema version (never edit a landed one).
-const SCHEMA: &[&[&str]] = &[&[
-    "CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS offers (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL, \
+/// Version 2 numbers comments apart from the events (older rooms' comment events are
+/// dropped from the log: events no longer have a comment kind) and keeps each person's
+/// comment rate.
+const SCHEMA: &[&[&str]] = &[
+    &[
+        "CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS offers (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL, \
      sold INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS holds (order_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, person_id TEXT NOT NULL, \
+        "CREATE TABLE IF NOT EXISTS holds (order_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, person_id TEXT NOT NULL, \
      quantity INTEGER NOT NULL, state TEXT NOT NULL, expires_at INTEGER NOT NULL, fingerprint TEXT NOT NULL, \
      order_json TEXT NOT NULL, buyer_display TEXT NOT NULL, building TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS holds_buyer ON holds(offer_id, person_id, state)",
-    "CREATE INDEX IF NOT EXISTS holds_due ON holds(state, expires_at)",
-    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq)",
-    "CREATE TABLE IF NOT EXISTS chain (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS kocs (person_id TEXT PRIMARY KEY, is_koc INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS pending_returns (op TEXT PRIMARY KEY, product_id TEXT NOT NULL, key TEXT NOT NULL, \
+        "CREATE INDEX IF NOT EXISTS holds_buyer ON holds(offer_id, person_id, state)",
+        "CREATE INDEX IF NOT EXISTS holds_due ON holds(state, expires_at)",
+        "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq)",
+        "CREATE TABLE IF NOT EXISTS chain (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS kocs (person_id TEXT PRIMARY KEY, is_koc INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS pending_returns (op TEXT PRIMARY KEY, product_id TEXT NOT NULL, key TEXT NOT NULL, \
      quantity INTEGER NOT NULL)",
-]];
+    ],
+    &[
+        "DELETE FROM events WHERE kind = 'comment'",
+        "CREATE TABLE IF NOT EXISTS comments (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS comment_rates (person_id TEXT PRIMARY KEY, due_ms INTEGER NOT NULL)",
+    ],
+];
 
 /// `states` as SQL arguments, with their `?, ?` placeholders.
 fn state_args(states: &[HoldState]) -> (String, Vec<SqlStorageValue>) {
@@ -191,43 +286,21 @@ impl DurableObject for LiveRoom {
             Ok(pair) => storage.state().set_websocket_auto_response(&pair),
             Err(e) => worker::console_error!("live room auto-response: {e:?}"),
         }
-        Self { storage, env, unsent: RefCell::new(Vec::new()), flushing: Cell::new(false), last_flush_ms: Cell::new(0) }
+        Self {
+            storage,
+            env,
+            unsent: RefCell::new(Vec::new()),
+            unsent_comments: RefCell::new(Vec::new()),
+            flushing: Cell::new(false),
+            last_flush_ms: Cell::new(0),
+            listeners: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         let response = self.dispatch(req).await;
         self.flush().await;
         response
-    }
-
-    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
-        let WebSocketIncomingMessage::String(text) = message else {
-            send(&ws, &ServerMessage::Error { problem: problem_of(LiveError::MalformedMessage.into()) });
-            return Ok(());
-        };
-        let answer = match parse_client_message(&text) {
-            Ok(ClientMessage::Hello { last_seen }) => self.resume(last_seen),
-            Ok(ClientMessage::Comment { text }) => self.comment(&ws, text).map(|()| None),
-            Ok(ClientMessage::Ping) => Ok(Some(ServerMessage::Pong)),
-            Err(e) => Err(e.into()),
-        };
-        match answer {
-            Ok(Some(message)) => send(&ws, &message),
-            Ok(None) => {}
-            Err(e) => send(&ws, &ServerMessage::Error { problem: problem_of(e) }),
-        }
-        self.flush().await;
-        Ok(())
-    }
-
-    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _was_clean: bool) -> Result<()> {
-        // Complete the closing handshake; the runtime forgets the socket afterwards.
-        let _ = ws.close(Some(1000), Some("bye"));
-        Ok(())
-    }
-
-    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
-        Ok(())
     }
 
     /// Sweeps stranded holds, settles offers whose window has passed, and retries returns.
@@ -246,6 +319,51 @@ impl DurableObject for LiveRoom {
         }
         self.flush().await;
         Response::ok("swept")
+    }
+}
+
+/// The socket handlers, exported by hand (the runtime calls them by these names) so a
+/// frame's size is read from the JS string before anything copies it into the room.
+#[wasm_bindgen(wasm_bindgen = ::worker::wasm_bindgen, wasm_bindgen_futures = ::worker::wasm_bindgen_futures)]
+impl LiveRoom {
+    #[wasm_bindgen(js_name = webSocketMessage)]
+    pub async fn web_socket_message(&self, ws: web_sys::WebSocket, message: JsValue) -> std::result::Result<JsValue, JsValue> {
+        // Frames that were on their way when the room closed the socket are dropped unread.
+        if ws.ready_state() != web_sys::WebSocket::OPEN {
+            return Ok(JsValue::NULL);
+        }
+        let ws = WebSocket::from(ws);
+        // Binary frames are never ours; a text frame's UTF-16 length bounds its UTF-8 size
+        // from below, so an oversized frame is refused here, uncopied.
+        let text = match message.dyn_ref::<js_sys::JsString>() {
+            Some(text) if text.length() as usize <= MAX_CLIENT_MESSAGE_BYTES => String::from(text),
+            _ => {
+                self.drop_socket(&ws, CLOSE_TOO_BIG, "frame too big");
+                return Ok(JsValue::NULL);
+            }
+        };
+        self.on_frame(&ws, &text);
+        self.flush().await;
+        Ok(JsValue::NULL)
+    }
+
+    #[wasm_bindgen(js_name = webSocketClose)]
+    pub async fn web_socket_close(
+        &self,
+        ws: web_sys::WebSocket,
+        _code: u16,
+        _reason: String,
+        _was_clean: bool,
+    ) -> std::result::Result<JsValue, JsValue> {
+        // Complete the closing handshake; the runtime forgets the socket afterwards.
+        self.drop_socket(&WebSocket::from(ws), 1000, "bye");
+        Ok(JsValue::NULL)
+    }
+
+    #[wasm_bindgen(js_name = webSocketError)]
+    pub async fn web_socket_error(&self, ws: web_sys::WebSocket, _error: JsValue) -> std::result::Result<JsValue, JsValue> {
+        self.drop_socket(&WebSocket::from(ws), 1011, "error");
+        Ok(JsValue::NULL)
     }
 }
 
@@ -348,26 +466,71 @@ impl LiveRoom {
         Ok(())
     }
 
-    /// Sends the unsent events to every socket in one frame, after waiting a little for
-    /// more ([`COALESCE_MS`], [`FRAME_SPACING_MS`]). Every handler ends with it; while one
-    /// request waits, the others leave their events to it.
+    /// Sends the unsent events and comments to every listening socket, after waiting a
+    /// little for more ([`COALESCE_MS`], [`FRAME_SPACING_MS`]). Every handler ends with
+    /// it; while one request waits, the others leave their events to it.
     async fn flush(&self) {
-        if self.flushing.get() || self.unsent.borrow().is_empty() {
+        if self.flushing.get() || (self.unsent.borrow().is_empty() && self.unsent_comments.borrow().is_empty()) {
             return;
         }
         self.flushing.set(true);
         let wait = COALESCE_MS.max(self.last_flush_ms.get() + FRAME_SPACING_MS - now_ms());
         worker::Delay::from(std::time::Duration::from_millis(wait.unsigned_abs())).await;
-        let events = std::mem::take(&mut *self.unsent.borrow_mut());
         self.flushing.set(false);
-        self.last_flush_ms.set(now_ms());
-        let Ok(frame) = serde_json::to_string(&ServerMessage::Events { events }) else { return };
-        let frame = wasm_bindgen::JsValue::from_str(&frame);
-        for ws in self.storage.state().get_websockets() {
-            let raw: &web_sys::WebSocket = ws.as_ref();
-            // A closed or failing socket is the viewer's problem, never the room's.
-            let _ = raw.unchecked_ref::<RawSocket>().send_js(&frame);
+        self.send_unsent();
+    }
+
+    /// Sends what is unsent now, in one synchronous step: one frame of events and one of
+    /// comments per socket, each serialised once per audience.
+    fn send_unsent(&self) {
+        let events = std::mem::take(&mut *self.unsent.borrow_mut());
+        let comments = std::mem::take(&mut *self.unsent_comments.borrow_mut());
+        if events.is_empty() && comments.is_empty() {
+            return;
         }
+        self.last_flush_ms.set(now_ms());
+        let mut stuck = Vec::new();
+        let mut listeners = self.listeners.borrow_mut();
+        let listeners = listeners.get_or_insert_with(|| self.read_listeners());
+        for audience in [Audience::Neighbours, Audience::Public] {
+            let mut frames = Vec::new();
+            if !events.is_empty() {
+                let events = events.iter().map(|e| e.shown_to(audience)).collect();
+                frames.extend(serde_json::to_string(&ServerMessage::Events { events }).ok());
+            }
+            if !comments.is_empty() {
+                frames.extend(serde_json::to_string(&ServerMessage::Comments { comments: comments.clone() }).ok());
+            }
+            let frames: Vec<JsValue> = frames.iter().map(|f| JsValue::from_str(f)).collect();
+            for raw in listeners.of(audience).iter() {
+                // A viewer who does not read is closed rather than queued for without end.
+                if raw.buffered_amount() > MAX_QUEUED_BYTES {
+                    stuck.push(raw.clone());
+                    continue;
+                }
+                for frame in &frames {
+                    // A closed or failing socket is the viewer's problem, never the room's.
+                    let _ = raw.unchecked_ref::<RawSocket>().send_js(frame);
+                }
+            }
+        }
+        for raw in stuck {
+            listeners.remove(&raw);
+            let _ = raw.close_with_code_and_reason(CLOSE_POLICY, "not reading");
+        }
+    }
+
+    /// The listening sockets, from their attachments (after the room woke up).
+    fn read_listeners(&self) -> Listeners {
+        let mut listeners = Listeners::default();
+        for ws in self.storage.state().get_websockets() {
+            if let Ok(Some(state)) = ws.deserialize_attachment::<SocketState>() {
+                if state.listening {
+                    listeners.of(state.audience()).push(ws.as_ref().clone());
+                }
+            }
+        }
+        listeners
     }
 
     fn snapshot(&self) -> AppResult<RoomSnapshot> {
@@ -381,17 +544,7 @@ impl LiveRoom {
             .map(|r| parse(&r.json))
             .collect::<AppResult<_>>()?;
         chain.reverse();
-        let mut comments: Vec<RoomEvent> = self
-            .sql()
-            .exec(
-                "SELECT json FROM events WHERE kind = ? ORDER BY seq DESC LIMIT ?",
-                vec![RoomEventKind::COMMENT_TAG.into(), int(SNAPSHOT_COMMENTS)],
-            )?
-            .to_array::<JsonRow>()?
-            .iter()
-            .map(|r| parse(&r.json))
-            .collect::<AppResult<_>>()?;
-        comments.reverse();
+        let comments = self.kept_comments()?;
         Ok(RoomSnapshot {
             session,
             offers,
@@ -705,6 +858,8 @@ impl LiveRoom {
 
     // -- viewers -----------------------------------------------------------------------
 
+    /// Accepts a viewer's socket, unless the person (or, not signed in, the address)
+    /// already holds the most sockets a room allows.
     fn handle_socket(&self, req: &Request) -> Result<Response> {
         if self.session().is_err() {
             return Ok(AppError::from(LiveError::LiveNotFound).into_response());
@@ -715,14 +870,66 @@ impl LiveRoom {
             .find(|(k, _)| k == VIEWER_PARAM)
             .and_then(|(_, v)| serde_json::from_str(&v).ok())
             .unwrap_or_default();
+        let tag = socket_tag(&viewer);
+        let open = self.storage.state().get_websockets_with_tag(&tag).len();
+        if let Err(e) = check_open_sockets(open, viewer.person_id.is_some()) {
+            return Ok(AppError::from(e).into_response());
+        }
         let pair = WebSocketPair::new()?;
-        self.storage.state().accept_web_socket(&pair.server);
-        pair.server.serialize_attachment(&viewer)?;
+        self.storage.state().accept_websocket_with_tags(&pair.server, &[&tag]);
+        pair.server.serialize_attachment(SocketState { viewer, ..SocketState::default() })?;
         Response::from_websocket(pair.client)
     }
 
-    /// The answer to `hello`: the events after `last_seen`, or the whole room.
-    fn resume(&self, last_seen: Option<u64>) -> AppResult<Option<ServerMessage>> {
+    /// One text frame from a viewer, within the size limit. Every frame spends the
+    /// socket's budget; a socket that has spent it is closed.
+    fn on_frame(&self, ws: &WebSocket, text: &str) {
+        let Ok(Some(mut state)) = ws.deserialize_attachment::<SocketState>() else {
+            self.drop_socket(ws, CLOSE_POLICY, "unknown socket");
+            return;
+        };
+        let now = now_ms();
+        match state.frames.attempt(Limit::SocketFrames, now) {
+            Ok(frames) => state.frames = frames,
+            Err(_) => {
+                self.drop_socket(ws, CLOSE_POLICY, "too many frames");
+                return;
+            }
+        }
+        let answer = match parse_client_message(text) {
+            Ok(ClientMessage::Hello { last_seen, last_comment }) => match state.hellos.attempt(Limit::Hello, now) {
+                Ok(hellos) => {
+                    state.hellos = hellos;
+                    self.hello(ws, &mut state, last_seen, last_comment)
+                }
+                Err(e) => Err(e.into()),
+            },
+            Ok(ClientMessage::Comment { text }) => self.comment(&state.viewer, text),
+            Ok(ClientMessage::Ping) => Ok(vec![ServerMessage::Pong]),
+            Err(e) => Err(e.into()),
+        };
+        let replies = answer.unwrap_or_else(|e| vec![ServerMessage::Error { problem: problem_of(e) }]);
+        if let Err(e) = ws.serialize_attachment(&state) {
+            worker::console_error!("live room socket state: {e:?}");
+        }
+        for reply in &replies {
+            send(ws, reply);
+        }
+    }
+
+    /// The answer to `hello`: the events after `last_seen` and the comments after
+    /// `last_comment`, or the whole room on a first visit. Everything appended so far is
+    /// sent to the listeners first, and the socket listens from the answer on, all in one
+    /// synchronous step: it misses nothing and hears nothing twice.
+    fn hello(
+        &self,
+        ws: &WebSocket,
+        state: &mut SocketState,
+        last_seen: Option<u64>,
+        last_comment: Option<u64>,
+    ) -> AppResult<Vec<ServerMessage>> {
+        self.send_unsent();
+        let audience = state.audience();
         let kept: Vec<RoomEvent> = match last_seen {
             None => Vec::new(),
             Some(seen) => self
@@ -733,22 +940,75 @@ impl LiveRoom {
                 .map(|r| parse(&r.json))
                 .collect::<AppResult<_>>()?,
         };
-        Ok(Some(match resume(&kept, last_seen) {
-            Resume::Events(events) => ServerMessage::Events { events: events.to_vec() },
-            Resume::Snapshot => ServerMessage::Snapshot { room: Box::new(self.snapshot()?) },
-        }))
+        let replies = match resume(&kept, last_seen) {
+            Resume::Events(events) => {
+                let events = events.iter().map(|e| e.shown_to(audience)).collect();
+                let comments = comments_after(&self.kept_comments()?, last_comment).to_vec();
+                vec![ServerMessage::Events { events }, ServerMessage::Comments { comments }]
+            }
+            Resume::Snapshot => vec![ServerMessage::Snapshot { room: Box::new(self.snapshot()?.shown_to(audience)) }],
+        };
+        if !state.listening {
+            state.listening = true;
+            let mut listeners = self.listeners.borrow_mut();
+            let listeners = listeners.get_or_insert_with(|| self.read_listeners());
+            let raw: &web_sys::WebSocket = ws.as_ref();
+            listeners.remove(raw);
+            listeners.of(audience).push(raw.clone());
+        }
+        Ok(replies)
     }
 
-    fn comment(&self, ws: &WebSocket, text: String) -> AppResult<()> {
-        let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
-        let Some(person) = viewer.person_id else { return Err(AccessError::Unauthenticated.into()) };
+    /// The comments the room keeps, oldest first.
+    fn kept_comments(&self) -> AppResult<Vec<LiveComment>> {
+        let mut comments: Vec<LiveComment> = self
+            .sql()
+            .exec("SELECT json FROM comments ORDER BY seq DESC LIMIT ?", vec![int(KEPT_COMMENTS)])?
+            .to_array::<JsonRow>()?
+            .iter()
+            .map(|r| parse(&r.json))
+            .collect::<AppResult<_>>()?;
+        comments.reverse();
+        Ok(comments)
+    }
+
+    /// A signed-in neighbour's comment, within her comment rate; it goes out with the next
+    /// flush.
+    fn comment(&self, viewer: &Viewer, text: String) -> AppResult<Vec<ServerMessage>> {
+        let Some(person) = &viewer.person_id else { return Err(AccessError::Unauthenticated.into()) };
         if self.session()?.status == LiveSessionStatus::Ended {
             return Err(LiveError::LiveEnded.into());
         }
+        let now_ms = now_ms();
+        let rates: Vec<DueRow> =
+            self.sql().exec("SELECT due_ms FROM comment_rates WHERE person_id = ?", vec![person.as_str().into()])?.to_array()?;
+        let rate = ThrottleState { due_ms: rates.first().map_or(0, |r| r.due_ms), ..ThrottleState::default() };
+        let rate = rate.attempt(Limit::LiveComment, now_ms)?;
+        self.sql().exec(
+            "INSERT INTO comment_rates (person_id, due_ms) VALUES (?, ?) \
+             ON CONFLICT (person_id) DO UPDATE SET due_ms = excluded.due_ms",
+            vec![person.as_str().into(), int(rate.due_ms)],
+        )?;
+        // Rates long past are no different from none.
+        self.sql().exec("DELETE FROM comment_rates WHERE due_ms < ?", vec![int(now_ms - 60_000)])?;
         let kocs: Vec<KocRow> =
             self.sql().exec("SELECT is_koc FROM kocs WHERE person_id = ?", vec![person.as_str().into()])?.to_array()?;
         let is_koc = kocs.first().map_or(viewer.is_koc, |r| r.is_koc != 0);
-        self.append_and_broadcast(now(), vec![RoomEventKind::comment(&viewer.nickname, text, is_koc)])
+        let seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM comments", vec![])?).unwrap_or(0) + 1;
+        let comment = LiveComment::new(seq, now(), &viewer.nickname, text, is_koc);
+        self.sql()
+            .exec("INSERT INTO comments (seq, json) VALUES (?, ?)", vec![int(seq), serde_json::to_string(&comment)?.into()])?;
+        self.sql().exec("DELETE FROM comments WHERE seq <= ?", vec![int(seq.saturating_sub(KEPT_COMMENTS as u64))])?;
+        self.unsent_comments.borrow_mut().push(comment);
+        Ok(Vec::new())
+    }
+
+    /// Closes a socket and stops broadcasting to it.
+    fn drop_socket(&self, ws: &WebSocket, code: u16, reason: &str) {
+        if let Some(listeners) = self.listeners.borrow_mut().as_mut() {
+            listeners.remove(ws.as_ref());
+        }
+        let _ = ws.close(Some(code), Some(reason));
     }
 }
 

@@ -6,7 +6,7 @@ use crate::{
     http::{env_text, json, now},
     services::{recommendations::RecommendationService, seed::seed_demo_chain},
 };
-use shared_model::{identity::operator_token_matches, StoreId};
+use shared_model::{api::ProfileBuild, identity::operator_token_matches, StoreId};
 use worker::{Request, Response, RouteContext};
 
 /// The caller holds the operator token (`Authorization: Bearer <SEED_TOKEN>`).
@@ -20,6 +20,17 @@ fn operator(req: &Request, ctx: &RouteContext<()>) -> AppResult<()> {
 }
 
 /// `POST /api/v1/admin/seed`: seeds the demo chain (and builds its recommendation profiles).
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/seed",
+    security(("operator" = [])),
+    responses(
+        (status = 200, description = "What the seed wrote (nothing new on a second run)", body = crate::services::seed::SeedReport),
+        (status = 401, description = "invalid_seed_token"),
+        (status = 404, description = "no_such_route"),
+        (status = 500, description = "seed_misconfigured"),
+    ),
+)]
 pub async fn seed(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -34,6 +45,16 @@ pub async fn seed(req: Request, ctx: RouteContext<()>) -> worker::Result<Respons
 
 /// `POST /api/v1/admin/recommendations`: builds every store's recommendation profile
 /// now, due or not (what the cron does when enough orders came in).
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/recommendations",
+    security(("operator" = [])),
+    responses(
+        (status = 200, description = "Each store's build", body = Vec<ProfileBuild>),
+        (status = 401, description = "invalid_seed_token"),
+        (status = 404, description = "no_such_route"),
+    ),
+)]
 pub async fn create_profile_builds(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -46,6 +67,17 @@ pub async fn create_profile_builds(req: Request, ctx: RouteContext<()>) -> worke
 
 /// `GET /api/v1/admin/order-history?store=…`: the store's orders of the history window
 /// as CSV in the Instacart format, for `scripts/eval-recommendations`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/order-history",
+    security(("operator" = [])),
+    params(("store" = String, Query, description = "The store (a store id)")),
+    responses(
+        (status = 200, description = "The store's orders of the history window, as Instacart-format CSV", body = String, content_type = "text/csv"),
+        (status = 401, description = "invalid_seed_token"),
+        (status = 404, description = "no_such_route, store_not_found"),
+    ),
+)]
 pub async fn get_order_history(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

@@ -19,6 +19,16 @@ async fn summary(ctx: &RouteContext<()>, cart: &CartService, me: &Me) -> AppResu
     json(200, &CartView::new(summary, now()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cart",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Her cart, priced, and when an order placed now is picked up", body = CartView),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
 pub async fn get_cart(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -30,6 +40,19 @@ pub async fn get_cart(req: Request, ctx: RouteContext<()>) -> worker::Result<Res
 }
 
 /// Sets a product's quantity in the cart (adds it when new).
+#[utoipa::path(
+    put,
+    path = "/api/v1/cart/items/{product}",
+    security(("session" = [])),
+    request_body = SetCartQuantity,
+    responses(
+        (status = 200, description = "Her cart with the line set", body = CartView),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+        (status = 409, description = "cap_exceeded"),
+        (status = 422, description = "quantity_out_of_range, cart_full"),
+    ),
+)]
 pub async fn put_cart_item(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -50,6 +73,17 @@ pub async fn put_cart_item(mut req: Request, ctx: RouteContext<()>) -> worker::R
     )
 }
 
+/// Takes a product out of the cart (nothing changes if it was not there).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/cart/items/{product}",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Her cart without the line", body = CartView),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
 pub async fn delete_cart_item(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

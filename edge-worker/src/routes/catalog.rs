@@ -9,12 +9,13 @@ use crate::{
 use shared_model::{
     access::{authorize, Action},
     api::{ProductList, StockUpdate, StoreList},
-    catalog::{normalize_search, CatalogError},
-    store::join_url,
+    catalog::{normalize_search, CatalogError, ProductDetail, ProductSummary},
+    store::{join_url, Store},
     CategoryId, ProductId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
 
+#[utoipa::path(get, path = "/api/v1/stores", responses((status = 200, description = "Every store", body = StoreList)))]
 pub async fn list_stores(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -25,6 +26,7 @@ pub async fn list_stores(_req: Request, ctx: RouteContext<()>) -> worker::Result
     )
 }
 
+#[utoipa::path(get, path = "/api/v1/stores/{store}", responses((status = 200, description = "The store with its pickup points", body = Store)))]
 pub async fn get_store(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -40,6 +42,11 @@ pub async fn get_store(_req: Request, ctx: RouteContext<()>) -> worker::Result<R
 /// The store's join QR code (SVG) for its poster: the absolute URL of its join page on the
 /// site the request came to, so a poster printed from a local or a production console
 /// leads back to the same site. Cached a day: a store's join URL never changes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/join-qr.svg",
+    responses((status = 200, description = "The QR code of the store's join page", body = String, content_type = "image/svg+xml")),
+)]
 pub async fn get_join_qr(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -52,6 +59,18 @@ pub async fn get_join_qr(req: Request, ctx: RouteContext<()>) -> worker::Result<
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/products",
+    params(
+        ("category" = Option<String>, Query, description = "Only this category's products (a category id; empty for all)"),
+        ("q" = Option<String>, Query, description = "Only products whose name holds this text (a few words)"),
+    ),
+    responses(
+        (status = 200, description = "The store's products on sale that match, and every category", body = ProductList),
+        (status = 422, description = "invalid_category, query_too_long"),
+    ),
+)]
 pub async fn list_products(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -78,6 +97,11 @@ pub async fn list_products(req: Request, ctx: RouteContext<()>) -> worker::Resul
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/products/{product}",
+    responses((status = 200, description = "The product at this store, with its rating and reviews", body = ProductDetail)),
+)]
 pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -98,6 +122,18 @@ pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result
 }
 
 /// The owner sets a product's stock on hand and/or its per-buyer cap.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/stores/{store}/products/{product}",
+    security(("session" = [])),
+    request_body = StockUpdate,
+    responses(
+        (status = 200, description = "The product as now listed", body = ProductSummary),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 422, description = "empty_update, invalid_stock, invalid_cap"),
+    ),
+)]
 pub async fn update_store_product(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

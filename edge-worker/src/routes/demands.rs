@@ -6,12 +6,19 @@ use crate::{
     services::{demands::DemandService, identity::IdentityService},
 };
 use shared_model::{
+    api::{DemandCard, DemandList},
     community::{DemandChange, NewDemand},
     DemandId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
 
 /// The store's wishes; a signed-in resident also sees which she wants and wrote.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/demands",
+    security((), ("session" = [])),
+    responses((status = 200, description = "Open wishes first, most wanted first, then the answered ones", body = DemandList)),
+)]
 pub async fn list_demands(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -23,6 +30,20 @@ pub async fn list_demands(req: Request, ctx: RouteContext<()>) -> worker::Result
     )
 }
 
+/// A resident writes a wish (her own +1 comes with it).
+#[utoipa::path(
+    post,
+    path = "/api/v1/stores/{store}/demands",
+    security(("session" = [])),
+    request_body = NewDemand,
+    responses(
+        (status = 201, description = "The wish", body = DemandCard),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only, wrong_store"),
+        (status = 409, description = "too_many_open_demands"),
+        (status = 422, description = "invalid_demand_text, invalid_category, invalid_demand_price"),
+    ),
+)]
 pub async fn create_demand(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -35,10 +56,36 @@ pub async fn create_demand(mut req: Request, ctx: RouteContext<()>) -> worker::R
     )
 }
 
+/// A resident wants it too (+1); again changes nothing.
+#[utoipa::path(
+    put,
+    path = "/api/v1/demands/{demand}/vote",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The wish with her vote", body = DemandCard),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only, wrong_store"),
+        (status = 404, description = "demand_not_found"),
+        (status = 409, description = "demand_closed, own_demand_vote"),
+    ),
+)]
 pub async fn put_vote(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     vote(req, ctx, true).await
 }
 
+/// A resident takes her +1 back.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/demands/{demand}/vote",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The wish without her vote", body = DemandCard),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only, wrong_store"),
+        (status = 404, description = "demand_not_found"),
+        (status = 409, description = "demand_closed, own_demand_vote"),
+    ),
+)]
 pub async fn delete_vote(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     vote(req, ctx, false).await
 }
@@ -55,6 +102,20 @@ async fn vote(req: Request, ctx: RouteContext<()>, want: bool) -> worker::Result
 }
 
 /// The owner: sourcing, stocked (with the product), or declined (with a reason).
+#[utoipa::path(
+    post,
+    path = "/api/v1/demands/{demand}/status-changes",
+    security(("session" = [])),
+    request_body = DemandChange,
+    responses(
+        (status = 200, description = "The wish, answered", body = DemandCard),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 404, description = "demand_not_found, product_not_found"),
+        (status = 409, description = "invalid_demand_transition, demand_closed"),
+        (status = 422, description = "invalid_decline_reason"),
+    ),
+)]
 pub async fn create_demand_status_change(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

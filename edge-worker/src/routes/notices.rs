@@ -14,6 +14,12 @@ use worker::{Request, Response, RouteContext};
 
 /// A visitor who is not signed in, or an owner, simply has no notices (every page asks,
 /// signed in or not).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/notices",
+    security((), ("session" = [])),
+    responses((status = 200, description = "Her notices and unread count; empty for a visitor or an owner", body = NoticeList)),
+)]
 pub async fn list_notices(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -37,6 +43,17 @@ pub async fn list_notices(req: Request, ctx: RouteContext<()>) -> worker::Result
 }
 
 /// `{"up_to": id}`: the caller's notices up to `id` are read; answers the unread count.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/notices/read",
+    security(("session" = [])),
+    request_body = MarkNoticesRead,
+    responses(
+        (status = 200, description = "How many of her notices are still unread", body = UnreadNotices),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
 pub async fn mark_notices_read(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

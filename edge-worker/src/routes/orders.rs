@@ -11,8 +11,8 @@ use crate::{
 };
 use shared_model::{
     access::{authorize, Action},
-    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, UpdateOrderStatus},
-    order::{IdempotencyKey, NewOrder, OrderError},
+    api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
+    order::{IdempotencyKey, NewOrder, Order, OrderError},
     pickup::{PickupCursor, PickupQuery},
     time::store_tz,
     OrderId, StoreId,
@@ -21,6 +21,30 @@ use worker::{Request, Response, RouteContext};
 
 /// `POST /api/v1/orders` with an `Idempotency-Key` header: 201 for a new order, 200 with
 /// `replayed: true` for a retry of one already placed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders",
+    security(("session" = [])),
+    params((
+        "Idempotency-Key" = String,
+        Header,
+        description = "A key of the client's choosing, 8 to 128 printable ASCII characters; a retry with the same key and body places nothing new",
+        min_length = 8,
+        max_length = 128,
+        pattern = "^[!-~]+$",
+    )),
+    request_body = NewOrder,
+    responses(
+        (status = 201, description = "The order, placed", body = PlaceOrderResponse),
+        (status = 200, description = "The order this key placed before (`replayed: true`)", body = PlaceOrderResponse),
+        (status = 400, description = "missing_idempotency_key, invalid_idempotency_key"),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+        (status = 409, description = "idempotency_key_reused, sold_out, insufficient_stock, cap_exceeded"),
+        (status = 422, description = "empty_order, too_many_lines, duplicate_line, quantity_out_of_range, note_too_long, order_total_too_large, unknown_pickup_point, unknown_product, invalid_quantity"),
+        (status = 503, description = "order_timed_out"),
+    ),
+)]
 pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -40,6 +64,13 @@ pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Re
     )
 }
 
+/// The signed-in person's orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders",
+    security(("session" = [])),
+    responses((status = 200, description = "Her orders", body = OrderList), (status = 401, description = "unauthenticated")),
+)]
 pub async fn list_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -51,6 +82,13 @@ pub async fn list_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<
     )
 }
 
+/// One order, for its buyer or the store's owner.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{order}",
+    security(("session" = [])),
+    responses((status = 200, description = "The order", body = Order), (status = 401, description = "unauthenticated")),
+)]
 pub async fn get_order(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -63,6 +101,16 @@ pub async fn get_order(req: Request, ctx: RouteContext<()>) -> worker::Result<Re
 }
 
 /// Cancels an order before the cut-off; its stock goes back on sale.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{order}/cancellation",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The order, cancelled", body = CancelOrderResponse),
+        (status = 401, description = "unauthenticated"),
+        (status = 409, description = "not_cancellable, cutoff_passed"),
+    ),
+)]
 pub async fn create_cancellation(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -76,6 +124,19 @@ pub async fn create_cancellation(req: Request, ctx: RouteContext<()>) -> worker:
 }
 
 /// The store owner marks an order ready for pickup, or handed over (with the pickup code).
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{order}/status-changes",
+    security(("session" = [])),
+    request_body = UpdateOrderStatus,
+    responses(
+        (status = 200, description = "The order in its new status", body = Order),
+        (status = 401, description = "unauthenticated"),
+        (status = 409, description = "invalid_transition"),
+        (status = 422, description = "invalid_pickup_code"),
+        (status = 429, description = "pickup_code_locked"),
+    ),
+)]
 pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -91,6 +152,23 @@ pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> wo
 /// `GET /api/v1/stores/{store}/orders?pickup_date=YYYY-MM-DD&q=&cursor=` (default: today,
 /// store time): the owner's orders to prepare and hand over, a page at a time, optionally
 /// found by pickup code, 跟团号, phone or nickname (`q`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/orders",
+    security(("session" = [])),
+    params(
+        ("pickup_date" = Option<chrono::NaiveDate>, Query, description = "The pickup day (YYYY-MM-DD); today, store time, when absent"),
+        ("q" = Option<String>, Query, description = "Only orders matching a pickup code, 跟团号, phone or nickname"),
+        ("cursor" = Option<String>, Query, description = "Where the page starts: a `next_cursor` of the page before"),
+    ),
+    responses(
+        (status = 200, description = "A page of the day's orders", body = StoreOrderList),
+        (status = 400, description = "invalid_cursor"),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 422, description = "invalid_date, invalid_pickup_query"),
+    ),
+)]
 pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

@@ -12,6 +12,18 @@ use shared_model::{
 use worker::{Request, Response, RouteContext};
 
 /// `GET /api/v1/me/recommendations?limit=10`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/recommendations",
+    security(("session" = [])),
+    params(("limit" = Option<u32>, Query, description = "How many picks (10 when absent)", minimum = 1, maximum = 20)),
+    responses(
+        (status = 200, description = "Her next basket, best first, each pick with its reason", body = RecommendationList),
+        (status = 400, description = "limit_out_of_range"),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
 pub async fn get_recommendations(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -28,6 +40,16 @@ pub async fn get_recommendations(req: Request, ctx: RouteContext<()>) -> worker:
 }
 
 /// `GET /api/v1/cart/suggestions`: what goes with what is in her cart now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cart/suggestions",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "What goes with her cart, best first", body = CartSuggestions),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
 pub async fn get_cart_suggestions(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

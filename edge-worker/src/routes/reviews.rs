@@ -10,6 +10,7 @@ use crate::{
     services::{identity::IdentityService, reviews::ReviewService},
 };
 use shared_model::{
+    api::{FeaturedReviewList, ReviewCard, ReviewList},
     community::{Moderation, NewReview, ReviewError, MAX_PHOTO_BYTES},
     PhotoId, ReviewId, StoreId,
 };
@@ -18,6 +19,33 @@ use worker::{Headers, Request, Response, RouteContext};
 /// Photos never change under their key: browsers and the CDN keep them a year.
 const PHOTO_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
+/// A photo's bytes on the wire (an upload's body, a served photo), for the document.
+struct PhotoBytes;
+
+impl utoipa::PartialSchema for PhotoBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))).into()
+    }
+}
+
+impl utoipa::ToSchema for PhotoBytes {}
+
+/// A resident reviews a product of an order she picked up.
+#[utoipa::path(
+    post,
+    path = "/api/v1/stores/{store}/reviews",
+    security(("session" = [])),
+    request_body = NewReview,
+    responses(
+        (status = 201, description = "The review", body = ReviewCard),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only, wrong_store"),
+        (status = 404, description = "order_not_found"),
+        (status = 409, description = "order_not_picked_up, already_reviewed, review_window_passed"),
+        (status = 422, description = "invalid_stars, review_too_long, product_not_in_order"),
+    ),
+)]
 pub async fn create_review(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -33,6 +61,28 @@ pub async fn create_review(mut req: Request, ctx: RouteContext<()>) -> worker::R
 /// One photo as the raw body (JPEG or WebP, at most 2 MiB, whatever its declared type).
 /// Who may add it is checked before the body is read, and a body over the limit is never
 /// read past it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{review}/photos",
+    security(("session" = [])),
+    request_body(
+        description = "The photo's bytes",
+        content(
+            (PhotoBytes = "image/jpeg"),
+            (PhotoBytes = "image/webp"),
+            (PhotoBytes = "application/octet-stream"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "The review with the photo", body = ReviewCard),
+        (status = 400, description = "bad_request"),
+        (status = 401, description = "unauthenticated"),
+        (status = 404, description = "review_not_found"),
+        (status = 409, description = "review_is_hidden, too_many_photos"),
+        (status = 413, description = "photo_too_large"),
+        (status = 422, description = "unsupported_photo_type, photo_too_big, unreadable_photo"),
+    ),
+)]
 pub async fn create_review_photo(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -47,6 +97,16 @@ pub async fn create_review_photo(mut req: Request, ctx: RouteContext<()>) -> wor
     )
 }
 
+/// A review photo, as stored (JPEG or WebP).
+#[utoipa::path(
+    get,
+    path = "/api/v1/photos/{photo}",
+    responses((
+        status = 200,
+        description = "The photo",
+        content((PhotoBytes = "image/jpeg"), (PhotoBytes = "image/webp")),
+    )),
+)]
 pub async fn get_photo(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -67,6 +127,11 @@ fn photo_response(bytes: Vec<u8>, content_type: &str) -> AppResult<Response> {
 }
 
 /// The store home's 邻居晒单.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/featured-reviews",
+    responses((status = 200, description = "The store's featured reviews, newest first, at most 10", body = FeaturedReviewList)),
+)]
 pub async fn list_featured_reviews(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -78,6 +143,16 @@ pub async fn list_featured_reviews(_req: Request, ctx: RouteContext<()>) -> work
 }
 
 /// The owner's list: every review of the store, hidden ones too.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/reviews",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Every review of the store, newest first", body = ReviewList),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+    ),
+)]
 pub async fn list_store_reviews(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -89,6 +164,13 @@ pub async fn list_store_reviews(req: Request, ctx: RouteContext<()>) -> worker::
     )
 }
 
+/// The signed-in resident's own reviews (hidden ones with the reason), newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/reviews",
+    security(("session" = [])),
+    responses((status = 200, description = "Her reviews", body = ReviewList), (status = 401, description = "unauthenticated")),
+)]
 pub async fn list_my_reviews(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
@@ -100,6 +182,20 @@ pub async fn list_my_reviews(req: Request, ctx: RouteContext<()>) -> worker::Res
 }
 
 /// The owner: feature, unfeature, hide (with a reason the author is told) or show.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{review}/moderation",
+    security(("session" = [])),
+    request_body = Moderation,
+    responses(
+        (status = 200, description = "The review, moderated", body = ReviewCard),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 404, description = "review_not_found"),
+        (status = 409, description = "review_is_hidden, nothing_to_feature, too_many_featured"),
+        (status = 422, description = "invalid_hide_reason"),
+    ),
+)]
 pub async fn create_moderation(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {

@@ -2,9 +2,9 @@
 //! behind a request. Tokens live only in the cookie; D1 keeps their SHA-256.
 
 use crate::{
-    clients::sms::SmsGateway,
+    clients::{sms::SmsGateway, throttle::Throttles},
     error::{AppError, AppResult},
-    http::{cookie, hex, now, random_bytes, random_id, SESSION_COOKIE, SESSION_DAYS},
+    http::{cookie, hex, now, random_bytes, random_id, session_cookie_name, SESSION_DAYS},
     storage::{changes, stored, stored_time},
 };
 use chrono::{DateTime, Utc};
@@ -13,17 +13,19 @@ use shared_model::{
     access::AccessError,
     identity::{
         device_code_from, device_code_hash, device_code_usable, mask_phone, session_token_hash, verify_password,
-        AssistedSignInCode, DeviceCode, HouseholdTag, IdentityError, Me, Role, SignInCodeSent, ValidJoin,
-        DEVICE_CODE_TTL_MINUTES,
+        verify_password_of_nobody, AssistedSignInCode, DeviceCode, HouseholdTag, IdentityError, Me, Role, SignInCodeSent,
+        ValidJoin, DEVICE_CODE_TTL_MINUTES, MAX_DEVICE_CODE_ATTEMPTS,
     },
     sms::{check_send_allowed, sign_in_text, SMS_RESEND_SECONDS},
     store::StoreError,
+    throttle::Limit,
     PersonId, StoreId,
 };
 use worker::{D1Database, Env, Request};
 
 pub struct IdentityService {
     db: D1Database,
+    throttles: Throttles,
 }
 
 #[derive(Deserialize)]
@@ -64,11 +66,13 @@ impl PersonRow {
 
 impl IdentityService {
     pub fn new(env: &Env) -> AppResult<Self> {
-        Ok(Self { db: env.d1("DB")? })
+        Ok(Self { db: env.d1("DB")?, throttles: Throttles::new(env)? })
     }
 
-    /// A resident joins a store and is signed in. One phone joins a store once.
-    pub async fn join(&self, store: &StoreId, join: &ValidJoin) -> AppResult<(Me, String)> {
+    /// A resident joins a store and is signed in. One phone joins a store once; one
+    /// client address joins only so often (`shared_model::throttle`).
+    pub async fn join(&self, store: &StoreId, join: &ValidJoin, address: &str) -> AppResult<(Me, String)> {
+        self.throttles.attempt(Limit::JoinPerAddress, address).await?;
         let id = random_id("r")?;
         let tags = serde_json::to_string(&join.household_tags)?;
         let created = now().to_rfc3339();
@@ -103,22 +107,36 @@ impl IdentityService {
         Ok((me, token))
     }
 
-    /// An owner signs in with phone and password.
-    pub async fn sign_in_owner(&self, phone: &str, password: &str) -> AppResult<(Me, String)> {
+    /// Counts a sign-in attempt from `address` for `phone` against both their limits
+    /// (429 past them). It counts as a failure until [`Self::signed_in`] says otherwise.
+    async fn sign_in_attempt(&self, phone: &str, address: &str) -> AppResult<()> {
+        self.throttles.attempt(Limit::SignInPerAddress, address).await?;
+        self.throttles.attempt(Limit::SignInPerPhone, phone).await
+    }
+
+    /// `phone` signed in: its failures are forgotten, and `person` gets a session.
+    async fn signed_in(&self, phone: &str, person: &PersonId) -> AppResult<String> {
+        self.throttles.succeeded(Limit::SignInPerPhone, phone).await?;
+        self.open_session(person).await
+    }
+
+    /// An owner signs in with phone and password. A phone that is no owner's costs the
+    /// same password check as a wrong password, so the answer's time tells nothing.
+    pub async fn sign_in_owner(&self, phone: &str, password: &str, address: &str) -> AppResult<(Me, String)> {
+        self.sign_in_attempt(phone, address).await?;
         let row: Option<OwnerRow> = self
             .db
             .prepare(format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.role = ?2 AND p.phone = ?1"))
             .bind(&[phone.into(), Role::Owner.as_str().into()])?
             .first(None)
             .await?;
-        let bad = || AppError::from(IdentityError::InvalidCredentials);
-        let row = row.ok_or_else(bad)?;
-        let stored = row.password_hash.as_deref().ok_or_else(bad)?;
-        if !verify_password(password, stored) {
-            return Err(bad());
-        }
+        let matches = match row.as_ref().and_then(|r| r.password_hash.as_deref()) {
+            Some(stored) => verify_password(password, stored),
+            None => verify_password_of_nobody(password),
+        };
+        let Some(row) = row.filter(|_| matches) else { return Err(IdentityError::InvalidCredentials.into()) };
         let me = row.person.into_me()?;
-        let token = self.open_session(&me.person_id).await?;
+        let token = self.signed_in(phone, &me.person_id).await?;
         Ok((me, token))
     }
 
@@ -164,7 +182,9 @@ impl IdentityService {
         store: &StoreId,
         phone: &str,
         now: DateTime<Utc>,
+        address: &str,
     ) -> AppResult<SignInCodeSent> {
+        self.throttles.attempt(Limit::SignInPerAddress, address).await?;
         #[derive(Deserialize)]
         struct SentRow {
             sent_at: String,
@@ -220,9 +240,10 @@ impl IdentityService {
         Ok(row.ok_or(StoreError::StoreNotFound)?.name)
     }
 
-    /// A resident signs in on another device with phone and device code. A wrong code
-    /// counts against the code; a used code is gone.
-    pub async fn sign_in_resident(&self, store: &StoreId, phone: &str, code: &str) -> AppResult<(Me, String)> {
+    /// A resident signs in on another device with phone and device code. Each try spends
+    /// one of the code's attempts in the same statement that checks there is one left, so
+    /// tries sent at once cannot race past the limit; a used code is gone.
+    pub async fn sign_in_resident(&self, store: &StoreId, phone: &str, code: &str, address: &str) -> AppResult<(Me, String)> {
         #[derive(Deserialize)]
         struct CodeRow {
             person_id: String,
@@ -230,27 +251,22 @@ impl IdentityService {
             expires_at: String,
             attempts: u32,
         }
+        self.sign_in_attempt(phone, address).await?;
         let row: Option<CodeRow> = self
             .db
             .prepare(
-                "SELECT d.person_id, d.code_hash, d.expires_at, d.attempts FROM device_codes d JOIN people p ON p.id = d.person_id \
-                 WHERE p.store_id = ?1 AND p.role = ?3 AND p.phone = ?2",
+                "UPDATE device_codes SET attempts = attempts + 1 WHERE attempts < ?4 AND person_id IN \
+                 (SELECT p.id FROM people p WHERE p.store_id = ?1 AND p.role = ?3 AND p.phone = ?2) \
+                 RETURNING person_id, code_hash, expires_at, attempts",
             )
-            .bind(&[store.as_str().into(), phone.into(), Role::Resident.as_str().into()])?
+            .bind(&[store.as_str().into(), phone.into(), Role::Resident.as_str().into(), MAX_DEVICE_CODE_ATTEMPTS.into()])?
             .first(None)
             .await?;
         let row = row.ok_or(IdentityError::InvalidDeviceCode)?;
         let person = PersonId::new_unchecked(row.person_id);
         let expires_at = stored_time(&row.expires_at)?;
-        if !device_code_usable(expires_at, row.attempts, now()) {
-            return Err(IdentityError::InvalidDeviceCode.into());
-        }
-        if device_code_hash(&person, code) != row.code_hash {
-            self.db
-                .prepare("UPDATE device_codes SET attempts = attempts + 1 WHERE person_id = ?1")
-                .bind(&[person.as_str().into()])?
-                .run()
-                .await?;
+        // `attempts` now counts this try; the rule is asked about the tries before it.
+        if !device_code_usable(expires_at, row.attempts - 1, now()) || device_code_hash(&person, code) != row.code_hash {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         // Use the code once: only the request that deletes it signs in.
@@ -264,7 +280,7 @@ impl IdentityService {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         let me = self.person(&person).await?.ok_or_else(|| AppError::Internal("device code of a missing person".into()))?;
-        let token = self.open_session(&me.person_id).await?;
+        let token = self.signed_in(phone, &me.person_id).await?;
         Ok((me, token))
     }
 
@@ -297,7 +313,7 @@ impl IdentityService {
 
     /// Who sent this request, if its session cookie is valid and unexpired.
     pub async fn viewer(&self, req: &Request) -> AppResult<Option<Me>> {
-        let Some(token) = cookie(req, SESSION_COOKIE) else { return Ok(None) };
+        let Some(token) = cookie(req, session_cookie_name(req)) else { return Ok(None) };
         if token.len() != 64 {
             return Ok(None);
         }
@@ -319,7 +335,7 @@ impl IdentityService {
     }
 
     pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
-        if let Some(token) = cookie(req, SESSION_COOKIE) {
+        if let Some(token) = cookie(req, session_cookie_name(req)) {
             self.db
                 .prepare("DELETE FROM sessions WHERE token_hash = ?1")
                 .bind(&[session_token_hash(&token).into()])?

@@ -10,6 +10,7 @@ use crate::{
     clients::{
         room::{BuyCall, KocCall, PinCall, RoomClient, StatusCall, UnpinCall, Viewer},
         stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
+        throttle::client_address,
     },
     error::{AppError, AppResult},
     http::{env_text, random_id},
@@ -25,8 +26,8 @@ use shared_model::{
     catalog::like_pattern,
     identity::{Me, Role},
     live::{
-        buy_fingerprint, live_allotment_key, summarize, LiveError, LiveOrder, LiveSession, LiveSessionStatus, LiveSummary,
-        NewLiveSession, NewOffer, Offer, PriceTier,
+        buy_fingerprint, live_allotment_key, summarize, Audience, LiveError, LiveOrder, LiveSession, LiveSessionStatus,
+        LiveSummary, NewLiveSession, NewOffer, Offer, PriceTier,
     },
     order::{order_id_for, pickup_code, IdempotencyKey, Order, OrderError, OrderStatus, Placement},
     store::StoreError,
@@ -193,9 +194,11 @@ impl LiveService {
     /// The room as it stands and what the viewer may do in it.
     pub async fn detail(&self, live: &LiveSessionId, me: Option<&Me>) -> AppResult<LiveDetail> {
         let session = self.session(live).await?;
-        let room = self.rooms.snapshot(live).await?;
+        let member = member_of(me, &session.store_id);
+        let audience = if member.is_some() { Audience::Neighbours } else { Audience::Public };
+        let room = self.rooms.snapshot(live).await?.shown_to(audience);
         let mut viewer = LiveViewer::default();
-        if let Some(me) = member_of(me, &session.store_id) {
+        if let Some(me) = member {
             viewer.signed_in = true;
             viewer.is_owner = may(Some(me), Action::RunLive(&session.store_id));
             let (completed, reminded) = self.viewer_facts(live, &me.person_id).await?;
@@ -628,9 +631,12 @@ impl LiveService {
     /// room can name and badge their comments.
     pub async fn connect(&self, live: &LiveSessionId, req: &Request, me: Option<&Me>) -> AppResult<Response> {
         let session = self.session(live).await?;
+        let address = client_address(req);
         let viewer = match member_of(me, &session.store_id) {
-            Some(me) => Viewer { person_id: Some(me.person_id.clone()), nickname: me.nickname.clone(), is_koc: me.is_koc },
-            None => Viewer::default(),
+            Some(me) => {
+                Viewer { person_id: Some(me.person_id.clone()), nickname: me.nickname.clone(), is_koc: me.is_koc, address }
+            }
+            None => Viewer { address, ..Viewer::default() },
         };
         self.rooms.connect(live, req, &viewer).await
     }

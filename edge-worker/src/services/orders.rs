@@ -412,7 +412,7 @@ impl OrderService {
                 window: row.pp_window,
             },
             pickup_date,
-            pickup_code: row.pickup_code,
+            pickup_code: Some(row.pickup_code),
             note: row.note,
             placed_at: stored_time(&row.placed_at)?,
             cancel_deadline: cancel_deadline(pickup_date),
@@ -430,11 +430,12 @@ impl OrderService {
         Ok(Some((self.assemble(row).await?, fingerprint)))
     }
 
-    /// An order the viewer may see (`access::Action::ReadOrder`).
+    /// An order the viewer may see (`access::Action::ReadOrder`), its pickup code only
+    /// if it is hers.
     pub async fn get(&self, me: &Me, id: &OrderId) -> AppResult<Order> {
         let row = self.order_row(id).await?.ok_or_else(|| AppError::not_found("order_not_found"))?;
         authorize(Some(me), Action::ReadOrder { store: &row.store(), buyer: &row.buyer() })?;
-        self.assemble(row).await
+        Ok(self.assemble(row).await?.shown_to(&me.person_id))
     }
 
     pub async fn list(&self, me: &Me) -> AppResult<Vec<OrderSummary>> {
@@ -628,6 +629,6 @@ impl OrderService {
             return Err(OrderError::InvalidTransition { from, to: update.status }.into());
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("order vanished".into()))?;
-        self.assemble(row).await
+        Ok(self.assemble(row).await?.shown_to(&me.person_id))
     }
 }

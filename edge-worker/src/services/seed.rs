@@ -135,7 +135,7 @@ struct SeedProduct {
 }
 
 /// What the seed wrote: rows newly inserted (0 on a second run) and owners created.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, utoipa::ToSchema)]
 pub struct SeedReport {
     pub inserted_rows: u32,
     pub owners_created: u32,

@@ -3,7 +3,7 @@
 //! impossible to land (used by both objects' sweeps).
 
 use super::{nullable, DATE_FORMAT};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use shared_model::{
     order::{IdempotencyKey, Order, OrderStatus},
@@ -23,6 +23,8 @@ pub fn order_statements(
 ) -> AppResult<Vec<D1PreparedStatement>> {
     let placed_at = order.placed_at.to_rfc3339();
     let status = order.status.as_str();
+    let pickup_code =
+        order.pickup_code.as_deref().ok_or_else(|| AppError::Internal("an order to write has no pickup code".into()))?;
     let mut statements = vec![db
         .prepare(
             "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
@@ -38,7 +40,7 @@ pub fn order_statements(
             (order.total.fen() as f64).into(),
             order.pickup_point.id.as_str().into(),
             order.pickup_date.format(DATE_FORMAT).to_string().into(),
-            order.pickup_code.as_str().into(),
+            pickup_code.into(),
             nullable(order.note.as_deref()),
             placed_at.as_str().into(),
             status.into(),

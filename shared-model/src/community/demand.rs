@@ -58,6 +58,7 @@ pub const MAX_DECLINE_REASON_CHARS: usize = 100;
 
 /// Where a wish stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DemandStatus {
     /// 征集中: open for votes, not answered yet.
@@ -114,6 +115,7 @@ impl fmt::Display for DemandStatus {
 
 /// A resident's new wish (`POST /api/v1/stores/{store}/demands`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDemand {
     /// What she wants, e.g. `想要崇明的白扁豆，一次买两斤`.
     pub text: String,
@@ -163,6 +165,7 @@ pub fn check_open_demands(open: u32) -> Result<(), DemandError> {
 
 /// A wish as stored and listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Demand {
     /// The wish's ID.
     pub id: DemandId,
@@ -237,6 +240,7 @@ impl Demand {
 
 /// The owner's answer to a wish (`POST /api/v1/demands/{demand}/status-changes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum DemandChange {
     /// Looking for a supplier.
@@ -267,6 +271,7 @@ impl DemandChange {
 /// What a vote tap does: whether the resident now votes for the wish, and how the
 /// count moves (+1, −1, or 0 when nothing changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteChange {
     /// Whether she votes for it now.
     pub voted: bool,

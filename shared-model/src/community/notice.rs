@@ -46,6 +46,7 @@ pub const TASTING_REMINDER_HOUR: u32 = 18;
 
 /// What a notice is about: its stored form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     /// A wish she voted for is on sale.
@@ -79,6 +80,7 @@ impl NoticeKind {
 
 /// A notice with the facts its words and link need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CommunityNotice {
     /// A wish she voted for is on sale.

@@ -43,6 +43,9 @@ pub const STORE_NPS_WINDOW_DAYS: i64 = 90;
 #[serde(try_from = "i64", into = "i64")]
 pub struct NpsScore(u8);
 
+#[cfg(feature = "openapi")]
+crate::openapi::integer_schema!(NpsScore, 0, NpsScore::MAX, "One answer's score, 0..=10");
+
 impl NpsScore {
     /// The highest score.
     pub const MAX: u8 = 10;
@@ -82,6 +85,7 @@ impl From<NpsScore> for i64 {
 
 /// Where an answer falls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NpsCategory {
     /// 9–10: would recommend us.
@@ -105,6 +109,7 @@ impl NpsCategory {
 
 /// An attendee's answer (`POST /api/v1/tastings/{tasting}/nps`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NpsAnswer {
     /// 0..=10, checked by [`NpsAnswer::validate`].
     pub score: i64,
@@ -161,6 +166,9 @@ pub fn check_can_answer(
 #[serde(try_from = "i32", into = "i32")]
 pub struct Nps(i32);
 
+#[cfg(feature = "openapi")]
+crate::openapi::integer_schema!(Nps, -100, 100, "A net promoter score, -100..=100");
+
 impl Nps {
     /// A score of −100..=100, else `None`.
     pub fn new(score: i32) -> Option<Self> {
@@ -209,6 +217,7 @@ impl fmt::Display for Nps {
 
 /// The answers to the question, counted: for one tasting, or any set of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NpsSummary {
     /// Answers counted.
     pub answers: u32,

@@ -81,6 +81,9 @@ pub const MAX_HIDE_REASON_CHARS: usize = 100;
 #[serde(try_from = "i64", into = "i64")]
 pub struct Stars(u8);
 
+#[cfg(feature = "openapi")]
+crate::openapi::integer_schema!(Stars, 1, 5, "A star rating, 1..=5");
+
 impl Stars {
     /// 1..=5 stars, else `None`.
     pub fn new(stars: i64) -> Option<Self> {
@@ -163,6 +166,7 @@ pub fn check_review_eligibility(
 /// A resident's review (`POST /api/v1/reviews`). Stars are signed and wide so that 0 or
 /// 6 get their field error rather than failing as unreadable JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewReview {
     /// The picked-up order the product came in.
     pub order_id: OrderId,
@@ -220,6 +224,7 @@ pub fn photo_path(photo: &PhotoId) -> String {
 
 /// A photo's real type, read from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoFormat {
     /// JPEG.
@@ -250,6 +255,7 @@ impl PhotoFormat {
 
 /// What [`inspect_photo`] read from an accepted photo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoInfo {
     /// Its real type.
     pub format: PhotoFormat,
@@ -381,6 +387,7 @@ fn webp_size(bytes: &[u8]) -> Option<(u32, u32)> {
 
 /// Stars given, counted (rule 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingSummary {
     /// Ratings counted.
     pub count: u32,
@@ -422,6 +429,7 @@ impl RatingSummary {
 
 /// How a review is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewVisibility {
     /// Shown, in date order.
@@ -453,6 +461,7 @@ impl fmt::Display for ReviewVisibility {
 
 /// What the owner does to a review (`POST /api/v1/reviews/{review}/moderation`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Moderation {
     /// Show it first.
@@ -470,6 +479,7 @@ pub enum Moderation {
 
 /// A resident's review, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     /// The review's ID.
     pub id: ReviewId,
@@ -590,6 +600,7 @@ impl Review {
 
 /// A review as neighbours see it on the product page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShownReview {
     /// The review.
     pub id: ReviewId,

@@ -99,6 +99,7 @@ pub const CHECK_IN_CLOSES_HOURS_AFTER: i64 = 3;
 
 /// Whether a tasting is still on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TastingStatus {
     /// Announced; taking bookings until it starts.
@@ -127,6 +128,7 @@ impl fmt::Display for TastingStatus {
 
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BookingStatus {
     /// Seats held.
@@ -204,6 +206,7 @@ impl fmt::Display for BookingStatus {
 /// and wide so that 0, negatives and huge numbers reach validation and get their field
 /// error rather than failing as unreadable JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTasting {
     /// Title, e.g. `崇明白扁豆 试吃会`.
     pub title: String,
@@ -285,6 +288,7 @@ impl NewTasting {
 
 /// A tasting as stored and listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tasting {
     /// The tasting's ID.
     pub id: TastingId,
@@ -324,8 +328,10 @@ pub struct BookingFacts {
 
 /// A resident's booking (`POST /api/v1/tastings/{tasting}/bookings`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewBooking {
     /// Seats wanted; signed and wide like [`NewTasting`]'s counts.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub seats: i64,
     /// Refuse rather than waitlist when that many seats are not free.
     #[serde(default)]
@@ -402,6 +408,7 @@ pub fn suggested_tasting_start(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// How a booking turns out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum BookingDecision {
     /// The seats are hers.
@@ -481,6 +488,7 @@ pub fn household_key(person: &PersonId, building: &str, unit: &str) -> String {
 
 /// A waitlisted booking, as the queue needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WaitlistEntry {
     /// The booking.
     pub booking_id: BookingId,
@@ -505,6 +513,7 @@ pub fn waitlist_positions(entries: &[WaitlistEntry]) -> Vec<(BookingId, u32)> {
 
 /// The bookings a promotion confirms, in queue order, and the seats still free after.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Promotion {
     /// Bookings to confirm, in queue order.
     pub promoted: Vec<BookingId>,
@@ -528,6 +537,7 @@ pub fn promote_from_waitlist(free_seats: u32, entries: &[WaitlistEntry]) -> Prom
 
 /// What a cancellation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cancellation {
     /// Within the cut-off: recorded as `late_cancelled`.
     pub late: bool,
@@ -537,6 +547,7 @@ pub struct Cancellation {
 
 /// One resident's booking of seats at a tasting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Booking {
     /// The booking's ID.
     pub id: BookingId,

@@ -23,6 +23,7 @@ pub const RETURNING_MIN_COMPLETED_ORDERS: u32 = 1;
 
 /// Which price a buyer pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PriceTier {
     /// The flash price, for everyone.

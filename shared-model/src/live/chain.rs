@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One accepted order in the 接龙 list, as every viewer receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainEntry {
     /// Position in this live's list, from 1 (not the room event sequence).
     pub seq: u64,
@@ -28,6 +29,25 @@ impl ChainEntry {
     /// the room's broadcast.
     pub fn new(seq: u64, nickname: &str, building: &str, quantity: u32, at: DateTime<Utc>) -> Self {
         ChainEntry { seq, buyer_display: mask_name(nickname), building: building.trim().to_owned(), quantity, at }
+    }
+}
+
+/// Who is looking at a room, for what its 接龙 lines may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Signed in to the live's store: neighbours see each other's masked name and building.
+    Neighbours,
+    /// Anyone else (not signed in, or another store's resident): masked names only.
+    Public,
+}
+
+impl ChainEntry {
+    /// The entry as `audience` may see it: without the building for the public.
+    pub fn shown_to(&self, audience: Audience) -> ChainEntry {
+        match audience {
+            Audience::Neighbours => self.clone(),
+            Audience::Public => ChainEntry { building: String::new(), ..self.clone() },
+        }
     }
 }
 
@@ -59,6 +79,9 @@ mod tests {
         // A hand-built entry with a full name is still masked in the line.
         let raw = ChainEntry { buyer_display: "张三丰".into(), ..e.clone() };
         assert_eq!(chain_line(&raw), "23. 张** 3栋 +2");
+        // The public sees who, not where.
+        assert_eq!(chain_line(&e.shown_to(Audience::Public)), "23. 王** +2");
+        assert_eq!(e.shown_to(Audience::Neighbours), e);
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,

@@ -2,8 +2,11 @@
 //! many of them a room keeps, and what a reconnecting viewer is sent — the events it
 //! missed, or a snapshot when it is too far behind.
 
-use super::{chain::ChainEntry, offer::Offer};
-use crate::{identity::mask_name, ids::OfferId};
+use super::{
+    chain::{Audience, ChainEntry},
+    offer::Offer,
+};
+use crate::ids::OfferId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +16,7 @@ pub const MAX_KEPT_EVENTS: usize = 2000;
 
 /// One thing that happened in a room, numbered for resuming.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomEvent {
     /// Sequence number: 1 for the room's first event, then +1 each, no gaps.
     pub seq: u64,
@@ -24,6 +28,7 @@ pub struct RoomEvent {
 
 /// What happened, tagged by `type`: `{"type":"stock_changed","offer_id":"f-1",…}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoomEventKind {
     /// An offer was pinned.
@@ -50,15 +55,6 @@ pub enum RoomEventKind {
         /// The new line.
         entry: ChainEntry,
     },
-    /// A viewer commented.
-    Comment {
-        /// The author's masked nickname.
-        author: String,
-        /// The comment, trimmed, 1..=100 characters.
-        text: String,
-        /// Whether the author is a key opinion consumer (shown with a badge).
-        is_koc: bool,
-    },
     /// The live went on air.
     LiveStarted,
     /// The live went off air.
@@ -66,16 +62,6 @@ pub enum RoomEventKind {
 }
 
 impl RoomEventKind {
-    /// A comment event by a viewer called `nickname`; the name is masked here. `text`
-    /// should come from [`parse_client_message`](super::parse_client_message), already
-    /// checked.
-    pub fn comment(nickname: &str, text: String, is_koc: bool) -> Self {
-        RoomEventKind::Comment { author: mask_name(nickname), text, is_koc }
-    }
-
-    /// The stored and wire tag of a comment, so a room can find its comments by kind.
-    pub const COMMENT_TAG: &'static str = "comment";
-
     /// The kind's tag, as it is on the wire (`type`) and in a room's event log.
     pub fn tag(&self) -> &'static str {
         match self {
@@ -83,9 +69,20 @@ impl RoomEventKind {
             RoomEventKind::OfferUnpinned { .. } => "offer_unpinned",
             RoomEventKind::StockChanged { .. } => "stock_changed",
             RoomEventKind::ChainAppended { .. } => "chain_appended",
-            RoomEventKind::Comment { .. } => Self::COMMENT_TAG,
             RoomEventKind::LiveStarted => "live_started",
             RoomEventKind::LiveEnded => "live_ended",
+        }
+    }
+}
+
+impl RoomEvent {
+    /// The event as `audience` may see it (a 接龙 line without its building for the public).
+    pub fn shown_to(&self, audience: Audience) -> RoomEvent {
+        match &self.kind {
+            RoomEventKind::ChainAppended { entry } => {
+                RoomEvent { kind: RoomEventKind::ChainAppended { entry: entry.shown_to(audience) }, ..self.clone() }
+            }
+            _ => self.clone(),
         }
     }
 }
@@ -149,7 +146,6 @@ mod tests {
             RoomEventKind::OfferUnpinned { offer_id: offer().id },
             RoomEventKind::StockChanged { offer_id: offer().id, sold: 1, allotted: 2 },
             RoomEventKind::ChainAppended { entry: crate::live::ChainEntry::new(1, "王小明", "3栋", 1, now()) },
-            RoomEventKind::comment("王小明", "好".into(), false),
             RoomEventKind::LiveStarted,
             RoomEventKind::LiveEnded,
         ];
@@ -241,10 +237,6 @@ mod tests {
             json!({ "type": "stock_changed", "offer_id": "f-1", "sold": 3, "allotted": 10 })
         );
         assert_eq!(
-            serde_json::to_value(event(RoomEventKind::comment("王小明", "还有吗".into(), true))).unwrap()["kind"],
-            json!({ "type": "comment", "author": "王**", "text": "还有吗", "is_koc": true })
-        );
-        assert_eq!(
             serde_json::to_value(event(RoomEventKind::OfferUnpinned { offer_id: f1() })).unwrap()["kind"],
             json!({ "type": "offer_unpinned", "offer_id": "f-1" })
         );
@@ -262,7 +254,6 @@ mod tests {
             RoomEventKind::OfferUnpinned { offer_id: f1() },
             RoomEventKind::StockChanged { offer_id: f1(), sold: 1, allotted: 2 },
             RoomEventKind::ChainAppended { entry: ChainEntry::new(1, "李", "1栋", 1, now()) },
-            RoomEventKind::comment("李", "好".into(), false),
             RoomEventKind::LiveStarted,
             RoomEventKind::LiveEnded,
         ] {

@@ -6,13 +6,14 @@
 //! events.
 
 use super::{
-    chain::ChainEntry,
+    chain::{Audience, ChainEntry},
+    comments::{fold_comments, LiveComment, KEPT_COMMENTS},
     error::LiveError,
     events::{RoomEvent, RoomEventKind},
     offer::{offer_state, Offer, OfferState},
-    session::{bounded_text, LiveSession, LiveSessionStatus},
+    session::{LiveSession, LiveSessionStatus},
 };
-use crate::problem::Problem;
+use crate::{problem::Problem, text::one_line};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,7 @@ pub const MAX_CLIENT_MESSAGE_BYTES: usize = 2048;
 
 /// A WebSocket text frame from a viewer, tagged by `type`: `{"type":"hello","last_seen":41}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMessage {
     /// First frame after (re)connecting.
@@ -31,6 +33,9 @@ pub enum ClientMessage {
         /// The last event number seen; `None` (or missing) on a first visit.
         #[serde(default)]
         last_seen: Option<u64>,
+        /// The last comment number seen, if any (comments are numbered apart).
+        #[serde(default)]
+        last_comment: Option<u64>,
     },
     /// A comment to post.
     Comment {
@@ -51,7 +56,7 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, LiveError> {
     }
     match serde_json::from_str(text).map_err(|_| LiveError::MalformedMessage)? {
         ClientMessage::Comment { text } => {
-            let text = bounded_text(&text, 1, MAX_COMMENT_CHARS).ok_or(LiveError::InvalidComment)?;
+            let text = one_line(&text, 1, MAX_COMMENT_CHARS).ok_or(LiveError::InvalidComment)?;
             Ok(ClientMessage::Comment { text })
         }
         other => Ok(other),
@@ -60,6 +65,7 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, LiveError> {
 
 /// What the room sends a viewer, tagged by `type`: `{"type":"events","events":[…]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// The whole room: the answer to a first `hello`, or to one the log can no longer
@@ -72,6 +78,11 @@ pub enum ServerMessage {
     Events {
         /// The events, oldest first.
         events: Vec<RoomEvent>,
+    },
+    /// New comments, oldest first (numbered apart from the events).
+    Comments {
+        /// The comments.
+        comments: Vec<LiveComment>,
     },
     /// A frame the room refused; the socket stays open.
     Error {
@@ -93,11 +104,12 @@ pub const PONG_FRAME: &str = r#"{"type":"pong"}"#;
 pub const SNAPSHOT_CHAIN_ENTRIES: usize = 200;
 
 /// Comments a snapshot carries (the newest).
-pub const SNAPSHOT_COMMENTS: usize = 50;
+pub const SNAPSHOT_COMMENTS: usize = KEPT_COMMENTS;
 
 /// A room as a viewer holds it: sent whole on joining, then kept current by applying
 /// events ([`RoomSnapshot::apply`]), so the page and the tests share one reading of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoomSnapshot {
     /// The live.
     pub session: LiveSession,
@@ -107,25 +119,12 @@ pub struct RoomSnapshot {
     pub chain: Vec<ChainEntry>,
     /// Lines in the whole list (the newest line's `seq`).
     pub chain_total: u64,
-    /// The newest [`SNAPSHOT_COMMENTS`] comments, oldest first (`Comment` events).
-    pub comments: Vec<RoomEvent>,
+    /// The newest [`SNAPSHOT_COMMENTS`] comments, oldest first.
+    pub comments: Vec<LiveComment>,
     /// Number of the newest event folded in; a viewer resumes after it.
     pub last_seq: u64,
     /// The room's clock when sent, so a phone with a wrong clock still counts down right.
     pub now: DateTime<Utc>,
-}
-
-/// One comment in a room's list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownComment {
-    /// Its event number, a stable key for the list.
-    pub seq: u64,
-    /// The author's masked nickname.
-    pub author: String,
-    /// The comment.
-    pub text: String,
-    /// Shown with the KOC badge.
-    pub is_koc: bool,
 }
 
 /// What [`RoomSnapshot::apply`] did with an event.
@@ -171,11 +170,6 @@ impl RoomSnapshot {
                 let excess = self.chain.len().saturating_sub(SNAPSHOT_CHAIN_ENTRIES);
                 self.chain.drain(..excess);
             }
-            RoomEventKind::Comment { .. } => {
-                self.comments.push(event.clone());
-                let excess = self.comments.len().saturating_sub(SNAPSHOT_COMMENTS);
-                self.comments.drain(..excess);
-            }
             RoomEventKind::LiveStarted => {
                 self.session.status = LiveSessionStatus::Live;
                 self.session.started_at = Some(event.at);
@@ -189,18 +183,22 @@ impl RoomSnapshot {
         Applied::Applied
     }
 
+    /// Folds in comments that arrived (oldest first); whether anything changed.
+    pub fn apply_comments(&mut self, arrived: &[LiveComment]) -> bool {
+        fold_comments(&mut self.comments, arrived)
+    }
+
     /// The comments as a list shows them, newest first.
-    pub fn comments_newest_first(&self) -> Vec<ShownComment> {
-        self.comments
-            .iter()
-            .rev()
-            .filter_map(|e| match &e.kind {
-                RoomEventKind::Comment { author, text, is_koc } => {
-                    Some(ShownComment { seq: e.seq, author: author.clone(), text: text.clone(), is_koc: *is_koc })
-                }
-                _ => None,
-            })
-            .collect()
+    pub fn comments_newest_first(&self) -> Vec<LiveComment> {
+        self.comments.iter().rev().cloned().collect()
+    }
+
+    /// The room as `audience` may see it (the 接龙 lines without buildings for the public).
+    pub fn shown_to(mut self, audience: Audience) -> RoomSnapshot {
+        if audience == Audience::Public {
+            self.chain = self.chain.iter().map(|e| e.shown_to(audience)).collect();
+        }
+        self
     }
 
     /// The offer the overlay features at `now`: the newest pinned one still open or
@@ -246,7 +244,7 @@ mod tests {
             vec![
                 RoomEventKind::ChainAppended { entry: ChainEntry::new(1, "王小明", "3栋", 2, now()) },
                 RoomEventKind::StockChanged { offer_id: f1.clone(), sold: 2, allotted: 10 },
-                RoomEventKind::comment("李阿姨", "好新鲜".into(), true),
+                RoomEventKind::LiveStarted,
             ],
         );
         assert_eq!(room.apply(&events[1]), Applied::Gap, "event 1 is missing");
@@ -258,10 +256,7 @@ mod tests {
         assert_eq!((room.last_seq, room.chain_total, room.chain.len()), (3, 1, 1));
         assert_eq!(chain_line(&room.chain[0]), "1. 王** 3栋 +2");
         assert_eq!(room.offers[0].sold, 2);
-        assert_eq!(
-            room.comments_newest_first(),
-            vec![ShownComment { seq: 3, author: "李**".into(), text: "好新鲜".into(), is_koc: true }]
-        );
+        assert_eq!(room.session.status, LiveSessionStatus::Live);
 
         let more = number_events(3, now(), vec![RoomEventKind::OfferUnpinned { offer_id: f1 }, RoomEventKind::LiveEnded]);
         more.iter().for_each(|e| assert_eq!(room.apply(e), Applied::Applied));
@@ -273,18 +268,23 @@ mod tests {
     fn snapshot_keeps_the_newest_chain_lines_and_comments() {
         let mut room = snapshot_with(Vec::new());
         let kinds = (1..=SNAPSHOT_CHAIN_ENTRIES as u64 + 5)
-            .flat_map(|n| {
-                [
-                    RoomEventKind::ChainAppended { entry: ChainEntry::new(n, "王小明", "3栋", 1, now()) },
-                    RoomEventKind::comment("李阿姨", format!("第{n}条"), false),
-                ]
-            })
+            .map(|n| RoomEventKind::ChainAppended { entry: ChainEntry::new(n, "王小明", "3栋", 1, now()) })
             .collect();
         number_events(0, now(), kinds).iter().for_each(|e| assert_eq!(room.apply(e), Applied::Applied));
+        let comments: Vec<_> =
+            (1..=SNAPSHOT_COMMENTS as u64 + 5).map(|n| LiveComment::new(n, now(), "李阿姨", format!("第{n}条"), false)).collect();
+        assert!(room.apply_comments(&comments));
+        assert!(!room.apply_comments(&comments[..3]), "old comments again change nothing");
         assert_eq!(room.chain.len(), SNAPSHOT_CHAIN_ENTRIES);
         assert_eq!(room.chain_total, SNAPSHOT_CHAIN_ENTRIES as u64 + 5);
         assert_eq!(room.chain[0].seq, 6, "the oldest lines go first");
         assert_eq!(room.comments.len(), SNAPSHOT_COMMENTS);
+        assert_eq!(room.comments_newest_first()[0].text, format!("第{}条", SNAPSHOT_COMMENTS + 5));
+        // The public sees the 接龙 without buildings.
+        let public = room.clone().shown_to(Audience::Public);
+        assert!(public.chain.iter().all(|e| e.building.is_empty()));
+        assert_eq!(chain_line(&public.chain[0]), "6. 王** +1");
+        assert_eq!(room.clone().shown_to(Audience::Neighbours), room);
     }
 
     #[test]
@@ -313,17 +313,30 @@ mod tests {
 
     #[test]
     fn parses_viewer_messages() {
-        assert_eq!(parse_client_message(r#"{"type":"hello","last_seen":41}"#), Ok(ClientMessage::Hello { last_seen: Some(41) }));
-        assert_eq!(parse_client_message(r#"{"type":"hello","last_seen":null}"#), Ok(ClientMessage::Hello { last_seen: None }));
-        assert_eq!(parse_client_message(r#"{"type":"hello"}"#), Ok(ClientMessage::Hello { last_seen: None }));
+        assert_eq!(
+            parse_client_message(r#"{"type":"hello","last_seen":41}"#),
+            Ok(ClientMessage::Hello { last_seen: Some(41), last_comment: None })
+        );
+        assert_eq!(
+            parse_client_message(r#"{"type":"hello","last_seen":null}"#),
+            Ok(ClientMessage::Hello { last_seen: None, last_comment: None })
+        );
+        assert_eq!(parse_client_message(r#"{"type":"hello"}"#), Ok(ClientMessage::Hello { last_seen: None, last_comment: None }));
         assert_eq!(parse_client_message(r#"{"type":"ping"}"#), Ok(ClientMessage::Ping));
         assert_eq!(
             parse_client_message(r#"{"type":"comment","text":"  还有白菜吗？ "}"#),
             Ok(ClientMessage::Comment { text: "还有白菜吗？".into() })
         );
         // What the browser sends is what the room reads.
-        for m in [ClientMessage::Hello { last_seen: Some(3) }, ClientMessage::Ping, ClientMessage::Comment { text: "好".into() }]
-        {
+        assert_eq!(
+            parse_client_message(r#"{"type":"hello","last_seen":41,"last_comment":7}"#),
+            Ok(ClientMessage::Hello { last_seen: Some(41), last_comment: Some(7) })
+        );
+        for m in [
+            ClientMessage::Hello { last_seen: Some(3), last_comment: Some(2) },
+            ClientMessage::Ping,
+            ClientMessage::Comment { text: "好".into() },
+        ] {
             assert_eq!(parse_client_message(&serde_json::to_string(&m).unwrap()), Ok(m));
         }
     }
@@ -362,5 +375,7 @@ mod tests {
         assert_eq!(comment(" \n\t "), Err(LiveError::InvalidComment));
         assert_eq!(comment("第一行\n第二行"), Err(LiveError::InvalidComment));
         assert_eq!(comment("a"), Ok(ClientMessage::Comment { text: "a".into() }));
+        assert_eq!(comment("\u{202E}好吃"), Err(LiveError::InvalidComment), "a direction override");
+        assert_eq!(comment("\u{200B}\u{200B}"), Err(LiveError::InvalidComment), "nothing to see");
     }
 }

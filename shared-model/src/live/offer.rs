@@ -5,16 +5,13 @@
 //! [`offer_state`] is the one reading of "can this be bought now"; buying, the overlay
 //! and the snapshot all go through it.
 
-use super::{
-    error::LiveError,
-    session::{bounded_text, LiveSession},
-    summary::BasisPoints,
-};
+use super::{error::LiveError, session::LiveSession, summary::BasisPoints};
 use crate::{
     cart::MAX_LINE_QUANTITY,
     catalog::ProductSummary,
     ids::{LiveSessionId, OfferId, ProductId},
     money::Fen,
+    text::one_line,
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,6 +25,7 @@ pub const MAX_GIFT_CHARS: usize = 30;
 
 /// An owner's flash offer to pin (`POST /api/v1/lives/{live}/offers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOffer {
     /// The store's product on offer.
     pub product_id: ProductId,
@@ -37,9 +35,11 @@ pub struct NewOffer {
     #[serde(default)]
     pub returning_price: Option<Fen>,
     /// Units allotted to the live.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 9999))]
     pub allotted: u32,
     /// Most units one buyer may take from this offer, if limited.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub per_buyer_cap: Option<u32>,
     /// When buying opens (the countdown runs to here).
     pub opens_at: DateTime<Utc>,
@@ -78,7 +78,7 @@ impl NewOffer {
         }
         let gift = match self.gift.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
             None => None,
-            Some(g) => Some(bounded_text(g, 1, MAX_GIFT_CHARS).ok_or(LiveError::GiftTooLong)?),
+            Some(g) => Some(one_line(g, 1, MAX_GIFT_CHARS).ok_or(LiveError::GiftTooLong)?),
         };
         Ok(NewOffer { gift, ..self.clone() })
     }
@@ -87,6 +87,7 @@ impl NewOffer {
 /// A flash offer as the room stores it and viewers receive it. Product fields are copied
 /// at pin time, so a later catalogue edit does not change an offer mid-countdown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     /// The offer's ID.
     pub id: OfferId,
@@ -182,6 +183,7 @@ impl Offer {
 
 /// Where an offer stands for buyers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OfferState {
     /// Pinned, counting down to `opens_at`.
@@ -233,6 +235,7 @@ pub fn offer_state(offer: &Offer, sold: u32, now: DateTime<Utc>) -> OfferState {
 
 /// What the offer overlay shows: the state and the seconds to count down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Countdown {
     /// The offer's state.
     pub state: OfferState,

@@ -9,6 +9,7 @@
 use super::error::LiveError;
 use crate::{
     ids::{stored_forms, LiveSessionId, StoreId},
+    text::one_line,
     time::local_day_at,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -25,6 +26,7 @@ pub const MAX_URL_CHARS: usize = 500;
 
 /// Where a live is in its life cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LiveSessionStatus {
     /// Announced, not on air yet.
@@ -84,6 +86,7 @@ impl fmt::Display for LiveSessionStatus {
 
 /// An owner's new live (`POST /api/v1/stores/{store}/lives`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewLiveSession {
     /// Title shown on the card and in the room, e.g. `今晚8点 山东寿光白菜专场`.
     pub title: String,
@@ -101,7 +104,7 @@ impl NewLiveSession {
     /// Checks, in order: the title, the start time, the cover URL, the stream URL (see
     /// the module doc). Returns the cleaned form: title and URLs trimmed, blank URLs `None`.
     pub fn validate(&self, now: DateTime<Utc>) -> Result<NewLiveSession, LiveError> {
-        let title = bounded_text(&self.title, 1, MAX_TITLE_CHARS).ok_or(LiveError::InvalidLiveTitle)?;
+        let title = one_line(&self.title, 1, MAX_TITLE_CHARS).ok_or(LiveError::InvalidLiveTitle)?;
         if now.signed_duration_since(self.starts_at) > Duration::minutes(START_GRACE_MINUTES) {
             return Err(LiveError::LiveStartsInPast);
         }
@@ -113,6 +116,7 @@ impl NewLiveSession {
 
 /// A store's live, as stored and as sent to viewers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveSession {
     /// The live's ID.
     pub id: LiveSessionId,
@@ -180,13 +184,6 @@ pub fn suggested_live_start(now: DateTime<Utc>) -> DateTime<Utc> {
             DateTime::from_timestamp(rounded, 0).unwrap_or(now)
         }
     }
-}
-
-/// `raw` trimmed, if it has `min..=max` characters and no control characters.
-pub(super) fn bounded_text(raw: &str, min: usize, max: usize) -> Option<String> {
-    let text = raw.trim();
-    let len = text.chars().count();
-    ((min..=max).contains(&len) && !text.chars().any(char::is_control)).then(|| text.to_owned())
 }
 
 /// An optional URL trimmed, blank as `None`; `Err` unless [`is_allowed_url`].

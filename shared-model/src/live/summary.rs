@@ -20,6 +20,9 @@ use std::{
 #[serde(transparent)]
 pub struct BasisPoints(u32);
 
+#[cfg(feature = "openapi")]
+crate::openapi::integer_schema!(BasisPoints, "A fraction in basis points (6250 is 62.5%)");
+
 impl BasisPoints {
     /// 100%.
     pub const FULL: BasisPoints = BasisPoints(10_000);
@@ -53,6 +56,7 @@ impl fmt::Display for BasisPoints {
 
 /// One order accepted during a live, as the room records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveOrder {
     /// The order created for it.
     pub order_id: OrderId,
@@ -75,6 +79,7 @@ pub struct LiveOrder {
 
 /// How one offer did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferSummary {
     /// The offer.
     pub offer_id: OfferId,
@@ -92,6 +97,7 @@ pub struct OfferSummary {
 
 /// The owner's report after a live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveSummary {
     /// One row per offer, in the order given.
     pub offers: Vec<OfferSummary>,

@@ -67,6 +67,7 @@ impl Default for Knobs {
 
 /// Why a product was picked; the app says it in the resident's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason<K> {
     /// 常买 · 上次购买 N 天前: she buys it again and again.

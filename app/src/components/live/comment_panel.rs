@@ -4,7 +4,7 @@
 use super::Audience;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use shared_model::live::{RoomSnapshot, ShownComment};
+use shared_model::live::{LiveComment, RoomSnapshot};
 
 /// The comments, following `room`; `children` go under the list (the room puts its
 /// comment box there, the console has none).
@@ -49,7 +49,7 @@ pub fn CommentPanel(
             <h2 class=look.title>{t.live_comments()}</h2>
             {move || comments.with(Vec::is_empty).then(|| view! { <p class=look.empty_class>{look.empty}</p> })}
             <ul class=look.list>
-                <For each=move || comments.get() key=|c| c.seq let(ShownComment { author, text, is_koc, .. })>
+                <For each=move || comments.get() key=|c| c.seq let(LiveComment { author, text, is_koc, .. })>
                     <li class=if is_koc { look.item_koc } else { look.item } data-testid="comment" data-koc=is_koc.to_string()>
                         <span class=look.author>{author}</span>
                         {is_koc.then(|| view! { <span class=look.badge data-testid="comment-koc">"KOC"</span> })}

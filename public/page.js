@@ -1,10 +1,25 @@
+// What a page must do before (or without) its wasm: kept out of the bundle on purpose,
+// a few lines here and many kilobytes there, and in a file because the pages' CSP runs
+// no inline handlers.
+// - The language switch (`[data-switch-lang]`) and printing (`[data-print]`).
+// - Review photos, on the phone (below).
+
+document.addEventListener('click', (event) => {
+  const lang = event.target.closest('[data-switch-lang]');
+  if (lang) {
+    document.cookie = `lang=${lang.dataset.switchLang}; path=/; max-age=31536000; samesite=lax`;
+    location.reload();
+  } else if (event.target.closest('[data-print]')) {
+    window.print();
+  }
+});
+
 // Review photos, on the phone. The review form (`form[data-review-form]`, drawn by the app
 // with its words and messages) is sent from here: the review first (stars and words,
 // POST /api/v1/stores/{store}/reviews), then each photo on its own, shrunk first: redrawn
 // with its longest side at most 1600 px (upright, from its EXIF) as a JPEG under 2 MB. A
 // file the browser cannot read as an image goes as it is, and the edge says what is wrong.
-// After a failed photo, sending again uploads only what is missing. Kept out of the wasm
-// bundle on purpose: it is a few lines here and many kilobytes there.
+// After a failed photo, sending again uploads only what is missing.
 (function () {
   const MAX_SIDE = 1600, MAX_BYTES = 2 * 1024 * 1024;
 
