@@ -209,6 +209,27 @@ test('a wrong owner password keeps the phone', async () => {
   await context.close();
 });
 
+test('too many wrong passwords for one phone: the wait, in Chinese', async () => {
+  const { context, page, errors } = await phone();
+  const owner = new OwnerPage(page);
+  await owner.open();
+  // A phone that is nobody's counts its tries like an owner's (and costs as much).
+  const stranger = `1390${String(Date.now()).slice(-7)}`;
+  const tryOnce = async (password) => {
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/sessions') && r.request().method() === 'POST');
+    await owner.trySignIn(stranger, password);
+    return (await answered).status();
+  };
+  for (let i = 0; i < 10; i += 1) assert.equal(await tryOnce(`guess-${i}`), 401, `try ${i + 1}`);
+  assert.equal(await owner.alert.innerText(), '手机号或密码不正确');
+  assert.equal(await tryOnce('guess-10'), 429);
+  const said = await until(() => owner.alert.innerText(), (text) => text.startsWith('登录尝试次数过多'), { what: 'the 11th try' });
+  assert.match(said, /^登录尝试次数过多，请\d+秒后再试$/);
+  await shot(page, 'ux-07b-owner-too-many-tries');
+  assert.deepEqual(errors, [], 'no script errors');
+  await context.close();
+});
+
 test('English pages: dates, counts, messages and the pickup tabs', async () => {
   const { context, page, errors } = await phone();
   await english(context);

@@ -225,9 +225,9 @@ struct DueRow {
 const RETURN_RETRY_MS: i64 = 5_000;
 
 /// The room's tables, one entry per schema version (never edit a landed one).
-/// Version 2 numbers comments apart from the events (older rooms' comment events are
-/// dropped from the log: events no longer have a comment kind) and keeps each person's
-/// comment rate.
+/// Version 2 numbers comments apart from the events and keeps each person's comment
+/// rate; an older room's comment events leave its log (a viewer resuming across the hole
+/// gets a snapshot, `live::events_after`).
 const SCHEMA: &[&[&str]] = &[
     &[
         "CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)",

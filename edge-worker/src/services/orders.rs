@@ -552,7 +552,16 @@ impl OrderService {
     pub async fn cancel(&self, me: &Me, id: &OrderId, now: DateTime<Utc>) -> AppResult<Order> {
         let row = self.order_row(id).await?.ok_or_else(|| AppError::not_found("order_not_found"))?;
         authorize(Some(me), Action::CancelOrder { buyer: &row.buyer() })?;
-        check_cancel(parse_status(&row.status)?, now, stored_date(&row.pickup_date)?)?;
+        let status = parse_status(&row.status)?;
+        if status == OrderStatus::Cancelled {
+            // A cancel whose answer was lost may have stopped between D1 and the stock
+            // (the edge died): the units go back again (each give-back is safe to
+            // repeat) before the answer says there is nothing left to cancel.
+            let order = self.assemble(row).await?;
+            self.return_units(&order).await?;
+            return Err(OrderError::NotCancellable.into());
+        }
+        check_cancel(status, now, stored_date(&row.pickup_date)?)?;
         let results = self
             .db
             .batch(vec![
@@ -565,17 +574,22 @@ impl OrderService {
         }
         let row = self.order_row(id).await?.ok_or_else(|| AppError::Internal("cancelled order vanished".into()))?;
         let order = self.assemble(row).await?;
-        // A live order's units belong to its room (back to the offer, or to the shelf
-        // once the offer is settled); a shop order's to the SKUs' keepers.
+        self.return_units(&order).await?;
+        Ok(order)
+    }
+
+    /// Gives a cancelled order's units back: a live order's to its room (back to the
+    /// offer, or to the shelf once the offer is settled), a shop order's to the SKUs'
+    /// keepers.
+    async fn return_units(&self, order: &Order) -> AppResult<()> {
         if let Some(live) = self.live_of(&order.id).await? {
-            RoomClient::new(&self.env)?.cancel(&live, &CancelCall { order_id: order.id.clone() }).await?;
-            return Ok(order);
+            return RoomClient::new(&self.env)?.cancel(&live, &CancelCall { order_id: order.id.clone() }).await;
         }
         let ids: Vec<ProductId> = order.lines.iter().map(|l| l.product_id.clone()).collect();
         let rows = self.catalog.products(&order.store_id, &ids).await?;
         let refs: Vec<&ProductRow> = rows.iter().collect();
         self.release_lines(&order.store_id, &order.id, &refs).await;
-        Ok(order)
+        Ok(())
     }
 
     /// The live an order was bought in, if any.

@@ -108,7 +108,12 @@ pub fn events_after(events: &[RoomEvent], last_seen: u64) -> Resume<'_> {
     if last_seen > newest.seq || last_seen.saturating_add(1) < oldest.seq {
         return Resume::Snapshot;
     }
-    Resume::Events(&events[events.partition_point(|e| e.seq <= last_seen)..])
+    let missed = &events[events.partition_point(|e| e.seq <= last_seen)..];
+    // A log with a hole in it (an old room's dropped comments) cannot be replayed.
+    if missed.len() as u64 != newest.seq - last_seen {
+        return Resume::Snapshot;
+    }
+    Resume::Events(missed)
 }
 
 /// Numbers `kinds` as the events after `last_seq`, all at `at`: numbers run on from the
@@ -180,6 +185,9 @@ mod tests {
         assert_eq!(seqs(events_after(events, 4)), Some(vec![5]));
         assert_eq!(seqs(events_after(events, 5)), Some(vec![]), "up to date");
         assert_eq!(events_after(events, 6), Resume::Snapshot, "ahead of this room's history");
+        let holed: Vec<RoomEvent> = log.iter().filter(|e| e.seq != 4).cloned().collect();
+        assert_eq!(events_after(&holed, 2), Resume::Snapshot, "a hole in what it missed");
+        assert_eq!(seqs(events_after(&holed, 4)), Some(vec![5]), "past the hole");
         assert_eq!(events_after(events, u64::MAX), Resume::Snapshot);
     }
 
