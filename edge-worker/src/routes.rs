@@ -8,7 +8,7 @@ mod identity;
 mod live;
 mod meta;
 mod notices;
-pub mod openapi;
+mod openapi;
 mod orders;
 mod recommendations;
 mod reviews;
@@ -193,6 +193,18 @@ pub async fn resident(req: &Request, ctx: &RouteContext<()>) -> AppResult<Me> {
     authorize(Some(&me), Action::Shop)?;
     Ok(me)
 }
+
+/// The `Idempotency-Key` header of a buy (`POST /api/v1/orders`, a live's one-tap buy), as
+/// the document describes it (the handlers read the header themselves: never built).
+#[allow(dead_code)]
+#[derive(utoipa::IntoParams)]
+#[into_params(names("Idempotency-Key"), parameter_in = Header)]
+pub struct IdempotencyKeyHeader(
+    /// A key of the client's choosing, 8 to 128 printable ASCII characters; a retry with the
+    /// same key and body places nothing new.
+    #[param(min_length = 8, max_length = 128, pattern = "^[!-~]+$")]
+    String,
+);
 
 /// A path parameter parsed into an ID newtype; a malformed one is simply not found.
 pub fn param<T>(

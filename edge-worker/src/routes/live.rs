@@ -1,7 +1,7 @@
 //! Live rooms: scheduling and running them (owners), watching and buying (residents), the
 //! viewers' WebSocket, reminders and KOCs.
 
-use super::{param, resident, respond};
+use super::{param, resident, respond, IdempotencyKeyHeader};
 use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
@@ -165,14 +165,7 @@ pub async fn create_unpin(req: Request, ctx: RouteContext<()>) -> worker::Result
     post,
     path = "/api/v1/lives/{live}/offers/{offer}/orders",
     security(("session" = [])),
-    params((
-        "Idempotency-Key" = String,
-        Header,
-        description = "A key of the client's choosing, 8 to 128 printable ASCII characters; a retry with the same key and body places nothing new",
-        min_length = 8,
-        max_length = 128,
-        pattern = "^[!-~]+$",
-    )),
+    params(IdempotencyKeyHeader),
     request_body = LiveBuy,
     responses(
         (status = 201, description = "The order, placed", body = PlaceOrderResponse),

@@ -1,6 +1,6 @@
 //! Placing, listing, viewing and cancelling orders.
 
-use super::{param, resident, respond};
+use super::{param, resident, respond, IdempotencyKeyHeader};
 use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
@@ -25,14 +25,7 @@ use worker::{Request, Response, RouteContext};
     post,
     path = "/api/v1/orders",
     security(("session" = [])),
-    params((
-        "Idempotency-Key" = String,
-        Header,
-        description = "A key of the client's choosing, 8 to 128 printable ASCII characters; a retry with the same key and body places nothing new",
-        min_length = 8,
-        max_length = 128,
-        pattern = "^[!-~]+$",
-    )),
+    params(IdempotencyKeyHeader),
     request_body = NewOrder,
     responses(
         (status = 201, description = "The order, placed", body = PlaceOrderResponse),
