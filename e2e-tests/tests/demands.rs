@@ -114,7 +114,13 @@ async fn bad_wishes_and_too_many_change_nothing() {
     .await;
     expect_problem(write(&client(), STORE_A, json!({ "text": "想要榴莲" })).await, 401, "unauthenticated").await;
     expect_problem(write(&resident, STORE_B, json!({ "text": "想要榴莲" })).await, 403, "wrong_store").await;
-    let malformed = resident.post(url(&format!("/api/v1/stores/{STORE_A}/demands"))).body("{").send().await.unwrap();
+    let malformed = resident
+        .post(url(&format!("/api/v1/stores/{STORE_A}/demands")))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     expect_problem(malformed, 400, "malformed_json").await;
     for i in 0..5 {
         assert_eq!(write(&resident, STORE_A, json!({ "text": format!("想要第{i}样东西") })).await.status(), StatusCode::CREATED);

@@ -75,7 +75,7 @@ async fn bodies_must_be_json_and_within_their_limit() {
         .send()
         .await
         .unwrap();
-    expect_problem(resp, 413, "body_too_large").await;
+    expect_problem(resp, 413, "photo_too_large").await;
 }
 
 /// The value of a header, or "".

@@ -61,7 +61,13 @@ async fn a_stocked_wish_is_unread_until_she_opens_her_notices() {
     assert_eq!(notices(&voter).await["unread"], 1, "hers are still unread");
     expect_problem(mark_read(&client(), json!({ "up_to": newest })).await, 401, "unauthenticated").await;
     expect_problem(mark_read(&owner, json!({ "up_to": newest })).await, 403, "residents_only").await;
-    let malformed = voter.post(url("/api/v1/me/notices/read")).body("{\"up_to\":\"all\"}").send().await.unwrap();
+    let malformed = voter
+        .post(url("/api/v1/me/notices/read"))
+        .header("content-type", "application/json")
+        .body("{\"up_to\":\"all\"}")
+        .send()
+        .await
+        .unwrap();
     expect_problem(malformed, 400, "malformed_json").await;
     assert_eq!(notices(&voter).await["unread"], 1);
 

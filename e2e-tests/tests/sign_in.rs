@@ -71,7 +71,13 @@ async fn asking_for_a_code_says_nothing_about_who_shops_here() {
     expect_problem(ask_for_code(STORE_A, &stranger).await, 429, "sms_too_soon").await;
     expect_problem(ask_for_code(STORE_A, "12345").await, 422, "invalid_phone").await;
     expect_problem(ask_for_code("st-nowhere", &unique_phone()).await, 404, "store_not_found").await;
-    let malformed = client().post(url(&format!("/api/v1/stores/{STORE_A}/sign-in-codes"))).body("{").send().await.unwrap();
+    let malformed = client()
+        .post(url(&format!("/api/v1/stores/{STORE_A}/sign-in-codes")))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     expect_problem(malformed, 400, "malformed_json").await;
 }
 

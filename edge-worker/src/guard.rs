@@ -19,7 +19,7 @@ use crate::{
     error::{AppError, AppResult},
     http::MAX_BODY_BYTES,
 };
-use shared_model::community::MAX_PHOTO_BYTES;
+use shared_model::community::{ReviewError, MAX_PHOTO_BYTES};
 use worker::{Method, Request, Response};
 
 /// Checks an `/api/` request; `Err` is the answer to send instead of routing it.
@@ -45,7 +45,11 @@ pub fn check_api_request(req: &Request) -> AppResult<()> {
     let path = req.path();
     let declared_length = header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok());
     if declared_length.is_some_and(|n| n > body_limit(&path) as u64) {
-        return Err(AppError::new(413, "body_too_large", "The request body is too large"));
+        return Err(if is_photo_upload(&path) {
+            ReviewError::PhotoTooLarge.into()
+        } else {
+            AppError::new(413, "body_too_large", "The request body is too large")
+        });
     }
     let has_body = declared_length.is_some_and(|n| n > 0) || header("Transfer-Encoding").is_some();
     let media_type = header("Content-Type").map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
