@@ -110,6 +110,12 @@ pub fn session_cookie(resp: &Response) -> String {
 
 /// An owner signed in.
 pub async fn owner(phone: &str) -> Client {
+    owner_session(phone).await.0
+}
+
+/// An owner signed in, with the session cookie (`linli_session=…`) for requests sent
+/// from another client.
+pub async fn owner_session(phone: &str) -> (Client, String) {
     let c = client();
     let resp = c
         .post(url("/api/v1/sessions"))
@@ -118,7 +124,8 @@ pub async fn owner(phone: &str) -> Client {
         .await
         .expect("sign in");
     assert_eq!(resp.status(), StatusCode::CREATED, "owner sign-in failed: {}", resp.text().await.unwrap_or_default());
-    c
+    let cookie = session_cookie(&resp);
+    (c, cookie)
 }
 
 /// The owner sets a product's stock and cap.
@@ -155,6 +162,20 @@ pub async fn place_order(c: &Client, key: &str, pickup: &str, lines: &[(&str, i6
 pub fn order_request(c: &Client, key: &str, pickup: &str, lines: &[(&str, i64)]) -> RequestBuilder {
     let lines: Vec<Value> = lines.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();
     c.post(url("/api/v1/orders")).header("Idempotency-Key", key).json(&json!({ "pickup_point_id": pickup, "lines": lines }))
+}
+
+/// The owner packs `order` (ready for pickup) and hands it over with its buyer's pickup
+/// `code`; asserts each step is taken.
+pub async fn pack_and_hand_over(owner: &Client, order: &str, code: &str) {
+    for (status, code) in [("ready_for_pickup", None), ("picked_up", Some(code))] {
+        let resp = owner
+            .post(url(&format!("/api/v1/orders/{order}/status-changes")))
+            .json(&json!({ "status": status, "pickup_code": code }))
+            .send()
+            .await
+            .expect("order status change");
+        assert_eq!(resp.status(), StatusCode::OK, "{status}: {}", resp.text().await.unwrap_or_default());
+    }
 }
 
 /// Asserts a problem+json answer with `status` and `code`, and returns its body.

@@ -16,16 +16,7 @@ const JPEG: &[u8] = include_bytes!("../../edge-worker/seed/photos/eggs.jpg");
 async fn picked_up(stocked: &Stocked, nickname: &str) -> (Resident, String) {
     let buyer = resident(STORE_A, nickname, "6栋").await;
     let (order, code) = placed(&buyer.client, stocked).await;
-    for (status, code) in [("ready_for_pickup", None), ("picked_up", Some(code.as_str()))] {
-        let resp = stocked
-            .owner
-            .post(url(&format!("/api/v1/orders/{order}/status-changes")))
-            .json(&json!({ "status": status, "pickup_code": code }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::OK, "{status}: {}", resp.text().await.unwrap_or_default());
-    }
+    pack_and_hand_over(&stocked.owner, &order, &code).await;
     (buyer, order)
 }
 
