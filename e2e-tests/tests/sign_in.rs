@@ -99,6 +99,12 @@ async fn the_owner_issues_a_code_at_the_counter() {
     assert_eq!((issued["nickname"].as_str(), issued["building"].as_str()), (Some("柜台登录"), Some("6栋")), "who to check");
     let code = issued["code"].as_str().unwrap();
     assert_eq!(sign_in(&resident.client, STORE_A, &resident.phone, code).await.status(), StatusCode::CREATED);
+    // The owner held a way into her account: she is told, with when.
+    let notices: Value = resident.client.get(url("/api/v1/me/notices")).send().await.unwrap().json().await.unwrap();
+    let told = &notices["community"][0];
+    assert_eq!(told["kind"], "counter_code_issued", "{notices}");
+    assert!(told["text"].as_str().unwrap().starts_with("店长于"), "{told}");
+    assert_eq!(told["path"], format!("/s/{STORE_A}/orders"));
 
     // Only this store's owner, and only for one of its residents.
     let neighbour = join(STORE_A, "邻居").await;

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
     access::AccessError,
+    community::CommunityNotice,
     identity::{
         device_code_from, device_code_hash, device_code_usable, mask_phone, session_token_hash, verify_password,
         verify_password_of_nobody, AssistedSignInCode, DeviceCode, HouseholdTag, IdentityError, Me, Role, SignInCodeSent,
@@ -218,9 +219,23 @@ impl IdentityService {
 
     /// A code the owner reads out at the counter to the resident of her store with
     /// `phone`, with who that is, for the owner to check against the person before her.
+    /// The resident is sent a notice saying so (`CommunityNotice::CounterCodeIssued`).
     pub async fn assisted_sign_in_code(&self, store: &StoreId, phone: &str) -> AppResult<AssistedSignInCode> {
         let resident = self.resident_by_phone(store, phone).await?.ok_or_else(|| AppError::not_found("resident_not_found"))?;
         let code = self.issue_code(&resident.person_id).await?;
+        // The owner now holds a way into her account: she is told, with when.
+        let notice = CommunityNotice::CounterCodeIssued { issued_at: now() };
+        self.db
+            .prepare("INSERT INTO notices (person_id, store_id, kind, json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(&[
+                resident.person_id.as_str().into(),
+                store.as_str().into(),
+                notice.kind().as_str().into(),
+                serde_json::to_string(&notice)?.into(),
+                now().to_rfc3339().into(),
+            ])?
+            .run()
+            .await?;
         Ok(AssistedSignInCode {
             code: code.code,
             expires_at: code.expires_at,

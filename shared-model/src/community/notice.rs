@@ -18,6 +18,10 @@
 //!   still reminded. Opens the tasting.
 //! - **Review hidden**: for the author when the owner hides her review, with the reason;
 //!   opens her own reviews, where she sees it and the reason.
+//! - **Counter code issued**: for the resident whose phone the owner issued a sign-in
+//!   code for at the counter, with when: the owner held a way into her account for ten
+//!   minutes, and if it was not her at the counter she should know (and say so). Opens
+//!   her orders.
 //! - What a resident wrote or the owner titled is quoted in 「」, cut to
 //!   [`NOTICE_EXCERPT_CHARS`] characters with `…`, so a notice stays one glance long. The
 //!   owner's reason for hiding is quoted whole (at most 100 characters): it is the point
@@ -57,6 +61,8 @@ pub enum NoticeKind {
     TastingTomorrow,
     /// The owner hid her review.
     ReviewHidden,
+    /// The owner issued a sign-in code for her phone at the counter.
+    CounterCodeIssued,
 }
 
 stored_forms!(NoticeKind, "notice kind", {
@@ -64,6 +70,7 @@ stored_forms!(NoticeKind, "notice kind", {
     PromotedFromWaitlist => "promoted_from_waitlist",
     TastingTomorrow => "tasting_tomorrow",
     ReviewHidden => "review_hidden",
+    CounterCodeIssued => "counter_code_issued",
 });
 
 impl NoticeKind {
@@ -74,6 +81,7 @@ impl NoticeKind {
             NoticeKind::PromotedFromWaitlist => "候补成功",
             NoticeKind::TastingTomorrow => "明天品鉴会",
             NoticeKind::ReviewHidden => "评价已被隐藏",
+            NoticeKind::CounterCodeIssued => "店长发放了登录码",
         }
     }
 }
@@ -127,6 +135,11 @@ pub enum CommunityNotice {
         /// The owner's reason.
         reason: String,
     },
+    /// The owner issued a sign-in code for her phone at the counter.
+    CounterCodeIssued {
+        /// When.
+        issued_at: DateTime<Utc>,
+    },
 }
 
 impl CommunityNotice {
@@ -137,6 +150,7 @@ impl CommunityNotice {
             CommunityNotice::PromotedFromWaitlist { .. } => NoticeKind::PromotedFromWaitlist,
             CommunityNotice::TastingTomorrow { .. } => NoticeKind::TastingTomorrow,
             CommunityNotice::ReviewHidden { .. } => NoticeKind::ReviewHidden,
+            CommunityNotice::CounterCodeIssued { .. } => NoticeKind::CounterCodeIssued,
         }
     }
 
@@ -167,6 +181,10 @@ impl CommunityNotice {
             CommunityNotice::ReviewHidden { product_name, reason, .. } => {
                 format!("你对「{}」的评价已被店长隐藏，原因：{}", excerpt(product_name, NOTICE_EXCERPT_CHARS), reason)
             }
+            CommunityNotice::CounterCodeIssued { issued_at } => format!(
+                "店长于{} 在柜台为你的手机号发放了登录码。如果不是你本人在店里，请告诉店长或总部",
+                format_local(Locale::ZhCn, *issued_at)
+            ),
         }
     }
 
@@ -178,6 +196,7 @@ impl CommunityNotice {
                 tasting_path(store, tasting_id)
             }
             CommunityNotice::ReviewHidden { .. } => my_reviews_path(store),
+            CommunityNotice::CounterCodeIssued { .. } => format!("/s/{store}/orders"),
         }
     }
 }
@@ -310,6 +329,14 @@ mod tests {
         assert_eq!(n.headline_zh(), "评价已被隐藏");
         assert_eq!(n.text_zh(), "你对「土鸡蛋」的评价已被店长隐藏，原因：含有其他店铺的广告");
         assert_eq!(n.path(&store()), "/s/s-1/me/reviews");
+    }
+
+    #[test]
+    fn a_counter_code_tells_the_resident_when() {
+        let n = CommunityNotice::CounterCodeIssued { issued_at: utc("2026-11-26T15:05:00+08:00") };
+        assert_eq!(n.headline_zh(), "店长发放了登录码");
+        assert_eq!(n.text_zh(), "店长于11月26日 15:05 在柜台为你的手机号发放了登录码。如果不是你本人在店里，请告诉店长或总部");
+        assert_eq!(n.path(&store()), "/s/s-1/orders");
     }
 
     #[test]
