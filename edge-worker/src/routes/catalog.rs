@@ -63,7 +63,12 @@ pub async fn get_join_qr(req: Request, ctx: RouteContext<()>) -> worker::Result<
     get,
     path = "/api/v1/stores/{store}/products",
     params(
-        ("category" = Option<String>, Query, description = "Only this category's products (a category id; empty for all)"),
+        (
+            "category" = Option<String>,
+            Query,
+            description = "Only this category's products (a category id; empty for all)",
+            pattern = "^[A-Za-z0-9_-]{0,64}$",
+        ),
         ("q" = Option<String>, Query, description = "Only products whose name holds this text (a few words)"),
     ),
     responses(

@@ -291,7 +291,10 @@ mod tests {
     #[test]
     fn request_limits_are_the_rules_limits() {
         use shared_model::{
-            cart::MAX_LINE_QUANTITY, catalog::MAX_STOCK, community::MAX_SEATS_PER_HOUSEHOLD, live::MAX_ALLOTTED,
+            cart::MAX_LINE_QUANTITY,
+            catalog::MAX_STOCK,
+            community::{NpsScore, Stars, MAX_SEATS, MAX_SEATS_PER_HOUSEHOLD},
+            live::MAX_ALLOTTED,
             order::MAX_ORDER_LINES,
         };
         let json: serde_json::Value = serde_json::to_value(document()).unwrap();
@@ -310,6 +313,11 @@ mod tests {
         assert_eq!(at("NewOrder/properties/lines/maxItems"), Some(MAX_ORDER_LINES as u64));
         assert_eq!(at("NewOffer/properties/allotted/maximum"), Some(u64::from(MAX_ALLOTTED)));
         assert_eq!(at("NewBooking/properties/seats/maximum"), Some(u64::from(MAX_SEATS_PER_HOUSEHOLD)));
+        assert_eq!(at("NewTasting/properties/seats_per_household/maximum"), Some(u64::from(MAX_SEATS_PER_HOUSEHOLD)));
+        assert_eq!(at("NewTasting/properties/seats/maximum"), Some(u64::from(MAX_SEATS)));
+        assert_eq!(at("NpsAnswer/properties/score/maximum"), Some(u64::from(NpsScore::MAX)));
+        assert!(Stars::new(5).is_some() && Stars::new(6).is_none());
+        assert_eq!(at("NewReview/properties/stars/maximum"), Some(5));
         let stock = json.pointer("/components/schemas/StockUpdate/properties/stock").unwrap().to_string();
         assert!(stock.contains(&format!("\"maximum\":{MAX_STOCK}")), "{stock}");
         let cap = json.pointer("/components/schemas/StockUpdate/properties/per_buyer_cap").unwrap().to_string();

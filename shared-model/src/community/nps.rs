@@ -112,6 +112,7 @@ impl NpsCategory {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NpsAnswer {
     /// 0..=10, checked by [`NpsAnswer::validate`].
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10))]
     pub score: i64,
     /// Anything she wants to add.
     #[serde(default)]

@@ -173,6 +173,7 @@ pub struct NewReview {
     /// The product reviewed.
     pub product_id: ProductId,
     /// 1..=5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub stars: i64,
     /// What she has to say.
     #[serde(default)]

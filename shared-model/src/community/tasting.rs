@@ -215,8 +215,10 @@ pub struct NewTasting {
     /// Where, e.g. `店内二楼品鉴区`.
     pub place: String,
     /// Seats offered.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 200))]
     pub seats: i64,
     /// Most seats one household may book.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub seats_per_household: i64,
     /// Products to taste (and buy after).
     #[serde(default)]
