@@ -44,6 +44,10 @@ impl AppError {
     pub fn not_found(code: &str) -> Self {
         Self::new(404, code, "Not found")
     }
+    /// A body over its route's limit (found by its length, or while reading it).
+    pub fn body_too_large() -> Self {
+        Self::new(413, "body_too_large", "The request body is too large")
+    }
     pub fn malformed_json(detail: impl Into<String>) -> Self {
         Self::new(400, "malformed_json", "The request body is not valid JSON for this route").with_detail(detail)
     }

@@ -45,11 +45,7 @@ pub fn check_api_request(req: &Request) -> AppResult<()> {
     let path = req.path();
     let declared_length = header("Content-Length").and_then(|v| v.trim().parse::<u64>().ok());
     if declared_length.is_some_and(|n| n > body_limit(&path) as u64) {
-        return Err(if is_photo_upload(&path) {
-            ReviewError::PhotoTooLarge.into()
-        } else {
-            AppError::new(413, "body_too_large", "The request body is too large")
-        });
+        return Err(if is_photo_upload(&path) { ReviewError::PhotoTooLarge.into() } else { AppError::body_too_large() });
     }
     let has_body = declared_length.is_some_and(|n| n > 0) || header("Transfer-Encoding").is_some();
     let media_type = header("Content-Type").map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());

@@ -34,9 +34,7 @@ pub fn svg(body: String, cache_control: &str) -> AppResult<Response> {
 /// Reads and decodes a JSON body of at most [`MAX_BODY_BYTES`] (413 past it, found before
 /// the rest is read); anything unreadable is the client's 400, never a 500.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
-    let body = read_body_within(req, MAX_BODY_BYTES)
-        .await?
-        .ok_or_else(|| AppError::new(413, "body_too_large", "The request body is too large"))?;
+    let body = read_body_within(req, MAX_BODY_BYTES).await?.ok_or_else(AppError::body_too_large)?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::malformed_json("not UTF-8"))?;
     if text.trim().is_empty() {
         return Err(AppError::malformed_json("empty body"));
