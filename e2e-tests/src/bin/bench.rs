@@ -200,10 +200,11 @@ async fn live_delivery(s: &Settings) -> bool {
         println!("  {} viewers failed to connect, e.g. {first}", failures.len());
     }
 
-    // Each buyer lives in a building of their own, so a line's building names its buyer,
-    // and a buyer's lines come in the order of their (sequential) requests.
+    // Each buyer's nickname starts with a character of its own, which the masked name in
+    // a line keeps (the viewers are visitors, who see no buildings), so a line names its
+    // buyer; a buyer's lines come in the order of their (sequential) requests.
     let buyers: Vec<Resident> = stream::iter(0..s.live_buyers)
-        .map(|i| async move { resident(STORE_A, &format!("直播压测{i}"), &format!("L{i}")).await })
+        .map(|i| async move { resident(STORE_A, &format!("{}直播压测", buyer_mark(i)), &format!("L{i}")).await })
         .buffered(8)
         .collect()
         .await;
@@ -247,7 +248,7 @@ async fn live_delivery(s: &Settings) -> bool {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let building_of: BTreeMap<String, usize> = (0..buyers.len()).map(|b| (format!("L{b}"), b)).collect();
+    let buyer_of: BTreeMap<char, usize> = (0..buyers.len()).map(|b| (buyer_mark(b), b)).collect();
     let (mut from_accept, mut from_send) = (Vec::new(), Vec::new());
     let (mut slowest_accept, mut slowest_send) = (BTreeMap::<u64, Duration>::new(), BTreeMap::<u64, Duration>::new());
     let (mut complete, mut min_got, mut max_got, mut extra, mut frames) = (0, usize::MAX, 0, 0, 0);
@@ -265,7 +266,7 @@ async fn live_delivery(s: &Settings) -> bool {
             from_accept.push(after_accept);
             let slowest = slowest_accept.entry(arrival.entry.seq).or_default();
             *slowest = (*slowest).max(after_accept);
-            if let Some(&b) = building_of.get(&arrival.entry.building) {
+            if let Some(&b) = arrival.entry.buyer_display.chars().next().and_then(|c| buyer_of.get(&c)) {
                 if let Some((sent, _)) = sends[b].get(nth_of_buyer[b]) {
                     let after_send = arrival.at.duration_since(*sent);
                     from_send.push(after_send);
@@ -355,6 +356,11 @@ async fn tasting_rush(s: &Settings) -> bool {
     exact
 }
 
+/// The first character of live buyer `i`'s nickname: one of its own (一, 丁, 丂, …).
+fn buyer_mark(i: usize) -> char {
+    char::from_u32(0x4E00 + i as u32).unwrap_or('?')
+}
+
 /// 为你推荐 and 凑单推荐 as one phone asks for them, one request at a time (after a
 /// warm-up), and the stores' profile builds as the operator route runs them.
 async fn recommendations() -> bool {
@@ -374,9 +380,10 @@ async fn recommendations() -> bool {
     }
 
     let her = resident(STORE_A, "推荐压测", "1栋").await;
+    // Not the first products: order capture sells the first out.
     let shelf = product_ids(STORE_A).await;
     let pickup = pickup_point(STORE_A).await;
-    let placed = place_order(&her.client, &format!("bench-rec-{}", her.phone), &pickup, &[(&shelf[0], 1), (&shelf[5], 1)]).await;
+    let placed = place_order(&her.client, &format!("bench-rec-{}", her.phone), &pickup, &[(&shelf[3], 1), (&shelf[5], 1)]).await;
     let mut ok = placed.status() == StatusCode::CREATED;
     her.client
         .put(url(&format!("/api/v1/cart/items/{}", shelf[9])))
