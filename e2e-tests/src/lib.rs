@@ -57,9 +57,14 @@ pub fn unique_phone() -> String {
 /// A cookie-keeping client: one per person, each on a network of its own (see
 /// [`client_at`]), as neighbours on their own phones are.
 pub fn client() -> Client {
+    client_at(&own_address())
+}
+
+/// A client address no other client or viewer of this process uses (`10.x.y.z`).
+pub fn own_address() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    client_at(&format!("10.{}.{}.{}", 100 + (std::process::id() % 100), (n / 250) % 250, n % 250 + 1))
+    format!("10.{}.{}.{}", 100 + (std::process::id() % 100), (n / 250) % 250, n % 250 + 1)
 }
 
 /// A cookie-keeping client whose requests come from client address `address`. The edge

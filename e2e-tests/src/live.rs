@@ -3,7 +3,7 @@
 //! with `RoomSnapshot::apply`, say `hello` again on a gap) and note when each 接龙 line
 //! arrived.
 
-use crate::{base_url, now, owner, product_ids, set_stock, url, OWNER_A_PHONE, STORE_A};
+use crate::{base_url, now, own_address, owner, product_ids, set_stock, url, OWNER_A_PHONE, STORE_A};
 use chrono::Duration;
 use futures::{SinkExt, StreamExt};
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
@@ -17,10 +17,7 @@ use shared_model::{
     Fen, LiveSessionId, OfferId, Problem, ProductId,
 };
 use std::{
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex, MutexGuard, PoisonError,
-    },
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::{Instant, SystemTime},
 };
 use tokio::{
@@ -353,12 +350,10 @@ impl Viewer {
     }
 
     async fn try_connect(live: &LiveSessionId, cookie: Option<&str>) -> Result<Viewer, String> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let mut viewer = Viewer {
             live: live.clone(),
             cookie: cookie.map(str::to_owned),
-            address: format!("10.{}.{}.{}", 200 + (std::process::id() % 50), (n / 250) % 250, n % 250 + 1),
+            address: own_address(),
             seen: Arc::default(),
             changed: watch::Sender::new(0),
             out: None,
@@ -368,15 +363,9 @@ impl Viewer {
         Ok(viewer)
     }
 
-    fn socket_url(&self) -> String {
-        let base = base_url();
-        let ws = base.strip_prefix("http").map(|rest| format!("ws{rest}")).unwrap_or(base);
-        format!("{ws}/api/v1/lives/{}/socket", self.live)
-    }
-
     /// Opens the socket and says `hello`: resuming from what it holds, or as a first visit.
     async fn open(&mut self, resume: bool) -> Result<(), String> {
-        let mut request = self.socket_url().into_client_request().map_err(|e| format!("socket request: {e}"))?;
+        let mut request = socket_url(&self.live).into_client_request().map_err(|e| format!("socket request: {e}"))?;
         if let Some(cookie) = &self.cookie {
             request.headers_mut().insert("Cookie", HeaderValue::from_str(cookie).map_err(|e| format!("cookie: {e}"))?);
         }
@@ -505,15 +494,20 @@ impl Viewer {
     }
 }
 
+/// The `ws://` address of `live`'s socket on the edge under test.
+fn socket_url(live: &LiveSessionId) -> String {
+    let base = base_url();
+    let ws = base.strip_prefix("http").map(|rest| format!("ws{rest}")).unwrap_or(base);
+    format!("{ws}/api/v1/lives/{live}/socket")
+}
+
 /// A raw socket of a live room, held open without a word (the tests of the room's limits).
 pub type RawSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens `live`'s socket with these headers: the socket, or the status the upgrade was
 /// refused with.
 pub async fn open_socket(live: &LiveSessionId, headers: &[(&'static str, &str)]) -> Result<RawSocket, u16> {
-    let base = base_url();
-    let ws = base.strip_prefix("http").map(|rest| format!("ws{rest}")).unwrap_or(base);
-    let mut request = format!("{ws}/api/v1/lives/{live}/socket").into_client_request().expect("socket request");
+    let mut request = socket_url(live).into_client_request().expect("socket request");
     for (name, value) in headers {
         request.headers_mut().insert(*name, HeaderValue::from_str(value).expect("header value"));
     }

@@ -104,11 +104,7 @@ struct SocketState {
 
 impl SocketState {
     fn audience(&self) -> Audience {
-        if self.viewer.person_id.is_some() {
-            Audience::Neighbours
-        } else {
-            Audience::Public
-        }
+        Audience::of(self.viewer.person_id.is_some())
     }
 }
 
@@ -536,14 +532,7 @@ impl LiveRoom {
     fn snapshot(&self) -> AppResult<RoomSnapshot> {
         let session = self.session()?;
         let offers = self.offers()?.into_iter().map(|(offer, _)| offer).collect();
-        let mut chain: Vec<ChainEntry> = self
-            .sql()
-            .exec("SELECT json FROM chain ORDER BY seq DESC LIMIT ?", vec![int(SNAPSHOT_CHAIN_ENTRIES)])?
-            .to_array::<JsonRow>()?
-            .iter()
-            .map(|r| parse(&r.json))
-            .collect::<AppResult<_>>()?;
-        chain.reverse();
+        let chain: Vec<ChainEntry> = self.newest("chain", SNAPSHOT_CHAIN_ENTRIES)?;
         let comments = self.kept_comments()?;
         Ok(RoomSnapshot {
             session,
@@ -961,15 +950,21 @@ impl LiveRoom {
 
     /// The comments the room keeps, oldest first.
     fn kept_comments(&self) -> AppResult<Vec<LiveComment>> {
-        let mut comments: Vec<LiveComment> = self
+        self.newest("comments", KEPT_COMMENTS)
+    }
+
+    /// The newest `limit` rows of `table` (`seq`, `json`; one of the room's own tables),
+    /// oldest first.
+    fn newest<T: DeserializeOwned>(&self, table: &str, limit: usize) -> AppResult<Vec<T>> {
+        let mut rows: Vec<T> = self
             .sql()
-            .exec("SELECT json FROM comments ORDER BY seq DESC LIMIT ?", vec![int(KEPT_COMMENTS)])?
+            .exec(&format!("SELECT json FROM {table} ORDER BY seq DESC LIMIT ?"), vec![int(limit)])?
             .to_array::<JsonRow>()?
             .iter()
             .map(|r| parse(&r.json))
             .collect::<AppResult<_>>()?;
-        comments.reverse();
-        Ok(comments)
+        rows.reverse();
+        Ok(rows)
     }
 
     /// A signed-in neighbour's comment, within her comment rate; it goes out with the next

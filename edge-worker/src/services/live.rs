@@ -195,8 +195,7 @@ impl LiveService {
     pub async fn detail(&self, live: &LiveSessionId, me: Option<&Me>) -> AppResult<LiveDetail> {
         let session = self.session(live).await?;
         let member = member_of(me, &session.store_id);
-        let audience = if member.is_some() { Audience::Neighbours } else { Audience::Public };
-        let room = self.rooms.snapshot(live).await?.shown_to(audience);
+        let room = self.rooms.snapshot(live).await?.shown_to(Audience::of(member.is_some()));
         let mut viewer = LiveViewer::default();
         if let Some(me) = member {
             viewer.signed_in = true;

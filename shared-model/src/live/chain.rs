@@ -41,6 +41,17 @@ pub enum Audience {
     Public,
 }
 
+impl Audience {
+    /// The audience of a viewer who is (or is not) signed in to the live's store.
+    pub fn of(neighbour: bool) -> Audience {
+        if neighbour {
+            Audience::Neighbours
+        } else {
+            Audience::Public
+        }
+    }
+}
+
 impl ChainEntry {
     /// The entry as `audience` may see it: without the building for the public.
     pub fn shown_to(&self, audience: Audience) -> ChainEntry {
