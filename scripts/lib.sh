@@ -110,7 +110,8 @@ start_edge() {
   setsid wrangler dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" \
     --show-interactive-dev-session=false \
     --var "SEED_TOKEN:$SEED_TOKEN" --var "DEMO_OWNER_PASSWORD:$DEMO_OWNER_PASSWORD" \
-    --var "PICKUP_CODE_SECRET:$PICKUP_CODE_SECRET" --var "FAULT_INJECTION:${FAULT_INJECTION:-0}" \
+    --var "PICKUP_CODE_SECRET:$PICKUP_CODE_SECRET" --var "SESSION_SECRET:$SESSION_SECRET" \
+    --var "FAULT_INJECTION:${FAULT_INJECTION:-0}" \
     --var "SMS_GATEWAY:outbox" --test-scheduled \
     </dev/null >"$state/wrangler.log" 2>&1 &
   EDGE_PID=$!
@@ -143,3 +144,4 @@ seed_demo() {
 export SEED_TOKEN="${SEED_TOKEN:-local-seed-token}"
 export DEMO_OWNER_PASSWORD="${DEMO_OWNER_PASSWORD:-linli-demo-2026}"
 export PICKUP_CODE_SECRET="${PICKUP_CODE_SECRET:-local-pickup-secret}"
+export SESSION_SECRET="${SESSION_SECRET:-local-session-secret}"

@@ -163,6 +163,14 @@ pub async fn place_order(c: &Client, key: &str, pickup: &str, lines: &[(&str, i6
     order_request(c, key, pickup, lines).send().await.expect("order request")
 }
 
+/// The storage round trips an order's answer says it waited on one after another (its
+/// `Server-Timing` metric `storage`, whose `dur` is that count).
+pub fn round_trips(resp: &Response) -> Option<u32> {
+    let timing = resp.headers().get("server-timing")?.to_str().ok()?;
+    let metric = timing.split(',').map(str::trim).find(|m| m.split(';').next() == Some("storage"))?;
+    metric.split(';').find_map(|p| p.trim().strip_prefix("dur="))?.parse().ok()
+}
+
 /// The request [`place_order`] sends, for callers that expect it may get no answer.
 pub fn order_request(c: &Client, key: &str, pickup: &str, lines: &[(&str, i64)]) -> RequestBuilder {
     let lines: Vec<Value> = lines.iter().map(|(p, q)| json!({ "product_id": p, "quantity": q })).collect();

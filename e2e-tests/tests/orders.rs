@@ -330,3 +330,99 @@ async fn stranded_hold_is_swept_and_its_order_voided() {
     let list: Value = json_of(a.get(url("/api/v1/orders")).send().await.unwrap()).await;
     assert!(list["orders"].as_array().unwrap().is_empty(), "the stranded order never appears");
 }
+
+/// An order waits on two storage round trips one after another once the catalogue facts
+/// are in the isolate (the reservations, then one D1 batch), and says so in Server-Timing.
+#[tokio::test]
+async fn a_warm_order_waits_on_two_storage_round_trips() {
+    let Stocked { sku, pickup, .. } = stocked(14, 20, None).await;
+    let buyer = join(STORE_A, "两趟就好").await;
+    let first = place_order(&buyer, &format!("warm-1-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert!(matches!(round_trips(&first), Some(2 | 3)), "2, or 3 with the catalogue read: {:?}", round_trips(&first));
+    let second = place_order(&buyer, &format!("warm-2-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    assert_eq!(second.status(), StatusCode::CREATED);
+    assert_eq!(round_trips(&second), Some(2));
+    assert_eq!(available(STORE_A, &sku).await, 18);
+}
+
+/// A key sent again with the same body gives the same order and takes no more stock; with
+/// another body (here one more product) it is refused and takes nothing, not even the
+/// product the first order did not have; a cancelled order's key gives the cancelled order
+/// back and takes nothing either.
+#[tokio::test]
+async fn a_key_sent_again_takes_stock_once() {
+    let Stocked { sku, pickup, .. } = stocked(15, 10, None).await;
+    let Stocked { sku: extra, .. } = stocked(16, 10, None).await;
+    let buyer = join(STORE_A, "又点了一次").await;
+    let key = format!("again-{}", unique_phone());
+
+    let first = place_order(&buyer, &key, &pickup, &[(sku.as_str(), 2)]).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = place_order(&buyer, &key, &pickup, &[(sku.as_str(), 2)]).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["order"]["id"], first["order"]["id"]);
+    assert_eq!(again["order"]["total_fen"], first["order"]["total_fen"]);
+    assert_eq!(available(STORE_A, &sku).await, 8, "stock taken once");
+
+    let reused = place_order(&buyer, &key, &pickup, &[(sku.as_str(), 2), (extra.as_str(), 1)]).await;
+    expect_problem(reused, 409, "idempotency_key_reused").await;
+    assert_eq!(available(STORE_A, &sku).await, 8);
+    assert_eq!(available(STORE_A, &extra).await, 10, "the product the order does not have was given back");
+
+    let id = first["order"]["id"].as_str().unwrap();
+    let resp = buyer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(available(STORE_A, &sku).await, 10);
+    let after_cancel = place_order(&buyer, &key, &pickup, &[(sku.as_str(), 2)]).await;
+    assert_eq!(after_cancel.status(), StatusCode::OK);
+    let after_cancel: Value = after_cancel.json().await.unwrap();
+    assert_eq!(after_cancel["order"]["id"], first["order"]["id"]);
+    assert_eq!(after_cancel["order"]["status"], "cancelled");
+    assert_eq!(available(STORE_A, &sku).await, 10, "a cancelled order's key takes nothing again");
+    // Nor does the sweep later confirm a hold the retry took (its grace is long; the
+    // count above is the keeper's own, after the retry gave its hold back).
+    let list: Value = json_of(buyer.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    assert_eq!(list["orders"].as_array().unwrap().len(), 1);
+}
+
+/// A signed-out cookie still carries a valid seal, but the order's write checks the
+/// session: nothing is placed and the stock is given back.
+#[tokio::test]
+async fn a_signed_out_cookie_places_nothing() {
+    let Stocked { sku, pickup, .. } = stocked(17, 10, None).await;
+    let buyer = resident(STORE_A, "已退出", "5栋").await;
+    let resp = buyer.client.delete(url("/api/v1/sessions/current")).send().await.unwrap();
+    assert!(resp.status().is_success(), "sign out: {}", resp.status());
+    let stale = client()
+        .post(url("/api/v1/orders"))
+        .header("Cookie", &buyer.cookie)
+        .header("Idempotency-Key", format!("signed-out-{}", unique_phone()))
+        .json(&json!({ "pickup_point_id": pickup, "lines": [{ "product_id": sku, "quantity": 3 }] }))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(stale, 401, "unauthenticated").await;
+    assert_eq!(available(STORE_A, &sku).await, 10);
+}
+
+/// A cap the owner sets after the isolate cached the product's facts still holds: the
+/// order's write finds the cached cap stale, gives the hold back and decides again from D1.
+#[tokio::test]
+async fn a_cap_set_after_the_facts_were_cached_holds() {
+    let Stocked { sku, pickup, owner } = stocked(18, 10, None).await;
+    let buyer = join(STORE_A, "限购之后").await;
+    let resp = place_order(&buyer, &format!("before-cap-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    set_stock(&owner, STORE_A, &sku, 9, Some(1)).await;
+    let other = join(STORE_A, "限购之后二").await;
+    let resp = place_order(&other, &format!("after-cap-{}", unique_phone()), &pickup, &[(sku.as_str(), 2)]).await;
+    expect_problem(resp, 409, "cap_exceeded").await;
+    assert_eq!(available(STORE_A, &sku).await, 9);
+    let resp = place_order(&other, &format!("within-cap-{}", unique_phone()), &pickup, &[(sku.as_str(), 1)]).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert_eq!(available(STORE_A, &sku).await, 8);
+}

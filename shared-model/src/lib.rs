@@ -14,6 +14,8 @@
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
+//! - [`session`]: sealed session cookies (the holder's claims, signed).
+//! - [`mac`]: the one keyed hash (HMAC-SHA256) behind codes and seals.
 //! - [`text`]: what typed text others will read may hold (one line, free text).
 //! - [`throttle`]: abuse limits (sign-in attempts, joins, live comments) and their back-off.
 //! - [`problem`]: the one error envelope (RFC 9457) and [`problem::ErrorCode`].
@@ -29,6 +31,7 @@ pub mod identity;
 pub mod ids;
 pub mod live;
 pub mod locale;
+pub mod mac;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -36,6 +39,7 @@ pub mod order;
 pub mod pickup;
 pub mod problem;
 pub mod recommend;
+pub mod session;
 pub mod sms;
 pub mod stock;
 pub mod store;

@@ -18,12 +18,12 @@
 use crate::{
     cart::{CartLine, MAX_CART_LINES, MAX_LINE_QUANTITY},
     ids::{stored_forms, OrderId, PersonId, PickupPointId, ProductId, StoreId},
+    mac::{hmac_sha256, six_digits},
     money::Fen,
     store::PickupPoint,
     time::{can_cancel, cancel_deadline, pickup_date_for},
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::{collections::BTreeSet, fmt};
@@ -264,12 +264,7 @@ pub fn request_fingerprint(order: &NewOrder) -> String {
 /// The 6-digit code shown at pickup: HMAC-SHA256 of the order ID under `secret`, reduced
 /// to 000000..=999999 (leading zeros kept).
 pub fn pickup_code(secret: &[u8], order_id: &OrderId) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
-    mac.update(order_id.as_str().as_bytes());
-    let tag = mac.finalize().into_bytes();
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&tag[..8]);
-    format!("{:06}", u64::from_be_bytes(first) % 1_000_000)
+    six_digits(&hmac_sha256(secret, &[order_id.as_str().as_bytes()]))
 }
 
 /// Whether `code` (as typed, surrounding spaces ignored) is the pickup code of
@@ -613,6 +608,7 @@ crate::problem::impl_error_code!(OrderError, field);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, Mac};
 
     fn line(id: &str, quantity: i64) -> RequestedLine {
         RequestedLine { product_id: ProductId::parse(id).unwrap(), quantity }

@@ -16,7 +16,6 @@
 
 use crate::problem::impl_error_code;
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -143,10 +142,8 @@ pub fn tencent_reply(body: &str) -> Result<(), String> {
     }
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(message);
-    mac.finalize().into_bytes().to_vec()
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    crate::mac::hmac_sha256(key, &[message])
 }
 
 /// Why no code was sent.

@@ -9,8 +9,8 @@
 use e2e_tests::{
     build_profiles, households, join,
     live::{live, OfferTerms, Viewer},
-    owner, pickup_point, place_order, product_ids, resident, schedule_tasting, set_stock, unique_phone, url, Resident,
-    OWNER_A_PHONE, STORE_A,
+    owner, pickup_point, place_order, product_ids, resident, round_trips, schedule_tasting, set_stock, unique_phone, url,
+    Resident, OWNER_A_PHONE, STORE_A,
 };
 use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
@@ -97,6 +97,8 @@ struct Capture {
     accepted: Timings,
     refused: usize,
     all: Timings,
+    /// Each accepted order's sequential storage round trips, as its answer reports them.
+    round_trips: Vec<u32>,
     sku: String,
     buyers: Vec<reqwest::Client>,
 }
@@ -115,16 +117,16 @@ async fn order_capture(s: &Settings) -> Capture {
 
     let run = std::process::id();
     let started = Instant::now();
-    let answers: Vec<(StatusCode, Duration)> = stream::iter(0..s.orders)
+    let answers: Vec<(StatusCode, Duration, Option<u32>)> = stream::iter(0..s.orders)
         .map(|i| {
             let buyer = &buyers[i % buyers.len()];
             let (sku, pickup) = (&sku, &pickup);
             async move {
                 let t = Instant::now();
                 let resp = place_order(buyer, &format!("bench-{run}-{i:06}"), pickup, &[(sku.as_str(), 1)]).await;
-                let status = resp.status();
+                let (status, trips) = (resp.status(), round_trips(&resp));
                 let _ = resp.bytes().await;
-                (status, t.elapsed())
+                (status, t.elapsed(), trips)
             }
         })
         .buffer_unordered(s.concurrency)
@@ -132,10 +134,14 @@ async fn order_capture(s: &Settings) -> Capture {
         .await;
     let elapsed = started.elapsed();
     let mut accepted = Vec::new();
+    let mut round_trips = Vec::new();
     let mut refused = 0;
-    for (status, took) in &answers {
+    for (status, took, trips) in &answers {
         match *status {
-            StatusCode::CREATED => accepted.push(*took),
+            StatusCode::CREATED => {
+                accepted.push(*took);
+                round_trips.push(trips.expect("an accepted order reports its round trips (Server-Timing)"));
+            }
             StatusCode::CONFLICT => refused += 1,
             other => panic!("unexpected answer {other} to an order"),
         }
@@ -144,7 +150,8 @@ async fn order_capture(s: &Settings) -> Capture {
         throughput: s.orders as f64 / elapsed.as_secs_f64(),
         accepted: Timings(accepted),
         refused,
-        all: Timings(answers.iter().map(|(_, d)| *d).collect()),
+        all: Timings(answers.iter().map(|(_, d, _)| *d).collect()),
+        round_trips,
         sku,
         buyers,
     }
@@ -459,6 +466,16 @@ async fn main() {
             c.refused
         );
         println!("  accepted latency: {}", c.accepted.line());
+        c.round_trips.sort_unstable();
+        let at = |q: usize| c.round_trips.get(q * (c.round_trips.len().max(1) - 1) / 2).copied().unwrap_or_default();
+        println!(
+            "  storage round trips per accepted order (one after another, from Server-Timing): min {}, median {}, max {}; {} of {} at the median",
+            at(0),
+            at(1),
+            at(2),
+            c.round_trips.iter().filter(|&&n| n == at(1)).count(),
+            c.round_trips.len()
+        );
         println!("  all answers latency: {}", c.all.line());
         println!("ratio order capture / bare route: {:.2}", c.throughput / bare_rps);
         let oversold = oversell(&s, &c).await;

@@ -1,6 +1,6 @@
 //! Placing, listing, viewing and cancelling orders.
 
-use super::{param, resident, respond, IdempotencyKeyHeader};
+use super::{param, respond, IdempotencyKeyHeader};
 use crate::{
     error::AppError,
     http::{env_text, json, now, read_json},
@@ -20,7 +20,8 @@ use shared_model::{
 use worker::{Request, Response, RouteContext};
 
 /// `POST /api/v1/orders` with an `Idempotency-Key` header: 201 for a new order, 200 with
-/// `replayed: true` for a retry of one already placed.
+/// `replayed: true` for a retry of one already placed. Both say in `Server-Timing` how
+/// many storage round trips the order waited on one after another.
 #[utoipa::path(
     post,
     path = "/api/v1/orders",
@@ -28,8 +29,8 @@ use worker::{Request, Response, RouteContext};
     params(IdempotencyKeyHeader),
     request_body = NewOrder,
     responses(
-        (status = 201, description = "The order, placed", body = PlaceOrderResponse),
-        (status = 200, description = "The order this key placed before (`replayed: true`)", body = PlaceOrderResponse),
+        (status = 201, description = "The order, placed", body = PlaceOrderResponse, headers(("Server-Timing" = String, description = "`storage;desc=\"round trips\";dur=N`: N is the count of storage round trips (D1, Durable Objects) the order waited on one after another, parallel calls counted once (a count, not a time)"))),
+        (status = 200, description = "The order this key placed before (`replayed: true`)", body = PlaceOrderResponse, headers(("Server-Timing" = String, description = "`storage;desc=\"round trips\";dur=N`: N is the count of storage round trips (D1, Durable Objects) the order waited on one after another, parallel calls counted once (a count, not a time)"))),
         (status = 400, description = "missing_idempotency_key, invalid_idempotency_key"),
         (status = 401, description = "unauthenticated"),
         (status = 403, description = "residents_only"),
@@ -41,7 +42,7 @@ use worker::{Request, Response, RouteContext};
 pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let me = resident(&req, &ctx).await?;
+            let shopper = IdentityService::new(&ctx.env)?.shopper(&req).await?;
             let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
             let key = IdempotencyKey::parse(&key)?;
             let new: NewOrder = read_json(&mut req).await?;
@@ -49,12 +50,19 @@ pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Re
                 (Some("1"), Some("abandon-after-reserve")) => Fault::AbandonAfterReserve,
                 _ => Fault::None,
             };
-            let placed = OrderService::new(&ctx.env)?.place(&me, &key, &new, now(), fault).await?;
+            let placed = OrderService::new(&ctx.env)?.place(&shopper, &key, &new, now(), fault).await?;
             let status = if placed.replayed { 200 } else { 201 };
-            json(status, &PlaceOrderResponse { order: placed.order, replayed: placed.replayed })
+            let mut response = json(status, &PlaceOrderResponse { order: placed.order, replayed: placed.replayed })?;
+            response.headers_mut().set("Server-Timing", &round_trips_timing(placed.round_trips))?;
+            Ok(response)
         }
         .await,
     )
+}
+
+/// The `Server-Timing` value that reports an order's sequential storage round trips.
+fn round_trips_timing(round_trips: u32) -> String {
+    format!("storage;desc=\"round trips\";dur={round_trips}")
 }
 
 /// The signed-in person's orders, newest first.

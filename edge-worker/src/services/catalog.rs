@@ -1,4 +1,7 @@
-//! The catalogue: stores, categories and what each store sells (D1).
+//! The catalogue: stores, categories and what each store sells (D1), and this isolate's
+//! short-lived copy of the facts order capture needs ([`CatalogService::order_facts`]):
+//! the order's write checks those facts are still current, so a stale copy costs a retry,
+//! never a wrong price.
 
 use crate::{
     clients::stock::{KeeperReply, StockClient},
@@ -13,8 +16,38 @@ use shared_model::{
     store::{PickupPoint, Store},
     CategoryId, Fen, PickupPointId, ProductId, StoreId,
 };
+use std::{cell::RefCell, collections::HashMap};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Env};
+
+/// How long this isolate trusts a product's or pickup point's facts before reading them
+/// again. Short, because an owner's edit made in another isolate shows here only after it
+/// (or after an order's write finds the copy stale).
+const ORDER_FACTS_TTL_MS: f64 = 60_000.0;
+
+thread_local! {
+    /// Products by `store:product` and pickup points by `store:point`, each with when it
+    /// was read (ms); one isolate serves many requests, one at a time per await point.
+    static PRODUCT_FACTS: RefCell<HashMap<String, (f64, ProductRow)>> = RefCell::new(HashMap::new());
+    static PICKUP_FACTS: RefCell<HashMap<String, (f64, PickupPoint)>> = RefCell::new(HashMap::new());
+}
+
+/// What placing an order needs to know: the pickup point (if it is this store's) and the
+/// store's rows for the ordered products (unknown ones absent).
+pub struct OrderFacts {
+    pub pickup: Option<PickupPoint>,
+    pub products: Vec<ProductRow>,
+    /// Whether D1 was read for them (one round trip), rather than the isolate's copy.
+    pub read_d1: bool,
+}
+
+fn fact_key(store: &StoreId, id: &str) -> String {
+    format!("{store}:{id}")
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
 
 pub struct CatalogService {
     db: D1Database,
@@ -47,7 +80,7 @@ struct CategoryRow {
 }
 
 /// One store's listing of one product, as joined from `products` and `store_products`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct ProductRow {
     id: String,
     store_id: String,
@@ -285,7 +318,7 @@ impl CatalogService {
 
     /// What placing an order needs to know, in one round trip: the pickup point (if it is
     /// this store's) and the store's rows for the ordered products.
-    pub async fn order_context(
+    async fn order_context(
         &self,
         store: &StoreId,
         pickup: &PickupPointId,
@@ -298,6 +331,58 @@ impl CatalogService {
         };
         let point = points.results::<PickupRow>()?.into_iter().next().map(pickup_point);
         Ok((point, products.results()?))
+    }
+
+    /// [`Self::order_context`] from this isolate's copy when it holds every fact asked for,
+    /// younger than [`ORDER_FACTS_TTL_MS`] (no round trip), else from D1 (one), which
+    /// refreshes the copy. `from_d1` skips the copy, for a retry after the order's write
+    /// found it stale.
+    pub async fn order_facts(
+        &self,
+        store: &StoreId,
+        pickup: &PickupPointId,
+        ids: &[ProductId],
+        from_d1: bool,
+    ) -> AppResult<OrderFacts> {
+        if !from_d1 {
+            let fresh_after = now_ms() - ORDER_FACTS_TTL_MS;
+            let point = PICKUP_FACTS.with_borrow(|facts| {
+                facts.get(&fact_key(store, pickup.as_str())).filter(|(at, _)| *at > fresh_after).map(|(_, p)| p.clone())
+            });
+            let products: Option<Vec<ProductRow>> = PRODUCT_FACTS.with_borrow(|facts| {
+                ids.iter()
+                    .map(|id| {
+                        facts.get(&fact_key(store, id.as_str())).filter(|(at, _)| *at > fresh_after).map(|(_, r)| r.clone())
+                    })
+                    .collect()
+            });
+            if let (Some(point), Some(products)) = (point, products) {
+                return Ok(OrderFacts { pickup: Some(point), products, read_d1: false });
+            }
+        }
+        let (point, products) = self.order_context(store, pickup, ids).await?;
+        let read_at = now_ms();
+        if let Some(point) = &point {
+            PICKUP_FACTS.with_borrow_mut(|facts| facts.insert(fact_key(store, pickup.as_str()), (read_at, point.clone())));
+        }
+        PRODUCT_FACTS.with_borrow_mut(|facts| {
+            for row in &products {
+                facts.insert(fact_key(store, row.id()), (read_at, row.clone()));
+            }
+        });
+        Ok(OrderFacts { pickup: point, products, read_d1: true })
+    }
+
+    /// Drops this isolate's copy of what an order used (its write found some of it stale).
+    /// An owner's edit does not drop it: other isolates would keep theirs anyway, and the
+    /// order's write is what notices, here as there.
+    pub fn forget_order_facts(store: &StoreId, pickup: &PickupPointId, products: &[ProductId]) {
+        PICKUP_FACTS.with_borrow_mut(|facts| facts.remove(&fact_key(store, pickup.as_str())));
+        PRODUCT_FACTS.with_borrow_mut(|facts| {
+            for product in products {
+                facts.remove(&fact_key(store, product.as_str()));
+            }
+        });
     }
 
     /// Mirrors a Durable Object's stock count into D1 for listings (`storage::stock`).

@@ -1,22 +1,25 @@
 //! People and sessions (D1): residents joining a store, owners signing in, and who is
-//! behind a request. Tokens live only in the cookie; D1 keeps their SHA-256.
+//! behind a request. Tokens live only in the cookie; D1 keeps their SHA-256. The cookie
+//! also carries the holder's claims, sealed with `SESSION_SECRET` (`shared_model::session`),
+//! so order capture knows its buyer without reading D1 ([`IdentityService::shopper`]).
 
 use crate::{
     clients::{sms::SmsGateway, throttle::Throttles},
     error::{AppError, AppResult},
-    http::{cookie, hex, now, random_bytes, random_id, session_cookie_name, SESSION_DAYS},
+    http::{cookie, env_text, hex, now, random_bytes, random_id, session_cookie_name, SESSION_DAYS},
     storage::{changes, stored, stored_time},
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
-    access::AccessError,
+    access::{authorize, authorize_shop, AccessError, Action},
     community::CommunityNotice,
     identity::{
         device_code_from, device_code_hash, device_code_usable, mask_phone, session_token_hash, verify_password,
         verify_password_of_nobody, AssistedSignInCode, DeviceCode, HouseholdTag, IdentityError, Me, Role, SignInCodeSent,
         ValidJoin, DEVICE_CODE_TTL_MINUTES, MAX_DEVICE_CODE_ATTEMPTS,
     },
+    session::{seal_session, session_claims, session_token, SessionClaims},
     sms::{check_send_allowed, sign_in_text, SMS_RESEND_SECONDS},
     store::StoreError,
     throttle::Limit,
@@ -27,6 +30,19 @@ use worker::{D1Database, Env, Request};
 pub struct IdentityService {
     db: D1Database,
     throttles: Throttles,
+    /// Seals session cookies; required only where a session is opened or its seal read.
+    session_secret: Option<String>,
+}
+
+/// A resident about to order, as far as order capture needs to know her: who, where, and
+/// the session whose existence the order's write checks (sign-out stays immediate).
+pub struct Shopper {
+    pub person_id: PersonId,
+    pub store_id: StoreId,
+    /// The session token's hash (`sessions.token_hash`).
+    pub session: String,
+    /// Whether D1 was read to know her (a cookie with no valid seal): one round trip.
+    pub read_session: bool,
 }
 
 #[derive(Deserialize)]
@@ -67,7 +83,11 @@ impl PersonRow {
 
 impl IdentityService {
     pub fn new(env: &Env) -> AppResult<Self> {
-        Ok(Self { db: env.d1("DB")?, throttles: Throttles::new(env)? })
+        Ok(Self { db: env.d1("DB")?, throttles: Throttles::new(env)?, session_secret: env_text(env, "SESSION_SECRET") })
+    }
+
+    fn session_secret(&self) -> AppResult<&[u8]> {
+        self.session_secret.as_deref().map(str::as_bytes).ok_or_else(|| AppError::Internal("SESSION_SECRET is not set".into()))
     }
 
     /// A resident joins a store and is signed in. One phone joins a store once; one
@@ -104,7 +124,7 @@ impl IdentityService {
             .person(&PersonId::new_unchecked(id))
             .await?
             .ok_or_else(|| AppError::Internal("joined person vanished".into()))?;
-        let token = self.open_session(&me.person_id).await?;
+        let token = self.open_session(&me).await?;
         Ok((me, token))
     }
 
@@ -116,9 +136,9 @@ impl IdentityService {
     }
 
     /// `phone` signed in: its failures are forgotten, and `person` gets a session.
-    async fn signed_in(&self, phone: &str, person: &PersonId) -> AppResult<String> {
+    async fn signed_in(&self, phone: &str, me: &Me) -> AppResult<String> {
         self.throttles.succeeded(Limit::SignInPerPhone, phone).await?;
-        self.open_session(person).await
+        self.open_session(me).await
     }
 
     /// An owner signs in with phone and password. A phone that is no owner's costs the
@@ -137,7 +157,7 @@ impl IdentityService {
         };
         let Some(row) = row.filter(|_| matches) else { return Err(IdentityError::InvalidCredentials.into()) };
         let me = row.person.into_me()?;
-        let token = self.signed_in(phone, &me.person_id).await?;
+        let token = self.signed_in(phone, &me).await?;
         Ok((me, token))
     }
 
@@ -295,14 +315,20 @@ impl IdentityService {
             return Err(IdentityError::InvalidDeviceCode.into());
         }
         let me = self.person(&person).await?.ok_or_else(|| AppError::Internal("device code of a missing person".into()))?;
-        let token = self.signed_in(phone, &me.person_id).await?;
+        let token = self.signed_in(phone, &me).await?;
         Ok((me, token))
     }
 
-    async fn open_session(&self, person: &PersonId) -> AppResult<String> {
+    /// Opens a session for `me` and returns the cookie value: the token, sealed with her
+    /// claims.
+    async fn open_session(&self, me: &Me) -> AppResult<String> {
+        let secret = self.session_secret()?;
         let token = hex(&random_bytes::<32>()?);
         let now = now();
-        let expires = now + chrono::Duration::days(SESSION_DAYS);
+        // Whole seconds, as the seal carries them, so the row and the seal end together.
+        let expires = DateTime::from_timestamp((now + chrono::Duration::days(SESSION_DAYS)).timestamp(), 0)
+            .ok_or_else(|| AppError::Internal("session expiry out of range".into()))?;
+        let person = &me.person_id;
         self.db
             .prepare("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
             .bind(&[
@@ -313,7 +339,9 @@ impl IdentityService {
             ])?
             .run()
             .await?;
-        Ok(token)
+        let claims =
+            SessionClaims { person_id: me.person_id.clone(), store_id: me.store_id.clone(), role: me.role, expires_at: expires };
+        Ok(seal_session(secret, &token, &claims))
     }
 
     pub async fn person(&self, id: &PersonId) -> AppResult<Option<Me>> {
@@ -328,20 +356,35 @@ impl IdentityService {
 
     /// Who sent this request, if its session cookie is valid and unexpired.
     pub async fn viewer(&self, req: &Request) -> AppResult<Option<Me>> {
-        let Some(token) = cookie(req, session_cookie_name(req)) else { return Ok(None) };
-        if token.len() != 64 {
-            return Ok(None);
-        }
+        let Some(value) = cookie(req, session_cookie_name(req)) else { return Ok(None) };
+        let Some(token) = session_token(&value) else { return Ok(None) };
         let row: Option<PersonRow> = self
             .db
             .prepare(format!(
                 "SELECT {PERSON_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id \
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2"
             ))
-            .bind(&[session_token_hash(&token).into(), now().to_rfc3339().into()])?
+            .bind(&[session_token_hash(token).into(), now().to_rfc3339().into()])?
             .first(None)
             .await?;
         row.map(PersonRow::into_me).transpose()
+    }
+
+    /// The resident placing an order (401 without a session, 403 for an owner): from the
+    /// cookie's seal when it has a valid one (no round trip), else from D1 like
+    /// [`Self::viewer`]. Either way the order's write checks that the session is still
+    /// there (`storage::orders::ShopGuards`), so a signed-out cookie places nothing.
+    pub async fn shopper(&self, req: &Request) -> AppResult<Shopper> {
+        let value = cookie(req, session_cookie_name(req)).unwrap_or_default();
+        let session = session_token(&value).map(session_token_hash).unwrap_or_default();
+        if let Some(claims) = session_claims(self.session_secret()?, &value, now()) {
+            authorize_shop(claims.role)?;
+            return Ok(Shopper { person_id: claims.person_id, store_id: claims.store_id, session, read_session: false });
+        }
+        let me = self.viewer(req).await?;
+        authorize(me.as_ref(), Action::Shop)?;
+        let me = me.ok_or(AccessError::Unauthenticated)?;
+        Ok(Shopper { person_id: me.person_id, store_id: me.store_id, session, read_session: true })
     }
 
     /// The signed-in person, or 401.
@@ -350,10 +393,10 @@ impl IdentityService {
     }
 
     pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
-        if let Some(token) = cookie(req, session_cookie_name(req)) {
+        if let Some(token) = cookie(req, session_cookie_name(req)).as_deref().and_then(session_token) {
             self.db
                 .prepare("DELETE FROM sessions WHERE token_hash = ?1")
-                .bind(&[session_token_hash(&token).into()])?
+                .bind(&[session_token_hash(token).into()])?
                 .run()
                 .await?;
         }

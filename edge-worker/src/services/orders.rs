@@ -1,6 +1,15 @@
 //! Order capture and the order life cycle. Stock is reserved per SKU in `StockKeeper`
-//! objects in a fixed order, all-or-nothing; the order is written to D1 before the answer;
-//! the order id is derived from (person, Idempotency-Key) so retries land on one order.
+//! objects, all lines at once, all-or-nothing; the order is written to D1 before the
+//! answer; the order id is derived from (person, Idempotency-Key) so retries land on one
+//! order.
+//!
+//! Order capture waits on two storage round trips when all is well: the reservations (the
+//! keepers called in parallel) and one D1 batch. The buyer comes from her cookie's seal and
+//! the catalogue facts from the isolate's copy, and the batch's header insert checks both
+//! are still true (`storage::orders::ShopGuards`): a signed-out session or a changed price
+//! writes nothing and gives the holds back. Whether the key was used before is learnt from
+//! the keepers (a hold found under the key) and from the insert (a header already there),
+//! and only then is the order read.
 
 use super::catalog::{CatalogService, ProductRow};
 use crate::{
@@ -10,16 +19,18 @@ use crate::{
     },
     error::{AppError, AppResult},
     http::env_text,
+    services::identity::Shopper,
     storage::{
         changes, nullable,
-        orders::{event_statement, order_statements, status_statement},
+        orders::{event_statement, shop_order_statements, status_statement, GuardReport, LineFacts, ShopGuards},
         placeholders, stored, stored_date, stored_time, strs, DATE_FORMAT,
     },
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use futures::future::join_all;
 use serde::Deserialize;
 use shared_model::{
-    access::{authorize, Action},
+    access::{authorize, AccessError, Action},
     api::{StoreOrder, StoreOrderList, UpdateOrderStatus},
     cart::CartError,
     catalog::like_pattern,
@@ -34,7 +45,7 @@ use shared_model::{
     time::{cancel_deadline, pickup_date_for},
     Fen, LiveSessionId, OrderId, PersonId, PickupPointId, ProductId, StoreId,
 };
-use std::collections::HashMap;
+use std::{cell::Cell, collections::HashMap, future::Future};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
@@ -53,6 +64,46 @@ pub const FAULT_HOLD_GRACE_MS: u64 = 1_000;
 pub struct Placed {
     pub order: Order,
     pub replayed: bool,
+    /// The storage round trips it waited on one after another ([`RoundTrips`]).
+    pub round_trips: u32,
+}
+
+/// Counts the storage round trips a placement waits on one after another (D1 reads and
+/// writes, Durable Object calls): each stage awaited in turn counts one, calls made in
+/// parallel within a stage count once. The route reports the count (`Server-Timing`).
+#[derive(Default)]
+struct RoundTrips(Cell<u32>);
+
+impl RoundTrips {
+    fn add(&self, n: u32) {
+        self.0.set(self.0.get() + n);
+    }
+
+    async fn stage<F: Future>(&self, f: F) -> F::Output {
+        self.add(1);
+        f.await
+    }
+
+    fn count(&self) -> u32 {
+        self.0.get()
+    }
+}
+
+/// One order being placed, as [`OrderService::place`] was asked, and its round trips.
+struct Placing<'a> {
+    shopper: &'a Shopper,
+    key: &'a IdempotencyKey,
+    new: &'a NewOrder,
+    now: DateTime<Utc>,
+    fault: Fault,
+    trips: RoundTrips,
+}
+
+/// A line's reservation: `fresh` when this attempt took it, not when it found one under
+/// the same key (a retry's, or a concurrent request's with the same key).
+struct Hold<'a> {
+    row: &'a ProductRow,
+    fresh: bool,
 }
 
 pub struct OrderService {
@@ -168,68 +219,110 @@ impl OrderService {
         })
     }
 
-    /// Places an order for a resident (see the module doc for the guarantees).
+    /// Places an order for a resident (see the module doc for the guarantees). A write
+    /// that finds this isolate's catalogue copy stale is retried once from D1.
     pub async fn place(
         &self,
-        me: &Me,
+        shopper: &Shopper,
         key: &IdempotencyKey,
         new: &NewOrder,
         now: DateTime<Utc>,
         fault: Fault,
     ) -> AppResult<Placed> {
         new.validate()?;
+        let placing = Placing { shopper, key, new, now, fault, trips: RoundTrips::default() };
+        placing.trips.add(u32::from(shopper.read_session));
+        for from_d1 in [false, true] {
+            if let Some((order, replayed)) = self.attempt(&placing, from_d1).await? {
+                return Ok(Placed { order, replayed, round_trips: placing.trips.count() });
+            }
+        }
+        Err(AppError::Internal("the catalogue changed under the order twice in a row".into()))
+    }
+
+    /// One try at placing: `None` when the catalogue facts it used turned out stale (every
+    /// hold it took is given back first).
+    async fn attempt(&self, placing: &Placing<'_>, from_d1: bool) -> AppResult<Option<(Order, bool)>> {
+        let Placing { shopper, key, new, trips, .. } = placing;
         let requested = new.cart_lines();
-        let order_id = order_id_for(&me.person_id, key);
+        let order_id = order_id_for(&shopper.person_id, key);
         let fingerprint = request_fingerprint(new);
-        if let Some(existing) = self.order_row(&order_id).await? {
-            if existing.fingerprint != fingerprint {
-                return Err(OrderError::IdempotencyKeyReused.into());
-            }
-            return Ok(Placed { order: self.assemble(existing).await?, replayed: true });
-        }
-
-        let store = &me.store_id;
+        let store = &shopper.store_id;
         let ids: Vec<ProductId> = requested.iter().map(|l| l.product_id.clone()).collect();
-        let (pickup, rows) = self.catalog.order_context(store, &new.pickup_point_id, &ids).await?;
-        let pickup = pickup.ok_or(StoreError::UnknownPickupPoint)?;
-        let rows: HashMap<ProductId, ProductRow> = rows.into_iter().map(|r| (r.product_id(), r)).collect();
-        for line in &requested {
-            match rows.get(&line.product_id) {
-                Some(row) if row.on_sale() => {}
-                _ => return Err(AppError::from(CartError::UnknownProduct).with_detail(line.product_id.to_string())),
-            }
+        let facts = self.catalog.order_facts(store, &new.pickup_point_id, &ids, from_d1).await?;
+        trips.add(u32::from(facts.read_d1));
+        let rows: HashMap<ProductId, ProductRow> = facts.products.into_iter().map(|r| (r.product_id(), r)).collect();
+        let unknown = requested.iter().find(|l| !rows.get(&l.product_id).is_some_and(ProductRow::on_sale));
+        let refusal = match (facts.pickup, unknown) {
+            (Some(pickup), None) => return self.reserve_and_write(placing, (order_id, fingerprint), &rows, pickup).await,
+            (None, _) => AppError::from(StoreError::UnknownPickupPoint),
+            (Some(_), Some(line)) => AppError::from(CartError::UnknownProduct).with_detail(line.product_id.to_string()),
+        };
+        // The isolate's copy may be what is out of date: D1 has the last word.
+        if facts.read_d1 {
+            Err(refusal)
+        } else {
+            Ok(None)
         }
+    }
 
+    /// Reserves every line at once (one round trip: the keepers are called in parallel),
+    /// then writes the order in one guarded D1 batch (the second). A refused line gives
+    /// back what the others took. A write that did not land says why in the same batch
+    /// ([`GuardReport`]), and only then is the order read: a retry or a reused key
+    /// (`settle_existing`), a voided id (503), a closed session (401), a stale copy (`None`).
+    async fn reserve_and_write(
+        &self,
+        placing: &Placing<'_>,
+        (order_id, fingerprint): (OrderId, String),
+        rows: &HashMap<ProductId, ProductRow>,
+        pickup: PickupPoint,
+    ) -> AppResult<Option<(Order, bool)>> {
+        let &Placing { shopper, key, new, now, fault, ref trips } = placing;
+        let store = &shopper.store_id;
+        let requested = new.cart_lines();
         let pickup_date = pickup_date_for(now);
-        // Reserve line by line in a fixed order; on the first refusal give back what was taken.
-        let mut taken: Vec<&ProductRow> = Vec::new();
+        let lines = reservation_order(&requested);
+        let replies = trips
+            .stage(join_all(lines.iter().map(|line| {
+                let call = ReserveCall {
+                    key: reservation_key(&order_id, &line.product_id),
+                    buyer: shopper.person_id.to_string(),
+                    quantity: line.quantity,
+                    per_buyer_cap: rows[&line.product_id].per_buyer_cap(),
+                    cap_window: cap_window(pickup_date),
+                    opening_stock: rows[&line.product_id].opening_stock(),
+                    hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
+                    confirmed: false,
+                };
+                async move { self.stock.reserve(store, &line.product_id, &call).await }
+            })))
+            .await;
+        let mut holds: Vec<Hold> = Vec::new();
         let mut mirrors: Vec<(ProductId, u32, u64)> = Vec::new();
-        for line in reservation_order(&requested) {
+        let mut refusal: Option<AppError> = None;
+        // In reservation order, so the problem names the first line refused.
+        for (line, reply) in lines.iter().zip(replies) {
             let row = &rows[&line.product_id];
-            let call = ReserveCall {
-                key: reservation_key(&order_id, &line.product_id),
-                buyer: me.person_id.to_string(),
-                quantity: line.quantity,
-                per_buyer_cap: row.per_buyer_cap(),
-                cap_window: cap_window(pickup_date),
-                opening_stock: row.opening_stock(),
-                hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
-                confirmed: false,
-            };
-            let refusal = match self.stock.reserve(store, &line.product_id, &call).await {
-                Ok(KeeperReply::Reserved { available, version, .. }) => {
-                    taken.push(row);
+            match reply {
+                Ok(KeeperReply::Reserved { available, version, replayed }) => {
+                    holds.push(Hold { row, fresh: !replayed });
                     mirrors.push((line.product_id.clone(), available, version));
-                    continue;
                 }
                 Ok(KeeperReply::Refused { error, available, version }) => {
                     mirrors.push((line.product_id.clone(), available, version));
-                    line_problem(error, row)
+                    refusal.get_or_insert_with(|| line_problem(error, row));
                 }
-                Ok(other) => AppError::Internal(format!("unexpected keeper reply {other:?}")),
-                Err(e) => e,
-            };
-            self.release_lines(store, &order_id, &taken).await;
+                Ok(other) => {
+                    refusal.get_or_insert_with(|| AppError::Internal(format!("unexpected keeper reply {other:?}")));
+                }
+                Err(e) => {
+                    refusal.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(refusal) = refusal {
+            self.release_unowned(store, &order_id, &holds, None).await;
             self.mirror_stock(store, &mirrors).await;
             return Err(refusal);
         }
@@ -247,8 +340,8 @@ impl OrderService {
         let placement = Placement {
             pickup_code: pickup_code(self.pickup_secret.as_bytes(), &order_id),
             id: order_id.clone(),
-            store_id: me.store_id.clone(),
-            person_id: me.person_id.clone(),
+            store_id: store.clone(),
+            person_id: shopper.person_id.clone(),
             pickup_point: pickup,
             note: new.clean_note(),
             placed_at: now,
@@ -256,74 +349,151 @@ impl OrderService {
         let order = match lines.ok_or(OrderError::TotalTooLarge).and_then(|lines| Order::place(placement, lines)) {
             Ok(order) => order,
             Err(e) => {
-                self.release_lines(store, &order_id, &taken).await;
+                self.release_unowned(store, &order_id, &holds, None).await;
                 return Err(e.into());
             }
         };
-        match self.insert(key, &fingerprint, &order, &mirrors).await {
-            Ok(true) => Ok(Placed { order, replayed: false }),
-            // A concurrent retry with the same key wrote it first: answer with what it wrote.
-            // No order at all means the hold was swept and the id voided before the write.
-            Ok(false) => {
-                let Some(row) = self.order_row(&order.id).await? else {
-                    self.release_lines(store, &order.id, &taken).await;
-                    return Err(OrderError::TimedOut.into());
-                };
-                if row.fingerprint != fingerprint {
-                    return Err(OrderError::IdempotencyKeyReused.into());
+        let guards = ShopGuards {
+            session: &shopper.session,
+            now,
+            lines: order
+                .lines
+                .iter()
+                .map(|l| LineFacts {
+                    product: l.product_id.as_str(),
+                    price_fen: l.unit_price.fen(),
+                    name: &l.name,
+                    unit: &l.unit,
+                    per_buyer_cap: rows[&l.product_id].per_buyer_cap(),
+                    opening_stock: rows[&l.product_id].opening_stock(),
+                })
+                .collect(),
+        };
+        let written = trips.stage(self.insert(key, &fingerprint, &order, &mirrors, &guards)).await;
+        let report = match written {
+            Ok(None) => return Ok(Some((order, false))),
+            Ok(Some(report)) => report,
+            // The write may have landed before the error: settle against what D1 holds.
+            Err(e) => match self.order_row(&order.id).await {
+                Ok(Some(row)) if row.fingerprint == fingerprint => return Ok(Some((self.assemble(row).await?, false))),
+                Ok(Some(row)) => return self.settle_existing(store, &fingerprint, row, &holds).await.map(Some),
+                _ => {
+                    self.release_unowned(store, &order.id, &holds, None).await;
+                    return Err(e);
                 }
-                Ok(Placed { order: self.assemble(row).await?, replayed: true })
-            }
-            // The write may have landed before the error: only give stock back if it did not.
-            Err(e) => {
-                if let Ok(Some(row)) = self.order_row(&order.id).await {
-                    return Ok(Placed { order: self.assemble(row).await?, replayed: false });
-                }
-                self.release_lines(store, &order.id, &taken).await;
-                Err(e)
-            }
+            },
+        };
+        if report.existing.is_some() {
+            let row = self.order_row(&order.id).await?.ok_or_else(|| AppError::Internal("an order vanished".into()))?;
+            return self.settle_existing(store, &fingerprint, row, &holds).await.map(Some);
         }
+        // No order under this id: nothing owns the holds this attempt took.
+        self.release_unowned(store, &order.id, &holds, None).await;
+        if report.voided != 0 {
+            // Its hold was swept and the id voided before the write.
+            return Err(OrderError::TimedOut.into());
+        }
+        if report.session_open == 0 {
+            return Err(AccessError::Unauthenticated.into());
+        }
+        if report.facts_current == 0 {
+            let products: Vec<ProductId> = order.lines.iter().map(|l| l.product_id.clone()).collect();
+            CatalogService::forget_order_facts(store, &order.pickup_point.id, &products);
+            return Ok(None);
+        }
+        Err(AppError::Internal(format!("order write refused with every guard holding: {report:?}")))
     }
 
-    /// Writes the order (see [`order_statements`]) and the stock mirrors in one D1 batch, and
-    /// takes the ordered products out of the cart. Returns false when a concurrent retry
-    /// with the same key wrote the order first (the insert then changes nothing).
+    /// The answer when an order already exists under this id (a retry, or a reused key):
+    /// the stored order if the request is the same, else `IdempotencyKeyReused`. Holds
+    /// this attempt took fresh that the stored order does not own (a product not in it,
+    /// or it was cancelled and gave its units back) are given back, or the sweep would
+    /// confirm them (their order is in D1) and the units would be lost.
+    async fn settle_existing(
+        &self,
+        store: &StoreId,
+        fingerprint: &str,
+        row: OrderRow,
+        holds: &[Hold<'_>],
+    ) -> AppResult<(Order, bool)> {
+        let same = row.fingerprint == fingerprint;
+        let existing = self.assemble(row).await?;
+        self.release_unowned(store, &existing.id, holds, Some(&existing)).await;
+        if !same {
+            return Err(OrderError::IdempotencyKeyReused.into());
+        }
+        Ok((existing, true))
+    }
+
+    /// Writes the order (see [`shop_order_statements`]) and the stock mirrors in one D1
+    /// batch, and takes the ordered products out of the cart. `None` when it landed, else
+    /// the batch's [`GuardReport`] of why not.
     async fn insert(
         &self,
         key: &IdempotencyKey,
         fingerprint: &str,
         order: &Order,
         mirrors: &[(ProductId, u32, u64)],
-    ) -> AppResult<bool> {
-        let mut statements = order_statements(&self.db, key, fingerprint, order)?;
+        guards: &ShopGuards<'_>,
+    ) -> AppResult<Option<GuardReport>> {
+        let (mut statements, report) = shop_order_statements(&self.db, key, fingerprint, order, guards)?;
         let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.to_string()).collect();
-        let mut args = vec![order.person_id.as_str().into(), order.id.as_str().into()];
+        let mut args = vec![
+            order.person_id.as_str().into(),
+            order.id.as_str().into(),
+            fingerprint.into(),
+            order.placed_at.to_rfc3339().into(),
+        ];
         args.extend(strs(&ids));
-        // Guarded like the lines: a voided order leaves the cart as it was.
+        // Only if this very request's header landed: a voided order, or a retry of one
+        // placed (or cancelled) earlier, leaves the cart as it is.
         statements.push(
             self.db
                 .prepare(format!(
                     "DELETE FROM cart_items WHERE person_id = ?1 AND product_id IN ({}) \
-                     AND EXISTS (SELECT 1 FROM orders WHERE id = ?2)",
-                    placeholders(3, ids.len())
+                     AND EXISTS (SELECT 1 FROM orders WHERE id = ?2 AND fingerprint = ?3 AND placed_at = ?4)",
+                    placeholders(5, ids.len())
                 ))
                 .bind(&args)?,
         );
         for (product, available, version) in mirrors {
             statements.push(self.catalog.record_stock_statement(&order.store_id, product, *available, *version)?);
         }
+        statements.push(report);
         let results = self.db.batch(statements).await?;
-        Ok(results.first().map_or(0, changes) > 0)
+        if results.first().map_or(0, changes) > 0 {
+            return Ok(None);
+        }
+        let report = results.last().map(|r| r.results::<GuardReport>()).transpose()?.and_then(|r| r.into_iter().next());
+        report.map(Some).ok_or_else(|| AppError::Internal("order batch returned no guard report".into()))
     }
 
-    /// Gives back every reservation of `order_id` among `rows`. Release is idempotent; a
-    /// failure is logged (the keeper keeps the hold, so nothing is oversold).
+    /// Gives back the holds this attempt took fresh that `owner` (the order already under
+    /// this id, if any) does not own; a hold it found (`fresh: false`) belongs to whoever
+    /// took it first.
+    async fn release_unowned(&self, store: &StoreId, order_id: &OrderId, holds: &[Hold<'_>], owner: Option<&Order>) {
+        let owns = |row: &ProductRow| {
+            owner.is_some_and(|o| o.status != OrderStatus::Cancelled && o.lines.iter().any(|l| l.product_id.as_str() == row.id()))
+        };
+        let rows: Vec<&ProductRow> = holds.iter().filter(|h| h.fresh && !owns(h.row)).map(|h| h.row).collect();
+        self.release_lines(store, order_id, &rows).await;
+    }
+
+    /// Gives back every reservation of `order_id` among `rows`, all at once. Release is
+    /// idempotent; a failure is logged (the keeper keeps the hold, so nothing is oversold).
     async fn release_lines(&self, store: &StoreId, order_id: &OrderId, rows: &[&ProductRow]) {
-        let mut mirrors = Vec::new();
-        for row in rows.iter().rev() {
+        if rows.is_empty() {
+            return;
+        }
+        let replies = join_all(rows.iter().map(|row| async move {
             let id = row.product_id();
             let call = ReleaseCall { key: reservation_key(order_id, &id), opening_stock: row.opening_stock() };
-            match self.stock.release(store, &id, &call).await {
+            (self.stock.release(store, &id, &call).await, id)
+        }))
+        .await;
+        let mut mirrors = Vec::new();
+        for (reply, id) in replies {
+            match reply {
                 Ok(KeeperReply::Released { available, version, .. }) => mirrors.push((id, available, version)),
                 Ok(other) => worker::console_error!("release {order_id}/{id}: unexpected {other:?}"),
                 Err(e) => worker::console_error!("release {order_id}/{id} failed: {e:?}"),
@@ -332,11 +502,20 @@ impl OrderService {
         self.mirror_stock(store, &mirrors).await;
     }
 
+    /// Records keepers' counts in D1's mirror, in one batch; a failure is logged (the next
+    /// count with a higher version corrects it).
     async fn mirror_stock(&self, store: &StoreId, mirrors: &[(ProductId, u32, u64)]) {
-        for (product, available, version) in mirrors {
-            if let Err(e) = self.catalog.record_stock(store, product, *available, *version).await {
-                worker::console_error!("stock mirror {store}/{product}: {e:?}");
-            }
+        let statements: AppResult<Vec<_>> = mirrors
+            .iter()
+            .map(|(product, available, version)| self.catalog.record_stock_statement(store, product, *available, *version))
+            .collect();
+        let written = match statements {
+            Ok(statements) if statements.is_empty() => return,
+            Ok(statements) => self.db.batch(statements).await.map_err(AppError::from),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written {
+            worker::console_error!("stock mirror {store}: {e:?}");
         }
     }
 

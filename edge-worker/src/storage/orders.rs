@@ -1,55 +1,148 @@
 //! The statements that write a placed order, shared by the shop (`services::orders`) and
 //! the live room (`objects::live_room`), and the void that makes a stranded hold's order
-//! impossible to land (used by both objects' sweeps).
+//! impossible to land (used by both objects' sweeps). The shop's header carries further
+//! guards ([`ShopGuards`]): order capture decides on facts it did not read from D1 (the
+//! session's seal, the isolate's catalogue cache), and the write lands only if they are
+//! still true in the same transaction.
 
 use super::{nullable, DATE_FORMAT};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use shared_model::{
     order::{IdempotencyKey, Order, OrderStatus},
     OrderId,
 };
+use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
 /// The statements that write `order`: its header (first, so its change count says whether
 /// it landed), lines and first event. Every one is guarded: the header by `voided_orders`
 /// (a swept hold's order can never land) and by its key (a concurrent retry writes nothing),
-/// the rest by the header's existence.
+/// the lines by a header with this request's fingerprint (a reused key adds no line to
+/// another request's order), the event by the header's status.
 pub fn order_statements(
     db: &D1Database,
     key: &IdempotencyKey,
     fingerprint: &str,
     order: &Order,
 ) -> AppResult<Vec<D1PreparedStatement>> {
-    let placed_at = order.placed_at.to_rfc3339();
-    let status = order.status.as_str();
+    let (header, args) = header_insert(key, fingerprint, order)?;
+    statements_after_header(db, db.prepare(format!("{header} ON CONFLICT DO NOTHING")).bind(&args)?, fingerprint, order)
+}
+
+/// One line's facts as order capture used them, which the shop's header requires to be
+/// still current: the price, name and unit charged, and the cap and opening stock the
+/// line's reservation was decided with.
+#[derive(Serialize)]
+pub struct LineFacts<'a> {
+    pub product: &'a str,
+    pub price_fen: i64,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub per_buyer_cap: Option<u32>,
+    pub opening_stock: u32,
+}
+
+/// What the shop's header also requires, beyond the void and the key: the buyer's session
+/// still open at `now` (`session`: its token hash), the pickup point as the order shows
+/// it, and every line's [`LineFacts`] with the product on sale.
+pub struct ShopGuards<'a> {
+    pub session: &'a str,
+    pub now: DateTime<Utc>,
+    pub lines: Vec<LineFacts<'a>>,
+}
+
+/// Which of the shop's guards held, read in the same batch after the header: why an
+/// order that did not land did not (see [`shop_order_statements`]).
+#[derive(Deserialize, Debug)]
+pub struct GuardReport {
+    /// The fingerprint of the order already under this id (a retry, or a reused key).
+    pub existing: Option<String>,
+    pub voided: u32,
+    pub session_open: u32,
+    pub facts_current: u32,
+}
+
+/// The session guard; parameters as bound by [`shop_order_statements`].
+const SESSION_OPEN: &str = "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?13 AND person_id = ?3 AND expires_at > ?14)";
+/// The catalogue guard: the pickup point as shown, and each line's facts (a JSON array).
+const FACTS_CURRENT: &str = "(EXISTS (SELECT 1 FROM pickup_points WHERE id = ?7 AND store_id = ?2 AND name = ?16 \
+     AND address = ?17 AND time_window = ?18) AND (SELECT COUNT(*) FROM json_each(?15) f \
+     JOIN store_products sp ON sp.store_id = ?2 AND sp.product_id = json_extract(f.value, '$.product') \
+     JOIN products p ON p.id = sp.product_id WHERE sp.on_sale = 1 \
+     AND sp.price_fen = json_extract(f.value, '$.price_fen') AND p.name = json_extract(f.value, '$.name') \
+     AND p.unit = json_extract(f.value, '$.unit') AND sp.per_buyer_cap IS json_extract(f.value, '$.per_buyer_cap') \
+     AND sp.opening_stock = json_extract(f.value, '$.opening_stock')) = json_array_length(?15))";
+
+/// [`order_statements`] for the shop, the header also guarded by `guards`, and a last
+/// statement to run after everything else in the same batch, whose row
+/// ([`GuardReport`]) says which guard held.
+pub fn shop_order_statements(
+    db: &D1Database,
+    key: &IdempotencyKey,
+    fingerprint: &str,
+    order: &Order,
+    guards: &ShopGuards,
+) -> AppResult<(Vec<D1PreparedStatement>, D1PreparedStatement)> {
+    let (header, mut args) = header_insert(key, fingerprint, order)?;
+    args.extend([
+        guards.session.into(),
+        guards.now.to_rfc3339().into(),
+        serde_json::to_string(&guards.lines)?.into(),
+        order.pickup_point.name.as_str().into(),
+        order.pickup_point.address.as_str().into(),
+        order.pickup_point.window.as_str().into(),
+    ]);
+    let insert = db.prepare(format!("{header} AND {SESSION_OPEN} AND {FACTS_CURRENT} ON CONFLICT DO NOTHING")).bind(&args)?;
+    let report = db
+        .prepare(format!(
+            "SELECT (SELECT fingerprint FROM orders WHERE id = ?1) AS existing, \
+             EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) AS voided, \
+             {SESSION_OPEN} AS session_open, {FACTS_CURRENT} AS facts_current"
+        ))
+        .bind(&args)?;
+    Ok((statements_after_header(db, insert, fingerprint, order)?, report))
+}
+
+/// The header insert up to its `WHERE` conditions (the void), with its arguments ?1..?12.
+fn header_insert(key: &IdempotencyKey, fingerprint: &str, order: &Order) -> AppResult<(String, Vec<JsValue>)> {
     let pickup_code =
         order.pickup_code.as_deref().ok_or_else(|| AppError::Internal("an order to write has no pickup code".into()))?;
-    let mut statements = vec![db
-        .prepare(
-            "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
-             pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11 \
-             WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) ON CONFLICT DO NOTHING",
-        )
-        .bind(&[
-            order.id.as_str().into(),
-            order.store_id.as_str().into(),
-            order.person_id.as_str().into(),
-            key.as_str().into(),
-            fingerprint.into(),
-            (order.total.fen() as f64).into(),
-            order.pickup_point.id.as_str().into(),
-            order.pickup_date.format(DATE_FORMAT).to_string().into(),
-            pickup_code.into(),
-            nullable(order.note.as_deref()),
-            placed_at.as_str().into(),
-            status.into(),
-        ])?];
+    let sql = "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
+               pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11 \
+               WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1)";
+    let args = vec![
+        order.id.as_str().into(),
+        order.store_id.as_str().into(),
+        order.person_id.as_str().into(),
+        key.as_str().into(),
+        fingerprint.into(),
+        (order.total.fen() as f64).into(),
+        order.pickup_point.id.as_str().into(),
+        order.pickup_date.format(DATE_FORMAT).to_string().into(),
+        pickup_code.into(),
+        nullable(order.note.as_deref()),
+        order.placed_at.to_rfc3339().into(),
+        order.status.as_str().into(),
+    ];
+    Ok((sql.to_string(), args))
+}
+
+/// The header statement followed by the lines and the first event.
+fn statements_after_header(
+    db: &D1Database,
+    header: D1PreparedStatement,
+    fingerprint: &str,
+    order: &Order,
+) -> AppResult<Vec<D1PreparedStatement>> {
+    let mut statements = vec![header];
     for (i, line) in order.lines.iter().enumerate() {
         statements.push(
             db.prepare(
                 "INSERT INTO order_lines (order_id, line_no, product_id, name, unit, unit_price_fen, quantity) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1) ON CONFLICT DO NOTHING",
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND fingerprint = ?8) \
+                 ON CONFLICT DO NOTHING",
             )
             .bind(&[
                 order.id.as_str().into(),
@@ -59,6 +152,7 @@ pub fn order_statements(
                 line.unit.as_str().into(),
                 (line.unit_price.fen() as f64).into(),
                 line.quantity.into(),
+                fingerprint.into(),
             ])?,
         );
     }

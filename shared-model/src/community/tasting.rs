@@ -64,13 +64,12 @@ use super::one_line;
 use crate::{
     ids::{stored_forms, BookingId, PersonId, ProductId, StoreId, TastingId},
     live::is_allowed_url,
+    mac::{hmac_sha256, six_digits},
     problem::impl_error_code,
     time::local_day_at,
 };
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use std::{collections::BTreeSet, fmt};
 use subtle::ConstantTimeEq;
 use thiserror::Error;
@@ -694,13 +693,7 @@ const CHECK_IN_DOMAIN: &[u8] = b"linli/tasting-check-in\0";
 /// label (`linli/tasting-check-in` and a zero byte) and the booking ID, reduced to
 /// 000000..=999999 (leading zeros kept).
 pub fn check_in_code(secret: &[u8], booking: &BookingId) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
-    mac.update(CHECK_IN_DOMAIN);
-    mac.update(booking.as_str().as_bytes());
-    let tag = mac.finalize().into_bytes();
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&tag[..8]);
-    format!("{:06}", u64::from_be_bytes(first) % 1_000_000)
+    six_digits(&hmac_sha256(secret, &[CHECK_IN_DOMAIN, booking.as_str().as_bytes()]))
 }
 
 /// Whether `code` (as typed, surrounding spaces ignored) is the check-in code of
@@ -889,6 +882,8 @@ impl_error_code!(TastingError, field, args);
 pub(super) mod tests {
     use super::*;
     use crate::problem::Problem;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
 
     pub(in crate::community) fn every_error() -> Vec<TastingError> {
         use TastingError::*;
