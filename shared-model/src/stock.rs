@@ -71,7 +71,8 @@ pub fn release(available: u32, quantity: u32) -> u32 {
     available.saturating_add(quantity)
 }
 
-/// The order in which an order's lines are reserved: sorted by product ID (stable).
+/// The order in which an order's lines are taken: sorted by product ID (stable). Order
+/// capture reserves them all at once and names the first refused in this order.
 pub fn reservation_order(lines: &[CartLine]) -> Vec<CartLine> {
     let mut sorted = lines.to_vec();
     sorted.sort_by(|a, b| a.product_id.cmp(&b.product_id));
