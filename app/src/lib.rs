@@ -16,7 +16,8 @@ use leptos_router::{
     path,
 };
 
-/// The brand green of the browser's bar: `--green` in public/app.css.
+/// The brand green of the browser's bar: `--green` in public/app.css and the manifest's
+/// `theme_color`.
 pub const THEME_COLOR: &str = "#178048";
 
 /// Where the browser bundle lives under `public/` (built by `scripts/build`).
@@ -59,6 +60,9 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content=THEME_COLOR/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Installable: the manifest, and page.js registers the service worker (public/sw.js).
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
                 <link rel="modulepreload" href=format!("{PKG_DIR}/{bundle}.js?v={asset_version}")/>
                 <script type="module" nonce=nonce>{boot}</script>
