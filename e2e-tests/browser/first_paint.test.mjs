@@ -1,7 +1,7 @@
 // The first paint before (or without) the wasm, in real Chromium at 375 px: the server's
 // page is complete and its links work with scripting off, with a Chinese note saying
-// what needs it; and a button that only the wasm can run (立即抢购, the stepper, 加入购物车)
-// shows disabled until the bundle has taken over, then works.
+// what needs it; and a button that only the wasm can run (立即抢购, the stepper, 加入购物车
+// and the comment box's 发送) shows disabled until the bundle has taken over, then works.
 // Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +63,7 @@ test('立即抢购 and 加入购物车 show disabled until the wasm has loaded, 
   assert.equal(await room.buyButton.innerText(), '立即抢购');
   assert.ok(await room.buyButton.isDisabled(), 'Buy is off before the wasm');
   assert.ok(await room.moreButton.isDisabled(), 'the stepper is off before the wasm');
+  assert.ok(await room.sendButton.isDisabled(), 'sending a comment is off before the wasm');
   await shot(page, 'first-paint-01-live-before-wasm');
   const productPage = new ProductPage(page);
   await productPage.open(product.id);

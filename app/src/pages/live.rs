@@ -406,6 +406,8 @@ fn CommentBox(
 ) -> impl IntoView {
     let t = use_i18n();
     let draft = RwSignal::new(String::new());
+    // Sending goes through the wasm's socket: off until hydrated.
+    let hydrated = use_hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = draft.get_untracked().trim().to_string();
@@ -430,7 +432,9 @@ fn CommentBox(
                     <form class="live-comment-form" on:submit=submit>
                         <input type="text" maxlength=MAX_COMMENT_CHARS placeholder=t.live_comment_placeholder() aria-label=t.live_comments()
                             data-testid="live-comment-input" prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value())/>
-                        <button class="btn btn-primary btn-small" type="submit" data-testid="live-comment-send">{t.live_send()}</button>
+                        <button class="btn btn-primary btn-small" type="submit" data-testid="live-comment-send" disabled=move || !hydrated.get()>
+                            {t.live_send()}
+                        </button>
                     </form>
                 }
                 .into_any(),
