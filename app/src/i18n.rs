@@ -55,6 +55,7 @@ macro_rules! messages {
 
 messages! {
     brand => "邻里", "Linli";
+    noscript_note => "未开启 JavaScript：可以浏览，下单和抢购需开启后使用", "JavaScript is off: you can browse, but ordering needs it";
     tagline => "社区生鲜 · 今晚下单 明日自提", "Neighbourhood fresh food · order tonight, pick up tomorrow";
     choose_store => "选择你的社区店", "Choose your community store";
     enter_store => "进店逛逛", "Visit store";

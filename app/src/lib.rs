@@ -16,6 +16,10 @@ use leptos_router::{
     path,
 };
 
+/// The brand green of the browser's bar: `--green` in public/app.css and the manifest's
+/// `theme_color`.
+pub const THEME_COLOR: &str = "#178048";
+
 /// Where the browser bundle lives under `public/` (built by `scripts/build`).
 pub const PKG_DIR: &str = "/pkg";
 /// Base name of the wasm-bindgen output of the residents' hydration bundle.
@@ -42,6 +46,7 @@ pub fn bundle_for(path: &str) -> &'static str {
 /// inline script).
 pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView {
     let locale = i18n::use_locale();
+    let t = i18n::use_i18n();
     let bundle = bundle_for(path);
     let boot = format!(
         "import init, {{ hydrate }} from '{PKG_DIR}/{bundle}.js?v={asset_version}';\
@@ -53,8 +58,11 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#1f9d55"/>
+                <meta name="theme-color" content=THEME_COLOR/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Installable: the manifest, and page.js registers the service worker (public/sw.js).
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
                 <link rel="modulepreload" href=format!("{PKG_DIR}/{bundle}.js?v={asset_version}")/>
                 <script type="module" nonce=nonce>{boot}</script>
@@ -65,6 +73,11 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
             </head>
             <body>
                 <App/>
+                // After the app, so hydration (which walks <body> from its first child) never
+                // meets it; app.css moves it to the top when scripting is off.
+                <noscript>
+                    <p class="noscript-note">{t.noscript_note()}</p>
+                </noscript>
             </body>
         </html>
     }
@@ -103,6 +116,7 @@ pub struct SiteOrigin(pub String);
 pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_locale_context();
+    components::hydration::provide_hydration_context();
     components::problem::provide_toast();
     components::layout::provide_notice_inbox();
     #[cfg(feature = "hydrate")]

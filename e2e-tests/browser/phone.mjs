@@ -32,12 +32,13 @@ let phones = 0;
 
 /** A fresh 375 px phone (its own cookies, and a network of its own: the edge counts joins
  * and sign-ins per client address, which Cloudflare sets as `CF-Connecting-IP` and the
- * local edge takes from the client), collecting script errors. */
-export async function phone() {
+ * local edge takes from the client), collecting script errors. `options` go to the
+ * context as they are (e.g. `javaScriptEnabled: false`). */
+export async function phone(options = {}) {
   phones += 1;
   const address = `10.250.${process.pid % 250}.${phones % 250}`;
   const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN',
-    isMobile: true, hasTouch: true, extraHTTPHeaders: { 'CF-Connecting-IP': address } });
+    isMobile: true, hasTouch: true, extraHTTPHeaders: { 'CF-Connecting-IP': address }, ...options });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

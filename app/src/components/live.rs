@@ -15,7 +15,7 @@ pub use pin_form::PinForm;
 
 use crate::{
     api,
-    components::problem::ProblemNotice,
+    components::{hydration::use_hydrated, problem::ProblemNotice},
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
@@ -151,6 +151,7 @@ fn LiveCardView(card: LiveCard, resident: bool, join_href: String) -> impl IntoV
 pub fn ReminderToggle(live: String, reminded: bool) -> impl IntoView {
     let t = use_i18n();
     let reminded = RwSignal::new(reminded);
+    let hydrated = use_hydrated();
     let toggle = Action::new(move |(live, on): &(String, bool)| api::set_reminder(live, *on));
     Effect::new(move |_| {
         if let Some(Ok(r)) = toggle.value().get() {
@@ -159,7 +160,7 @@ pub fn ReminderToggle(live: String, reminded: bool) -> impl IntoView {
     });
     view! {
         <button class="btn btn-small live-remind" class:live-reminded=move || reminded.get() type="button" data-testid="live-remind"
-            aria-pressed=move || reminded.get().to_string() disabled=move || toggle.pending().get()
+            aria-pressed=move || reminded.get().to_string() disabled=move || toggle.pending().get() || !hydrated.get()
             on:click=move |_| { toggle.dispatch((live.clone(), !reminded.get_untracked())); }>
             {move || if reminded.get() { t.live_reminded() } else { t.live_remind_me() }}
         </button>

@@ -1,6 +1,9 @@
 //! Product pieces: the card in the shop grid and the stock badge.
 
-use crate::i18n::{use_i18n, I18n};
+use crate::{
+    components::hydration::use_hydrated,
+    i18n::{use_i18n, I18n},
+};
 use leptos::prelude::*;
 use shared_model::catalog::{ProductSummary, StockState};
 
@@ -36,6 +39,7 @@ pub fn ProductCard(
     let t = use_i18n();
     let href = format!("/s/{}/p/{}", product.store_id, product.id);
     let sold_out = product.stock_state == StockState::SoldOut;
+    let hydrated = use_hydrated();
     let id = product.id.to_string();
     let name = product.name.clone();
     let button = match can_buy {
@@ -43,7 +47,7 @@ pub fn ProductCard(
             <button
                 class="btn btn-add"
                 type="button"
-                disabled=sold_out
+                disabled=move || sold_out || !hydrated.get()
                 aria-label=format!("{} {}", t.add_to_cart(), name)
                 data-testid="add-to-cart"
                 on:click=move |_| on_add.run(id.clone())

@@ -3,6 +3,7 @@
 
 use crate::{
     api,
+    components::hydration::use_hydrated,
     i18n::{use_i18n, I18n, Locale},
 };
 use leptos::prelude::*;
@@ -88,6 +89,7 @@ fn PickCard(pick: Recommendation, on_add: Callback<String>) -> impl IntoView {
     let href = format!("/s/{}/p/{}", product.store_id, product.id);
     let id = product.id.to_string();
     let name = product.name.clone();
+    let hydrated = use_hydrated();
     view! {
         <article class="rec-card" data-testid="recommendation" data-product=product.id.to_string() data-reason=reason_kind(&reason)>
             <a href=href.clone()>
@@ -98,7 +100,7 @@ fn PickCard(pick: Recommendation, on_add: Callback<String>) -> impl IntoView {
             <span class="rec-foot">
                 <span class="price">{product.price.to_string()}</span>
                 <button class="btn btn-add" type="button" aria-label=format!("{} {}", t.add_to_cart(), name)
-                    on:click=move |_| on_add.run(id.clone())>"+"</button>
+                    disabled=move || !hydrated.get() on:click=move |_| on_add.run(id.clone())>"+"</button>
             </span>
         </article>
     }

@@ -12,6 +12,7 @@ use super::{
 use crate::{
     api::{self, ApiError},
     components::{
+        hydration::use_hydrated,
         layout::TopBar,
         live::{live_status_label, Audience, ChainPanel, CommentPanel, LiveStatusBadge, ReminderToggle},
         problem::{ActionProblem, ProblemNotice},
@@ -225,6 +226,8 @@ fn OfferCard(
     let limit = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| most_per_buy(o, already.get()))));
     let max_quantity = Memo::new(move |_| limit.get().and_then(|l| l.ok()).unwrap_or(1));
     let cap_reached = Memo::new(move |_| limit.get().and_then(|l| l.err()).map(|e| Problem::from_error(&e)));
+    // The stepper and Buy run in the wasm: disabled until it has taken over.
+    let hydrated = use_hydrated();
 
     // One key per tap; a retry of the same tap after no answer (or an unreadable one)
     // reuses it, so it can never order twice.
@@ -299,15 +302,16 @@ fn OfferCard(
         view! {
             <div class="live-stepper" role="group" aria-label=t.live_quantity()>
                 <button type="button" aria-label="-" data-testid="live-qty-dec"
-                    disabled=move || { quantity.get() <= 1 } on:click=move |_| quantity.update(|q| *q = q.saturating_sub(1).max(1))>"−"</button>
+                    disabled=move || { quantity.get() <= 1 || !hydrated.get() } on:click=move |_| quantity.update(|q| *q = q.saturating_sub(1).max(1))>"−"</button>
                 <span data-testid="live-qty">{move || quantity.get()}</span>
                 <button type="button" aria-label="+" data-testid="live-qty-inc"
-                    disabled=move || { quantity.get() >= max_quantity.get() }
+                    disabled=move || { quantity.get() >= max_quantity.get() || !hydrated.get() }
                     on:click=move |_| quantity.update(|q| *q = (*q + 1).min(max_quantity.get_untracked()))>"+"</button>
             </div>
             <button class="btn btn-primary live-buy" class:live-buy-open=move || state.get() == OfferState::Open && cap_reached.with(Option::is_none) type="button"
                 data-testid="live-buy" data-state=move || state.get().as_str()
-                disabled=move || state.get() != OfferState::Open || cap_reached.with(Option::is_some) || buy.pending().get() on:click=on_buy>
+                disabled=move || !hydrated.get() || state.get() != OfferState::Open || cap_reached.with(Option::is_some) || buy.pending().get()
+                on:click=on_buy>
                 {button_label}
             </button>
         }
@@ -402,6 +406,8 @@ fn CommentBox(
 ) -> impl IntoView {
     let t = use_i18n();
     let draft = RwSignal::new(String::new());
+    // Sending goes through the wasm's socket: off until hydrated.
+    let hydrated = use_hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = draft.get_untracked().trim().to_string();
@@ -426,7 +432,9 @@ fn CommentBox(
                     <form class="live-comment-form" on:submit=submit>
                         <input type="text" maxlength=MAX_COMMENT_CHARS placeholder=t.live_comment_placeholder() aria-label=t.live_comments()
                             data-testid="live-comment-input" prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value())/>
-                        <button class="btn btn-primary btn-small" type="submit" data-testid="live-comment-send">{t.live_send()}</button>
+                        <button class="btn btn-primary btn-small" type="submit" data-testid="live-comment-send" disabled=move || !hydrated.get()>
+                            {t.live_send()}
+                        </button>
                     </form>
                 }
                 .into_any(),

@@ -11,6 +11,7 @@ use super::{
 use crate::{
     api,
     components::{
+        hydration::use_hydrated,
         layout::{BottomNav, TopBar},
         member::join_href,
         problem::ActionProblem,
@@ -41,6 +42,7 @@ pub fn ProductPage() -> impl IntoView {
     let just_reviewed = Memo::new(move |_| query.read().get("reviewed").is_some());
 
     let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
+    let hydrated = use_hydrated();
 
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
@@ -98,7 +100,7 @@ pub fn ProductPage() -> impl IntoView {
                                         </dl>
                                         {if resident {
                                             view! {
-                                                <button class="btn btn-primary btn-block" type="button" disabled=sold_out data-testid="add-to-cart"
+                                                <button class="btn btn-primary btn-block" type="button" disabled=move || sold_out || !hydrated.get() data-testid="add-to-cart"
                                                     on:click=move |_| { add.dispatch(id.clone()); }>
                                                     {move || if add.value().get().is_some_and(|r| r.is_ok()) { t.added() } else if sold_out { t.sold_out() } else { t.add_to_cart() }}
                                                 </button>
