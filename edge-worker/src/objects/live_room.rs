@@ -7,8 +7,8 @@
 //! The room then writes the order to D1 with the shop's own statements
 //! (`storage::orders::order_statements`, guarded by `voided_orders`), and only then
 //! appends the 接龙 line and broadcasts it, so every line anyone sees is a real order.
-//! Writes are group-committed: while one D1 batch is in flight, the buys that arrive wait
-//! and go together in the next one (each with its own guarded statements; a batch that
+//! Writes are group-committed: while a few D1 batches are in flight, the buys that arrive
+//! wait and go together in the next one (each with its own guarded statements; a batch that
 //! fails as a whole is written again buy by buy, so one bad buy fails no other), and a
 //! group's lines are appended and sent as soon as it lands ([`LiveRoom::write_order`]). A
 //! hold whose write never finished (the object was evicted mid-write) is swept by the
@@ -98,13 +98,13 @@ pub struct LiveRoom {
     listeners: RefCell<Option<Listeners>>,
     /// Orders waiting for the next group write to D1 ([`LiveRoom::write_order`]).
     queued_writes: RefCell<Vec<OrderWrite>>,
-    /// Whether a group write is in flight.
-    writing: Cell<bool>,
+    /// Group writes in flight (at most [`MAX_WRITES_IN_FLIGHT`]).
+    writing: Cell<usize>,
     /// What became of each write, by its ticket, until its buy takes it.
     written: RefCell<HashMap<u64, Written>>,
     /// The next write's ticket (a key sent twice at once writes its order twice).
     next_ticket: Cell<u64>,
-    /// Buys waiting for the group write in flight to end.
+    /// Buys waiting for a group write in flight to end.
     write_waiters: RefCell<Vec<oneshot::Sender<()>>>,
 }
 
@@ -129,15 +129,27 @@ enum Written {
 
 /// The most buys one group write carries (four statements each).
 const MAX_GROUP: usize = 50;
+/// Group writes in flight at once. A few, not one: buys that come a few at a time (a
+/// paced sale) are written at once as before; only beyond this do they queue and group.
+const MAX_WRITES_IN_FLIGHT: usize = 1;
 
-/// Ends a group write, even one whose future was dropped: clears the flag and wakes the
-/// buys waiting, so one of them writes the next group.
-struct WritingGuard<'a>(&'a LiveRoom);
+/// Ends a group write, even one whose future was dropped: a write of the group with no
+/// outcome yet is left to the sweep, the count in flight drops, and the buys waiting wake
+/// (one of them writes the next group).
+struct WritingGuard<'a> {
+    room: &'a LiveRoom,
+    tickets: Vec<u64>,
+}
 
 impl Drop for WritingGuard<'_> {
     fn drop(&mut self) {
-        self.0.writing.set(false);
-        for waiter in self.0.write_waiters.borrow_mut().drain(..) {
+        let mut written = self.room.written.borrow_mut();
+        for ticket in &self.tickets {
+            written.entry(*ticket).or_insert_with(|| Written::Unsettled(AppError::Internal("live order write abandoned".into())));
+        }
+        drop(written);
+        self.room.writing.set(self.room.writing.get().saturating_sub(1));
+        for waiter in self.room.write_waiters.borrow_mut().drain(..) {
             let _ = waiter.send(());
         }
     }
@@ -344,7 +356,7 @@ impl DurableObject for LiveRoom {
             last_flush_ms: Cell::new(0),
             listeners: RefCell::new(None),
             queued_writes: RefCell::new(Vec::new()),
-            writing: Cell::new(false),
+            writing: Cell::new(0),
             written: RefCell::new(HashMap::new()),
             next_ticket: Cell::new(0),
             write_waiters: RefCell::new(Vec::new()),
@@ -352,6 +364,8 @@ impl DurableObject for LiveRoom {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
+        // A busy room fires its frame timer late; any request after the spacing sends.
+        self.send_unsent_if_due();
         let response = self.dispatch(req).await;
         self.flush().await;
         response
@@ -535,8 +549,9 @@ impl LiveRoom {
     }
 
     /// Sends what is unsent now if the last frame is at least [`FRAME_SPACING_MS`] old: a
-    /// group write's lines go out as it lands, without waiting for a timer that a busy
-    /// room fires late. Otherwise the pending [`Self::flush`] sends them.
+    /// group write's lines go out as it lands (or with the next request), without waiting
+    /// for a timer that a busy room fires late. Otherwise the pending [`Self::flush`]
+    /// sends them.
     fn send_unsent_if_due(&self) {
         if now_ms() >= self.last_flush_ms.get() + FRAME_SPACING_MS {
             self.send_unsent();
@@ -724,9 +739,10 @@ impl LiveRoom {
         }
     }
 
-    /// Writes a held order (its `statements`) with the next group: while a group write is
-    /// in flight, buys queue up; when it ends, one of them writes everything queued (up to
-    /// [`MAX_GROUP`]) in one D1 batch, confirms what landed and sends the lines at once.
+    /// Writes a held order (its `statements`) with the next group: while
+    /// [`MAX_WRITES_IN_FLIGHT`] group writes are in flight, buys queue up; when one ends,
+    /// one of them writes everything queued (up to [`MAX_GROUP`]) in one D1 batch,
+    /// confirms what landed and sends the lines at once.
     /// Between awaits the room runs one thing at a time, so the queue and the flags need
     /// no lock.
     async fn write_order(&self, order_id: OrderId, statements: Vec<D1PreparedStatement>) -> Written {
@@ -737,22 +753,21 @@ impl LiveRoom {
             if let Some(written) = self.written.borrow_mut().remove(&ticket) {
                 return written;
             }
-            if self.writing.get() {
+            // Queued (not yet taken into a group in flight) and room for one more write.
+            let queued = self.queued_writes.borrow().iter().any(|w| w.ticket == ticket);
+            if !queued || self.writing.get() >= MAX_WRITES_IN_FLIGHT {
                 let (done, wait) = oneshot::channel();
                 self.write_waiters.borrow_mut().push(done);
                 let _ = wait.await;
                 continue;
-            }
-            if !self.queued_writes.borrow().iter().any(|w| w.ticket == ticket) {
-                return Written::Unsettled(AppError::Internal("live order write abandoned".into()));
             }
             let group: Vec<OrderWrite> = {
                 let mut queued = self.queued_writes.borrow_mut();
                 let n = queued.len().min(MAX_GROUP);
                 queued.drain(..n).collect()
             };
-            self.writing.set(true);
-            let _writing = WritingGuard(self);
+            self.writing.set(self.writing.get() + 1);
+            let _writing = WritingGuard { room: self, tickets: group.iter().map(|w| w.ticket).collect() };
             let outcomes = self.write_group(group).await;
             let at = now();
             let mut written = self.written.borrow_mut();
