@@ -2,7 +2,7 @@
 //! viewer sees the same 接龙 list, viewers resume after a drop, bad input gets its problem
 //! and leaves the room working, idempotent buys, the returning-customer price, settling
 //! unsold units with the shelf and the owner's summary, a stranded hold swept, cancelled
-//! live orders, and comments.
+//! live orders, comments, and a flash sale's rush of many residents at one instant.
 //!
 //! Each test runs its own live on its own product (store A's products by index: 40 and
 //! up; `orders.rs` and `shop.rs` use 0..=12, the browser journeys 16, 特价鲜鸡蛋), so tests
@@ -35,6 +35,7 @@ const RETURNING_PRODUCT: usize = 44;
 const SETTLE_PRODUCT: usize = 45;
 const STRANDED_PRODUCT: usize = 46;
 const CANCEL_PRODUCT: usize = 47;
+const RUSH_PRODUCT: usize = 51;
 
 /// `n` residents of store A, each in a building of their own (`{tag}{i}`), so a 接龙 line
 /// (masked name + building) tells who bought.
@@ -535,4 +536,84 @@ async fn the_owner_finds_a_resident_among_hundreds() {
     let building: serde_json::Value = json_of(list("23栋".into()).await).await;
     assert!(building["residents"].as_array().unwrap().iter().all(|r| r["building"] == "23栋"));
     expect_problem(list("楼".repeat(31)).await, 422, "query_too_long").await;
+}
+
+/// 150 residents tap at the same instant (a barrier) for 130 units, 20 of them twice with
+/// one key: the room writes such a rush in groups, and still exactly 130 orders are
+/// created, each buyer's answers agree with each other and with her orders, and a
+/// neighbour watching gets 130 lines once each, in order, one per accepted buyer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rush_of_many_residents_at_one_instant_is_written_in_groups_exactly() {
+    const UNITS: usize = 130;
+    const TWICE: usize = 20;
+    let OnAir { live, offer, .. } = live(RUSH_PRODUCT, 150, &OfferTerms::open_now(UNITS as u32)).await;
+    let neighbour = resident(STORE_A, "围观抢购", "W1").await;
+    let viewer = Viewer::joined(&live.id, Some(&neighbour.cookie)).await;
+    let buyers = residents(150, "齐抢", "Q").await;
+
+    let taps: Vec<(usize, String)> =
+        (0..buyers.len()).map(|n| (n, key(&format!("rush-{n}")))).chain((0..TWICE).map(|n| (n, String::new()))).collect();
+    let keys: Vec<String> = taps.iter().filter(|(_, k)| !k.is_empty()).map(|(_, k)| k.clone()).collect();
+    let live = std::sync::Arc::new(live);
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(taps.len()));
+    let tasks: Vec<_> = taps
+        .iter()
+        .map(|(n, k)| {
+            let (live, barrier, client) = (live.clone(), barrier.clone(), buyers[*n].client.clone());
+            let (offer, key, n) = (offer.id.to_string(), if k.is_empty() { keys[*n].clone() } else { k.clone() }, *n);
+            tokio::spawn(async move {
+                let request = live.buy_request(&client, &offer, &key, 1);
+                barrier.wait().await;
+                let resp = request.send().await.expect("live buy");
+                (n, resp.status(), resp.json::<Value>().await.expect("answer json"))
+            })
+        })
+        .collect();
+    let mut answers: BTreeMap<usize, Vec<(StatusCode, Value)>> = BTreeMap::new();
+    for task in join_all(tasks).await {
+        let (n, status, body) = task.expect("buyer task");
+        answers.entry(n).or_default().push((status, body));
+    }
+
+    let (mut created, mut accepted) = (0, BTreeMap::new());
+    for (n, answers) in &answers {
+        let orders: BTreeSet<String> = answers
+            .iter()
+            .filter_map(|(status, body)| match *status {
+                StatusCode::CREATED | StatusCode::OK => Some(body["order"]["id"].as_str().expect("an order id").to_owned()),
+                StatusCode::CONFLICT => {
+                    assert_eq!(body["code"], "sold_out", "buyer {n}: {body}");
+                    None
+                }
+                other => panic!("buyer {n}: unexpected {other}: {body}"),
+            })
+            .collect();
+        created += answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+        assert!(orders.len() <= 1, "buyer {n}'s answers name one order at most: {answers:?}");
+        if let Some(order) = orders.into_iter().next() {
+            accepted.insert(*n, order);
+        }
+    }
+    println!("live rush: {created} created, {} buyers accepted", accepted.len());
+    assert_eq!(created, UNITS, "exactly the allotment is sold, each order created once");
+    assert_eq!(accepted.len(), UNITS);
+    let detail = live.detail(&neighbour.client).await;
+    assert_eq!((detail.room.offers[0].sold as usize, detail.room.chain_total as usize), (UNITS, UNITS));
+
+    viewer.wait_for_chain(UNITS).await;
+    settle().await;
+    let (received, lines): (Vec<u64>, BTreeSet<(String, String)>) = {
+        let seen = viewer.seen();
+        let lines = seen.chain.iter().map(|a| (a.entry.buyer_display.clone(), a.entry.building.clone())).collect();
+        (seen.chain_received.clone(), lines)
+    };
+    assert_eq!(received, (1..=UNITS as u64).collect::<Vec<u64>>(), "each line once, in order");
+    let expected: BTreeSet<(String, String)> = accepted.keys().map(|n| display(&buyers[*n])).collect();
+    assert_eq!(lines, expected, "one line per accepted buyer, and none for the others");
+
+    for (n, buyer) in buyers.iter().enumerate() {
+        let list: OrderList = json_of(buyer.client.get(url("/api/v1/orders")).send().await.unwrap()).await;
+        let listed: Vec<String> = list.orders.iter().map(|o| o.id.to_string()).collect();
+        assert_eq!(listed, accepted.get(&n).cloned().into_iter().collect::<Vec<_>>(), "buyer {n}'s orders match her answers");
+    }
 }

@@ -1,9 +1,10 @@
 //! `scripts/bench`: order capture on one hot SKU against a real local edge, beside a bare
 //! route on the same server, with the oversell check; the live room's delivery of 接龙
-//! lines to many viewers; 200 phones rushing the last seats of a tasting; 为你推荐 and
+//! lines to many viewers, paced and in a flash sale's rush (200 residents at one instant);
+//! 200 phones rushing the last seats of a tasting; 为你推荐 and
 //! 凑单推荐 for one client, and building the stores' recommendation profiles; then the
-//! shipped wasm sizes. `bench orders`, `bench live`, `bench tastings` or
-//! `bench recommendations` runs one part only. Settings come from the environment (see `Settings::from_env`).
+//! shipped wasm sizes. `bench orders`, `bench live` (paced, then the rush), `bench rush`,
+//! `bench tastings` or `bench recommendations` runs one part only. Settings come from the environment (see `Settings::from_env`).
 //! Loopback only.
 
 use e2e_tests::{
@@ -15,12 +16,15 @@ use e2e_tests::{
 use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
 use serde_json::Value;
+use shared_model::LiveSessionId;
 use std::{
     collections::BTreeMap,
     io::Write,
     path::Path,
+    sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
+use tokio::sync::Barrier;
 
 struct Settings {
     concurrency: usize,
@@ -33,6 +37,7 @@ struct Settings {
     live_buyers: usize,
     rush_phones: usize,
     rush_seats: u32,
+    flash_buyers: usize,
 }
 
 impl Settings {
@@ -49,6 +54,7 @@ impl Settings {
             live_buyers: get("BENCH_LIVE_BUYERS", 8),
             rush_phones: get("BENCH_RUSH_PHONES", 200),
             rush_seats: get("BENCH_RUSH_SEATS", 20) as u32,
+            flash_buyers: get("BENCH_FLASH_BUYERS", 200),
         }
     }
 }
@@ -179,6 +185,9 @@ async fn oversell(s: &Settings, c: &Capture) -> i64 {
 /// Store A's product the live part sells (the order-capture part takes the first).
 const LIVE_PRODUCT: usize = 1;
 
+/// Store A's product the flash rush sells.
+const RUSH_PRODUCT: usize = 2;
+
 /// How long the live part waits for the last 接龙 lines to reach every viewer.
 const DELIVERY_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -192,21 +201,7 @@ async fn live_delivery(s: &Settings) -> bool {
         s.viewers, s.live_units, on_air.sku, s.live_buyers
     );
 
-    let started = Instant::now();
-    let connected: Vec<Result<Viewer, String>> =
-        stream::iter(0..s.viewers).map(|_| Viewer::try_joined(&on_air.live.id, None)).buffer_unordered(64).collect().await;
-    let connect_time = started.elapsed();
-    let failures: Vec<String> = connected.iter().filter_map(|v| v.as_ref().err().cloned()).collect();
-    let viewers: Vec<Viewer> = connected.into_iter().filter_map(Result::ok).collect();
-    println!(
-        "  viewers connected: {} of {} in {:.2} s (snapshot received)",
-        viewers.len(),
-        s.viewers,
-        connect_time.as_secs_f64()
-    );
-    if let Some(first) = failures.first() {
-        println!("  {} viewers failed to connect, e.g. {first}", failures.len());
-    }
+    let viewers = connect_viewers(s, &on_air.live.id).await;
 
     // Each buyer's nickname starts with a character of its own, which the masked name in
     // a line keeps (the viewers are visitors, who see no buildings), so a line names its
@@ -250,62 +245,221 @@ async fn live_delivery(s: &Settings) -> bool {
         answers.line()
     );
 
+    await_lines(&viewers, bought).await;
+    let sent_at: Vec<Vec<Instant>> = sends.iter().map(|b| b.iter().map(|(sent, _)| *sent).collect()).collect();
+    let mut d = Delivery::of(&viewers, bought, &sent_at);
+    println!(
+        "  lines per viewer: min {}, max {} of {bought}; viewers with all {bought} in order: {} of {}; \
+         lines received twice: {}; frames per viewer: {:.0}",
+        d.min_got,
+        d.max_got,
+        d.complete,
+        viewers.len(),
+        d.extra,
+        d.frames as f64 / viewers.len().max(1) as f64
+    );
+    d.print();
+    let (accept, complete) = (&mut d.from_accept, d.complete);
+    let p95 = accept.percentile(95.0);
+    println!("  goal: p95 from acceptance <= 250 ms per (line, viewer): {}", if p95 <= 250.0 { "met" } else { "NOT met" });
+    println!("  (client and edge share this machine; arrival is stamped when the viewer's task reads the frame)");
+    !viewers.is_empty() && complete == viewers.len() && viewers.len() == s.viewers
+}
+
+/// `s.viewers` visitors on `live`'s socket, each with the room's snapshot.
+async fn connect_viewers(s: &Settings, live: &LiveSessionId) -> Vec<Viewer> {
+    let started = Instant::now();
+    let connected: Vec<Result<Viewer, String>> =
+        stream::iter(0..s.viewers).map(|_| Viewer::try_joined(live, None)).buffer_unordered(64).collect().await;
+    let connect_time = started.elapsed();
+    let failures: Vec<String> = connected.iter().filter_map(|v| v.as_ref().err().cloned()).collect();
+    let viewers: Vec<Viewer> = connected.into_iter().filter_map(Result::ok).collect();
+    println!(
+        "  viewers connected: {} of {} in {:.2} s (snapshot received)",
+        viewers.len(),
+        s.viewers,
+        connect_time.as_secs_f64()
+    );
+    if let Some(first) = failures.first() {
+        println!("  {} viewers failed to connect, e.g. {first}", failures.len());
+    }
+    viewers
+}
+
+/// Waits until every viewer holds `bought` 接龙 lines (or [`DELIVERY_PATIENCE`] passed),
+/// and a little more for anything sent twice.
+async fn await_lines(viewers: &[Viewer], bought: usize) {
     let deadline = Instant::now() + DELIVERY_PATIENCE;
     while viewers.iter().any(|v| v.seen().chain.len() < bought) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
+}
 
-    let buyer_of: BTreeMap<char, usize> = (0..buyers.len()).map(|b| (buyer_mark(b), b)).collect();
-    let (mut from_accept, mut from_send) = (Vec::new(), Vec::new());
-    let (mut slowest_accept, mut slowest_send) = (BTreeMap::<u64, Duration>::new(), BTreeMap::<u64, Duration>::new());
-    let (mut complete, mut min_got, mut max_got, mut extra, mut frames) = (0, usize::MAX, 0, 0, 0);
-    for viewer in &viewers {
-        let seen = viewer.seen();
-        let got = seen.chain.len();
-        complete += usize::from(got == bought && seen.chain_seqs().iter().copied().eq(1..=bought as u64));
-        (min_got, max_got) = (min_got.min(got), max_got.max(got));
-        extra += seen.chain_received.len().saturating_sub(got);
-        frames += seen.frames;
-        let mut nth_of_buyer = vec![0usize; buyers.len()];
-        for arrival in &seen.chain {
-            let accepted_at = SystemTime::from(arrival.entry.at);
-            let after_accept = arrival.wall.duration_since(accepted_at).unwrap_or_default();
-            from_accept.push(after_accept);
-            let slowest = slowest_accept.entry(arrival.entry.seq).or_default();
-            *slowest = (*slowest).max(after_accept);
-            if let Some(&b) = arrival.entry.buyer_display.chars().next().and_then(|c| buyer_of.get(&c)) {
-                if let Some((sent, _)) = sends[b].get(nth_of_buyer[b]) {
-                    let after_send = arrival.at.duration_since(*sent);
-                    from_send.push(after_send);
-                    let slowest = slowest_send.entry(arrival.entry.seq).or_default();
-                    *slowest = (*slowest).max(after_send);
+/// How the 接龙 lines of a run reached the viewers. Lines name their buyer by the first
+/// character of the masked name ([`buyer_mark`]); buyer `b`'s n-th line answers the n-th
+/// request in `sent_at[b]`.
+struct Delivery {
+    /// Viewers that hold exactly lines 1..=bought, in order.
+    complete: usize,
+    min_got: usize,
+    max_got: usize,
+    /// Lines received beyond the ones folded in (duplicates).
+    extra: usize,
+    /// Frames per viewer, all kinds.
+    frames: usize,
+    /// Lines per frame that carried any (a frame is told apart by its arrival instant).
+    lines_per_frame: Timings,
+    from_accept: Timings,
+    from_send: Timings,
+    every_accept: Timings,
+    every_send: Timings,
+}
+
+impl Delivery {
+    fn of(viewers: &[Viewer], bought: usize, sent_at: &[Vec<Instant>]) -> Self {
+        let buyer_of: BTreeMap<char, usize> = (0..sent_at.len()).map(|b| (buyer_mark(b), b)).collect();
+        let (mut from_accept, mut from_send, mut per_frame) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut slowest_accept, mut slowest_send) = (BTreeMap::<u64, Duration>::new(), BTreeMap::<u64, Duration>::new());
+        let (mut complete, mut min_got, mut max_got, mut extra, mut frames) = (0, usize::MAX, 0, 0, 0);
+        for viewer in viewers {
+            let seen = viewer.seen();
+            let got = seen.chain.len();
+            complete += usize::from(got == bought && seen.chain_seqs().iter().copied().eq(1..=bought as u64));
+            (min_got, max_got) = (min_got.min(got), max_got.max(got));
+            extra += seen.chain_received.len().saturating_sub(got);
+            frames += seen.frames;
+            let mut nth_of_buyer = vec![0usize; sent_at.len()];
+            let mut frame: Option<(Instant, u64)> = None;
+            for arrival in &seen.chain {
+                match &mut frame {
+                    Some((at, lines)) if *at == arrival.at => *lines += 1,
+                    _ => {
+                        per_frame.extend(frame.map(|(_, lines)| Duration::from_millis(lines)));
+                        frame = Some((arrival.at, 1));
+                    }
                 }
-                nth_of_buyer[b] += 1;
+                let accepted_at = SystemTime::from(arrival.entry.at);
+                let after_accept = arrival.wall.duration_since(accepted_at).unwrap_or_default();
+                from_accept.push(after_accept);
+                let slowest = slowest_accept.entry(arrival.entry.seq).or_default();
+                *slowest = (*slowest).max(after_accept);
+                if let Some(&b) = arrival.entry.buyer_display.chars().next().and_then(|c| buyer_of.get(&c)) {
+                    if let Some(sent) = sent_at[b].get(nth_of_buyer[b]) {
+                        let after_send = arrival.at.duration_since(*sent);
+                        from_send.push(after_send);
+                        let slowest = slowest_send.entry(arrival.entry.seq).or_default();
+                        *slowest = (*slowest).max(after_send);
+                    }
+                    nth_of_buyer[b] += 1;
+                }
             }
+            per_frame.extend(frame.map(|(_, lines)| Duration::from_millis(lines)));
+        }
+        Delivery {
+            complete,
+            min_got: if viewers.is_empty() { 0 } else { min_got },
+            max_got,
+            extra,
+            frames,
+            lines_per_frame: Timings(per_frame),
+            from_accept: Timings(from_accept),
+            from_send: Timings(from_send),
+            every_accept: Timings(slowest_accept.into_values().collect()),
+            every_send: Timings(slowest_send.into_values().collect()),
         }
     }
-    let min_got = if viewers.is_empty() { 0 } else { min_got };
+
+    fn print(&mut self) {
+        println!("  delivery of one line to one viewer, per (line, viewer):");
+        println!("    from acceptance (the line's `at`, server clock) to arrival: {}", self.from_accept.line());
+        println!("    from the buyer's request send to arrival:                 {}", self.from_send.line());
+        println!("  delivery of one line to every viewer (the slowest viewer, per line):");
+        println!("    from acceptance (the line's `at`, server clock) to arrival: {}", self.every_accept.line());
+        println!("    from the buyer's request send to arrival:                 {}", self.every_send.line());
+    }
+}
+
+/// A flash sale's first second: `flash_buyers` residents tap 立即抢购 for one unit each at
+/// the same instant (a barrier), with `viewers` watching. Prints the answers, the lines
+/// per frame and each line's delivery; whether every buy was accepted and every viewer
+/// got every line once, in order.
+async fn flash_rush(s: &Settings) -> bool {
+    let units = s.flash_buyers as u32 * 2;
+    let on_air = live(RUSH_PRODUCT, units, &OfferTerms::open_now(units)).await;
     println!(
-        "  lines per viewer: min {min_got}, max {max_got} of {bought}; viewers with all {bought} in order: {complete} of {}; \
-         lines received twice: {extra}; frames per viewer: {:.0}",
-        viewers.len(),
-        frames as f64 / viewers.len().max(1) as f64
+        "flash rush: {} residents buy one unit of {} each at the same instant, {} viewers",
+        s.flash_buyers, on_air.sku, s.viewers
     );
-    let mut accept = Timings(from_accept);
-    let mut send = Timings(from_send);
-    let mut every_accept = Timings(slowest_accept.into_values().collect());
-    let mut every_send = Timings(slowest_send.into_values().collect());
-    println!("  delivery of one line to one viewer, per (line, viewer):");
-    println!("    from acceptance (the line's `at`, server clock) to arrival: {}", accept.line());
-    println!("    from the buyer's request send to arrival:                 {}", send.line());
-    println!("  delivery of one line to every viewer (the slowest viewer, per line):");
-    println!("    from acceptance (the line's `at`, server clock) to arrival: {}", every_accept.line());
-    println!("    from the buyer's request send to arrival:                 {}", every_send.line());
-    let p95 = accept.percentile(95.0);
-    println!("  goal: p95 from acceptance <= 250 ms per (line, viewer): {}", if p95 <= 250.0 { "met" } else { "NOT met" });
-    println!("  (client and edge share this machine; arrival is stamped when the viewer's task reads the frame)");
-    !viewers.is_empty() && complete == viewers.len() && viewers.len() == s.viewers
+    let viewers = connect_viewers(s, &on_air.live.id).await;
+    let buyers: Vec<Resident> = stream::iter(0..s.flash_buyers)
+        .map(|i| async move { resident(STORE_A, &format!("{}抢购压测", buyer_mark(i)), &format!("R{i}")).await })
+        .buffered(16)
+        .collect()
+        .await;
+    let (live, offer) = (Arc::new(on_air.live), on_air.offer.id.to_string());
+    let run = unique_phone();
+    let barrier = Arc::new(Barrier::new(buyers.len() + 1));
+    let tasks: Vec<_> = buyers
+        .iter()
+        .enumerate()
+        .map(|(b, buyer)| {
+            let (live, barrier, client) = (live.clone(), barrier.clone(), buyer.client.clone());
+            let (offer, key) = (offer.clone(), format!("rush-bench-{run}-{b}"));
+            tokio::spawn(async move {
+                let request = live.buy_request(&client, &offer, &key, 1);
+                barrier.wait().await;
+                let sent = Instant::now();
+                let resp = request.send().await.expect("live buy request");
+                let status = resp.status();
+                let body = resp.text().await.unwrap_or_default();
+                (sent, sent.elapsed(), status, body)
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let started = Instant::now();
+    let answers: Vec<(Instant, Duration, StatusCode, String)> =
+        join_all(tasks).await.into_iter().map(|t| t.expect("buyer task")).collect();
+    let total = started.elapsed();
+    let refused: Vec<&(Instant, Duration, StatusCode, String)> = answers.iter().filter(|a| a.2 != StatusCode::CREATED).collect();
+    if let Some((_, _, status, body)) = refused.first() {
+        println!("  {} buys refused, e.g. {status}: {body}", refused.len());
+    }
+    let bought = answers.len() - refused.len();
+    let mut took = Timings(answers.iter().map(|a| a.1).collect());
+    println!(
+        "  buys: {bought} of {} accepted, all answered in {:.2} s; answer latency {}",
+        answers.len(),
+        total.as_secs_f64(),
+        took.line()
+    );
+
+    await_lines(&viewers, bought).await;
+    let sent_at: Vec<Vec<Instant>> = answers.iter().map(|a| vec![a.0]).collect();
+    let mut d = Delivery::of(&viewers, bought, &sent_at);
+    println!(
+        "  viewers with all {bought} lines, once each, in order: {} of {} (lines per viewer min {}, max {}; received twice {})",
+        d.complete,
+        viewers.len(),
+        d.min_got,
+        d.max_got,
+        d.extra
+    );
+    println!(
+        "  lines per frame: p50 {:.0}, p95 {:.0}, max {:.0}",
+        d.lines_per_frame.percentile(50.0),
+        d.lines_per_frame.percentile(95.0),
+        d.lines_per_frame.percentile(100.0)
+    );
+    d.print();
+    let (p95_answer, p95_line) = (took.percentile(95.0), d.from_accept.percentile(95.0));
+    println!(
+        "  goal: answer p95 <= 1000 ms: {}; line at viewer p95 <= 250 ms: {}",
+        if p95_answer <= 1000.0 { "met" } else { "NOT met" },
+        if p95_line <= 250.0 { "met" } else { "NOT met" }
+    );
+    refused.is_empty() && d.complete == viewers.len() && viewers.len() == s.viewers
 }
 
 fn kb(bytes: usize) -> String {
@@ -434,14 +588,15 @@ fn print_size(root: &Path, file: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let (orders, live, tastings, recs) = match std::env::args().nth(1).as_deref() {
-        None | Some("all") => (true, true, true, true),
-        Some("orders") => (true, false, false, false),
-        Some("live") => (false, true, false, false),
-        Some("tastings") => (false, false, true, false),
-        Some("recommendations") => (false, false, false, true),
+    let (orders, live, rush, tastings, recs) = match std::env::args().nth(1).as_deref() {
+        None | Some("all") => (true, true, true, true, true),
+        Some("orders") => (true, false, false, false, false),
+        Some("live") => (false, true, true, false, false),
+        Some("rush") => (false, false, true, false, false),
+        Some("tastings") => (false, false, false, true, false),
+        Some("recommendations") => (false, false, false, false, true),
         Some(other) => {
-            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|tastings|recommendations]");
+            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|rush|tastings|recommendations]");
             std::process::exit(2);
         }
     };
@@ -485,6 +640,10 @@ async fn main() {
 
     if live {
         failed |= !live_delivery(&s).await;
+    }
+
+    if rush {
+        failed |= !flash_rush(&s).await;
     }
 
     if tastings {
