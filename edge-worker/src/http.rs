@@ -126,8 +126,12 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// The clock is read here, at the edge, and passed into shared-model's rules.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    let millis = js_sys::Date::now() as i64;
-    chrono::DateTime::from_timestamp_millis(millis).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(now_ms()).unwrap_or_default()
+}
+
+/// The runtime's clock in milliseconds, for alarm, grace and cache-age arithmetic.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
 }
 
 /// A text setting: a `[vars]` entry or a secret (`wrangler secret put`), whichever is set.

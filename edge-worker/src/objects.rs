@@ -19,10 +19,7 @@ use shared_model::OrderId;
 use std::cell::Cell;
 use worker::{Env, Response, SqlStorage, SqlStorageValue, State};
 
-/// The runtime's clock in milliseconds, for alarm and grace arithmetic.
-pub fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
+pub use crate::http::now_ms;
 
 /// A count or a bound as a SQLite value (saturating).
 pub fn int(n: impl TryInto<i64>) -> SqlStorageValue {

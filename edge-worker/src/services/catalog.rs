@@ -6,6 +6,7 @@
 use crate::{
     clients::stock::{KeeperReply, StockClient},
     error::{AppError, AppResult},
+    http::now_ms,
     storage::{placeholders, stored_date, strs},
 };
 use serde::Deserialize;
@@ -23,13 +24,13 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Env};
 /// How long this isolate trusts a product's or pickup point's facts before reading them
 /// again. Short, because an owner's edit made in another isolate shows here only after it
 /// (or after an order's write finds the copy stale).
-const ORDER_FACTS_TTL_MS: f64 = 60_000.0;
+const ORDER_FACTS_TTL_MS: i64 = 60_000;
 
 thread_local! {
     /// Products by `store:product` and pickup points by `store:point`, each with when it
     /// was read (ms); one isolate serves many requests, one at a time per await point.
-    static PRODUCT_FACTS: RefCell<HashMap<String, (f64, ProductRow)>> = RefCell::new(HashMap::new());
-    static PICKUP_FACTS: RefCell<HashMap<String, (f64, PickupPoint)>> = RefCell::new(HashMap::new());
+    static PRODUCT_FACTS: RefCell<HashMap<String, (i64, ProductRow)>> = RefCell::new(HashMap::new());
+    static PICKUP_FACTS: RefCell<HashMap<String, (i64, PickupPoint)>> = RefCell::new(HashMap::new());
 }
 
 /// What placing an order needs to know: the pickup point (if it is this store's) and the
@@ -43,10 +44,6 @@ pub struct OrderFacts {
 
 fn fact_key(store: &StoreId, id: &str) -> String {
     format!("{store}:{id}")
-}
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
 }
 
 pub struct CatalogService {
