@@ -2,6 +2,7 @@
 // a few lines here and many kilobytes there, and in a file because the pages' CSP runs
 // no inline handlers.
 // - The language switch (`[data-switch-lang]`) and printing (`[data-print]`).
+// - The shop's selected category chip, kept in view (below).
 // - Review photos, on the phone (below).
 
 document.addEventListener('click', (event) => {
@@ -130,4 +131,14 @@ document.addEventListener('click', (event) => {
   const register = () => navigator.serviceWorker.register(`/sw.js?v=${version}`).catch(() => {});
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register);
+})();
+
+// The shop's selected category chip, scrolled to the middle of its row (as far as the row
+// allows): the row would otherwise open at its start, where a chip far along is off-screen.
+(function () {
+  const row = document.querySelector('nav.tabs');
+  const chip = row && row.querySelector('.tab.active');
+  if (!chip) return;
+  const a = row.getBoundingClientRect(), b = chip.getBoundingClientRect();
+  row.scrollLeft = Math.max(0, b.left - a.left + row.scrollLeft - (a.width - b.width) / 2);
 })();

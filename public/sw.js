@@ -1,8 +1,9 @@
 // Linli's service worker, registered by page.js as /sw.js?v=<asset version>.
-// - The app shell (the residents' bundle and its wasm, app.css, page.js) is cached by its
-//   versioned name (`?v=`), cache first: a second visit is interactive without fetching
-//   the bundle again. Installing fetches them into a cache named after the version;
-//   activating drops every older version's cache.
+// - The app shell (the bundles residents arrive by, the shop's and the live room's, with
+//   their wasm, app.css, page.js) is cached by its versioned name (`?v=`), cache first: a
+//   second visit is interactive without fetching the bundle again. Installing fetches them
+//   into a cache named after the version; activating drops every older version's cache.
+//   The other bundles (a resident's other pages, the console) are cached when first used.
 // - Pages go to the network first (they carry live stock and prices); with no network,
 //   the Chinese offline page (offline.html) answers instead of the browser's error.
 // - The JSON API (/api/) and anything not ours are never touched: answers about orders,
@@ -16,7 +17,8 @@ const CACHE = `${PREFIX}${VERSION}`;
 const OFFLINE_PAGE = '/offline';
 const VERSIONED = VERSION !== 'dev';
 const SHELL = VERSIONED
-  ? ['/pkg/linli_app.js', '/pkg/linli_app_bg.wasm', '/app.css', '/page.js'].map((path) => `${path}?v=${VERSION}`)
+  ? ['/pkg/linli_shop.js', '/pkg/linli_shop_bg.wasm', '/pkg/linli_live.js', '/pkg/linli_live_bg.wasm', '/app.css', '/page.js']
+    .map((path) => `${path}?v=${VERSION}`)
   : [];
 
 self.addEventListener('install', (event) => {
@@ -29,8 +31,8 @@ self.addEventListener('activate', (event) => {
     .then(() => self.clients.claim()));
 });
 
-/** An asset of this version: a bundle under /pkg/ (the owner's too, cached when first
- * used), the stylesheet or page.js, named with this worker's `?v=`. */
+/** An asset of this version: a bundle under /pkg/ (those not in the shell are cached when
+ * first used), the stylesheet or page.js, named with this worker's `?v=`. */
 function isVersionedAsset(url) {
   return VERSIONED && url.searchParams.get('v') === VERSION
     && (url.pathname.startsWith('/pkg/') || url.pathname === '/app.css' || url.pathname === '/page.js');

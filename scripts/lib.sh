@@ -75,9 +75,11 @@ WASM_RUSTFLAGS="--cfg erase_components"
 
 # Builds the browser bundles into public/pkg and the worker into edge-worker/build.
 build_all() {
-  log "building the browser bundles (hydrate: residents', then the owner's with the console)"
+  log "building the browser bundles, one per group of pages (app/src/lib.rs: Bundle)"
   rm -rf public/pkg
-  build_bundle hydrate linli_app
+  build_bundle hydrate,shop linli_shop
+  build_bundle hydrate,live linli_live
+  build_bundle hydrate,resident linli_resident
   build_bundle hydrate,owner linli_owner
   LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/app.css public/page.js | sha256sum | cut -c1-12)"
   export LINLI_ASSET_VERSION

@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface, one folder per feature.
 
+pub mod cart;
 pub mod hydration;
 pub mod layout;
 pub mod live;

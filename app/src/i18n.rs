@@ -12,21 +12,26 @@ pub use shared_model::locale::Locale;
 /// from `<html lang>`.
 pub fn provide_locale_context() {
     if use_context::<Locale>().is_none() {
-        #[cfg(feature = "hydrate")]
-        {
-            let lang = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.document_element())
-                .and_then(|e| e.get_attribute("lang"));
-            provide_context(lang.as_deref().and_then(Locale::from_tag).unwrap_or_default());
-        }
-        #[cfg(not(feature = "hydrate"))]
-        provide_context(Locale::default());
+        provide_context(document_locale());
     }
 }
 
+/// The page's locale: the context's, or (in an island, which sees no context) the one the
+/// server rendered the document in.
 pub fn use_locale() -> Locale {
-    use_context::<Locale>().unwrap_or_default()
+    use_context::<Locale>().unwrap_or_else(document_locale)
+}
+
+/// The `lang` of the document in the browser; the default on the server.
+fn document_locale() -> Locale {
+    #[cfg(feature = "hydrate")]
+    {
+        let lang =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang"));
+        lang.as_deref().and_then(Locale::from_tag).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Locale::default()
 }
 
 /// The message table for the current locale.

@@ -3,6 +3,7 @@
 //! pieces in `components/`, every call to the JSON API in `api`.
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod i18n;
 #[cfg(feature = "hydrate")]
@@ -20,24 +21,79 @@ use leptos_router::{
 /// `theme_color`.
 pub const THEME_COLOR: &str = "#178048";
 
-/// Where the browser bundle lives under `public/` (built by `scripts/build`).
+/// Where the browser bundles live under `public/` (built by `scripts/lib.sh`).
 pub const PKG_DIR: &str = "/pkg";
-/// Base name of the wasm-bindgen output of the residents' hydration bundle.
-pub const BUNDLE_NAME: &str = "linli_app";
-/// Base name of the owner's bundle: the same app with the console (feature `owner`).
-pub const OWNER_BUNDLE_NAME: &str = "linli_owner";
-/// Where the owner's console lives: its pages load the owner's bundle.
+/// Where the owner's console lives.
 pub const OWNER_PATH: &str = "/owner";
 
-/// The bundle that hydrates the page at `path`: the owner's for the console, else the
-/// residents' (which leaves the console out, so every resident page loads less).
-pub fn bundle_for(path: &str) -> &'static str {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let console = path.strip_prefix(OWNER_PATH).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    if console {
-        OWNER_BUNDLE_NAME
-    } else {
-        BUNDLE_NAME
+/// The browser bundles: each page loads only its group's, so a resident never downloads
+/// the console, nor the shop the code of the live room. The shop's pages and the live room
+/// are server pages with islands (`#[island]`: only their interactive parts hydrate, and
+/// only those parts' code is in the bundle); a resident's other pages and the console
+/// hydrate whole, with client-side navigation inside their group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    /// The store list, a store's shop and its product pages (islands).
+    Shop,
+    /// The live room (islands).
+    Live,
+    /// A resident's other pages: cart, orders, wishes, tastings, joining… (whole page).
+    Resident,
+    /// The owner's console (whole page).
+    Owner,
+}
+
+impl Bundle {
+    pub const ALL: [Bundle; 4] = [Bundle::Shop, Bundle::Live, Bundle::Resident, Bundle::Owner];
+
+    /// The bundle that hydrates the page at `path` (query and fragment ignored).
+    pub fn for_path(path: &str) -> Self {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            [] | ["s", _] | ["s", _, "p", _] => Bundle::Shop,
+            ["l", _] => Bundle::Live,
+            [first, ..] if format!("/{first}") == OWNER_PATH => Bundle::Owner,
+            _ => Bundle::Resident,
+        }
+    }
+
+    /// Base name of its wasm-bindgen output under [`PKG_DIR`] (`NAME.js`, `NAME_bg.wasm`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Bundle::Shop => "linli_shop",
+            Bundle::Live => "linli_live",
+            Bundle::Resident => "linli_resident",
+            Bundle::Owner => "linli_owner",
+        }
+    }
+
+    /// Whether its pages hydrate whole (else only their islands do).
+    pub fn hydrates_whole_page(self) -> bool {
+        matches!(self, Bundle::Resident | Bundle::Owner)
+    }
+
+    /// The module script that loads the bundle and hydrates the page: `hydrate()` takes
+    /// the whole page over, or readies the islands, which are then each hydrated in
+    /// document order (an island inside another is hydrated by the outer one).
+    fn boot_script(self, asset_version: &str) -> String {
+        let (js, wasm) = (
+            format!("{PKG_DIR}/{}.js?v={asset_version}", self.name()),
+            format!("{PKG_DIR}/{}_bg.wasm?v={asset_version}", self.name()),
+        );
+        if self.hydrates_whole_page() {
+            format!("import init, {{ hydrate }} from '{js}';init({{ module_or_path: '{wasm}' }}).then(() => hydrate());")
+        } else {
+            format!(
+                "import init, * as islands from '{js}';\
+                 init({{ module_or_path: '{wasm}' }}).then(() => {{\
+                 islands.hydrate();\
+                 for (const el of document.querySelectorAll('leptos-island')) {{\
+                 if (!el.parentElement.closest('leptos-island')) islands[el.dataset.component]?.(el);\
+                 }}\
+                 }});"
+            )
+        }
     }
 }
 
@@ -47,11 +103,8 @@ pub fn bundle_for(path: &str) -> &'static str {
 pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView {
     let locale = i18n::use_locale();
     let t = i18n::use_i18n();
-    let bundle = bundle_for(path);
-    let boot = format!(
-        "import init, {{ hydrate }} from '{PKG_DIR}/{bundle}.js?v={asset_version}';\
-         init({{ module_or_path: '{PKG_DIR}/{bundle}_bg.wasm?v={asset_version}' }}).then(() => hydrate());"
-    );
+    let bundle = Bundle::for_path(path);
+    let boot = bundle.boot_script(&asset_version);
     view! {
         <!DOCTYPE html>
         <html lang=locale.html_lang()>
@@ -64,7 +117,7 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
-                <link rel="modulepreload" href=format!("{PKG_DIR}/{bundle}.js?v={asset_version}")/>
+                <link rel="modulepreload" href=format!("{PKG_DIR}/{}.js?v={asset_version}", bundle.name())/>
                 <script type="module" nonce=nonce>{boot}</script>
                 // What must work before the wasm has loaded: review photos, the language
                 // switch, printing (a few lines of JS, not in the wasm).
@@ -111,14 +164,12 @@ pub fn set_page_status(status: u16) {
 #[derive(Clone, Debug, Default)]
 pub struct SiteOrigin(pub String);
 
-/// The application: router and the pages.
+/// The application: router and the pages. The server renders every page with it; the
+/// whole-page bundles hydrate with it, each holding only its own group's pages.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_locale_context();
-    components::hydration::provide_hydration_context();
-    components::problem::provide_toast();
-    components::layout::provide_notice_inbox();
     #[cfg(feature = "hydrate")]
     if use_context::<SiteOrigin>().is_none() {
         let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
@@ -130,30 +181,90 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { t.brand().to_string() } else { format!("{page} · {}", t.brand()) }
         }/>
         <Router>
-            <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-                <Route path=path!("/") view=pages::stores::StoresPage/>
-                <Route path=path!("/s/:store") view=pages::shop::ShopPage/>
-                <Route path=path!("/s/:store/p/:product") view=pages::product::ProductPage/>
-                <Route path=path!("/s/:store/join") view=pages::join::JoinPage/>
-                <Route path=path!("/s/:store/cart") view=pages::cart::CartPage/>
-                <Route path=path!("/s/:store/orders") view=pages::orders::OrdersPage/>
-                <Route path=path!("/s/:store/orders/:order") view=pages::order::OrderPage/>
-                <Route path=path!("/s/:store/orders/:order/review/:product") view=pages::review_form::ReviewFormPage/>
-                <Route path=path!("/s/:store/me/reviews") view=pages::my_reviews::MyReviewsPage/>
-                <Route path=path!("/s/:store/wishes") view=pages::wishes::WishesPage/>
-                <Route path=path!("/s/:store/tastings") view=pages::tastings::TastingsPage/>
-                <Route path=path!("/s/:store/tastings/:tasting") view=pages::tastings::TastingPage/>
-                <Route path=path!("/s/:store/me/notices") view=pages::notices::NoticesPage/>
+            <Routes fallback=|| view! { <Fallback/> }>
+                <ShopRoutes/>
+                <ResidentRoutes/>
                 <OwnerRoutes/>
-                <Route path=path!("/l/:live") view=pages::live::LivePage/>
+                <LiveRoutes/>
             </Routes>
         </Router>
         <components::problem::ProblemToast/>
     }
 }
 
-/// The owner's console under [`OWNER_PATH`].
-#[cfg(feature = "owner")]
+// Each group of routes is real where this build renders its pages (the server renders them
+// all) and, elsewhere, a page that loads itself from the server, which sends its own bundle.
+// A group of several routes is one parent route (a component gives one route).
+
+/// [`Bundle::Shop`]'s pages: islands, so only the server routes them.
+#[cfg(feature = "ssr")]
+#[component(transparent)]
+fn ShopRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("") view=Outlet>
+            <Route path=path!("/") view=pages::stores::StoresPage/>
+            <Route path=path!("/s/:store") view=pages::shop::ShopPage/>
+            <Route path=path!("/s/:store/p/:product") view=pages::product::ProductPage/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+#[cfg(not(feature = "ssr"))]
+#[component(transparent)]
+fn ShopRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("") view=Outlet>
+            <Route path=path!("/") view=Elsewhere/>
+            <Route path=path!("/s/:store") view=Elsewhere/>
+            <Route path=path!("/s/:store/p/:product") view=Elsewhere/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// [`Bundle::Live`]'s page: islands, so only the server routes it.
+#[cfg(feature = "ssr")]
+#[component(transparent)]
+fn LiveRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/l/:live") view=pages::live::LivePage/> }.into_inner()
+}
+
+#[cfg(not(feature = "ssr"))]
+#[component(transparent)]
+fn LiveRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/l/:live") view=Elsewhere/> }.into_inner()
+}
+
+/// [`Bundle::Resident`]'s pages.
+#[cfg(any(feature = "ssr", feature = "resident"))]
+#[component(transparent)]
+fn ResidentRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/s/:store") view=Outlet>
+            <Route path=path!("/join") view=pages::join::JoinPage/>
+            <Route path=path!("/cart") view=pages::cart::CartPage/>
+            <Route path=path!("/orders") view=pages::orders::OrdersPage/>
+            <Route path=path!("/orders/:order") view=pages::order::OrderPage/>
+            <Route path=path!("/orders/:order/review/:product") view=pages::review_form::ReviewFormPage/>
+            <Route path=path!("/me/reviews") view=pages::my_reviews::MyReviewsPage/>
+            <Route path=path!("/wishes") view=pages::wishes::WishesPage/>
+            <Route path=path!("/tastings") view=pages::tastings::TastingsPage/>
+            <Route path=path!("/tastings/:tasting") view=pages::tastings::TastingPage/>
+            <Route path=path!("/me/notices") view=pages::notices::NoticesPage/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+#[cfg(not(any(feature = "ssr", feature = "resident")))]
+#[component(transparent)]
+fn ResidentRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/s/:store/*any") view=Elsewhere/> }.into_inner()
+}
+
+/// [`Bundle::Owner`]'s pages, the console under [`OWNER_PATH`].
+#[cfg(any(feature = "ssr", feature = "owner"))]
 #[component(transparent)]
 fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
@@ -171,37 +282,63 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// In the residents' bundle the console is elsewhere: a link that reaches it inside the
-/// app loads the page from the server, with the owner's bundle.
-#[cfg(not(feature = "owner"))]
+#[cfg(not(any(feature = "ssr", feature = "owner")))]
 #[component(transparent)]
 fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=path!("/owner") view=Outlet>
-            <Route path=path!("") view=ConsoleElsewhere/>
-            <Route path=path!("/*any") view=ConsoleElsewhere/>
+            <Route path=path!("") view=Elsewhere/>
+            <Route path=path!("/*any") view=Elsewhere/>
         </ParentRoute>
     }
     .into_inner()
 }
 
-#[cfg(not(feature = "owner"))]
+/// An unknown address: the not-found page where this build has it, else from the server.
 #[component]
-fn ConsoleElsewhere() -> impl IntoView {
+fn Fallback() -> impl IntoView {
+    #[cfg(any(feature = "ssr", feature = "resident"))]
+    return view! { <pages::not_found::NotFound/> };
+    #[cfg(not(any(feature = "ssr", feature = "resident")))]
+    view! { <Elsewhere/> }
+}
+
+/// A page of another bundle's group, reached by a link inside the app: loads it from the
+/// server, which sends the page with its own bundle. (Never for the page this bundle was
+/// loaded with, so an address the server and this router disagree on cannot reload forever.)
+#[component]
+fn Elsewhere() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
+        let here = browser::current_path();
+        if Bundle::for_path(&here) != this_bundle() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
         }
     });
     view! { <p class="loading">{i18n::use_i18n().loading()}</p> }
 }
 
-/// Browser entry point, called by the boot script in [`shell`].
+/// The whole-page bundle this build is.
+#[cfg(feature = "hydrate")]
+fn this_bundle() -> Bundle {
+    if cfg!(feature = "owner") {
+        Bundle::Owner
+    } else {
+        Bundle::Resident
+    }
+}
+
+/// Browser entry point, called by [`Bundle::boot_script`]: hydrates the whole page, or,
+/// in an islands bundle, readies the islands (the boot script then hydrates each).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    #[cfg(any(feature = "shop", feature = "live"))]
+    leptos::mount::hydrate_islands();
+    #[cfg(not(any(feature = "shop", feature = "live")))]
     leptos::mount::hydrate_body(App);
 }
 
@@ -210,12 +347,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_console_and_only_the_console_loads_the_owners_bundle() {
-        for path in ["/owner", "/owner/", "/owner/tastings/t-1", "/owner?lang=en", "/owner#top"] {
-            assert_eq!(bundle_for(path), OWNER_BUNDLE_NAME, "{path}");
+    fn each_page_loads_its_groups_bundle() {
+        let cases = [
+            ("/", Bundle::Shop),
+            ("/s/st-gubei", Bundle::Shop),
+            ("/s/st-gubei/?c=fruit", Bundle::Shop),
+            ("/s/st-gubei/p/p-apple", Bundle::Shop),
+            ("/l/live-1?owner=1", Bundle::Live),
+            ("/s/st-gubei/cart", Bundle::Resident),
+            ("/s/st-gubei/orders/o-1/review/p-1", Bundle::Resident),
+            ("/s/st-gubei/owner", Bundle::Resident),
+            ("/owners", Bundle::Resident),
+            ("/nowhere/at/all", Bundle::Resident),
+            ("/owner", Bundle::Owner),
+            ("/owner/", Bundle::Owner),
+            ("/owner/tastings/t-1", Bundle::Owner),
+            ("/owner#top", Bundle::Owner),
+        ];
+        for (path, bundle) in cases {
+            assert_eq!(Bundle::for_path(path), bundle, "{path}");
         }
-        for path in ["/", "/s/st-gubei", "/owners", "/s/st-gubei/owner", "/l/live-1?owner=1"] {
-            assert_eq!(bundle_for(path), BUNDLE_NAME, "{path}");
+    }
+
+    #[test]
+    fn islands_bundles_hydrate_their_islands_and_the_others_the_page() {
+        for bundle in Bundle::ALL {
+            let script = bundle.boot_script("v1");
+            assert!(script.contains(&format!("/pkg/{}.js?v=v1", bundle.name())));
+            assert!(script.contains(&format!("/pkg/{}_bg.wasm?v=v1", bundle.name())));
+            assert_eq!(script.contains("leptos-island"), !bundle.hydrates_whole_page(), "{bundle:?}");
         }
     }
 }

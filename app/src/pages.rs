@@ -8,19 +8,19 @@ pub mod not_found;
 pub mod notices;
 pub mod order;
 pub mod orders;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_live;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_live_console;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_poster;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_reviews;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_tastings;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_wishes;
 pub mod product;
 pub mod review_form;

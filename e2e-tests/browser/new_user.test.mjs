@@ -317,15 +317,18 @@ test('missing pages: one not-found page with a title, a way back and a 404', asy
   assert.equal(address.status(), 404);
   assert.equal(await page.title(), '页面不存在 · 邻里');
 
-  // A product opened with the network down: the problem, with margins and a retry.
+  // A product opened with the network down (a page of its own, from the server): the
+  // service worker's Chinese offline page, with margins and a retry.
   const shop = new ShopPage(page);
   await shop.open();
+  await page.evaluate(() => navigator.serviceWorker.ready);
   await context.setOffline(true);
   await shop.openProduct(shop.productCards.nth(2));
-  const problem = page.getByTestId('page-problem');
-  await problem.waitFor();
-  assert.match(await problem.innerText(), /网络不可用/);
-  assert.ok((await problem.boundingBox()).x >= 12, 'side margin');
+  const offline = page.getByTestId('offline-title');
+  await offline.waitFor();
+  assert.equal(await offline.innerText(), '网络未连接');
+  assert.ok((await offline.boundingBox()).x >= 12, 'side margin');
+  await page.getByTestId('offline-retry').waitFor();
   await shot(page, 'ux-15-product-offline');
   await context.setOffline(false);
 

@@ -37,6 +37,8 @@ test('the bell counts a stocked wish and her notice list marks it read', async (
   assert.equal(await notices.bell.getAttribute('aria-label'), '消息，1条未读');
   await shot(page, '65-notice-badge');
 
+  // The bell opens her list (a page of its own, loaded from the server), which marks them read.
+  const marked = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/notices/read') && r.ok());
   await notices.bell.click();
   await page.waitForURL(/\/me\/notices$/);
   await notices.items.first().waitFor();
@@ -44,6 +46,7 @@ test('the bell counts a stocked wish and her notice list marks it read', async (
   assert.match(await item.innerText(), /新/);
   assert.match(await item.innerText(), /阳光玫瑰葡萄/);
   assert.equal(await notices.unreadItems.count(), 1, 'shown as new on the visit that reads it');
+  await marked;
   await notices.badge.waitFor({ state: 'detached' });
   await shot(page, '66-notice-list');
 

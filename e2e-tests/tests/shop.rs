@@ -172,7 +172,9 @@ async fn pages_are_server_rendered_with_products_and_share_metadata() {
     let list: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).send().await.unwrap()).await;
     let first = &list["products"][0];
     assert!(html.contains(first["name"].as_str().unwrap()), "first paint shows products");
-    assert!(html.contains("linli_app.js"), "hydration bundle linked");
+    assert!(html.contains("linli_shop.js"), "the shop's bundle linked");
+    assert!(!html.contains("linli_owner"), "never the console's");
+    assert!(html.contains("<leptos-island data-component=\"ProblemToast_"), "only its interactive parts hydrate: islands");
 
     let id = first["id"].as_str().unwrap();
     let resp = client().get(url(&format!("/s/{STORE_A}/p/{id}"))).send().await.unwrap();

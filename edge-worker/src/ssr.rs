@@ -4,13 +4,13 @@
 
 use futures::StreamExt;
 use hydration_context::{SharedContext, SsrSharedContext};
-use leptos::prelude::*;
+use leptos::{prelude::*, reactive::owner::IsHydrating};
 use leptos_meta::ServerMetaContext;
 use leptos_router::location::RequestUrl;
 use linli_app::{
     api::{RawCall, RawReply, ServerApi},
     i18n::Locale,
-    PageStatus, SiteOrigin,
+    Bundle, PageStatus, SiteOrigin,
 };
 use send_wrapper::SendWrapper;
 use std::sync::Arc;
@@ -75,7 +75,13 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
     let nonce = crate::guard::page_nonce()?;
 
     let (meta_context, meta_output) = ServerMetaContext::new();
-    let shared_context = Arc::new(SsrSharedContext::new()) as Arc<dyn SharedContext + Send + Sync>;
+    // A page that hydrates whole is rendered for hydration throughout (its islands as plain
+    // components); an islands page only inside its islands.
+    let whole_page = Bundle::for_path(&path).hydrates_whole_page();
+    let shared_context = match whole_page {
+        true => Arc::new(SsrSharedContext::new()),
+        false => Arc::new(SsrSharedContext::new_islands()),
+    } as Arc<dyn SharedContext + Send + Sync>;
     let owner = Owner::new_root(Some(Arc::clone(&shared_context)));
     let status = PageStatus::default();
     let app = owner.with(|| {
@@ -85,6 +91,9 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
         provide_context(locale);
         provide_context(status.clone());
         provide_context(SiteOrigin(origin));
+        if whole_page {
+            provide_context(IsHydrating(true));
+        }
         linli_app::shell(ASSET_VERSION.to_string(), &path, nonce.clone()).to_html_stream_in_order()
     });
     let body: String = app.collect::<Vec<String>>().await.concat();

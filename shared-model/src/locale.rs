@@ -121,6 +121,13 @@ pub fn format_local(locale: Locale, at: DateTime<Utc>) -> String {
     }
 }
 
+/// The time of day of an instant in store time: `21:30`. Written out by hand, as
+/// [`format_local`] is: chrono's `format` brings its whole pattern engine into the bundles.
+pub fn format_clock(at: DateTime<Utc>) -> String {
+    let local = local_naive(at);
+    format!("{:02}:{:02}", local.hour(), local.minute())
+}
+
 /// What is being counted, for [`count`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Noun {
@@ -214,6 +221,8 @@ mod tests {
         assert_eq!(format_local(Locale::ZhCn, utc("2026-11-25T13:30:00Z")), "11月25日 21:30");
         assert_eq!(format_local(Locale::ZhCn, utc("2026-01-04T23:05:00Z")), "1月5日 07:05");
         assert_eq!(format_local(Locale::En, utc("2026-11-25T13:30:00Z")), "Nov 25, 21:30");
+        assert_eq!(format_clock(utc("2026-11-25T13:05:00Z")), "21:05");
+        assert_eq!(format_clock(utc("2026-11-25T16:00:00Z")), "00:00", "past midnight in store time");
         // Past 16:00 UTC it is already tomorrow in the store.
         assert_eq!(format_local(Locale::En, utc("2026-12-31T16:05:00Z")), "Jan 1, 00:05");
         for locale in [Locale::ZhCn, Locale::En] {

@@ -6,22 +6,12 @@
 
 use leptos::prelude::*;
 
-/// `true` once the browser has hydrated the page; never on the server.
-#[derive(Clone, Copy, Debug)]
-struct Hydrated(ReadSignal<bool>);
-
-/// Provides the flag: `false` as rendered (on the server, and while hydrating so the two
-/// agree), turned on by an effect, which runs only in the browser after hydration.
-pub fn provide_hydration_context() {
+/// Whether the browser has hydrated the component calling this: `false` as rendered (on
+/// the server, and while hydrating, so the two agree), turned on by an effect, which runs
+/// only in the browser once the component is hydrated. Each caller keeps its own flag, so
+/// it works the same in an island (a root of its own) and in a whole hydrated page.
+pub fn use_hydrated() -> Signal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
-    provide_context(Hydrated(hydrated));
-}
-
-/// Whether the page is hydrated (`false` where no context was provided).
-pub fn use_hydrated() -> Signal<bool> {
-    match use_context::<Hydrated>() {
-        Some(Hydrated(hydrated)) => hydrated.into(),
-        None => Signal::stored(false),
-    }
+    hydrated.into()
 }

@@ -11,8 +11,8 @@ use shared_model::{
 
 /// The signed-in resident's notices as the top bar and its banner show them: loaded in the
 /// browser only (see [`LiveNoticeBanner`]), so the server's first paint never waits for
-/// them. Provided once for the app ([`provide_notice_inbox`]), so the notice page's
-/// "marked read" reaches the bell at once.
+/// them. One for the page ([`use_notice_inbox`]), so the notice page's "marked read"
+/// reaches the bell at once.
 #[derive(Debug, Clone, Copy)]
 pub struct NoticeInbox {
     /// Lives on air she asked to be reminded of.
@@ -58,21 +58,24 @@ impl NoticeInbox {
     }
 }
 
-/// Provides the app's [`NoticeInbox`] (once, in `App`).
-pub fn provide_notice_inbox() {
-    provide_context(NoticeInbox::new());
-}
-
-/// The app's [`NoticeInbox`] (a detached empty one outside `App`).
+/// The page's [`NoticeInbox`]: in the browser one for the whole document, shared by its
+/// islands and pages; on the server an empty one (the inbox loads in the browser only).
 pub fn use_notice_inbox() -> NoticeInbox {
-    use_context::<NoticeInbox>().unwrap_or_else(NoticeInbox::new)
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local!(static INBOX: NoticeInbox = crate::browser::page_wide(NoticeInbox::new));
+        INBOX.with(|inbox| *inbox)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    NoticeInbox::new()
 }
 
 const ICON_BELL: &str = "M6 17V11a6 6 0 0 1 12 0v6l1.5 1.5h-15zM10 20.5a2 2 0 0 0 4 0";
 
 /// The bell in the top bar: a link to her notices with the unread count, for a signed-in
 /// resident only (nothing for a visitor or an owner).
-#[component]
+#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
 fn NoticeBell() -> impl IntoView {
     let t = use_i18n();
     let inbox = use_notice_inbox();
@@ -115,13 +118,14 @@ const DISMISSED_KEY: &str = "linli-dismissed-live-notices";
 /// notice ("你想要的「…」上架了"), except on her notice list. Loads the [`NoticeInbox`] in
 /// the browser only (on load, then every 30 s), so the server's first paint never waits
 /// for it; dismissible.
-#[component]
+#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
 pub fn LiveNoticeBanner() -> impl IntoView {
     let t = use_i18n();
     let inbox = use_notice_inbox();
     let (notices, community) = (inbox.lives, inbox.community);
     let dismissed = RwSignal::new(Vec::<String>::new());
-    let location = leptos_router::hooks::use_location();
+    let path = crate::browser::use_path();
 
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -169,7 +173,7 @@ pub fn LiveNoticeBanner() -> impl IntoView {
     };
 
     move || {
-        let here = location.pathname.get();
+        let here = path.get();
         let shown = notices.with(|n| {
             n.iter()
                 .find(|n| {

@@ -5,12 +5,12 @@
 
 pub mod chain_panel;
 pub mod comment_panel;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod pin_form;
 
 pub use chain_panel::ChainPanel;
 pub use comment_panel::CommentPanel;
-#[cfg(feature = "owner")]
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub use pin_form::PinForm;
 
 use crate::{
@@ -147,7 +147,8 @@ fn LiveCardView(card: LiveCard, resident: bool, join_href: String) -> impl IntoV
 }
 
 /// "提醒我" / "已预约": asks the server to remind (PUT) or not (DELETE).
-#[component]
+#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
 pub fn ReminderToggle(live: String, reminded: bool) -> impl IntoView {
     let t = use_i18n();
     let reminded = RwSignal::new(reminded);

@@ -23,26 +23,30 @@ pub fn ProblemNotice(error: ApiError) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 const TOAST_MS: u64 = 4000;
 
-/// The toast's state, provided once by the app ([`provide_toast`]).
+/// The toast's state: one for the page ([`use_toast`]), which [`ProblemToast`] shows.
 #[derive(Debug, Clone, Copy)]
 pub struct Toast {
     shown: RwSignal<Option<(u64, ApiError)>>,
     next_id: StoredValue<u64>,
 }
 
-/// Provides the app's toast; [`ProblemToast`] shows it.
-pub fn provide_toast() -> Toast {
-    let toast = Toast { shown: RwSignal::new(None), next_id: StoredValue::new(0) };
-    provide_context(toast);
-    toast
-}
-
-/// The app's toast, if provided.
-pub fn use_toast() -> Option<Toast> {
-    use_context::<Toast>()
+/// The page's toast: in the browser one for the whole document, shared by its islands and
+/// pages; on the server a detached one (nothing is shown while rendering).
+pub fn use_toast() -> Toast {
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local!(static TOAST: Toast = crate::browser::page_wide(Toast::new));
+        TOAST.with(|toast| *toast)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Toast::new()
 }
 
 impl Toast {
+    fn new() -> Self {
+        Self { shown: RwSignal::new(None), next_id: StoredValue::new(0) }
+    }
+
     /// Shows `error`, replacing whatever the toast said.
     pub fn show(self, error: ApiError) {
         let id = self.next_id.get_value() + 1;
@@ -74,10 +78,11 @@ impl Toast {
 
 /// The toast itself, rendered once at the end of the app. Listens for the browser's
 /// `online` event to take a connection problem away.
-#[component]
+#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
 pub fn ProblemToast() -> impl IntoView {
     let t = use_i18n();
-    let toast = use_toast().unwrap_or_else(provide_toast);
+    let toast = use_toast();
     #[cfg(feature = "hydrate")]
     {
         let online = window_event_listener_untyped("online", move |_| toast.connection_back());
@@ -100,15 +105,14 @@ pub fn ActionProblem<T: Clone + Send + Sync + 'static>(
     result: Signal<Option<Result<T, ApiError>>>,
     #[prop(optional)] toast: bool,
 ) -> impl IntoView {
-    if let Some(shared) = use_toast() {
-        Effect::new(move |_| {
-            result.with(|r| match r {
-                Some(Err(e)) if toast || e.is_connection() => shared.show(e.clone()),
-                Some(Ok(_)) => shared.connection_back(),
-                _ => {}
-            })
-        });
-    }
+    let shared = use_toast();
+    Effect::new(move |_| {
+        result.with(|r| match r {
+            Some(Err(e)) if toast || e.is_connection() => shared.show(e.clone()),
+            Some(Ok(_)) => shared.connection_back(),
+            _ => {}
+        })
+    });
     move || match result.get() {
         Some(Err(error)) if !toast && !error.is_connection() => Some(view! { <ProblemNotice error/> }),
         _ => None,

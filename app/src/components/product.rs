@@ -1,7 +1,7 @@
 //! Product pieces: the card in the shop grid and the stock badge.
 
 use crate::{
-    components::hydration::use_hydrated,
+    components::cart::{AddLook, AddToCart},
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
@@ -27,35 +27,17 @@ pub fn StockBadge(state: StockState, available: u32) -> impl IntoView {
     view! { <span class=class data-testid="stock-badge">{stock_label(t, state, available)}</span> }
 }
 
-/// A product in the shop grid. `on_add` is called with the product id when a resident
-/// (`can_buy`) taps the add button; others get a "join to buy" link instead.
+/// A product in the shop grid. A resident (`can_buy`) adds it with "+"; others get a
+/// "join to buy" link instead.
 #[component]
-pub fn ProductCard(
-    product: ProductSummary,
-    on_add: Callback<String>,
-    can_buy: bool,
-    #[prop(into)] join_href: String,
-) -> impl IntoView {
+pub fn ProductCard(product: ProductSummary, can_buy: bool, #[prop(into)] join_href: String) -> impl IntoView {
     let t = use_i18n();
     let href = format!("/s/{}/p/{}", product.store_id, product.id);
     let sold_out = product.stock_state == StockState::SoldOut;
-    let hydrated = use_hydrated();
-    let id = product.id.to_string();
-    let name = product.name.clone();
     let button = match can_buy {
-        true => view! {
-            <button
-                class="btn btn-add"
-                type="button"
-                disabled=move || sold_out || !hydrated.get()
-                aria-label=format!("{} {}", t.add_to_cart(), name)
-                data-testid="add-to-cart"
-                on:click=move |_| on_add.run(id.clone())
-            >
-                "+"
-            </button>
+        true => {
+            view! { <AddToCart product=product.id.to_string() name=product.name.clone() sold_out look=AddLook::Plus/> }.into_any()
         }
-        .into_any(),
         false => view! { <a class="btn btn-add" href=join_href aria-label=t.join_to_buy()>"+"</a> }.into_any(),
     };
     view! {

@@ -3,7 +3,7 @@
 
 use crate::{
     api,
-    components::hydration::use_hydrated,
+    components::cart::{AddLook, AddToCart},
     i18n::{use_i18n, I18n, Locale},
 };
 use leptos::prelude::*;
@@ -61,7 +61,7 @@ pub fn reason_text(t: I18n, reason: &Reason<ProductRef>) -> String {
 /// 为你推荐 above the categories: the ten products she is most likely to buy next, each
 /// with its reason and a one-tap add. Rendered on the server with the shop.
 #[component]
-pub fn RecommendStrip(on_add: Callback<String>) -> impl IntoView {
+pub fn RecommendStrip() -> impl IntoView {
     let t = use_i18n();
     let picks = Resource::new(|| (), |_| api::recommendations(shared_model::recommend::DEFAULT_RECOMMENDATIONS));
     view! {
@@ -72,7 +72,7 @@ pub fn RecommendStrip(on_add: Callback<String>) -> impl IntoView {
                     <section class="rec-strip" data-testid="recommendations" aria-labelledby="rec-title">
                         <h2 class="live-strip-title" id="rec-title">{t.rec_title()}</h2>
                         <div class="rec-row">
-                            {picks.into_iter().map(|pick| view! { <PickCard pick on_add/> }).collect_view()}
+                            {picks.into_iter().map(|pick| view! { <PickCard pick/> }).collect_view()}
                         </div>
                     </section>
                 })
@@ -83,13 +83,10 @@ pub fn RecommendStrip(on_add: Callback<String>) -> impl IntoView {
 
 /// One pick in the strip: picture, name, price, why, and "+".
 #[component]
-fn PickCard(pick: Recommendation, on_add: Callback<String>) -> impl IntoView {
+fn PickCard(pick: Recommendation) -> impl IntoView {
     let t = use_i18n();
     let Recommendation { product, reason } = pick;
     let href = format!("/s/{}/p/{}", product.store_id, product.id);
-    let id = product.id.to_string();
-    let name = product.name.clone();
-    let hydrated = use_hydrated();
     view! {
         <article class="rec-card" data-testid="recommendation" data-product=product.id.to_string() data-reason=reason_kind(&reason)>
             <a href=href.clone()>
@@ -99,8 +96,7 @@ fn PickCard(pick: Recommendation, on_add: Callback<String>) -> impl IntoView {
             <span class="rec-reason" data-testid="recommendation-reason">{reason_text(t, &reason)}</span>
             <span class="rec-foot">
                 <span class="price">{product.price.to_string()}</span>
-                <button class="btn btn-add" type="button" aria-label=format!("{} {}", t.add_to_cart(), name)
-                    disabled=move || !hydrated.get() on:click=move |_| on_add.run(id.clone())>"+"</button>
+                <AddToCart product=product.id.to_string() name=product.name.clone() sold_out=false look=AddLook::Plus/>
             </span>
         </article>
     }

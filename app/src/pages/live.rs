@@ -79,8 +79,10 @@ fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
     .into_any()
 }
 
-/// The room itself, once its first snapshot is here.
-#[component]
+/// The room itself, once its first snapshot is here: the page's island (everything in it
+/// follows the room's socket), hydrated from the snapshot the server rendered it with.
+#[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "live"), island)]
 fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let t = use_i18n();
     let LiveDetail { room, viewer } = detail;

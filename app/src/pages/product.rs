@@ -11,10 +11,9 @@ use super::{
 use crate::{
     api,
     components::{
-        hydration::use_hydrated,
+        cart::{AddLook, AddToCart},
         layout::{BottomNav, TopBar},
         member::join_href,
-        problem::ActionProblem,
         product::StockBadge,
         review::{RatingLine, ReviewItem, ReviewLook},
     },
@@ -40,9 +39,6 @@ pub fn ProductPage() -> impl IntoView {
     let query = use_query_map();
     let just_joined = Memo::new(move |_| query.read().get("joined").is_some());
     let just_reviewed = Memo::new(move |_| query.read().get("reviewed").is_some());
-
-    let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
-    let hydrated = use_hydrated();
 
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
@@ -95,21 +91,14 @@ pub fn ProductPage() -> impl IntoView {
                                         <dl class="facts">
                                             <dt>{t.origin()}</dt><dd data-testid="origin">{p.origin.clone()}</dd>
                                             <dt>{t.shelf_life()}</dt><dd>{t.count(d.shelf_life_days, Noun::Day)}</dd>
-                                            <dt>{t.best_before()}</dt><dd>{p.best_before.format("%Y-%m-%d").to_string()}</dd>
+                                            <dt>{t.best_before()}</dt><dd>{p.best_before.to_string()}</dd>
                                             {p.test_report.clone().map(|r| view! { <dt>{t.test_report()}</dt><dd class="report" data-testid="test-report">{r}</dd> })}
                                         </dl>
                                         {if resident {
-                                            view! {
-                                                <button class="btn btn-primary btn-block" type="button" disabled=move || sold_out || !hydrated.get() data-testid="add-to-cart"
-                                                    on:click=move |_| { add.dispatch(id.clone()); }>
-                                                    {move || if add.value().get().is_some_and(|r| r.is_ok()) { t.added() } else if sold_out { t.sold_out() } else { t.add_to_cart() }}
-                                                </button>
-                                            }.into_any()
+                                            view! { <AddToCart product=id name=p.name.clone() sold_out look=AddLook::Wide/> }.into_any()
                                         } else {
                                             view! { <a class="btn btn-primary btn-block" href=join data-testid="join-to-buy">{t.join_to_buy()}</a> }.into_any()
                                         }}
-                                        // The button may sit at the screen's bottom edge: the answer goes in the toast above it.
-                                        <ActionProblem result=add.value().into() toast=true/>
                                     </section>
                                     <section class="reviews" id="reviews">
                                         <h2 class="section-title">{t.reviews_title()}</h2>

@@ -1,5 +1,7 @@
 //! `/s/:store`: the store's shop — search, today's lives, 为你推荐 for a resident, the
 //! neighbours' featured reviews (邻居晒单), category tabs, product grid, and a cart bar.
+//! Rendered on the server; in the browser only its islands hydrate (adding to the cart,
+//! the cart bar, reminders, the notice bell), and page.js keeps the chosen category in view.
 //! An unknown store is the one not-found page (404), with nothing of a shop around it.
 
 use super::{
@@ -10,9 +12,10 @@ use super::{
 use crate::{
     api,
     components::{
+        cart::CartBar,
         layout::{BottomNav, TopBar},
         live::LiveStrip,
-        problem::{ActionProblem, ProblemNotice},
+        problem::ProblemNotice,
         product::ProductCard,
         recommend::RecommendStrip,
         review::FeaturedStrip,
@@ -21,8 +24,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::{components::Form, hooks::use_query_map};
-use shared_model::{cart::CartSummary, locale::Noun};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ShopPage() -> impl IntoView {
@@ -45,29 +47,7 @@ pub fn ShopPage() -> impl IntoView {
     );
     let products = Resource::new(move || (store.get(), category.get(), search.get()), |(s, c, q)| api::list_products(&s, c, q));
 
-    // Adding a product sets its quantity to one more than what the cart holds. The cart
-    // bar shows the last cart the server confirmed: a failed tap (offline, over the cap)
-    // leaves it as it was and says why in the toast.
-    let add = Action::new(|product: &String| api::add_one_to_cart(product.clone()));
     let cart = Resource::new(|| (), |_| api::get_cart());
-    let latest_cart = RwSignal::new(None::<CartSummary>);
-    Effect::new(move |_| {
-        if let Some(Ok(view)) = add.value().get() {
-            latest_cart.set(Some(view.cart));
-        }
-    });
-    let on_add = Callback::new(move |product: String| {
-        add.dispatch(product);
-    });
-    // The selected category's chip stays in view when the row is drawn again.
-    let tabs = NodeRef::<leptos::html::Nav>::new();
-    Effect::new(move |_| {
-        category.track();
-        if let Some(_nav) = tabs.get() {
-            #[cfg(feature = "hydrate")]
-            keep_active_tab_in_view(&_nav);
-        }
-    });
 
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
@@ -126,12 +106,12 @@ pub fn ShopPage() -> impl IntoView {
                             })}
                             {(current.is_none() && words.is_none()).then(|| view! {
                                 <LiveStrip store=s.clone() resident/>
-                                {resident.then(|| view! { <RecommendStrip on_add/> })}
+                                {resident.then(|| view! { <RecommendStrip/> })}
                                 <FeaturedStrip store=s.clone() reviews=featured/>
                                 <a class="wish-entry" href=format!("/s/{s}/wishes") data-testid="wishes-entry">{t.wishes_entry()} " ›"</a>
                                 <a class="wish-entry" href=format!("/s/{s}/tastings") data-testid="tastings-entry">{t.tastings_entry()} " ›"</a>
                             })}
-                            <nav class="tabs" aria-label="categories" node_ref=tabs>
+                            <nav class="tabs" aria-label="categories">
                                 {tab(None, t.all().to_string())}
                                 {list.categories.into_iter().map(|c| tab(Some(c.id.to_string()), label(&c.name_zh, &c.name_en))).collect_view()}
                             </nav>
@@ -139,7 +119,7 @@ pub fn ShopPage() -> impl IntoView {
                             <div class="product-grid" data-testid="product-grid" data-q=words.clone().unwrap_or_default()
                                 data-category=current.clone().unwrap_or_default()>
                                 {list.products.into_iter().map(|p| view! {
-                                    <ProductCard product=p on_add can_buy=resident join_href=join_href.clone()/>
+                                    <ProductCard product=p can_buy=resident join_href=join_href.clone()/>
                                 }).collect_view()}
                             </div>
                         }.into_any()
@@ -149,7 +129,7 @@ pub fn ShopPage() -> impl IntoView {
                 Some(view! {
                     <main class="page page-with-nav">
                         // Search covers the whole store, whichever category is open.
-                        <Form method="GET" action="">
+                        <form method="get" action=format!("/s/{s}")>
                             <div class="search-bar" role="search">
                                 <input
                                     type="search"
@@ -157,41 +137,23 @@ pub fn ShopPage() -> impl IntoView {
                                     class="search-input"
                                     placeholder=t.search_placeholder()
                                     aria-label=t.search()
-                                    prop:value=move || search.get().unwrap_or_default()
+                                    value=search.get_untracked().unwrap_or_default()
                                     data-testid="search-input"
                                 />
                                 <button class="btn btn-primary" type="submit">{t.search()}</button>
                             </div>
-                        </Form>
+                        </form>
                         {content}
                     </main>
                     <BottomNav store=s.clone() active="shop"/>
                 })
             })}
         </Transition>
-        <ActionProblem result=add.value().into() toast=true/>
         <Transition>
             {move || Suspend::new(async move {
                 let first = store_info.await.ok().and(cart.await.ok()).map(|c| c.cart);
-                move || {
-                    latest_cart.get().or_else(|| first.clone()).filter(|c| c.item_count > 0).map(|c| view! {
-                        <a class="cart-bar" href=format!("/s/{}/cart", store.get_untracked()) data-testid="cart-bar">
-                            <span>{t.cart()} " · " {t.count(c.item_count, Noun::Item)}</span>
-                            <strong>{c.total.to_string()}</strong>
-                        </a>
-                    })
-                }
+                view! { <CartBar store=store.get_untracked() first/> }
             })}
         </Transition>
     }
-}
-
-/// Scrolls the category row so its selected chip sits in the middle (or as near as the
-/// row allows), instead of back at the start where a chip far along is off-screen.
-#[cfg(feature = "hydrate")]
-fn keep_active_tab_in_view(nav: &web_sys::HtmlElement) {
-    let Ok(Some(active)) = nav.query_selector(".tab.active") else { return };
-    let (row, chip) = (nav.get_bounding_client_rect(), active.get_bounding_client_rect());
-    let left = chip.left() - row.left() + f64::from(nav.scroll_left()) - (row.width() - chip.width()) / 2.0;
-    nav.set_scroll_left(left.max(0.0) as i32);
 }

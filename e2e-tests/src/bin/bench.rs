@@ -658,8 +658,12 @@ async fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for file in [
         "edge-worker/build/index_bg.wasm",
-        "public/pkg/linli_app_bg.wasm",
-        "public/pkg/linli_app.js",
+        "public/pkg/linli_shop_bg.wasm",
+        "public/pkg/linli_shop.js",
+        "public/pkg/linli_live_bg.wasm",
+        "public/pkg/linli_live.js",
+        "public/pkg/linli_resident_bg.wasm",
+        "public/pkg/linli_resident.js",
         "public/pkg/linli_owner_bg.wasm",
         "public/pkg/linli_owner.js",
     ] {

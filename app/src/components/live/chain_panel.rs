@@ -6,7 +6,7 @@ use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use shared_model::{
     live::{chain_line, RoomSnapshot},
-    time::local_naive,
+    locale::format_clock,
 };
 
 /// The 接龙 list with its running total, following `room`.
@@ -20,13 +20,7 @@ pub fn ChainPanel(room: RwSignal<RoomSnapshot>, audience: Audience) -> impl Into
     let owner = audience == Audience::Owner;
     let total = Memo::new(move |_| room.with(|r| r.chain_total));
     let lines = Memo::new(move |_| {
-        room.with(|r| {
-            r.chain
-                .iter()
-                .rev()
-                .map(|e| (e.seq, chain_line(e), owner.then(|| local_naive(e.at).format("%H:%M").to_string())))
-                .collect::<Vec<_>>()
-        })
+        room.with(|r| r.chain.iter().rev().map(|e| (e.seq, chain_line(e), owner.then(|| format_clock(e.at)))).collect::<Vec<_>>())
     });
     let look = match audience {
         Audience::Resident => Look {

@@ -1,0 +1,42 @@
+//! What islands need in place of the router and the app's contexts. An island is hydrated
+//! as a root of its own: it sees no context provided by the page around it, and in an
+//! islands bundle no router runs in the browser.
+
+use leptos::prelude::*;
+
+/// The path of the page in the browser's address (no query).
+#[cfg(feature = "hydrate")]
+pub fn current_path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+}
+
+/// The page's path: the router's where one runs (on the server, and in a whole-page
+/// bundle, where it follows navigation), else the browser's address.
+pub fn use_path() -> Signal<String> {
+    #[cfg(any(feature = "shop", feature = "live"))]
+    {
+        Signal::stored(current_path())
+    }
+    #[cfg(not(any(feature = "shop", feature = "live")))]
+    {
+        leptos_router::hooks::use_location().pathname.into()
+    }
+}
+
+/// Makes state shared by every island and page of the document (the toast, the notice
+/// inbox, the cart bar's cart): `make` runs under a reactive owner of its own that is never
+/// disposed, so the signals it creates outlive the island or page that first asked for
+/// them. The asking owner stays current afterwards.
+#[cfg(feature = "hydrate")]
+pub fn page_wide<T>(make: impl FnOnce() -> T) -> T {
+    let asking = Owner::current();
+    // A new root makes itself the current owner: put the asking one back.
+    let root = Owner::new_root(None);
+    let value = root.with(make);
+    match asking {
+        Some(owner) => owner.set(),
+        None => root.clone().unset(),
+    }
+    std::mem::forget(root);
+    value
+}
