@@ -11,6 +11,8 @@
 //! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
 //!   domain each, with its types, rules and thiserror enum.
 //! - [`community`]: wishes and votes, tastings and bookings, NPS, buyers' reviews, notices.
+//! - [`brain`]: the owner's daily brain: the demand radar, churn, browse-and-leave
+//!   follow-ups, and the ranked 今日建议 with the 直播 SOP.
 //! - [`markdown`]: 临期特价, from the owner's markdown plan to the price an order pays.
 //! - [`coupon`]: coupon terms, who may use one, and how it changes an order's total.
 //! - [`access`]: who may do what, for the worker and the app alike.
@@ -26,6 +28,7 @@
 
 pub mod access;
 pub mod api;
+pub mod brain;
 pub mod cart;
 pub mod catalog;
 pub mod community;
