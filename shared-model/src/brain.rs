@@ -24,6 +24,7 @@ mod churn;
 mod radar;
 #[cfg(feature = "segment")]
 mod segment;
+mod suggest;
 
 pub use browse::{
     browse_follow_ups, follow_up_coupon, BrowseFacts, BrowseFollowUp, Ordered, ProductView, BROWSE_WINDOW_HOURS,
@@ -40,3 +41,8 @@ pub use radar::{
 };
 #[cfg(feature = "segment")]
 pub use segment::{Segmenter, DOMAIN_WORDS};
+pub use suggest::{
+    empty_searches_for, flash_price, live_sop, suggestions, ProductFacts, ProductReview, Ranked, SopItem, StoreDay, Suggestion,
+    FLASH_PERCENT, MAX_QUOTES, MAX_RISING_NOTES, MAX_SUGGESTED_CAP, MAX_SUGGESTIONS, MIN_CHURNING, MIN_LIVE_INTEREST,
+    MIN_LIVE_STOCK, QUOTE_CHARS, RETURNING_COUPON, RETURN_PERCENT, RISING_FEN_PER_RESIDENT,
+};
