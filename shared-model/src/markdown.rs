@@ -47,7 +47,6 @@ pub const MIN_MARKDOWN_PRICE: Fen = Fen::from_fen(10);
 
 /// A markdown step: the share of the regular price a resident pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub enum MarkdownRate {
     /// 9折: pays 90%.
@@ -59,6 +58,9 @@ pub enum MarkdownRate {
     /// 5折: pays 50%.
     Fifty,
 }
+
+#[cfg(feature = "openapi")]
+crate::openapi::integer_schema!(MarkdownRate, "A markdown step as the percent of the regular price paid: 90, 80, 70 or 50");
 
 impl MarkdownRate {
     /// Every step, gentlest first.

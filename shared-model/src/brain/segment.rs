@@ -14,6 +14,14 @@
 //! still joins characters of unknown words. `data/make-segment-words.py` makes the file
 //! from jieba-rs 0.11.0's `src/data/dict.txt` (MIT licence, © messense and the jieba
 //! authors).
+//!
+//! Measured (wasm32-unknown-unknown, this workspace's release profile: opt-level z, LTO,
+//! one codegen unit; a cdylib calling [`radar`](super::radar) on one voice): 200 014
+//! bytes (72 055 gzip) with a trivial cutter, 1 279 777 (490 540 gzip) with this
+//! segmenter, so it adds about 1.08 MB (418 KB gzip): about 0.41 MB of it this
+//! dictionary, the rest jieba's code and the HMM tables it compiles in. For comparison, a
+//! cdylib that only segments: 781 374 bytes with jieba and no dictionary, 3 176 176
+//! (2 472 002 gzip) with jieba's default dictionary.
 
 use super::radar::WordCutter;
 use jieba_rs::Jieba;
