@@ -190,6 +190,10 @@ string_id!(
     /// A review photo, uploaded before the review that shows it.
     PhotoId
 );
+string_id!(
+    /// A coupon issued to one resident (a 回归券, a browse follow-up's coupon).
+    CouponId
+);
 
 /// Gives a fieldless enum its stored form, from one list of variants and their text, so
 /// the two directions cannot drift apart: `ALL` (in the order listed), `as_str`, and

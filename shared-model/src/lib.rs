@@ -11,6 +11,10 @@
 //! - [`catalog`], [`store`], [`identity`], [`cart`], [`stock`], [`order`], [`live`]: one
 //!   domain each, with its types, rules and thiserror enum.
 //! - [`community`]: wishes and votes, tastings and bookings, NPS, buyers' reviews, notices.
+//! - [`brain`]: the owner's daily brain: the demand radar, churn, browse-and-leave
+//!   follow-ups, and the ranked 今日建议 with the 直播 SOP.
+//! - [`markdown`]: 临期特价, from the owner's markdown plan to the price an order pays.
+//! - [`coupon`]: coupon terms, who may use one, and how it changes an order's total.
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
@@ -24,14 +28,17 @@
 
 pub mod access;
 pub mod api;
+pub mod brain;
 pub mod cart;
 pub mod catalog;
 pub mod community;
+pub mod coupon;
 pub mod identity;
 pub mod ids;
 pub mod live;
 pub mod locale;
 pub mod mac;
+pub mod markdown;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -48,8 +55,8 @@ pub mod throttle;
 pub mod time;
 
 pub use ids::{
-    BookingId, CategoryId, DemandId, IdError, LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PhotoId, PickupPointId,
-    ProductId, ReviewId, StoreId, TastingId,
+    BookingId, CategoryId, CouponId, DemandId, IdError, LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PhotoId,
+    PickupPointId, ProductId, ReviewId, StoreId, TastingId,
 };
 pub use money::Fen;
 pub use problem::{ErrorCode, FieldError, Problem};

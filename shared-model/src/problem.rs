@@ -15,7 +15,7 @@
 //!   size, 422 for field validation, 429 while something is locked for too many tries
 //!   (a pickup code).
 
-use crate::locale::Locale;
+use crate::{locale::Locale, money::Fen};
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, fmt};
 
@@ -308,6 +308,9 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "tasting_too_far_ahead" => Some(format!("品鉴会最多提前{}天发布", arg("max_days")?)),
         "invalid_seat_count" => Some(format!("每户可订1到{}个座位", arg("max")?)),
         "household_seat_cap" => Some(format!("每户最多订{}个座位，你家已订{}个", arg("cap")?, arg("already").unwrap_or(0))),
+        "below_coupon_threshold" => {
+            Some(format!("满{}可用，还差{}", Fen::from_fen(arg("threshold")?), Fen::from_fen(arg("short")?)))
+        }
         "not_enough_seats" => Some(match arg("seats_left")? {
             0 => "座位已订满，可以排候补".to_owned(),
             left => format!("只剩{left}个座位，可以少订几个或排候补"),
@@ -483,6 +486,22 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "review_is_hidden" => "评价已隐藏，请先恢复显示再设为精选",
         "review_not_found" => "评价不存在",
         "photo_not_found" => "照片不存在",
+        // markdowns (临期特价)
+        "not_near_expiry" => "离保质期还远，暂不能设临期特价",
+        "batch_past_selling" => "这批商品已来不及在保质期内提货，不能再打折出售",
+        "markdown_below_cost" => "折后价低于成本价，请选浅一点的折扣",
+        "markdown_below_floor" => "折后价低于你设的最低价，请选浅一点的折扣",
+        "invalid_markdown_floor" => "最低价需大于0且不高于原价",
+        // coupons (order_total_too_large is shared with orders; below_coupon_threshold
+        // also in `message_with_args_zh`)
+        "invalid_coupon_amount" => "优惠金额需大于0且不超过¥100",
+        "invalid_coupon_threshold" => "使用门槛需为0（无门槛）或高于优惠金额",
+        "invalid_coupon_validity" => "有效期需为1到30天",
+        "coupon_not_found" => "优惠券不存在",
+        "coupon_used" => "这张优惠券已经用过了",
+        "coupon_expired" => "这张优惠券已过期",
+        "coupon_product_missing" => "这张优惠券只能用于指定商品，订单里还没有它",
+        "below_coupon_threshold" => "订单金额未达到优惠券的使用门槛",
         _ => return None,
     })
 }
@@ -517,6 +536,11 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "too_many_sockets" => {
             Some(format!("Too many live pages are open (at most {}). Please close some and try again.", arg("max")?))
         }
+        "below_coupon_threshold" => Some(format!(
+            "This coupon needs an order of {}; add {} more.",
+            Fen::from_fen(arg("threshold")?),
+            Fen::from_fen(arg("short")?)
+        )),
         _ => None,
     }
 }
@@ -687,6 +711,19 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "review_is_hidden" => "The review is hidden. Show it again before featuring it.",
         "review_not_found" => "That review does not exist.",
         "photo_not_found" => "That photo does not exist.",
+        "not_near_expiry" => "This batch is not near its best-before date yet, so it cannot be marked down.",
+        "batch_past_selling" => "This batch can no longer be collected before its best-before date.",
+        "markdown_below_cost" => "That markdown would sell below cost. Please choose a smaller discount.",
+        "markdown_below_floor" => "That markdown would go below your lowest price. Please choose a smaller discount.",
+        "invalid_markdown_floor" => "The lowest price must be above zero and at most the regular price.",
+        "invalid_coupon_amount" => "A coupon must take off more than zero and at most ¥100.",
+        "invalid_coupon_threshold" => "The minimum spend must be zero or more than the coupon's amount.",
+        "invalid_coupon_validity" => "A coupon must be valid for 1 to 30 days.",
+        "coupon_not_found" => "That coupon does not exist.",
+        "coupon_used" => "This coupon has already been used.",
+        "coupon_expired" => "This coupon has expired.",
+        "coupon_product_missing" => "This coupon is for a product that is not in your order.",
+        "below_coupon_threshold" => "Your order does not reach this coupon's minimum spend.",
         _ => return None,
     })
 }
@@ -699,7 +736,9 @@ mod tests {
         cart::CartError,
         catalog::CatalogError,
         community::{DemandError, DemandStatus, NpsError, ReviewError, TastingError},
+        coupon,
         identity::IdentityError,
+        markdown,
         order::{OrderError, OrderStatus},
         pickup::PickupError,
         sms::SmsError,
@@ -909,6 +948,9 @@ mod tests {
             Box::new(ReviewError::ReviewNotFound),
             Box::new(ReviewError::PhotoNotFound),
         ];
+        let mut errors = errors;
+        errors.extend(markdown::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
+        errors.extend(coupon::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");
