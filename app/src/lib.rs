@@ -75,7 +75,8 @@ impl Bundle {
 
     /// The module script that loads the bundle and hydrates the page: `hydrate()` takes
     /// the whole page over, or readies the islands, which are then each hydrated in
-    /// document order (an island inside another is hydrated by the outer one).
+    /// document order (an island inside another is hydrated by the outer one), each in a
+    /// task of its own, so the phone can answer a tap between them.
     fn boot_script(self, asset_version: &str) -> String {
         let (js, wasm) = (
             format!("{PKG_DIR}/{}.js?v={asset_version}", self.name()),
@@ -86,10 +87,14 @@ impl Bundle {
         } else {
             format!(
                 "import init, * as islands from '{js}';\
-                 init({{ module_or_path: '{wasm}' }}).then(() => {{\
+                 const nextTask = () => new Promise((done) => setTimeout(done, 0));\
+                 init({{ module_or_path: '{wasm}' }}).then(async () => {{\
+                 await nextTask();\
                  islands.hydrate();\
                  for (const el of document.querySelectorAll('leptos-island')) {{\
-                 if (!el.parentElement.closest('leptos-island')) islands[el.dataset.component]?.(el);\
+                 if (el.parentElement.closest('leptos-island')) continue;\
+                 await nextTask();\
+                 islands[el.dataset.component]?.(el);\
                  }}\
                  }});"
             )
