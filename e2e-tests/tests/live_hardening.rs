@@ -127,7 +127,9 @@ async fn hostile_sockets_are_cut_off_and_a_normal_viewer_is_still_served() {
         normal.wait_for_chain(lines.get()).await;
         let took = started.elapsed();
         println!("a buy reached the normal viewer in {took:?} ({what})");
-        assert!(took < Duration::from_secs(2), "{what}: {took:?}");
+        // Served, not starved: how fast is the bench's to say (the time printed above
+        // swings with the machine: 0.4 s quiet, 2.4-3.5 s in fresh-clone CI runs).
+        assert!(took < Duration::from_secs(10), "{what}: {took:?}");
     };
     buy_and_time("before").await;
 
