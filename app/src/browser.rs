@@ -23,12 +23,28 @@ pub fn use_path() -> Signal<String> {
     }
 }
 
+/// The document's one value of type `$ty`, made by `$make` on first use (see
+/// [`in_page_root`]); on the server, where nothing is shared between requests' islands, a
+/// fresh one each call.
+macro_rules! page_wide {
+    ($ty:ty, $make:expr) => {{
+        #[cfg(feature = "hydrate")]
+        {
+            thread_local!(static PAGE_WIDE: $ty = $crate::browser::in_page_root($make));
+            PAGE_WIDE.with(|value| *value)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        ($make)()
+    }};
+}
+pub(crate) use page_wide;
+
 /// Makes state shared by every island and page of the document (the toast, the notice
 /// inbox, the cart bar's cart): `make` runs under a reactive owner of its own that is never
 /// disposed, so the signals it creates outlive the island or page that first asked for
 /// them. The asking owner stays current afterwards.
 #[cfg(feature = "hydrate")]
-pub fn page_wide<T>(make: impl FnOnce() -> T) -> T {
+pub fn in_page_root<T>(make: impl FnOnce() -> T) -> T {
     let asking = Owner::current();
     // A new root makes itself the current owner: put the asking one back.
     let root = Owner::new_root(None);

@@ -14,13 +14,7 @@ use shared_model::{cart::CartSummary, locale::Noun};
 /// The last cart the server confirmed on this page (`None` until an add succeeds): the cart
 /// bar shows it. A failed tap (offline, over the cap) leaves it as it was.
 fn use_last_cart() -> RwSignal<Option<CartSummary>> {
-    #[cfg(feature = "hydrate")]
-    {
-        thread_local!(static LAST: RwSignal<Option<CartSummary>> = crate::browser::page_wide(|| RwSignal::new(None)));
-        LAST.with(|last| *last)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    RwSignal::new(None)
+    crate::browser::page_wide!(RwSignal<Option<CartSummary>>, || RwSignal::new(None))
 }
 
 /// How an add button looks: the round "+" of a card (named for screen readers), or the

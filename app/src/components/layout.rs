@@ -61,13 +61,7 @@ impl NoticeInbox {
 /// The page's [`NoticeInbox`]: in the browser one for the whole document, shared by its
 /// islands and pages; on the server an empty one (the inbox loads in the browser only).
 pub fn use_notice_inbox() -> NoticeInbox {
-    #[cfg(feature = "hydrate")]
-    {
-        thread_local!(static INBOX: NoticeInbox = crate::browser::page_wide(NoticeInbox::new));
-        INBOX.with(|inbox| *inbox)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    NoticeInbox::new()
+    crate::browser::page_wide!(NoticeInbox, NoticeInbox::new)
 }
 
 const ICON_BELL: &str = "M6 17V11a6 6 0 0 1 12 0v6l1.5 1.5h-15zM10 20.5a2 2 0 0 0 4 0";

@@ -33,13 +33,7 @@ pub struct Toast {
 /// The page's toast: in the browser one for the whole document, shared by its islands and
 /// pages; on the server a detached one (nothing is shown while rendering).
 pub fn use_toast() -> Toast {
-    #[cfg(feature = "hydrate")]
-    {
-        thread_local!(static TOAST: Toast = crate::browser::page_wide(Toast::new));
-        TOAST.with(|toast| *toast)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    Toast::new()
+    crate::browser::page_wide!(Toast, Toast::new)
 }
 
 impl Toast {
