@@ -36,6 +36,8 @@ const SHOP_PRODUCT: usize = 30;
 const LIVE_PRODUCT: usize = 31;
 const SPARE_OFFER_PRODUCT: usize = 32;
 const PIN_PRODUCT: usize = 33;
+/// A near-expiry SKU (3 days' shelf life) store A's owner marks down.
+const MARKDOWN_PRODUCT: usize = 25;
 
 /// A small real JPEG (one of the demo photos).
 const JPEG: &[u8] = include_bytes!("../../edge-worker/seed/photos/eggs.jpg");
@@ -143,6 +145,16 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/photos/{photo}",                           [200,  200,  200,  200,  200,  200]),
         route("GET",    "/api/v1/me/recommendations",                       [401,  200,  200,  200,  403,  403]),
         route("GET",    "/api/v1/cart/suggestions",                         [401,  200,  200,  200,  403,  403]),
+        route("GET",    "/api/v1/me/coupons",                               [401,  200,  200,  200,  403,  403]),
+        route("POST",   "/api/v1/stores/{store}/coupons",                   [401,  403,  403,  403,  201,  403])
+            .json(|f, _| json!({ "person_ids": [f.victim.me.person_id], "terms": { "amount": 300, "valid_days": 3 } })),
+        // Terms its owner may not use (amount 0): allowed through, refused as terms, so
+        // the demo chain's overdue residents get no coupon from this test.
+        route("POST",   "/api/v1/stores/{store}/coupons/returning",         [401,  403,  403,  403,  422,  403])
+            .json(|_, _| json!({ "amount": 0, "valid_days": 7 })),
+        route("GET",    "/api/v1/stores/{store}/markdowns",                 [401,  403,  403,  403,  200,  403]),
+        route("POST",   "/api/v1/stores/{store}/markdowns",                 [401,  403,  403,  403,  201,  403])
+            .json(|f, _| json!({ "product_id": f.markdown_sku, "rate": 90 })),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),
@@ -413,6 +425,7 @@ struct Fixtures {
     spares: HashMap<&'static str, String>,
     victim: Resident,
     sku: String,
+    markdown_sku: String,
     pickup: String,
     /// Her picked-up order, which she reviewed.
     reviewed_order: String,
@@ -525,6 +538,7 @@ impl Fixtures {
             ]),
             victim,
             sku,
+            markdown_sku: ids[MARKDOWN_PRODUCT].clone(),
             pickup,
             reviewed_order,
             check_in_code,

@@ -3,7 +3,7 @@
 -- The markdown applied to a store's current batch of a product (NULL: none), and what the
 -- plan may not go below: the unit cost when known and the owner's floor. A markdown
 -- belongs to the batch whose best-before it names; a new batch sells at the regular price.
-ALTER TABLE store_products ADD COLUMN markdown_rate TEXT;
+ALTER TABLE store_products ADD COLUMN markdown_rate INTEGER;          -- percent paid: 90, 80, 70, 50
 ALTER TABLE store_products ADD COLUMN markdown_price_fen INTEGER;
 ALTER TABLE store_products ADD COLUMN markdown_best_before TEXT;
 ALTER TABLE store_products ADD COLUMN markdown_applied_at TEXT;

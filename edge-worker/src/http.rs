@@ -34,12 +34,17 @@ pub fn svg(body: String, cache_control: &str) -> AppResult<Response> {
 /// Reads and decodes a JSON body of at most [`MAX_BODY_BYTES`] (413 past it, found before
 /// the rest is read); anything unreadable is the client's 400, never a 500.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
+    read_optional_json(req).await?.ok_or_else(|| AppError::malformed_json("empty body"))
+}
+
+/// [`read_json`] for a route whose body may be left empty (`None`).
+pub async fn read_optional_json<T: DeserializeOwned>(req: &mut Request) -> AppResult<Option<T>> {
     let body = read_body_within(req, MAX_BODY_BYTES).await?.ok_or_else(AppError::body_too_large)?;
     let text = std::str::from_utf8(&body).map_err(|_| AppError::malformed_json("not UTF-8"))?;
     if text.trim().is_empty() {
-        return Err(AppError::malformed_json("empty body"));
+        return Ok(None);
     }
-    serde_json::from_str(text).map_err(|e| AppError::malformed_json(e.to_string()))
+    serde_json::from_str(text).map(Some).map_err(|e| AppError::malformed_json(e.to_string()))
 }
 
 /// Reads a raw body of at most `limit` bytes: `None` when it is larger, said by its

@@ -3,9 +3,11 @@
 mod admin;
 mod cart;
 mod catalog;
+mod coupons;
 mod demands;
 mod identity;
 mod live;
+mod markdowns;
 mod meta;
 mod notices;
 mod openapi;
@@ -119,6 +121,11 @@ api_routes![
     (GET, "/api/v1/photos/:photo", reviews::get_photo),
     (GET, "/api/v1/me/recommendations", recommendations::get_recommendations),
     (GET, "/api/v1/cart/suggestions", recommendations::get_cart_suggestions),
+    (GET, "/api/v1/me/coupons", coupons::list_my_coupons),
+    (POST, "/api/v1/stores/:store/coupons", coupons::create_coupons),
+    (POST, "/api/v1/stores/:store/coupons/returning", coupons::create_returning_coupons),
+    (GET, "/api/v1/stores/:store/markdowns", markdowns::list_markdowns),
+    (POST, "/api/v1/stores/:store/markdowns", markdowns::create_markdown),
     (POST, "/api/v1/admin/seed", admin::seed),
     (POST, "/api/v1/admin/recommendations", admin::create_profile_builds),
     (GET, "/api/v1/admin/order-history", admin::get_order_history),

@@ -4,9 +4,11 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod coupons;
 pub mod demands;
 pub mod identity;
 pub mod live;
+pub mod markdowns;
 pub mod notices;
 pub mod orders;
 pub mod recommendations;

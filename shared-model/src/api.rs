@@ -6,8 +6,10 @@
 use crate::{
     cart::CartSummary,
     catalog::{validate_cap, validate_stock, CatalogError, Category, ProductSummary},
-    ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId, StoreId},
+    coupon::{coupons_for_cart, CartCoupon, Coupon, CouponState, CouponTerms},
+    ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId, ProductId, StoreId},
     live::{LiveSession, LiveSessionStatus, RoomSnapshot},
+    markdown::{Markdown, MarkdownPlan, MarkdownRate},
     order::{Order, OrderStatus, OrderSummary},
     store::Store,
     time::pickup_date_for,
@@ -37,13 +39,54 @@ pub struct CartView {
     pub cart: CartSummary,
     /// Pickup date of an order placed now (`time::pickup_date_for`).
     pub pickup_date: NaiveDate,
+    /// Her usable coupons for this cart, the best first (`coupon::coupons_for_cart`).
+    #[serde(default)]
+    pub coupons: Vec<CartCoupon>,
 }
 
 impl CartView {
-    /// The view of `cart` at `now`.
-    pub fn new(cart: CartSummary, now: DateTime<Utc>) -> Self {
-        CartView { cart, pickup_date: pickup_date_for(now) }
+    /// The view of `cart` at `now`, with her `coupons` weighed against it.
+    pub fn new(cart: CartSummary, coupons: &[Coupon], person: &PersonId, store: &StoreId, now: DateTime<Utc>) -> Self {
+        let lines = cart.order_lines_priced();
+        let coupons = coupons_for_cart(coupons, &lines, person, store, now);
+        CartView { cart, pickup_date: pickup_date_for(now), coupons }
     }
+}
+
+/// `POST /api/v1/stores/{store}/coupons`: the owner gives coupons on `terms` to residents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueCoupons {
+    /// Residents of the store (1..=200).
+    pub person_ids: Vec<PersonId>,
+    /// What each gets.
+    pub terms: CouponTerms,
+}
+
+/// Coupons just issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedCoupons {
+    /// One per resident.
+    pub coupons: Vec<Coupon>,
+}
+
+/// One of her coupons and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldCoupon {
+    /// The coupon.
+    pub coupon: Coupon,
+    /// Usable, used or expired, now.
+    pub state: CouponState,
+}
+
+/// `GET /api/v1/me/coupons`: her coupons in her store, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CouponList {
+    /// At most 100.
+    pub coupons: Vec<HeldCoupon>,
 }
 
 /// `DELETE /api/v1/sessions/current`: the session is gone and its cookie cleared.
@@ -190,6 +233,39 @@ pub struct UpdateOrderStatus {
     pub pickup_code: Option<String>,
 }
 
+/// `POST /api/v1/stores/{store}/markdowns`: mark a near-expiry batch down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplyMarkdown {
+    /// The product whose current batch it is.
+    pub product_id: ProductId,
+    /// The step: percent of the regular price paid.
+    pub rate: MarkdownRate,
+}
+
+/// One near-expiry batch on the owner's 临期特价 board: as the shop lists it now, its
+/// plan, and the markdown on it, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkdownItem {
+    /// The product at its shelf price.
+    pub product: ProductSummary,
+    /// What the plan advises (`markdown::plan_markdown`).
+    pub plan: MarkdownPlan,
+    /// The markdown on this batch, once applied.
+    pub applied: Option<Markdown>,
+}
+
+/// `GET /api/v1/stores/{store}/markdowns`: the store's near-expiry batches, soonest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkdownBoard {
+    /// Store-local date the plans are for.
+    pub today: NaiveDate,
+    /// Batches 1..=3 selling days from their best-before date.
+    pub items: Vec<MarkdownItem>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,8 +327,9 @@ mod tests {
     #[test]
     fn cart_view_applies_the_cutoff() {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        let before = CartView::new(CartSummary::default(), at("2026-11-25T21:59:59+08:00"));
-        let after = CartView::new(CartSummary::default(), at("2026-11-25T22:00:00+08:00"));
+        let (person, store) = (PersonId::parse("r-1").unwrap(), StoreId::parse("s-1").unwrap());
+        let before = CartView::new(CartSummary::default(), &[], &person, &store, at("2026-11-25T21:59:59+08:00"));
+        let after = CartView::new(CartSummary::default(), &[], &person, &store, at("2026-11-25T22:00:00+08:00"));
         assert_eq!(before.pickup_date, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
         assert_eq!(after.pickup_date, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
         let json = serde_json::to_value(&before).unwrap();

@@ -21,6 +21,7 @@
 
 use crate::{
     ids::ProductId,
+    markdown::MarkdownTag,
     money::Fen,
     problem::Problem,
     stock::{check_cap, ReserveError},
@@ -112,6 +113,9 @@ pub struct ProductPricing {
     pub per_buyer_cap: Option<u32>,
     /// Whether the store currently sells it.
     pub on_sale: bool,
+    /// Present when `price` is a 临期特价.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<MarkdownTag>,
 }
 
 /// Whether a cart line can be ordered as it stands, and if not, why.
@@ -160,6 +164,9 @@ pub struct PricedLine {
     pub line_total: Fen,
     /// Whether it can be ordered.
     pub availability: LineAvailability,
+    /// Present when `unit_price` is a 临期特价.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<MarkdownTag>,
 }
 
 /// The priced cart (`GET /api/v1/cart`).
@@ -177,6 +184,23 @@ pub struct CartSummary {
 }
 
 impl CartSummary {
+    /// The lines that can be ordered as they stand, as an order would charge them (what a
+    /// coupon is weighed against).
+    pub fn order_lines_priced(&self) -> Vec<crate::order::OrderLine> {
+        self.lines
+            .iter()
+            .filter(|l| l.availability == LineAvailability::Ok)
+            .map(|l| crate::order::OrderLine {
+                product_id: l.product_id.clone(),
+                name: l.name.clone(),
+                unit: l.unit.clone(),
+                unit_price: l.unit_price,
+                quantity: l.quantity,
+                line_total: l.line_total,
+            })
+            .collect()
+    }
+
     /// The lines to send in a `NewOrder`.
     pub fn order_lines(&self) -> Vec<CartLine> {
         self.lines.iter().map(|l| CartLine { product_id: l.product_id.clone(), quantity: l.quantity }).collect()
@@ -233,6 +257,7 @@ pub fn price_cart(lines: &[CartLine], catalog: &[ProductPricing], ordered: &BTre
             quantity: line.quantity,
             line_total: Fen::ZERO,
             availability: LineAvailability::Unavailable,
+            markdown: None,
         };
         if let Some(product) = by_id.get(&line.product_id) {
             out.name.clone_from(&product.name);
@@ -244,6 +269,7 @@ pub fn price_cart(lines: &[CartLine], catalog: &[ProductPricing], ordered: &BTre
                     Some(line_total) => {
                         out.unit_price = product.price;
                         out.line_total = line_total;
+                        out.markdown = product.markdown;
                     }
                     None => out.availability = LineAvailability::Unavailable,
                 }
@@ -329,6 +355,7 @@ mod tests {
             available,
             per_buyer_cap: cap,
             on_sale: true,
+            markdown: None,
         }
     }
 

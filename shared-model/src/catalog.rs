@@ -100,6 +100,9 @@ pub struct ProductSummary {
     pub test_report: Option<String>,
     /// Most units one resident may hold in open orders, if limited.
     pub per_buyer_cap: Option<u32>,
+    /// Present when `price` is a 临期特价 (`markdown::shelf_price`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<crate::markdown::MarkdownTag>,
 }
 
 /// A product's page: the summary plus the longer text.
@@ -334,6 +337,7 @@ mod tests {
             best_before: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
             test_report: None,
             per_buyer_cap: Some(2),
+            markdown: None,
         };
         let detail = ProductDetail {
             summary,

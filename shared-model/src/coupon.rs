@@ -274,15 +274,17 @@ pub fn order_totals(
     Ok(OrderTotals { goods_total, coupon_id: Some(coupon.id.clone()), coupon_discount: discount, total })
 }
 
-/// One of her coupons as the cart shows it: usable on this cart (with its discount) or
-/// why not.
+/// One of her coupons as the cart shows it: usable on this cart (with its discount and
+/// what she would pay) or why not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartCoupon {
     /// The coupon.
-    pub coupon_id: CouponId,
+    pub coupon: Coupon,
     /// The discount on this cart, when usable.
     pub discount: Option<Fen>,
+    /// What the cart would come to with it ([`order_totals`]), when usable.
+    pub pays: Option<Fen>,
     /// Why not, when not (`below_coupon_threshold`, `coupon_product_missing`).
     pub problem_code: Option<String>,
 }
@@ -297,21 +299,21 @@ pub fn coupons_for_cart(
     store: &StoreId,
     now: DateTime<Utc>,
 ) -> Vec<CartCoupon> {
-    let mut shown: Vec<(&Coupon, CartCoupon)> = coupons
+    let mut shown: Vec<CartCoupon> = coupons
         .iter()
         .filter(|c| c.state(now) == CouponState::Usable && &c.holder == person && &c.store_id == store)
-        .map(|c| {
-            let (discount, problem_code) = match c.discount_for(person, store, lines, now) {
-                Ok(d) => (Some(d), None),
-                Err(e) => (None, Some(e.code().to_owned())),
-            };
-            (c, CartCoupon { coupon_id: c.id.clone(), discount, problem_code })
+        .map(|c| match order_totals(lines, Some(c), person, store, now) {
+            Ok(t) => CartCoupon { coupon: c.clone(), discount: Some(t.coupon_discount), pays: Some(t.total), problem_code: None },
+            Err(e) => CartCoupon { coupon: c.clone(), discount: None, pays: None, problem_code: Some(e.code().to_owned()) },
         })
         .collect();
-    shown.sort_by(|(a, x), (b, y)| {
-        y.discount.cmp(&x.discount).then_with(|| a.expires_at.cmp(&b.expires_at)).then_with(|| a.id.cmp(&b.id))
+    shown.sort_by(|x, y| {
+        y.discount
+            .cmp(&x.discount)
+            .then_with(|| x.coupon.expires_at.cmp(&y.coupon.expires_at))
+            .then_with(|| x.coupon.id.cmp(&y.coupon.id))
     });
-    shown.into_iter().map(|(_, c)| c).collect()
+    shown
 }
 
 /// Why a coupon is refused.
@@ -568,7 +570,7 @@ pub(crate) mod tests {
         let lines = [line("p-x", 4000, 1)];
         let shown = coupons_for_cart(&[high, three, spent, theirs, five], &lines, &person("wang"), &store(), now);
         let ids: Vec<(&str, Option<Fen>, Option<&str>)> =
-            shown.iter().map(|c| (c.coupon_id.as_str(), c.discount, c.problem_code.as_deref())).collect();
+            shown.iter().map(|c| (c.coupon.id.as_str(), c.discount, c.problem_code.as_deref())).collect();
         assert_eq!(
             ids,
             [

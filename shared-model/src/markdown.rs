@@ -357,6 +357,8 @@ pub struct MarkdownTag {
     pub rate: MarkdownRate,
     /// Best-before date of the batch.
     pub best_before: NaiveDate,
+    /// The regular price, shown struck through.
+    pub regular_price: Fen,
 }
 
 /// The price a unit of a product sells at, and why.
@@ -384,7 +386,7 @@ pub fn shelf_price(
         Some(m) if m.best_before == batch_best_before && m.applied_at <= at && m.price < regular_price => ShelfPrice {
             unit_price: m.price,
             regular_price,
-            markdown: Some(MarkdownTag { rate: m.rate, best_before: m.best_before }),
+            markdown: Some(MarkdownTag { rate: m.rate, best_before: m.best_before, regular_price }),
         },
         _ => ShelfPrice { unit_price: regular_price, regular_price, markdown: None },
     }
@@ -596,7 +598,7 @@ pub(crate) mod tests {
         assert_eq!((before.unit_price, before.markdown), (regular, None));
         let at = shelf_price(regular, day(12), Some(&m), applied);
         assert_eq!(at.unit_price, Fen::from_fen(890));
-        assert_eq!(at.markdown, Some(MarkdownTag { rate: MarkdownRate::Seventy, best_before: day(12) }));
+        assert_eq!(at.markdown, Some(MarkdownTag { rate: MarkdownRate::Seventy, best_before: day(12), regular_price: regular }));
         assert_eq!(at.regular_price, regular);
         let after = shelf_price(regular, day(12), Some(&m), applied + chrono::Duration::seconds(1));
         assert_eq!(after.unit_price, Fen::from_fen(890));

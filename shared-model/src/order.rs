@@ -17,7 +17,7 @@
 
 use crate::{
     cart::{CartLine, MAX_CART_LINES, MAX_LINE_QUANTITY},
-    ids::{stored_forms, OrderId, PersonId, PickupPointId, ProductId, StoreId},
+    ids::{stored_forms, CouponId, OrderId, PersonId, PickupPointId, ProductId, StoreId},
     mac::{hmac_sha256, six_digits},
     money::Fen,
     store::PickupPoint,
@@ -172,6 +172,9 @@ pub struct NewOrder {
     /// A note for the owner, e.g. `帮我挑嫩一点的`.
     #[serde(default)]
     pub note: Option<String>,
+    /// The one coupon to use (`coupon` module), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_id: Option<CouponId>,
 }
 
 /// One line as a client sends it. The quantity is signed and wide so that 0, negatives
@@ -252,10 +255,19 @@ pub fn request_fingerprint(order: &NewOrder) -> String {
         pickup_point_id: &'a str,
         lines: Vec<(&'a str, i64)>,
         note: Option<String>,
+        // Absent without a coupon, so fingerprints of orders without one are unchanged.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        coupon_id: Option<&'a str>,
     }
     let mut lines: Vec<(&str, i64)> = order.lines.iter().map(|l| (l.product_id.as_str(), l.quantity)).collect();
     lines.sort_unstable();
-    let canonical = Canonical { v: 1, pickup_point_id: order.pickup_point_id.as_str(), lines, note: order.clean_note() };
+    let canonical = Canonical {
+        v: 1,
+        pickup_point_id: order.pickup_point_id.as_str(),
+        lines,
+        note: order.clean_note(),
+        coupon_id: order.coupon_id.as_ref().map(CouponId::as_str),
+    };
     // Serializing strings and integers cannot fail.
     let json = serde_json::to_vec(&canonical).unwrap_or_default();
     hex::encode(Sha256::digest(&json))
@@ -349,6 +361,21 @@ pub struct Order {
     /// resident says at the counter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_number: Option<u32>,
+    /// The coupon it used (`total` is after its discount).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<UsedCoupon>,
+}
+
+/// The coupon an order used and what it took off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UsedCoupon {
+    /// The coupon.
+    pub coupon_id: CouponId,
+    /// The lines' total before it.
+    pub goods_total: Fen,
+    /// Money off.
+    pub discount: Fen,
 }
 
 /// Everything about a new order but its lines: who places it, at which store, where it
@@ -403,7 +430,20 @@ impl Order {
             cancel_deadline: cancel_deadline(pickup_date),
             timeline: vec![StatusChange { status: OrderStatus::Placed, at: placed_at }],
             group_number: None,
+            coupon: None,
         })
+    }
+
+    /// The order with `totals` (`coupon::order_totals` of its lines) applied: what is
+    /// paid and the coupon that took money off, if any.
+    pub fn with_totals(mut self, totals: crate::coupon::OrderTotals) -> Order {
+        self.total = totals.total;
+        self.coupon = totals.coupon_id.map(|coupon_id| UsedCoupon {
+            coupon_id,
+            goods_total: totals.goods_total,
+            discount: totals.coupon_discount,
+        });
+        self
     }
 
     /// Units across all lines (saturating).
@@ -615,7 +655,7 @@ mod tests {
     }
 
     fn new_order(lines: Vec<RequestedLine>) -> NewOrder {
-        NewOrder { pickup_point_id: PickupPointId::parse("pp-1").unwrap(), lines, note: None }
+        NewOrder { pickup_point_id: PickupPointId::parse("pp-1").unwrap(), lines, note: None, coupon_id: None }
     }
 
     fn utc(s: &str) -> DateTime<Utc> {

@@ -118,6 +118,7 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
             pickup_point_id: PickupPointId::new_unchecked(pickup.get_untracked()),
             lines,
             note: (!note.trim().is_empty()).then(|| note.trim().to_string()),
+            coupon_id: None,
         });
     };
 

@@ -4,7 +4,7 @@ use super::{param, resident, respond};
 use crate::{
     error::{AppError, AppResult},
     http::{json, now, read_json},
-    services::{cart::CartService, catalog::CatalogService},
+    services::{cart::CartService, catalog::CatalogService, coupons::CouponService},
 };
 use shared_model::{
     api::{CartView, SetCartQuantity},
@@ -16,7 +16,8 @@ use worker::{Request, Response, RouteContext};
 
 async fn summary(ctx: &RouteContext<()>, cart: &CartService, me: &Me) -> AppResult<Response> {
     let summary = cart.summary(&CatalogService::new(&ctx.env)?, &me.store_id, &me.person_id).await?;
-    json(200, &CartView::new(summary, now()))
+    let coupons = CouponService::new(&ctx.env)?.held(&me.person_id, &me.store_id).await?;
+    json(200, &CartView::new(summary, &coupons, &me.person_id, &me.store_id, now()))
 }
 
 #[utoipa::path(

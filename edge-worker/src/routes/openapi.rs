@@ -56,6 +56,8 @@ use utoipa::{
         (name = "tastings", description = "品鉴会: tastings, bookings, door check-in, the after-tasting question"),
         (name = "reviews", description = "口碑: reviews with photos, and the owner's moderation"),
         (name = "recommendations", description = "为你推荐 and 凑单推荐"),
+        (name = "coupons", description = "优惠券: a resident's coupons, and the owner giving them out"),
+        (name = "markdowns", description = "临期特价: near-expiry batches, their markdown plans, and applying one"),
         (name = "admin", description = "Operator routes, off unless the SEED_TOKEN secret is set"),
     ),
 )]

@@ -108,7 +108,7 @@ impl CartService {
     pub async fn summary(&self, catalog: &CatalogService, store: &StoreId, person: &PersonId) -> AppResult<CartSummary> {
         let lines = self.lines(person).await?;
         let ids: Vec<ProductId> = lines.iter().map(|l| l.product_id.clone()).collect();
-        let pricing: Vec<_> = catalog.products(store, &ids).await?.iter().map(ProductRow::pricing).collect();
+        let pricing = catalog.products(store, &ids).await?.iter().map(ProductRow::pricing).collect::<AppResult<Vec<_>>>()?;
         let ordered = self.ordered(person, pickup_date_for(now())).await?;
         Ok(price_cart(&lines, &pricing, &ordered))
     }

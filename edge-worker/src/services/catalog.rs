@@ -6,14 +6,16 @@
 use crate::{
     clients::stock::{KeeperReply, StockClient},
     error::{AppError, AppResult},
-    http::now_ms,
-    storage::{placeholders, stored_date, strs},
+    http::{now, now_ms},
+    storage::{placeholders, stored_date, stored_time, strs, DATE_FORMAT},
 };
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
     api::StockUpdate,
     cart::ProductPricing,
     catalog::{like_pattern, Category, ProductDetail, ProductSummary, StockState},
+    markdown::{shelf_price, Markdown, MarkdownRate, ShelfPrice},
     store::{PickupPoint, Store},
     CategoryId, Fen, PickupPointId, ProductId, StoreId,
 };
@@ -95,6 +97,12 @@ pub struct ProductRow {
     per_buyer_cap: Option<u32>,
     best_before: String,
     on_sale: u32,
+    markdown_rate: Option<u8>,
+    markdown_price_fen: Option<i64>,
+    markdown_best_before: Option<String>,
+    markdown_applied_at: Option<String>,
+    unit_cost_fen: Option<i64>,
+    floor_price_fen: Option<i64>,
 }
 
 impl ProductRow {
@@ -110,8 +118,50 @@ impl ProductRow {
     pub fn on_sale(&self) -> bool {
         self.on_sale != 0
     }
+    /// The regular price (before any 临期特价).
     pub fn price(&self) -> Fen {
         Fen::from_fen(self.price_fen)
+    }
+    pub fn best_before_text(&self) -> &str {
+        &self.best_before
+    }
+    pub fn best_before(&self) -> AppResult<NaiveDate> {
+        stored_date(&self.best_before)
+    }
+    pub fn unit_cost(&self) -> Option<Fen> {
+        self.unit_cost_fen.map(Fen::from_fen)
+    }
+    pub fn floor(&self) -> Option<Fen> {
+        self.floor_price_fen.map(Fen::from_fen)
+    }
+    pub fn available(&self) -> u32 {
+        self.available
+    }
+    /// When the markdown on it was applied, as stored: order capture's write requires it
+    /// unchanged (`storage::orders::LineFacts`), so a markdown applied meanwhile is paid.
+    pub fn markdown_applied_at(&self) -> Option<&str> {
+        self.markdown_applied_at.as_deref()
+    }
+
+    /// The markdown applied to it, if any (whichever batch it was for).
+    pub fn markdown(&self) -> AppResult<Option<Markdown>> {
+        let (Some(rate), Some(price), Some(best_before), Some(applied_at)) =
+            (self.markdown_rate, self.markdown_price_fen, &self.markdown_best_before, &self.markdown_applied_at)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Markdown {
+            product_id: self.product_id(),
+            rate: MarkdownRate::try_from(rate).map_err(AppError::Internal)?,
+            price: Fen::from_fen(price),
+            best_before: stored_date(best_before)?,
+            applied_at: stored_time(applied_at)?,
+        }))
+    }
+
+    /// What a unit sells at for an order placed at `at` (`markdown::shelf_price`).
+    pub fn shelf_price(&self, at: DateTime<Utc>) -> AppResult<ShelfPrice> {
+        Ok(shelf_price(self.price(), self.best_before()?, self.markdown()?.as_ref(), at))
     }
     pub fn id(&self) -> &str {
         &self.id
@@ -123,14 +173,16 @@ impl ProductRow {
         &self.unit
     }
 
+    /// As the shop lists it now, at its shelf price.
     pub fn summary(&self) -> AppResult<ProductSummary> {
+        let shelf = self.shelf_price(now())?;
         Ok(ProductSummary {
             id: self.product_id(),
             store_id: StoreId::new_unchecked(self.store_id.clone()),
             name: self.name.clone(),
             category_id: CategoryId::new_unchecked(self.category_id.clone()),
             unit: self.unit.clone(),
-            price: self.price(),
+            price: shelf.unit_price,
             available: self.available,
             stock_state: StockState::from_available(self.available),
             image_url: self.image_url.clone(),
@@ -138,6 +190,7 @@ impl ProductRow {
             best_before: stored_date(&self.best_before)?,
             test_report: self.test_report.clone(),
             per_buyer_cap: self.per_buyer_cap,
+            markdown: shelf.markdown,
         })
     }
 
@@ -151,23 +204,27 @@ impl ProductRow {
         })
     }
 
-    pub fn pricing(&self) -> ProductPricing {
-        ProductPricing {
+    /// As the cart prices it now, at its shelf price.
+    pub fn pricing(&self) -> AppResult<ProductPricing> {
+        let shelf = self.shelf_price(now())?;
+        Ok(ProductPricing {
             id: self.product_id(),
             name: self.name.clone(),
             unit: self.unit.clone(),
             image_url: self.image_url.clone(),
-            price: self.price(),
+            price: shelf.unit_price,
             available: self.available,
             per_buyer_cap: self.per_buyer_cap,
             on_sale: self.on_sale(),
-        }
+            markdown: shelf.markdown,
+        })
     }
 }
 
 const PRODUCT_COLUMNS: &str = "p.id, sp.store_id, p.name, p.category_id, p.unit, p.description, p.origin, \
      p.shelf_life_days, p.test_report, p.image_url, sp.price_fen, sp.available, sp.opening_stock, \
-     sp.per_buyer_cap, sp.best_before, sp.on_sale";
+     sp.per_buyer_cap, sp.best_before, sp.on_sale, sp.markdown_rate, sp.markdown_price_fen, sp.markdown_best_before, \
+     sp.markdown_applied_at, sp.unit_cost_fen, sp.floor_price_fen";
 
 impl CatalogService {
     pub fn new(env: &Env) -> AppResult<Self> {
@@ -211,6 +268,20 @@ impl CatalogService {
             .into_iter()
             .map(|r| Category { id: CategoryId::new_unchecked(r.id), name_zh: r.name_zh, name_en: r.name_en })
             .collect())
+    }
+
+    /// Products on sale at a store whose batch is best before `last_day` or earlier.
+    pub async fn best_before_by(&self, store: &StoreId, last_day: NaiveDate) -> AppResult<Vec<ProductRow>> {
+        Ok(self
+            .db
+            .prepare(format!(
+                "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
+                 WHERE sp.store_id = ?1 AND sp.on_sale = 1 AND sp.best_before <= ?2"
+            ))
+            .bind(&[store.as_str().into(), last_day.format(DATE_FORMAT).to_string().into()])?
+            .all()
+            .await?
+            .results()?)
     }
 
     /// Products on sale at a store, optionally in one category and matching a search.

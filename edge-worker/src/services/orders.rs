@@ -11,7 +11,10 @@
 //! the keepers (a hold found under the key) and from the insert (a header already there),
 //! and only then is the order read.
 
-use super::catalog::{CatalogService, ProductRow};
+use super::{
+    catalog::{CatalogService, ProductRow},
+    coupons::CouponService,
+};
 use crate::{
     clients::{
         room::{CancelCall, RoomClient},
@@ -34,16 +37,17 @@ use shared_model::{
     api::{StoreOrder, StoreOrderList, UpdateOrderStatus},
     cart::CartError,
     catalog::like_pattern,
+    coupon::{order_totals, CancelReturn, Coupon, CouponError},
     identity::Me,
     order::{
         check_cancel, check_transition, order_id_for, pickup_code, request_fingerprint, verify_pickup_code, IdempotencyKey,
-        NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, Placement, StatusChange,
+        NewOrder, Order, OrderError, OrderLine, OrderStatus, OrderSummary, Placement, StatusChange, UsedCoupon,
     },
     pickup::{CodeAttempts, PickupCursor, PickupQuery, PICKUP_PAGE_SIZE},
     stock::{cap_window, reservation_key, reservation_order},
     store::{PickupPoint, StoreError},
     time::{cancel_deadline, pickup_date_for},
-    Fen, LiveSessionId, OrderId, PersonId, PickupPointId, ProductId, StoreId,
+    CouponId, Fen, LiveSessionId, OrderId, PersonId, PickupPointId, ProductId, StoreId,
 };
 use std::{cell::Cell, collections::HashMap, future::Future};
 use wasm_bindgen::JsValue;
@@ -97,6 +101,8 @@ struct Placing<'a> {
     now: DateTime<Utc>,
     fault: Fault,
     trips: RoundTrips,
+    /// The coupon the order names, read before anything is reserved (hers, or 404).
+    coupon: Option<Coupon>,
 }
 
 /// A line's reservation: `fresh` when this attempt took it, not when it found one under
@@ -132,6 +138,9 @@ struct OrderRow {
     pp_window: String,
     pickup_code_failures: u32,
     pickup_code_failed_at: Option<String>,
+    goods_total_fen: Option<i64>,
+    coupon_id: Option<String>,
+    coupon_discount_fen: i64,
 }
 
 #[derive(Deserialize)]
@@ -230,8 +239,13 @@ impl OrderService {
         fault: Fault,
     ) -> AppResult<Placed> {
         new.validate()?;
-        let placing = Placing { shopper, key, new, now, fault, trips: RoundTrips::default() };
-        placing.trips.add(u32::from(shopper.read_session));
+        let trips = RoundTrips::default();
+        trips.add(u32::from(shopper.read_session));
+        let coupon = match &new.coupon_id {
+            Some(id) => Some(trips.stage(CouponService::holder_coupon(&self.db, shopper, id)).await?),
+            None => None,
+        };
+        let placing = Placing { shopper, key, new, now, fault, trips, coupon };
         for from_d1 in [false, true] {
             if let Some((order, replayed)) = self.attempt(&placing, from_d1).await? {
                 return Ok(Placed { order, replayed, round_trips: placing.trips.count() });
@@ -278,7 +292,7 @@ impl OrderService {
         rows: &HashMap<ProductId, ProductRow>,
         pickup: PickupPoint,
     ) -> AppResult<Option<(Order, bool)>> {
-        let &Placing { shopper, key, new, now, fault, ref trips } = placing;
+        let &Placing { shopper, key, new, now, fault, ref trips, ref coupon } = placing;
         let store = &shopper.store_id;
         let requested = new.cart_lines();
         let pickup_date = pickup_date_for(now);
@@ -330,11 +344,14 @@ impl OrderService {
         if fault == Fault::AbandonAfterReserve {
             return Err(AppError::Internal("fault injected: abandoned after reserving".into()));
         }
+        // Each unit at its shelf price at the order's instant (临期特价 included); the
+        // write below requires the markdown it saw to be the current one.
         let lines: Option<Vec<OrderLine>> = requested
             .iter()
             .map(|l| {
                 let row = &rows[&l.product_id];
-                OrderLine::new(l.product_id.clone(), row.name().to_string(), row.unit().to_string(), row.price(), l.quantity)
+                let price = row.shelf_price(now).ok()?.unit_price;
+                OrderLine::new(l.product_id.clone(), row.name().to_string(), row.unit().to_string(), price, l.quantity)
             })
             .collect();
         let placement = Placement {
@@ -346,11 +363,15 @@ impl OrderService {
             note: new.clean_note(),
             placed_at: now,
         };
-        let order = match lines.ok_or(OrderError::TotalTooLarge).and_then(|lines| Order::place(placement, lines)) {
+        let priced = lines.ok_or(AppError::from(OrderError::TotalTooLarge)).and_then(|lines| {
+            let totals = order_totals(&lines, coupon.as_ref(), &shopper.person_id, store, now)?;
+            Ok(Order::place(placement, lines)?.with_totals(totals))
+        });
+        let order = match priced {
             Ok(order) => order,
             Err(e) => {
                 self.release_unowned(store, &order_id, &holds, None).await;
-                return Err(e.into());
+                return Err(e);
             }
         };
         let guards = ShopGuards {
@@ -359,13 +380,18 @@ impl OrderService {
             lines: order
                 .lines
                 .iter()
-                .map(|l| LineFacts {
-                    product: l.product_id.as_str(),
-                    price_fen: l.unit_price.fen(),
-                    name: &l.name,
-                    unit: &l.unit,
-                    per_buyer_cap: rows[&l.product_id].per_buyer_cap(),
-                    opening_stock: rows[&l.product_id].opening_stock(),
+                .map(|l| {
+                    let row = &rows[&l.product_id];
+                    LineFacts {
+                        product: l.product_id.as_str(),
+                        price_fen: row.price().fen(),
+                        name: &l.name,
+                        unit: &l.unit,
+                        per_buyer_cap: row.per_buyer_cap(),
+                        opening_stock: row.opening_stock(),
+                        best_before: row.best_before_text(),
+                        markdown_applied_at: row.markdown_applied_at(),
+                    }
                 })
                 .collect(),
         };
@@ -395,6 +421,10 @@ impl OrderService {
         }
         if report.session_open == 0 {
             return Err(AccessError::Unauthenticated.into());
+        }
+        if report.coupon_free == 0 {
+            // Another order redeemed it first.
+            return Err(CouponError::CouponUsed.into());
         }
         if report.facts_current == 0 {
             let products: Vec<ProductId> = order.lines.iter().map(|l| l.product_id.clone()).collect();
@@ -525,7 +555,7 @@ impl OrderService {
             .prepare(
                 "SELECT o.id, o.store_id, o.person_id, o.fingerprint, o.status, o.total_fen, o.pickup_point_id, o.pickup_date, \
                  o.pickup_code, o.note, o.placed_at, pp.name AS pp_name, pp.address AS pp_address, pp.time_window AS pp_window, \
-                 o.pickup_code_failures, o.pickup_code_failed_at \
+                 o.pickup_code_failures, o.pickup_code_failed_at, o.goods_total_fen, o.coupon_id, o.coupon_discount_fen \
                  FROM orders o JOIN pickup_points pp ON pp.id = o.pickup_point_id WHERE o.id = ?1",
             )
             .bind(&[id.as_str().into()])?
@@ -566,7 +596,13 @@ impl OrderService {
         let events: Vec<EventRow> = events.results()?;
         let group_number = number.results::<NumberRow>()?.first().map(|r| r.n).filter(|n| *n > 0);
         let pickup_date = stored_date(&row.pickup_date)?;
+        let coupon = row.coupon_id.map(|id| UsedCoupon {
+            coupon_id: CouponId::new_unchecked(id),
+            goods_total: Fen::from_fen(row.goods_total_fen.unwrap_or(row.total_fen)),
+            discount: Fen::from_fen(row.coupon_discount_fen),
+        });
         Ok(Order {
+            coupon,
             group_number,
             id: OrderId::new_unchecked(row.id),
             store_id: StoreId::new_unchecked(row.store_id),
@@ -741,13 +777,19 @@ impl OrderService {
             return Err(OrderError::NotCancellable.into());
         }
         check_cancel(status, now, stored_date(&row.pickup_date)?)?;
-        let results = self
-            .db
-            .batch(vec![
-                status_statement(&self.db, id, OrderStatus::Placed, OrderStatus::Cancelled)?,
-                event_statement(&self.db, id, OrderStatus::Cancelled, now)?,
-            ])
-            .await?;
+        let mut statements = vec![
+            status_statement(&self.db, id, OrderStatus::Placed, OrderStatus::Cancelled)?,
+            event_statement(&self.db, id, OrderStatus::Cancelled, now)?,
+        ];
+        // Its coupon is hers again if it has not expired (`coupon` rule 4), in the same write.
+        if let Some(coupon) = &row.coupon_id {
+            let coupon =
+                CouponService::holder_coupon_by_id(&self.db, &row.buyer(), &CouponId::new_unchecked(coupon.clone())).await?;
+            if coupon.after_cancel(now) == CancelReturn::GivenBack {
+                statements.push(CouponService::give_back_statement(&self.db, &coupon.id, id)?);
+            }
+        }
+        let results = self.db.batch(statements).await?;
         if results.first().map_or(0, changes) == 0 {
             return Err(OrderError::NotCancellable.into());
         }

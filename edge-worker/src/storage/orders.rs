@@ -32,8 +32,9 @@ pub fn order_statements(
 }
 
 /// One line's facts as order capture used them, which the shop's header requires to be
-/// still current: the price, name and unit charged, and the cap and opening stock the
-/// line's reservation was decided with.
+/// still current: the regular price, name and unit, the batch and the markdown on it (so
+/// an order priced before a markdown was applied is priced again), and the cap and
+/// opening stock the line's reservation was decided with.
 #[derive(Serialize)]
 pub struct LineFacts<'a> {
     pub product: &'a str,
@@ -42,11 +43,14 @@ pub struct LineFacts<'a> {
     pub unit: &'a str,
     pub per_buyer_cap: Option<u32>,
     pub opening_stock: u32,
+    pub best_before: &'a str,
+    pub markdown_applied_at: Option<&'a str>,
 }
 
 /// What the shop's header also requires, beyond the void and the key: the buyer's session
 /// still open at `now` (`session`: its token hash), the pickup point as the order shows
-/// it, and every line's [`LineFacts`] with the product on sale.
+/// it, every line's [`LineFacts`] with the product on sale, and the coupon it uses (if
+/// any) still hers and unused: of 20 orders sent at once with one coupon, one lands.
 pub struct ShopGuards<'a> {
     pub session: &'a str,
     pub now: DateTime<Utc>,
@@ -62,18 +66,24 @@ pub struct GuardReport {
     pub voided: u32,
     pub session_open: u32,
     pub facts_current: u32,
+    pub coupon_free: u32,
 }
 
 /// The session guard; parameters as bound by [`shop_order_statements`].
-const SESSION_OPEN: &str = "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?13 AND person_id = ?3 AND expires_at > ?14)";
+const SESSION_OPEN: &str = "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?16 AND person_id = ?3 AND expires_at > ?17)";
 /// The catalogue guard: the pickup point as shown, and each line's facts (a JSON array).
-const FACTS_CURRENT: &str = "(EXISTS (SELECT 1 FROM pickup_points WHERE id = ?7 AND store_id = ?2 AND name = ?16 \
-     AND address = ?17 AND time_window = ?18) AND (SELECT COUNT(*) FROM json_each(?15) f \
+const FACTS_CURRENT: &str = "(EXISTS (SELECT 1 FROM pickup_points WHERE id = ?7 AND store_id = ?2 AND name = ?19 \
+     AND address = ?20 AND time_window = ?21) AND (SELECT COUNT(*) FROM json_each(?18) f \
      JOIN store_products sp ON sp.store_id = ?2 AND sp.product_id = json_extract(f.value, '$.product') \
      JOIN products p ON p.id = sp.product_id WHERE sp.on_sale = 1 \
      AND sp.price_fen = json_extract(f.value, '$.price_fen') AND p.name = json_extract(f.value, '$.name') \
      AND p.unit = json_extract(f.value, '$.unit') AND sp.per_buyer_cap IS json_extract(f.value, '$.per_buyer_cap') \
-     AND sp.opening_stock = json_extract(f.value, '$.opening_stock')) = json_array_length(?15))";
+     AND sp.opening_stock = json_extract(f.value, '$.opening_stock') AND sp.best_before = json_extract(f.value, '$.best_before') \
+     AND sp.markdown_applied_at IS json_extract(f.value, '$.markdown_applied_at')) = json_array_length(?18))";
+/// The coupon guard: none named, or hers in this store and not yet redeemed (its expiry
+/// was checked at the order's instant, which the write does not change).
+const COUPON_FREE: &str =
+    "(?14 IS NULL OR EXISTS (SELECT 1 FROM coupons WHERE id = ?14 AND person_id = ?3 AND store_id = ?2 AND redeemed_by IS NULL))";
 
 /// [`order_statements`] for the shop, the header also guarded by `guards`, and a last
 /// statement to run after everything else in the same batch, whose row
@@ -94,24 +104,39 @@ pub fn shop_order_statements(
         order.pickup_point.address.as_str().into(),
         order.pickup_point.window.as_str().into(),
     ]);
-    let insert = db.prepare(format!("{header} AND {SESSION_OPEN} AND {FACTS_CURRENT} ON CONFLICT DO NOTHING")).bind(&args)?;
+    let insert = db
+        .prepare(format!("{header} AND {SESSION_OPEN} AND {FACTS_CURRENT} AND {COUPON_FREE} ON CONFLICT DO NOTHING"))
+        .bind(&args)?;
     let report = db
         .prepare(format!(
             "SELECT (SELECT fingerprint FROM orders WHERE id = ?1) AS existing, \
              EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1) AS voided, \
-             {SESSION_OPEN} AS session_open, {FACTS_CURRENT} AS facts_current"
+             {SESSION_OPEN} AS session_open, {FACTS_CURRENT} AS facts_current, {COUPON_FREE} AS coupon_free"
         ))
         .bind(&args)?;
-    Ok((statements_after_header(db, insert, fingerprint, order)?, report))
+    let mut statements = statements_after_header(db, insert, fingerprint, order)?;
+    if let Some(used) = &order.coupon {
+        // Redeemed only by this very request's header.
+        statements.push(
+            db.prepare(
+                "UPDATE coupons SET redeemed_by = ?1 WHERE id = ?2 AND redeemed_by IS NULL \
+                 AND EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND fingerprint = ?3)",
+            )
+            .bind(&[order.id.as_str().into(), used.coupon_id.as_str().into(), fingerprint.into()])?,
+        );
+    }
+    Ok((statements, report))
 }
 
-/// The header insert up to its `WHERE` conditions (the void), with its arguments ?1..?12.
+/// The header insert up to its `WHERE` conditions (the void), with its arguments ?1..?15.
 fn header_insert(key: &IdempotencyKey, fingerprint: &str, order: &Order) -> AppResult<(String, Vec<JsValue>)> {
     let pickup_code =
         order.pickup_code.as_deref().ok_or_else(|| AppError::Internal("an order to write has no pickup code".into()))?;
     let sql = "INSERT INTO orders (id, store_id, person_id, idempotency_key, fingerprint, status, total_fen, pickup_point_id, \
-               pickup_date, pickup_code, note, placed_at) SELECT ?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11 \
+               pickup_date, pickup_code, note, placed_at, goods_total_fen, coupon_id, coupon_discount_fen) \
+               SELECT ?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?14, ?15 \
                WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?1)";
+    let coupon = order.coupon.as_ref();
     let args = vec![
         order.id.as_str().into(),
         order.store_id.as_str().into(),
@@ -125,6 +150,9 @@ fn header_insert(key: &IdempotencyKey, fingerprint: &str, order: &Order) -> AppR
         nullable(order.note.as_deref()),
         order.placed_at.to_rfc3339().into(),
         order.status.as_str().into(),
+        (coupon.map_or(order.total, |c| c.goods_total).fen() as f64).into(),
+        nullable(coupon.map(|c| c.coupon_id.as_str())),
+        (coupon.map_or(0, |c| c.discount.fen()) as f64).into(),
     ];
     Ok((sql.to_string(), args))
 }

@@ -61,6 +61,7 @@ pub(super) fn product() -> ProductSummary {
         best_before: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
         test_report: None,
         per_buyer_cap: None,
+        markdown: None,
     }
 }
 

@@ -1,0 +1,259 @@
+//! Coupons (优惠券): a resident's own, the owner giving them out, and the two writes that
+//! order capture and cancelling make to one. The rules are `shared_model::coupon`'s;
+//! redeeming happens in the order's own batch (`storage::orders`).
+
+use super::identity::Shopper;
+use crate::{
+    error::{AppError, AppResult},
+    http::random_id,
+    storage::{nullable, stored, stored_time},
+};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use shared_model::{
+    access::{authorize, Action},
+    api::{CouponList, HeldCoupon, IssueCoupons, IssuedCoupons},
+    brain::{churning, PurchaseRhythm},
+    coupon::{Coupon, CouponError, CouponKind, CouponTerms},
+    identity::Me,
+    time::local_date,
+    CouponId, Fen, OrderId, PersonId, ProductId, StoreId,
+};
+use worker::{D1Database, D1PreparedStatement, Env};
+
+/// Most residents one issue reaches.
+pub const MAX_ISSUE: usize = 200;
+
+pub struct CouponService {
+    db: D1Database,
+}
+
+#[derive(Deserialize)]
+struct CouponRow {
+    id: String,
+    store_id: String,
+    person_id: String,
+    kind: String,
+    amount_fen: i64,
+    threshold_fen: i64,
+    product_id: Option<String>,
+    issued_at: String,
+    expires_at: String,
+    redeemed_by: Option<String>,
+}
+
+const COUPON_COLUMNS: &str =
+    "id, store_id, person_id, kind, amount_fen, threshold_fen, product_id, issued_at, expires_at, redeemed_by";
+
+impl CouponRow {
+    fn into_coupon(self) -> AppResult<Coupon> {
+        Ok(Coupon {
+            id: CouponId::new_unchecked(self.id),
+            store_id: StoreId::new_unchecked(self.store_id),
+            holder: PersonId::new_unchecked(self.person_id),
+            kind: stored("coupon kind", &self.kind, CouponKind::parse)?,
+            amount: Fen::from_fen(self.amount_fen),
+            threshold: Fen::from_fen(self.threshold_fen),
+            product_id: self.product_id.map(ProductId::new_unchecked),
+            issued_at: stored_time(&self.issued_at)?,
+            expires_at: stored_time(&self.expires_at)?,
+            redeemed_by: self.redeemed_by.map(OrderId::new_unchecked),
+        })
+    }
+}
+
+impl CouponService {
+    pub fn new(env: &Env) -> AppResult<Self> {
+        Ok(Self { db: env.d1("DB")? })
+    }
+
+    /// The shopper's coupon `id` in her store; anyone else's is not found (`coupon` rule 3).
+    pub async fn holder_coupon(db: &D1Database, shopper: &Shopper, id: &CouponId) -> AppResult<Coupon> {
+        let row: Option<CouponRow> = db
+            .prepare(format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE id = ?1 AND person_id = ?2 AND store_id = ?3"))
+            .bind(&[id.as_str().into(), shopper.person_id.as_str().into(), shopper.store_id.as_str().into()])?
+            .first(None)
+            .await?;
+        row.ok_or(CouponError::CouponNotFound)?.into_coupon()
+    }
+
+    /// `holder`'s coupon `id`, whichever store.
+    pub async fn holder_coupon_by_id(db: &D1Database, holder: &PersonId, id: &CouponId) -> AppResult<Coupon> {
+        let row: Option<CouponRow> = db
+            .prepare(format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE id = ?1 AND person_id = ?2"))
+            .bind(&[id.as_str().into(), holder.as_str().into()])?
+            .first(None)
+            .await?;
+        row.ok_or(CouponError::CouponNotFound)?.into_coupon()
+    }
+
+    /// Makes `coupon` usable again, in the batch that cancels `order`, only once the
+    /// order is cancelled (the caller has checked it has not expired: `Coupon::after_cancel`).
+    pub fn give_back_statement(db: &D1Database, coupon: &CouponId, order: &OrderId) -> AppResult<D1PreparedStatement> {
+        Ok(db
+            .prepare(
+                "UPDATE coupons SET redeemed_by = NULL WHERE id = ?1 AND redeemed_by = ?2 \
+                 AND EXISTS (SELECT 1 FROM orders WHERE id = ?2 AND status = 'cancelled')",
+            )
+            .bind(&[coupon.as_str().into(), order.as_str().into()])?)
+    }
+
+    /// Her coupons in `store` as stored (any state), newest first, at most 100.
+    pub async fn held(&self, person: &PersonId, store: &StoreId) -> AppResult<Vec<Coupon>> {
+        let rows: Vec<CouponRow> = self
+            .db
+            .prepare(format!(
+                "SELECT {COUPON_COLUMNS} FROM coupons WHERE person_id = ?1 AND store_id = ?2 ORDER BY issued_at DESC, id LIMIT 100"
+            ))
+            .bind(&[person.as_str().into(), store.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        rows.into_iter().map(CouponRow::into_coupon).collect()
+    }
+
+    /// `GET /me/coupons`: hers, each with its state at `now`.
+    pub async fn list(&self, me: &Me, now: DateTime<Utc>) -> AppResult<CouponList> {
+        authorize(Some(me), Action::ShopAt(&me.store_id))?;
+        let coupons = self.held(&me.person_id, &me.store_id).await?;
+        Ok(CouponList { coupons: coupons.into_iter().map(|c| HeldCoupon { state: c.state(now), coupon: c }).collect() })
+    }
+
+    /// The owner gives each listed resident of `store` a coupon on `terms`. A person who
+    /// is not a resident of this store is refused by name, and nothing is issued.
+    pub async fn issue(
+        &self,
+        me: &Me,
+        store: &StoreId,
+        issue: &IssueCoupons,
+        kind: CouponKind,
+        now: DateTime<Utc>,
+    ) -> AppResult<IssuedCoupons> {
+        authorize(Some(me), Action::ManageStore(store))?;
+        issue.terms.validate()?;
+        if issue.person_ids.is_empty() || issue.person_ids.len() > MAX_ISSUE {
+            return Err(AppError::new(422, "invalid_coupon_recipients", "Give coupons to 1 to 200 residents at a time"));
+        }
+        let ids: Vec<String> = issue.person_ids.iter().map(|p| p.to_string()).collect();
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let residents: Vec<Row> = self
+            .db
+            .prepare(
+                "SELECT p.id FROM json_each(?1) j JOIN people p ON p.id = j.value WHERE p.store_id = ?2 AND p.role = 'resident'",
+            )
+            .bind(&[serde_json::to_string(&ids)?.into(), store.as_str().into()])?
+            .all()
+            .await?
+            .results()?;
+        if let Some(stranger) = ids.iter().find(|id| !residents.iter().any(|r| &r.id == *id)) {
+            return Err(AppError::new(422, "invalid_coupon_recipients", "Coupons go to this store's residents")
+                .with_detail(stranger.clone()));
+        }
+        let mut coupons = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for person in issue.person_ids.iter().filter(|p| seen.insert(*p)) {
+            let id = CouponId::new_unchecked(random_id("cp")?);
+            coupons.push(Coupon::issue(id, store.clone(), person.clone(), kind, issue.terms.clone(), now)?);
+        }
+        let statements = coupons.iter().map(|c| self.insert_statement(c)).collect::<AppResult<Vec<_>>>()?;
+        self.db.batch(statements).await?;
+        Ok(IssuedCoupons { coupons })
+    }
+
+    fn insert_statement(&self, c: &Coupon) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .db
+            .prepare(
+                "INSERT INTO coupons (id, store_id, person_id, kind, amount_fen, threshold_fen, product_id, issued_at, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .bind(&[
+                c.id.as_str().into(),
+                c.store_id.as_str().into(),
+                c.holder.as_str().into(),
+                c.kind.as_str().into(),
+                (c.amount.fen() as f64).into(),
+                (c.threshold.fen() as f64).into(),
+                nullable(c.product_id.as_ref().map(ProductId::as_str)),
+                c.issued_at.to_rfc3339().into(),
+                c.expires_at.to_rfc3339().into(),
+            ])?)
+    }
+
+    /// 发券: a 回归券 on `terms` to every resident of `store` past her usual interval
+    /// (`brain::churning`, which also leaves out whoever had one in the last 30 days).
+    pub async fn issue_returning(
+        &self,
+        me: &Me,
+        store: &StoreId,
+        terms: &CouponTerms,
+        now: DateTime<Utc>,
+    ) -> AppResult<IssuedCoupons> {
+        authorize(Some(me), Action::ManageStore(store))?;
+        terms.validate()?;
+        let rhythms = purchase_rhythms(&self.db, store).await?;
+        let people: Vec<PersonId> = churning(&rhythms, local_date(now)).into_iter().map(|r| r.person).collect();
+        if people.is_empty() {
+            return Ok(IssuedCoupons { coupons: Vec::new() });
+        }
+        let mut issued = Vec::new();
+        for chunk in people.chunks(MAX_ISSUE) {
+            let issue = IssueCoupons { person_ids: chunk.to_vec(), terms: terms.clone() };
+            issued.extend(self.issue(me, store, &issue, CouponKind::Returning, now).await?.coupons);
+        }
+        Ok(IssuedCoupons { coupons: issued })
+    }
+}
+
+/// Every resident's purchase rhythm in `store` (`brain::churn`): the store-local days of
+/// her orders that were not cancelled, her median order total, and her last 回归券.
+pub async fn purchase_rhythms(db: &D1Database, store: &StoreId) -> AppResult<Vec<PurchaseRhythm>> {
+    #[derive(Deserialize)]
+    struct Row {
+        person_id: String,
+        placed_at: String,
+        total_fen: i64,
+        last_coupon: Option<String>,
+    }
+    let rows: Vec<Row> = db
+        .prepare(
+            "SELECT o.person_id, o.placed_at, o.total_fen, (SELECT MAX(c.issued_at) FROM coupons c WHERE c.person_id = o.person_id \
+             AND c.store_id = o.store_id AND c.kind = 'returning') AS last_coupon FROM orders o \
+             WHERE o.store_id = ?1 AND o.status != 'cancelled' ORDER BY o.person_id, o.placed_at",
+        )
+        .bind(&[store.as_str().into()])?
+        .all()
+        .await?
+        .results()?;
+    let mut rhythms: Vec<PurchaseRhythm> = Vec::new();
+    let mut baskets: Vec<i64> = Vec::new();
+    for row in rows {
+        if rhythms.last().is_none_or(|r| r.person.as_str() != row.person_id) {
+            finish_basket(rhythms.last_mut(), &mut baskets);
+            rhythms.push(PurchaseRhythm {
+                person: PersonId::new_unchecked(row.person_id.clone()),
+                order_days: Vec::new(),
+                usual_basket: Fen::ZERO,
+                last_returning_coupon: row.last_coupon.as_deref().map(stored_time).transpose()?.map(local_date),
+            });
+        }
+        if let Some(r) = rhythms.last_mut() {
+            r.order_days.push(local_date(stored_time(&row.placed_at)?));
+        }
+        baskets.push(row.total_fen);
+    }
+    finish_basket(rhythms.last_mut(), &mut baskets);
+    Ok(rhythms)
+}
+
+/// Sets `rhythm`'s usual basket to the median of `baskets`, and empties them.
+fn finish_basket(rhythm: Option<&mut PurchaseRhythm>, baskets: &mut Vec<i64>) {
+    if let Some(r) = rhythm {
+        baskets.sort_unstable();
+        r.usual_basket = Fen::from_fen(baskets.get(baskets.len() / 2).copied().unwrap_or(0));
+    }
+    baskets.clear();
+}
