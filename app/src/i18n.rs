@@ -145,6 +145,12 @@ messages! {
 messages! {
     retry => "重试", "Try again";
     line_not_counted => "未计入合计", "Not in the total";
+    coupon => "优惠券", "Coupon";
+    deals => "临期特价", "Near-expiry deals";
+    no_deals => "今天暂无临期特价", "No near-expiry deals today";
+    no_coupon => "不使用优惠券", "No coupon";
+    coupon_discount => "优惠券抵扣", "Coupon";
+    goods_total => "商品金额", "Goods";
     cart_blocked => "有商品暂时无法下单，请按提示调整数量或删除", "Some items can't be ordered yet. Change or remove them as shown.";
     member_sign_in => "已加入过？登录", "Joined before? Sign in";
     member_new_here => "第一次来？", "New here?";
@@ -314,6 +320,24 @@ impl I18n {
     /// The word after the number `n` (`件`, `order`, `orders`), for a number shown apart.
     pub fn noun(self, n: impl Into<u64>, noun: shared_model::locale::Noun) -> &'static str {
         shared_model::locale::noun(self.0, n.into(), noun)
+    }
+
+    /// The 临期特价 label, its date plainly (`临期特价 7折 · 最佳食用期至12月4日`).
+    pub fn markdown_label(self, tag: &shared_model::markdown::MarkdownTag) -> String {
+        let day = shared_model::locale::format_month_day(self.0, tag.best_before);
+        match self.0 {
+            Locale::ZhCn => format!("临期特价 {} · 最佳食用期至{day}", tag.rate.label_zh()),
+            Locale::En => format!("Near expiry, {} · best before {day}", tag.rate.label_en()),
+        }
+    }
+
+    /// A coupon's terms and last day (`满¥39.00减¥5.00 · 有效期至12月17日`).
+    pub fn coupon_label(self, coupon: &shared_model::coupon::Coupon) -> String {
+        let day = shared_model::locale::format_month_day(self.0, coupon.usable_through());
+        match self.0 {
+            Locale::ZhCn => format!("{} · 有效期至{day}", coupon.label_zh()),
+            Locale::En => format!("{} · use by {day}", coupon.label_en()),
+        }
     }
 
     /// What an order holds (`苹果 等 2 种商品，共 3 件`).

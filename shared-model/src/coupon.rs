@@ -97,20 +97,28 @@ impl CouponTerms {
 
     /// `满¥39.00减¥5.00`, or `¥5.00无门槛`.
     pub fn label_zh(&self) -> String {
-        if self.threshold == Fen::ZERO {
-            format!("{}无门槛", self.amount)
-        } else {
-            format!("满{}减{}", self.threshold, self.amount)
-        }
+        label_zh(self.amount, self.threshold)
     }
 
     /// `¥5.00 off orders of ¥39.00 or more`, or `¥5.00 off`.
     pub fn label_en(&self) -> String {
-        if self.threshold == Fen::ZERO {
-            format!("{} off", self.amount)
-        } else {
-            format!("{} off orders of {} or more", self.amount, self.threshold)
-        }
+        label_en(self.amount, self.threshold)
+    }
+}
+
+fn label_zh(amount: Fen, threshold: Fen) -> String {
+    if threshold == Fen::ZERO {
+        format!("{amount}无门槛")
+    } else {
+        format!("满{threshold}减{amount}")
+    }
+}
+
+fn label_en(amount: Fen, threshold: Fen) -> String {
+    if threshold == Fen::ZERO {
+        format!("{amount} off")
+    } else {
+        format!("{amount} off orders of {threshold} or more")
     }
 }
 
@@ -188,6 +196,22 @@ impl Coupon {
             expires_at,
             redeemed_by: None,
         })
+    }
+
+    /// Its terms as people read them (`CouponTerms::label_zh`).
+    pub fn label_zh(&self) -> String {
+        label_zh(self.amount, self.threshold)
+    }
+
+    /// Its terms in English (`CouponTerms::label_en`).
+    pub fn label_en(&self) -> String {
+        label_en(self.amount, self.threshold)
+    }
+
+    /// The last store-local day it can be used on (有效期至), the day before it expires.
+    pub fn usable_through(&self) -> chrono::NaiveDate {
+        let expiry = crate::time::local_date(self.expires_at);
+        expiry.pred_opt().unwrap_or(expiry)
     }
 
     /// Its state at `now`.
@@ -285,8 +309,9 @@ pub struct CartCoupon {
     pub discount: Option<Fen>,
     /// What the cart would come to with it ([`order_totals`]), when usable.
     pub pays: Option<Fen>,
-    /// Why not, when not (`below_coupon_threshold`, `coupon_product_missing`).
-    pub problem_code: Option<String>,
+    /// Why not, when not (`below_coupon_threshold` with how much is missing,
+    /// `coupon_product_missing`), in the words ordering with it would get.
+    pub problem: Option<crate::Problem>,
 }
 
 /// Her usable-or-not coupons for a cart of `lines`: spent and expired ones left out, the
@@ -303,8 +328,8 @@ pub fn coupons_for_cart(
         .iter()
         .filter(|c| c.state(now) == CouponState::Usable && &c.holder == person && &c.store_id == store)
         .map(|c| match order_totals(lines, Some(c), person, store, now) {
-            Ok(t) => CartCoupon { coupon: c.clone(), discount: Some(t.coupon_discount), pays: Some(t.total), problem_code: None },
-            Err(e) => CartCoupon { coupon: c.clone(), discount: None, pays: None, problem_code: Some(e.code().to_owned()) },
+            Ok(t) => CartCoupon { coupon: c.clone(), discount: Some(t.coupon_discount), pays: Some(t.total), problem: None },
+            Err(e) => CartCoupon { coupon: c.clone(), discount: None, pays: None, problem: Some(crate::Problem::from_error(&e)) },
         })
         .collect();
     shown.sort_by(|x, y| {
@@ -553,6 +578,7 @@ pub(crate) mod tests {
     #[test]
     fn cancelling_gives_it_back_only_before_it_expires() {
         let c = Coupon { redeemed_by: Some(OrderId::parse("o-1").unwrap()), ..returning() };
+        assert_eq!(c.usable_through(), chrono::NaiveDate::from_ymd_opt(2026, 12, 17).unwrap());
         assert_eq!(c.after_cancel(at(17, 23)), CancelReturn::GivenBack);
         assert_eq!(c.after_cancel(at(18, 0)), CancelReturn::StaysSpent);
     }
@@ -570,7 +596,7 @@ pub(crate) mod tests {
         let lines = [line("p-x", 4000, 1)];
         let shown = coupons_for_cart(&[high, three, spent, theirs, five], &lines, &person("wang"), &store(), now);
         let ids: Vec<(&str, Option<Fen>, Option<&str>)> =
-            shown.iter().map(|c| (c.coupon.id.as_str(), c.discount, c.problem_code.as_deref())).collect();
+            shown.iter().map(|c| (c.coupon.id.as_str(), c.discount, c.problem.as_ref().map(|p| p.code.as_str()))).collect();
         assert_eq!(
             ids,
             [

@@ -111,6 +111,14 @@ pub fn format_pickup_date(locale: Locale, date: NaiveDate) -> String {
     }
 }
 
+/// A date without its weekday: `12月4日`, `Dec 4`.
+pub fn format_month_day(locale: Locale, date: NaiveDate) -> String {
+    match locale {
+        Locale::ZhCn => format!("{}月{}日", date.month(), date.day()),
+        Locale::En => format!("{} {}", month_en(date), date.day()),
+    }
+}
+
 /// An instant in store time: `11月25日 21:30`, `Nov 25, 21:30`.
 pub fn format_local(locale: Locale, at: DateTime<Utc>) -> String {
     let local = local_naive(at);

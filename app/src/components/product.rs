@@ -5,7 +5,11 @@ use crate::{
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
-use shared_model::catalog::{ProductSummary, StockState};
+use shared_model::{
+    catalog::{ProductSummary, StockState},
+    markdown::MarkdownTag,
+    Fen,
+};
 
 /// "有货" / "仅剩 3 件" / "已售罄".
 pub fn stock_label(t: I18n, state: StockState, available: u32) -> String {
@@ -25,6 +29,22 @@ pub fn StockBadge(state: StockState, available: u32) -> impl IntoView {
         StockState::SoldOut => "badge badge-out",
     };
     view! { <span class=class data-testid="stock-badge">{stock_label(t, state, available)}</span> }
+}
+
+/// The price a resident pays; for a 临期特价 also the regular price struck through and the
+/// label with its best-before date, so the discount never hides the date.
+#[component]
+pub fn ShelfPriceTag(price: Fen, markdown: Option<MarkdownTag>, #[prop(optional)] large: bool) -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <span class="shelf-price">
+            <span class="price" class:price-large=large class:price-markdown=markdown.is_some() data-testid="shelf-price">{price.to_string()}</span>
+            {markdown.map(|m| view! {
+                <s class="price-regular">{m.regular_price.to_string()}</s>
+                <span class="badge badge-markdown" data-testid="markdown-label">{t.markdown_label(&m)}</span>
+            })}
+        </span>
+    }
 }
 
 /// A product in the shop grid. A resident (`can_buy`) adds it with "+"; others get a
@@ -51,7 +71,7 @@ pub fn ProductCard(product: ProductSummary, can_buy: bool, #[prop(into)] join_hr
                 {product.test_report.clone().map(|_| view! { <span class="badge badge-report">{t.test_report()}</span> })}
                 {product.per_buyer_cap.map(|cap| view! { <span class="badge badge-cap">{format!("{} {cap}", t.cap())}</span> })}
                 <div class="product-foot">
-                    <span class="price">{product.price.to_string()}</span>
+                    <ShelfPriceTag price=product.price markdown=product.markdown/>
                     <StockBadge state=product.stock_state available=product.available/>
                     {button}
                 </div>

@@ -11,6 +11,7 @@ use crate::{
         layout::{BottomNav, TopBar},
         member::SignInOrJoin,
         problem::ActionProblem,
+        product::ShelfPriceTag,
         recommend::CartSuggestionList,
     },
     i18n::use_i18n,
@@ -21,6 +22,7 @@ use leptos_router::hooks::use_navigate;
 use shared_model::{
     api::CartView,
     cart::{LineAvailability, PricedLine},
+    coupon::CartCoupon,
     order::{NewOrder, RequestedLine},
     store::PickupPoint,
     PickupPointId,
@@ -85,6 +87,21 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
         set_quantity.dispatch((product, 1));
     });
 
+    // The coupon to use: the best usable one, kept while the cart changes if it still
+    // applies (`coupon::coupons_for_cart` puts the best first).
+    let coupon = RwSignal::new(best_coupon(&current.get_untracked()));
+    Effect::new(move |_| {
+        let view = current.get();
+        let still = coupon.get_untracked().is_some_and(|id| usable(&view).any(|c| c.coupon.id.as_str() == id));
+        if !still {
+            coupon.set(best_coupon(&view));
+        }
+    });
+    let chosen = Memo::new(move |_| {
+        let id = coupon.get()?;
+        current.with(|v| usable(v).find(|c| c.coupon.id.as_str() == id).cloned())
+    });
+
     let pickup = RwSignal::new(points.first().map(|p| p.id.to_string()).unwrap_or_default());
     let note = RwSignal::new(String::new());
     // One key per checkout attempt: a double tap or a retry after a timeout cannot order twice.
@@ -118,7 +135,7 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
             pickup_point_id: PickupPointId::new_unchecked(pickup.get_untracked()),
             lines,
             note: (!note.trim().is_empty()).then(|| note.trim().to_string()),
-            coupon_id: None,
+            coupon_id: chosen.get_untracked().map(|c| c.coupon.id),
         });
     };
 
@@ -156,10 +173,19 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
                 <span>{t.note()}</span>
                 <input type="text" maxlength="100" prop:value=move || note.get() on:input:target=move |ev| note.set(ev.target().value())/>
             </label>
+            <CouponChoices current coupon/>
             <ActionProblem result=place.value().into()/>
             {move || (!orderable.get()).then(|| view! { <p class="notice notice-warn cart-blocked" data-testid="cart-blocked">{t.cart_blocked()}</p> })}
+            {move || chosen.get().and_then(|c| Some((c.discount?, current.with(|v| v.cart.total)))).map(|(discount, goods)| view! {
+                <p class="checkout-sums" data-testid="coupon-sums">{format!("{} {goods} · {} −{discount}", t.goods_total(), t.coupon_discount())}</p>
+            })}
             <div class="checkout-bar">
-                <span>{t.total()} " " <strong class="price" data-testid="cart-total">{move || current.with(|v| v.cart.total.to_string())}</strong></span>
+                <span>
+                    {t.total()} " "
+                    <strong class="price" data-testid="cart-total">
+                        {move || chosen.get().and_then(|c| c.pays).unwrap_or_else(|| current.with(|v| v.cart.total)).to_string()}
+                    </strong>
+                </span>
                 <button class="btn btn-primary" type="submit" disabled=move || !orderable.get() || place.pending().get() data-testid="place-order">
                     {move || if place.pending().get() { t.placing() } else { t.place_order() }}
                 </button>
@@ -184,7 +210,8 @@ fn CartLineRow(line: PricedLine, set_quantity: Action<(String, i64), ApiResult<C
             <img src=line.image_url.clone() alt="" width="64" height="64"/>
             <div class="cart-line-body">
                 <p class="cart-line-name">{line.name.clone()}</p>
-                <p class="product-meta">{line.unit.clone()} " · " {line.unit_price.to_string()}</p>
+                <p class="product-meta">{line.unit.clone()}</p>
+                <ShelfPriceTag price=line.unit_price markdown=line.markdown/>
                 {reason.map(|n| view! { <p class="notice notice-warn" data-testid="line-problem">{n}</p> })}
                 <div class="stepper">
                     <button type="button" aria-label="-" on:click=move |_| { set_quantity.dispatch((dec.clone(), quantity - 1)); }>"−"</button>
@@ -198,5 +225,49 @@ fn CartLineRow(line: PricedLine, set_quantity: Action<(String, i64), ApiResult<C
                 {(!counted).then(|| view! { <span class="line-not-counted">{t.line_not_counted()}</span> })}
             </div>
         </li>
+    }
+}
+
+/// Her coupons that apply to the cart as it stands, best first.
+fn usable(view: &CartView) -> impl Iterator<Item = &CartCoupon> {
+    view.coupons.iter().filter(|c| c.discount.is_some())
+}
+
+fn best_coupon(view: &CartView) -> Option<String> {
+    usable(view).next().map(|c| c.coupon.id.to_string())
+}
+
+/// 优惠券: her coupons for this cart, one to choose (or none); those that do not apply
+/// yet say why (满 how much more).
+#[component]
+fn CouponChoices(current: RwSignal<CartView>, coupon: RwSignal<Option<String>>) -> impl IntoView {
+    let t = use_i18n();
+    let coupons = Memo::new(move |_| current.with(|v| v.coupons.clone()));
+    view! {
+        <Show when=move || coupons.with(|c| !c.is_empty())>
+            <fieldset class="coupon-choices" data-testid="coupons">
+                <legend>{t.coupon()}</legend>
+                {move || coupons.get().into_iter().map(|c| {
+                    let id = c.coupon.id.to_string();
+                    let usable = c.discount.is_some();
+                    let checked = { let id = id.clone(); move || coupon.get().as_deref() == Some(id.as_str()) };
+                    let why = c.problem.map(|p| t.message(&p));
+                    view! {
+                        <label class="coupon-choice" class:coupon-unusable=!usable data-testid="coupon-choice">
+                            <input type="radio" name="coupon" disabled=!usable prop:checked=checked
+                                on:change=move |_| coupon.set(Some(id.clone()))/>
+                            <span>
+                                <strong>{t.coupon_label(&c.coupon)}</strong>
+                                {why.map(|w| view! { <br/><span class="coupon-why">{w}</span> })}
+                            </span>
+                        </label>
+                    }
+                }).collect_view()}
+                <label class="coupon-choice coupon-unusable">
+                    <input type="radio" name="coupon" prop:checked=move || coupon.get().is_none() on:change=move |_| coupon.set(None)/>
+                    <span>{t.no_coupon()}</span>
+                </label>
+            </fieldset>
+        </Show>
     }
 }

@@ -120,6 +120,9 @@ fn OrderBody(initial: Order, reviewed: Vec<ProductId>) -> impl IntoView {
                             <span class="line-end">{review_link(&l.product_id)}<span class="price">{l.line_total.to_string()}</span></span></li>
                     }).collect_view()}
                 </ul>
+                {o.coupon.clone().map(|c| view! {
+                    <p class="checkout-sums" data-testid="order-coupon">{format!("{} {} · {} −{}", t.goods_total(), c.goods_total, t.coupon_discount(), c.discount)}</p>
+                })}
                 <p class="order-total">{t.total()} " " <strong class="price" data-testid="order-total">{o.total.to_string()}</strong></p>
                 {o.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
                 {picked_up.then(|| view! {

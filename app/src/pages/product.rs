@@ -14,7 +14,7 @@ use crate::{
         cart::{AddLook, AddToCart},
         layout::{BottomNav, TopBar},
         member::join_href,
-        product::StockBadge,
+        product::{ShelfPriceTag, StockBadge},
         review::{RatingLine, ReviewItem, ReviewLook},
     },
     i18n::use_i18n,
@@ -82,7 +82,7 @@ pub fn ProductPage() -> impl IntoView {
                                         <h2 class="product-title" data-testid="product-title">{p.name.clone()}</h2>
                                         <p class="product-meta">{p.unit.clone()}</p>
                                         <div class="product-price-row">
-                                            <span class="price price-large">{p.price.to_string()}</span>
+                                            <ShelfPriceTag price=p.price markdown=p.markdown large=true/>
                                             <StockBadge state=p.stock_state available=p.available/>
                                         </div>
                                         <RatingLine rating=d.rating/>

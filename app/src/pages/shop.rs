@@ -33,6 +33,8 @@ pub fn ShopPage() -> impl IntoView {
     let query = use_query_map();
     let category = Memo::new(move |_| query.read().get("c").filter(|c| !c.is_empty()));
     let search = Memo::new(move |_| query.read().get("q").filter(|q| !q.trim().is_empty()));
+    // 临期特价: the products marked down today, whatever their category.
+    let deals = Memo::new(move |_| query.read().get("deals").is_some_and(|d| d == "1"));
 
     let me = use_me();
     // The store and its featured reviews (邻居晒单) come together: one resource, not two
@@ -72,14 +74,20 @@ pub fn ShopPage() -> impl IntoView {
                 let featured = store_info.await.ok()?.1;
                 let viewer = me.await.ok().flatten();
                 let resident = may_shop_at(&viewer, &store.get_untracked());
-                let list = products.await;
+                let list = products.await.map(|mut list| {
+                    if deals.get_untracked() {
+                        list.products.retain(|p| p.markdown.is_some());
+                    }
+                    list
+                });
                 let s = store.get_untracked();
                 let content = match list {
                     Ok(list) => {
                         let current = category.get_untracked();
                         let words = search.get_untracked();
+                        let deals = deals.get_untracked();
                         let tab = |id: Option<String>, label: String| {
-                            let active = id == current;
+                            let active = id == current && !deals;
                             let href = match &id { Some(c) => format!("/s/{s}?c={c}"), None => format!("/s/{s}") };
                             view! { <a class="tab" class:active=active aria-current=active.then_some("page") href=href>{label}</a> }
                         };
@@ -97,6 +105,8 @@ pub fn ShopPage() -> impl IntoView {
                                     <a class="link-inline" href=everywhere>{t.search_everywhere()}</a>
                                 </p>
                             }.into_any())
+                        } else if deals {
+                            Some(view! { <p class="empty-state" data-testid="no-results">{t.no_deals()}</p> }.into_any())
                         } else {
                             Some(view! { <p class="empty-state" data-testid="no-results">{t.no_results()}</p> }.into_any())
                         };
@@ -104,7 +114,7 @@ pub fn ShopPage() -> impl IntoView {
                             {(!resident).then(|| view! {
                                 <a class="join-banner" href=join_href.clone() data-testid="join-banner">{t.join_to_buy()} " ›"</a>
                             })}
-                            {(current.is_none() && words.is_none()).then(|| view! {
+                            {(current.is_none() && words.is_none() && !deals).then(|| view! {
                                 <LiveStrip store=s.clone() resident/>
                                 {resident.then(|| view! { <RecommendStrip/> })}
                                 <FeaturedStrip store=s.clone() reviews=featured/>
@@ -113,6 +123,8 @@ pub fn ShopPage() -> impl IntoView {
                             })}
                             <nav class="tabs" aria-label="categories">
                                 {tab(None, t.all().to_string())}
+                                <a class="tab tab-deals" class:active=deals aria-current=deals.then_some("page")
+                                    href=format!("/s/{s}?deals=1") data-testid="deals-tab">{t.deals()}</a>
                                 {list.categories.into_iter().map(|c| tab(Some(c.id.to_string()), label(&c.name_zh, &c.name_en))).collect_view()}
                             </nav>
                             {empty}

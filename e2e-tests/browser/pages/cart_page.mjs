@@ -17,6 +17,9 @@ export class CartPage {
     /** 凑单推荐 under the lines. */
     this.suggestions = page.getByTestId('cart-suggestions');
     this.suggested = this.suggestions.getByTestId('cart-suggestion');
+    /** 优惠券: her coupons for this cart, and the goods and discount above the total. */
+    this.coupons = page.getByTestId('coupon-choice');
+    this.couponSums = page.getByTestId('coupon-sums');
   }
 
   async open() {

@@ -30,6 +30,14 @@ export class ShopPage {
     this.recommendations = page.getByTestId('recommendations');
     this.picks = this.recommendations.getByTestId('recommendation');
     this.pickReasons = this.recommendations.getByTestId('recommendation-reason');
+    /** 临期特价: the tab, and the label on a marked-down card. */
+    this.dealsTab = page.getByTestId('deals-tab');
+    this.markdownLabels = page.getByTestId('markdown-label');
+  }
+
+  /** The card of the product `id`. */
+  card(id) {
+    return this.page.locator(`[data-testid="product-card"][data-product="${id}"]`);
   }
 
   /** The "+" of the `index`-th pick of 为你推荐. */

@@ -151,6 +151,12 @@ fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
     v.map(Into::into).unwrap_or(JsValue::NULL)
 }
 
+/// The demo chain's unit cost: 60% of the shelf price, a fresh-food store's usual gross
+/// margin, so the markdown plans show the deepest steps blocked below cost as they would be.
+fn demo_unit_cost(price_fen: i64) -> i64 {
+    price_fen * 60 / 100
+}
+
 pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedReport> {
     let db: D1Database = env.d1("DB")?;
     let chain: DemoChain = serde_json::from_str(DEMO_CHAIN)?;
@@ -198,8 +204,8 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         for (store, stock) in &p.stock {
             statements.push(
                 db.prepare(
-                    "INSERT INTO store_products (store_id, product_id, price_fen, opening_stock, available, per_buyer_cap, best_before) \
-                     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                    "INSERT INTO store_products (store_id, product_id, price_fen, opening_stock, available, per_buyer_cap, best_before, \
+                     unit_cost_fen) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                 )
                 .bind(&[
                     store.as_str().into(),
@@ -208,6 +214,7 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
                     (*stock).into(),
                     opt(p.per_buyer_cap),
                     best_before.as_str().into(),
+                    (demo_unit_cost(p.price_fen) as f64).into(),
                 ])?,
             );
         }
