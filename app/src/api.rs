@@ -519,6 +519,18 @@ pub fn mark_notices_read(up_to: i64) -> impl Future<Output = ApiResult<shared_mo
     send("POST", "/api/v1/me/notices/read".into(), Some(&shared_model::api::MarkNoticesRead { up_to }), None)
 }
 
+/// What she wants to hear about.
+pub fn get_preferences() -> impl Future<Output = ApiResult<shared_model::api::Preferences>> + Send {
+    get("/api/v1/me/preferences".into())
+}
+
+/// Sets what she wants to hear about.
+pub fn put_preferences(
+    preferences: shared_model::api::Preferences,
+) -> impl Future<Output = ApiResult<shared_model::api::Preferences>> + Send {
+    send("PUT", "/api/v1/me/preferences".into(), Some(&preferences), None)
+}
+
 /// The store's join QR code (SVG, drawn by the edge: no encoder in the browser bundle).
 pub fn join_qr_src(store: &str) -> String {
     format!("/api/v1/stores/{store}/join-qr.svg")

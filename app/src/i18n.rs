@@ -146,6 +146,7 @@ messages! {
     retry => "重试", "Try again";
     line_not_counted => "未计入合计", "Not in the total";
     coupon => "优惠券", "Coupon";
+    browse_follow_ups => "浏览提醒：看了几次没买的商品，第二天送一张小额专用券", "Browse reminders: a small coupon the day after for something you kept looking at";
     deals => "临期特价", "Near-expiry deals";
     no_deals => "今天暂无临期特价", "No near-expiry deals today";
     no_coupon => "不使用优惠券", "No coupon";

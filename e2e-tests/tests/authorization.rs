@@ -146,6 +146,10 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/me/recommendations",                       [401,  200,  200,  200,  403,  403]),
         route("GET",    "/api/v1/cart/suggestions",                         [401,  200,  200,  200,  403,  403]),
         route("GET",    "/api/v1/me/coupons",                               [401,  200,  200,  200,  403,  403]),
+        route("GET",    "/api/v1/me/preferences",                           [401,  200,  200,  200,  403,  403]),
+        route("PUT",    "/api/v1/me/preferences",                           [401,  200,  200,  200,  403,  403])
+            .json(|_, _| json!({ "browse_follow_ups": true })),
+        route("POST",   "/api/v1/admin/browse-follow-ups",                  [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/stores/{store}/coupons",                   [401,  403,  403,  403,  201,  403])
             .json(|f, _| json!({ "person_ids": [f.victim.me.person_id], "terms": { "amount": 300, "valid_days": 3 } })),
         // Terms its owner may not use (amount 0): allowed through, refused as terms, so

@@ -44,14 +44,20 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     Ok(response)
 }
 
-/// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due, and
-/// the stores' recommendation profiles that are due.
+/// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due, the
+/// browse follow-ups that are due, and the stores' recommendation profiles that are due.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = http::now();
     let reminders = async { services::tastings::TastingService::new(&env)?.send_reminders(now).await };
     if let Err(e) = reminders.await {
         worker::console_error!("tasting reminders: {e:?}");
+    }
+    let follow_ups = async { services::browse::BrowseService::new(&env)?.send_due(now).await };
+    match follow_ups.await {
+        Ok(0) => {}
+        Ok(sent) => worker::console_log!("browse follow-ups: {sent} sent"),
+        Err(e) => worker::console_error!("browse follow-ups: {e:?}"),
     }
     let profiles = async { services::recommendations::RecommendationService::new(&env)?.rebuild_due(now).await };
     match profiles.await {

@@ -96,6 +96,8 @@ api_routes![
     (DELETE, "/api/v1/lives/:live/reminder", live::delete_reminder),
     (GET, "/api/v1/me/notices", notices::list_notices),
     (POST, "/api/v1/me/notices/read", notices::mark_notices_read),
+    (GET, "/api/v1/me/preferences", notices::get_preferences),
+    (PUT, "/api/v1/me/preferences", notices::put_preferences),
     (GET, "/api/v1/stores/:store/demands", demands::list_demands),
     (POST, "/api/v1/stores/:store/demands", demands::create_demand),
     (PUT, "/api/v1/demands/:demand/vote", demands::put_vote),
@@ -129,6 +131,7 @@ api_routes![
     (POST, "/api/v1/admin/seed", admin::seed),
     (POST, "/api/v1/admin/recommendations", admin::create_profile_builds),
     (GET, "/api/v1/admin/order-history", admin::get_order_history),
+    (POST, "/api/v1/admin/browse-follow-ups", admin::create_browse_follow_ups),
 ];
 
 /// Answers one `/api/v1/` request.

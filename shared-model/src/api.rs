@@ -233,6 +233,32 @@ pub struct UpdateOrderStatus {
     pub pickup_code: Option<String>,
 }
 
+/// `GET`/`PUT /api/v1/me/preferences`: what she wants to hear about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preferences {
+    /// A notice with a small coupon for a product she kept looking at and did not order
+    /// (`brain::browse`); on unless she turns it off.
+    pub browse_follow_ups: bool,
+}
+
+/// `POST /api/v1/admin/browse-follow-ups`: run the follow-ups as of `at` (now if absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunFollowUps {
+    /// The instant to run them at.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// How many follow-ups a run sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpsSent {
+    /// Notices (each with its coupon) sent.
+    pub sent: u32,
+}
+
 /// `POST /api/v1/stores/{store}/markdowns`: mark a near-expiry batch down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -9,12 +9,13 @@ use crate::{
     components::{
         layout::{use_notice_inbox, BottomNav, TopBar},
         member::SignInOrJoin,
+        problem::ActionProblem,
     },
     i18n::use_i18n,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared_model::{community::notices_path, StoreId};
+use shared_model::{api::Preferences, community::notices_path, StoreId};
 
 #[component]
 pub fn NoticesPage() -> impl IntoView {
@@ -46,9 +47,10 @@ pub fn NoticesPage() -> impl IntoView {
                             let here = notices_path(&StoreId::new_unchecked(s.clone()));
                             view! { <SignInOrJoin store=s next=here title=t.notices_sign_in_title()/> }.into_any()
                         }
-                        Ok(list) if list.community.is_empty() => {
-                            view! { <p class="empty-state" data-testid="notices-empty">{t.notices_empty()}</p> }.into_any()
-                        }
+                        Ok(list) if list.community.is_empty() => view! {
+                            <p class="empty-state" data-testid="notices-empty">{t.notices_empty()}</p>
+                            <BrowseFollowUpsSwitch/>
+                        }.into_any(),
                         Ok(list) => view! {
                             <ul class="notice-list" data-testid="notice-list">
                                 {list.community.into_iter().map(|n| {
@@ -67,6 +69,7 @@ pub fn NoticesPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
+                            <BrowseFollowUpsSwitch/>
                         }.into_any(),
                         Err(error) => view! { <PageProblem error/> }.into_any(),
                     }
@@ -74,5 +77,29 @@ pub fn NoticesPage() -> impl IntoView {
             </Suspense>
         </main>
         <BottomNav store=store.get_untracked() active="notices"/>
+    }
+}
+
+/// 浏览提醒: whether a product she kept looking at may come back as a notice with a small
+/// coupon; the switch shows what the server holds, and a failed change says why.
+#[component]
+fn BrowseFollowUpsSwitch() -> impl IntoView {
+    let t = use_i18n();
+    let current = Resource::new(|| (), |_| api::get_preferences());
+    let set = Action::new(|on: &bool| api::put_preferences(Preferences { browse_follow_ups: *on }));
+    let on = move || match set.value().get() {
+        Some(Ok(p)) => Some(p.browse_follow_ups),
+        _ => current.get().and_then(Result::ok).map(|p| p.browse_follow_ups),
+    };
+    view! {
+        <Transition>
+            {move || on().map(|checked| view! {
+                <label class="preference" data-testid="browse-follow-ups">
+                    <input type="checkbox" prop:checked=checked on:change:target=move |ev| { set.dispatch(ev.target().checked()); }/>
+                    <span>{t.browse_follow_ups()}</span>
+                </label>
+            })}
+        </Transition>
+        <ActionProblem result=set.value().into() toast=true/>
     }
 }

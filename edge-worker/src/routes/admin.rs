@@ -3,10 +3,14 @@
 use super::respond;
 use crate::{
     error::{AppError, AppResult},
-    http::{env_text, json, now},
-    services::{recommendations::RecommendationService, seed::seed_demo_chain},
+    http::{env_text, json, now, read_optional_json},
+    services::{browse::BrowseService, recommendations::RecommendationService, seed::seed_demo_chain},
 };
-use shared_model::{api::ProfileBuild, identity::operator_token_matches, StoreId};
+use shared_model::{
+    api::{FollowUpsSent, ProfileBuild, RunFollowUps},
+    identity::operator_token_matches,
+    StoreId,
+};
 use worker::{Request, Response, RouteContext};
 
 /// The caller holds the operator token (`Authorization: Bearer <SEED_TOKEN>`).
@@ -92,6 +96,31 @@ pub async fn get_order_history(req: Request, ctx: RouteContext<()>) -> worker::R
             let mut response = Response::ok(csv)?;
             response.headers_mut().set("Content-Type", "text/csv; charset=utf-8")?;
             Ok(response)
+        }
+        .await,
+    )
+}
+
+/// `POST /api/v1/admin/browse-follow-ups`: sends the browse-and-leave follow-ups due at
+/// `at` (now when absent): what the cron does every ten minutes, at a chosen instant.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/browse-follow-ups",
+    security(("operator" = [])),
+    request_body(content = Option<RunFollowUps>, description = "The instant to run at; empty for now"),
+    responses(
+        (status = 200, description = "How many were sent", body = FollowUpsSent),
+        (status = 401, description = "invalid_seed_token"),
+        (status = 404, description = "no_such_route"),
+    ),
+)]
+pub async fn create_browse_follow_ups(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            operator(&req, &ctx)?;
+            let run: Option<RunFollowUps> = read_optional_json(&mut req).await?;
+            let at = run.and_then(|r| r.at).unwrap_or_else(now);
+            json(200, &FollowUpsSent { sent: BrowseService::new(&ctx.env)?.send_due(at).await? })
         }
         .await,
     )

@@ -3,8 +3,8 @@
 use super::{param, respond};
 use crate::{
     error::AppError,
-    http::{json, read_json, svg},
-    services::{catalog::CatalogService, identity::IdentityService, reviews::ReviewService},
+    http::{json, now, read_json, svg},
+    services::{browse::BrowseService, catalog::CatalogService, identity::IdentityService, reviews::ReviewService},
 };
 use shared_model::{
     access::{authorize, Action},
@@ -107,7 +107,7 @@ pub async fn list_products(req: Request, ctx: RouteContext<()>) -> worker::Resul
     path = "/api/v1/stores/{store}/products/{product}",
     responses((status = 200, description = "The product at this store, with its rating and reviews", body = ProductDetail)),
 )]
-pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+pub async fn get_product(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
             let store = param(&ctx, "store", StoreId::parse)?;
@@ -116,6 +116,10 @@ pub async fn get_product(_req: Request, ctx: RouteContext<()>) -> worker::Result
                 .product(&store, &product)
                 .await?
                 .ok_or_else(|| AppError::not_found("product_not_found"))?;
+            // A resident of the store looking: one view, for the browse follow-up.
+            if let Ok(shopper) = IdentityService::new(&ctx.env)?.shopper(&req).await {
+                BrowseService::new(&ctx.env)?.record_view(&shopper, &store, &product, now()).await?;
+            }
             let mut detail = row.detail()?;
             let reviews = ReviewService::new(&ctx.env)?;
             detail.rating = reviews.rating(&store, &product).await?;

@@ -4,11 +4,11 @@
 use super::{resident, respond};
 use crate::{
     http::{json, now, read_json},
-    services::{identity::IdentityService, live::LiveService, notices::NoticeService},
+    services::{browse::BrowseService, identity::IdentityService, live::LiveService, notices::NoticeService},
 };
 use shared_model::{
     access::{self, Action},
-    api::{MarkNoticesRead, NoticeList, UnreadNotices},
+    api::{MarkNoticesRead, NoticeList, Preferences, UnreadNotices},
 };
 use worker::{Request, Response, RouteContext};
 
@@ -61,6 +61,50 @@ pub async fn mark_notices_read(mut req: Request, ctx: RouteContext<()>) -> worke
             let body: MarkNoticesRead = read_json(&mut req).await?;
             let unread = NoticeService::new(&ctx.env)?.mark_read(&me, body.up_to, now()).await?;
             json(200, &UnreadNotices { unread })
+        }
+        .await,
+    )
+}
+
+/// What she wants to hear about.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/preferences",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Her preferences", body = Preferences),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
+pub async fn get_preferences(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let me = resident(&req, &ctx).await?;
+            json(200, &BrowseService::new(&ctx.env)?.preferences(&me).await?)
+        }
+        .await,
+    )
+}
+
+/// Turns the browse follow-ups (a product she kept looking at, with a small coupon) on or off.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/preferences",
+    security(("session" = [])),
+    request_body = Preferences,
+    responses(
+        (status = 200, description = "Her preferences as now set", body = Preferences),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+    ),
+)]
+pub async fn put_preferences(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let me = resident(&req, &ctx).await?;
+            let preferences: Preferences = read_json(&mut req).await?;
+            json(200, &BrowseService::new(&ctx.env)?.set_preferences(&me, &preferences).await?)
         }
         .await,
     )

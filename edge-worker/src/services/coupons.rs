@@ -164,11 +164,21 @@ impl CouponService {
     }
 
     fn insert_statement(&self, c: &Coupon) -> AppResult<D1PreparedStatement> {
-        Ok(self
-            .db
+        Self::insert_statement_unless(&self.db, c, None)
+    }
+
+    /// Writes `c`; with `unless_sent_since`, only if no coupon of its kind for the same
+    /// holder and product was issued from that instant on (the browse follow-up's once a week).
+    pub fn insert_statement_unless(
+        db: &D1Database,
+        c: &Coupon,
+        unless_sent_since: Option<&str>,
+    ) -> AppResult<D1PreparedStatement> {
+        Ok(db
             .prepare(
                 "INSERT INTO coupons (id, store_id, person_id, kind, amount_fen, threshold_fen, product_id, issued_at, expires_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ?10 IS NULL OR NOT EXISTS (SELECT 1 FROM coupons \
+                 WHERE person_id = ?3 AND kind = ?4 AND product_id IS ?7 AND issued_at >= ?10)",
             )
             .bind(&[
                 c.id.as_str().into(),
@@ -180,6 +190,7 @@ impl CouponService {
                 nullable(c.product_id.as_ref().map(ProductId::as_str)),
                 c.issued_at.to_rfc3339().into(),
                 c.expires_at.to_rfc3339().into(),
+                nullable(unless_sent_since),
             ])?)
     }
 

@@ -63,6 +63,8 @@ pub enum NoticeKind {
     ReviewHidden,
     /// The owner issued a sign-in code for her phone at the counter.
     CounterCodeIssued,
+    /// A product she kept looking at, with a small coupon for it (`brain::browse`).
+    BrowseFollowUp,
 }
 
 stored_forms!(NoticeKind, "notice kind", {
@@ -71,6 +73,7 @@ stored_forms!(NoticeKind, "notice kind", {
     TastingTomorrow => "tasting_tomorrow",
     ReviewHidden => "review_hidden",
     CounterCodeIssued => "counter_code_issued",
+    BrowseFollowUp => "browse_follow_up",
 });
 
 impl NoticeKind {
@@ -82,6 +85,7 @@ impl NoticeKind {
             NoticeKind::TastingTomorrow => "明天品鉴会",
             NoticeKind::ReviewHidden => "评价已被隐藏",
             NoticeKind::CounterCodeIssued => "店长发放了登录码",
+            NoticeKind::BrowseFollowUp => "送你一张专用券",
         }
     }
 }
@@ -140,6 +144,17 @@ pub enum CommunityNotice {
         /// When.
         issued_at: DateTime<Utc>,
     },
+    /// A product she kept looking at, and the coupon for it that came with this notice.
+    BrowseFollowUp {
+        /// The product.
+        product_id: ProductId,
+        /// Its name.
+        product_name: String,
+        /// The coupon's money off.
+        amount: crate::Fen,
+        /// Its last usable day, store time.
+        usable_through: chrono::NaiveDate,
+    },
 }
 
 impl CommunityNotice {
@@ -151,6 +166,7 @@ impl CommunityNotice {
             CommunityNotice::TastingTomorrow { .. } => NoticeKind::TastingTomorrow,
             CommunityNotice::ReviewHidden { .. } => NoticeKind::ReviewHidden,
             CommunityNotice::CounterCodeIssued { .. } => NoticeKind::CounterCodeIssued,
+            CommunityNotice::BrowseFollowUp { .. } => NoticeKind::BrowseFollowUp,
         }
     }
 
@@ -185,13 +201,21 @@ impl CommunityNotice {
                 "店长于{} 在柜台为你的手机号发放了登录码。如果不是你本人在店里，请告诉店长或总部",
                 format_local(Locale::ZhCn, *issued_at)
             ),
+            CommunityNotice::BrowseFollowUp { product_name, amount, usable_through, .. } => format!(
+                "你看了好几次的「{}」，送你一张{}专用券，{}前下单可用",
+                excerpt(product_name, NOTICE_EXCERPT_CHARS),
+                amount,
+                crate::locale::format_month_day(Locale::ZhCn, *usable_through)
+            ),
         }
     }
 
     /// The app page it opens, in `store`.
     pub fn path(&self, store: &StoreId) -> String {
         match self {
-            CommunityNotice::DemandStocked { product_id, .. } => product_path(store, product_id),
+            CommunityNotice::DemandStocked { product_id, .. } | CommunityNotice::BrowseFollowUp { product_id, .. } => {
+                product_path(store, product_id)
+            }
             CommunityNotice::PromotedFromWaitlist { tasting_id, .. } | CommunityNotice::TastingTomorrow { tasting_id, .. } => {
                 tasting_path(store, tasting_id)
             }
@@ -390,5 +414,18 @@ mod tests {
         // The ends of the calendar do not panic.
         let _ = tasting_reminder_at(DateTime::<Utc>::MIN_UTC);
         let _ = tasting_reminder_at(DateTime::<Utc>::MAX_UTC);
+    }
+
+    #[test]
+    fn a_browse_follow_up_names_the_product_its_coupon_and_last_day() {
+        let n = CommunityNotice::BrowseFollowUp {
+            product_id: ProductId::parse("p-grape").unwrap(),
+            product_name: "阳光玫瑰葡萄".into(),
+            amount: crate::Fen::from_fen(300),
+            usable_through: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        };
+        assert_eq!(n.headline_zh(), "送你一张专用券");
+        assert_eq!(n.text_zh(), "你看了好几次的「阳光玫瑰葡萄」，送你一张¥3.00专用券，12月5日前下单可用");
+        assert_eq!(n.path(&store()), "/s/s-1/p/p-grape");
     }
 }
