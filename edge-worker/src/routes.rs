@@ -1,6 +1,7 @@
 //! Every API route, wired in one place. Handlers are thin: parse, call a service, answer.
 
 mod admin;
+mod brain;
 mod cart;
 mod catalog;
 mod demands;
@@ -119,9 +120,12 @@ api_routes![
     (GET, "/api/v1/photos/:photo", reviews::get_photo),
     (GET, "/api/v1/me/recommendations", recommendations::get_recommendations),
     (GET, "/api/v1/cart/suggestions", recommendations::get_cart_suggestions),
+    (GET, "/api/v1/stores/:store/brain", brain::get_brain),
+    (POST, "/api/v1/stores/:store/brain", brain::create_brain),
     (POST, "/api/v1/admin/seed", admin::seed),
     (POST, "/api/v1/admin/recommendations", admin::create_profile_builds),
     (GET, "/api/v1/admin/order-history", admin::get_order_history),
+    (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
 ];
 
 /// Answers one `/api/v1/` request.

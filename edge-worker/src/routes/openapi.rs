@@ -56,6 +56,7 @@ use utoipa::{
         (name = "tastings", description = "品鉴会: tastings, bookings, door check-in, the after-tasting question"),
         (name = "reviews", description = "口碑: reviews with photos, and the owner's moderation"),
         (name = "recommendations", description = "为你推荐 and 凑单推荐"),
+        (name = "brain", description = "The owner's daily brain: 今日建议, 需求雷达 and the 直播 SOP"),
         (name = "admin", description = "Operator routes, off unless the SEED_TOKEN secret is set"),
     ),
 )]
