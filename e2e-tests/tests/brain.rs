@@ -3,9 +3,13 @@
 //! heard by it; each kind of 今日建议 for 古北店 with its evidence, in both languages; the
 //! 直播 SOP; and only the store's own owner reads or recomputes it.
 
-use e2e_tests::*;
+use e2e_tests::{
+    live::{Live, Viewer},
+    *,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
+use shared_model::live::ClientMessage;
 
 const STORE: &str = STORE_A;
 
@@ -83,6 +87,34 @@ async fn a_search_that_finds_nothing_is_heard_by_the_radar() {
     assert!(counts(mangosteen).0 >= 3, "{mangosteen}");
     assert!(mangosteen["sources"]["empty_search"].as_u64().unwrap() >= 3);
     assert_eq!(mangosteen["evidence"][0]["text"], "山竹");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn live_comments_are_heard_by_the_radar_with_their_authors() {
+    let live = Live::on_air().await;
+    let mut viewers = Vec::new();
+    for (i, text) in ["车厘子什么时候有？", "想要车厘子，大果的", "车厘子能团购吗"].into_iter().enumerate()
+    {
+        let her = resident(STORE, &format!("评论{i}"), "6栋").await;
+        let viewer = Viewer::joined(&live.id, Some(&her.cookie)).await;
+        viewer.send(&ClientMessage::Comment { text: text.into() });
+        viewer.wait_for("her comment", |s| s.room.as_ref().is_some_and(|r| r.comments.iter().any(|c| c.text == text))).await;
+        viewers.push(viewer);
+    }
+    // Each comment is written to D1 right after it goes out.
+    let owner = owner(OWNER_A_PHONE).await;
+    let mut heard = (0, 0);
+    for _ in 0..50 {
+        let brain = compute(&owner).await;
+        if let Some(t) = brain["radar"]["topics"].as_array().unwrap().iter().find(|t| t["keyword"] == "车厘子") {
+            heard = (t["residents_this_week"].as_u64().unwrap(), t["sources"]["live_comment"].as_u64().unwrap_or(0));
+            if heard.1 >= 3 {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(heard.0 >= 3 && heard.1 >= 3, "车厘子 heard from 3 neighbours' comments: {heard:?}");
 }
 
 fn kinds(brain: &Value) -> Vec<&str> {
