@@ -143,9 +143,12 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/photos/{photo}",                           [200,  200,  200,  200,  200,  200]),
         route("GET",    "/api/v1/me/recommendations",                       [401,  200,  200,  200,  403,  403]),
         route("GET",    "/api/v1/cart/suggestions",                         [401,  200,  200,  200,  403,  403]),
+        route("GET",    "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
+        route("POST",   "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),
+        route("POST",   "/api/v1/admin/brain-runs",                         [401,  401,  401,  401,  401,  401]),
     ]
 }
 
