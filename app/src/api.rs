@@ -572,6 +572,34 @@ pub fn pin_offer(
     send("POST", format!("/api/v1/lives/{live}/offers"), Some(offer), None)
 }
 
+/// The store's brain (今日建议, 需求雷达, 直播 SOP) as last computed.
+pub fn get_brain(store: &str) -> impl Future<Output = ApiResult<shared_model::brain::StoreBrain>> + Send {
+    get(format!("/api/v1/stores/{store}/brain"))
+}
+
+/// Computes the store's brain again now.
+pub fn refresh_brain(store: &str) -> impl Future<Output = ApiResult<shared_model::brain::StoreBrain>> + Send {
+    send::<(), _>("POST", format!("/api/v1/stores/{store}/brain"), None, None)
+}
+
+/// A suggested markdown, applied: `{"product_id", "rate"}` (the answer is shown as sent).
+pub fn apply_markdown(
+    store: &str,
+    product_id: &shared_model::ProductId,
+    rate: shared_model::markdown::MarkdownRate,
+) -> impl Future<Output = ApiResult<serde_json::Value>> + Send {
+    let body = serde_json::json!({ "product_id": product_id, "rate": rate });
+    send("POST", format!("/api/v1/stores/{store}/markdowns"), Some(&body), None)
+}
+
+/// The returning coupon sent to the store's churning residents.
+pub fn send_returning_coupons(
+    store: &str,
+    terms: &shared_model::coupon::CouponTerms,
+) -> impl Future<Output = ApiResult<serde_json::Value>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/coupons/returning"), Some(terms), None)
+}
+
 /// Takes an offer down; its unsold units go back to the shelf.
 pub fn unpin_offer(live: &str, offer: &str) -> impl Future<Output = ApiResult<shared_model::live::Offer>> + Send {
     send::<(), _>("POST", format!("/api/v1/lives/{live}/offers/{offer}/unpin"), None, None)

@@ -595,3 +595,95 @@ impl I18n {
         }
     }
 }
+
+// The owner's daily brain: 今日建议 (with the 直播 SOP) and 需求雷达.
+messages! {
+    brain_title => "今日建议", "Today";
+    brain_refresh => "重新计算", "Recompute";
+    brain_empty => "今天没有需要处理的建议", "Nothing to act on today";
+    brain_at_stake => "涉及", "At stake";
+    brain_kind_live_push => "直播主推", "Live push";
+    brain_kind_markdown => "临期", "Near expiry";
+    brain_kind_churn => "流失预警", "Churn alert";
+    brain_kind_rising => "需求上升", "Rising demand";
+    brain_act_pin => "创建直播商品", "Create live offer";
+    brain_act_markdown => "应用折扣", "Apply markdown";
+    brain_act_coupon => "发券", "Send coupons";
+    brain_act_radar => "看需求雷达", "See the radar";
+    brain_no_live => "先安排直播", "Schedule a live first";
+    brain_done => "已完成 ✓", "Done ✓";
+    brain_ev_wants => "心愿单想要", "Want it";
+    brain_ev_searches => "搜索无结果", "Searches, nothing found";
+    brain_ev_stock => "库存", "In stock";
+    brain_ev_price => "价格", "Price";
+    brain_ev_allotted => "直播分配", "Allotted";
+    brain_ev_cap => "每人限", "Limit each";
+    brain_ev_days_left => "还剩天数", "Days left";
+    brain_ev_daily => "近 7 天日均", "Daily, 7 days";
+    brain_ev_residents => "老顾客", "Regulars";
+    brain_ev_usual => "平时复购间隔（天）", "Usual interval (days)";
+    brain_ev_away => "已未下单（天）", "Days away";
+    brain_ev_coupon => "回归券", "Returning coupon";
+    brain_sop_title => "直播 SOP 草稿", "Live SOP draft";
+    brain_sop_empty => "今晚没有建议主推的商品", "No product to push tonight";
+    radar_title => "需求雷达", "Demand radar";
+    radar_empty => "最近两周还没有居民的声音", "No residents' words in the last two weeks";
+    radar_this_week => "本周邻居", "Neighbours this week";
+    radar_last_week => "上周邻居", "Neighbours last week";
+    radar_rising => "上升", "Rising";
+    radar_more => "比上周多", "More than last week";
+    radar_fewer => "比上周少", "Fewer than last week";
+    radar_same => "与上周持平", "Same as last week";
+    radar_words => "同义/相关说法", "Also said as";
+    radar_related => "常一起提到", "Said with";
+    radar_source_wish => "心愿", "Wishes";
+    radar_source_comment => "直播评论", "Live comments";
+    radar_source_review => "评价", "Reviews";
+    radar_source_search => "搜索无结果", "Empty searches";
+}
+
+impl I18n {
+    /// When the brain was computed, and how long it took.
+    pub fn brain_computed(self, at: &str, ms: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("更新于 {at}（用时 {ms} 毫秒）"),
+            Locale::En => format!("Updated {at} (took {ms} ms)"),
+        }
+    }
+
+    /// An SOP item's units: `分配 40，每人限 2` / `分配 18`.
+    pub fn brain_sop_units(self, allotted: u32, cap: Option<u32>) -> String {
+        match (self.0, cap) {
+            (Locale::ZhCn, Some(c)) => format!("分配 {allotted}，每人限 {c}"),
+            (Locale::ZhCn, None) => format!("分配 {allotted}"),
+            (Locale::En, Some(c)) => format!("{allotted} allotted, {c} each"),
+            (Locale::En, None) => format!("{allotted} allotted"),
+        }
+    }
+
+    /// `本周 12 位` on a radar topic.
+    pub fn radar_this_week_n(self, n: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("本周 {n} 位"),
+            Locale::En => format!("{n} this week"),
+        }
+    }
+
+    /// `上周 3 位` on a radar topic.
+    pub fn radar_last_week_n(self, n: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("上周 {n} 位"),
+            Locale::En => format!("{n} last week"),
+        }
+    }
+
+    /// The radar's week in one line.
+    pub fn radar_summary(self, voices: u32, residents: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("本周 {residents} 位邻居说了 {voices} 次（心愿、直播评论、评价、搜索无结果）"),
+            Locale::En => format!(
+                "{voices} things said by {residents} neighbours this week (wishes, live comments, reviews, empty searches)"
+            ),
+        }
+    }
+}

@@ -282,6 +282,8 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/tastings/:tasting") view=pages::owner_tastings::OwnerTastingPage/>
             <Route path=path!("/poster") view=pages::owner_poster::OwnerPosterPage/>
             <Route path=path!("/reviews") view=pages::owner_reviews::OwnerReviewsPage/>
+            <Route path=path!("/brain") view=pages::owner_brain::OwnerBrainPage/>
+            <Route path=path!("/radar") view=pages::owner_radar::OwnerRadarPage/>
         </ParentRoute>
     }
     .into_inner()

@@ -11,11 +11,15 @@ pub mod orders;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner;
 #[cfg(any(feature = "ssr", feature = "owner"))]
+pub mod owner_brain;
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_live;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_live_console;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_poster;
+#[cfg(any(feature = "ssr", feature = "owner"))]
+pub mod owner_radar;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_reviews;
 #[cfg(any(feature = "ssr", feature = "owner"))]

@@ -159,9 +159,12 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/stores/{store}/markdowns",                 [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/markdowns",                 [401,  403,  403,  403,  201,  403])
             .json(|f, _| json!({ "product_id": f.markdown_sku, "rate": 90 })),
+        route("GET",    "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
+        route("POST",   "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),
+        route("POST",   "/api/v1/admin/brain-runs",                         [401,  401,  401,  401,  401,  401]),
     ]
 }
 

@@ -45,7 +45,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 }
 
 /// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due, the
-/// browse follow-ups that are due, and the stores' recommendation profiles that are due.
+/// browse follow-ups that are due, the stores' recommendation profiles that are due, and the
+/// stores' brains that are due.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = http::now();
@@ -75,5 +76,23 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             }
         }
         Err(e) => worker::console_error!("recommendation profiles: {e:?}"),
+    }
+    let brains = async { services::brain::BrainService::new(&env)?.compute_due(now).await };
+    match brains.await {
+        Ok(runs) => {
+            for r in runs {
+                worker::console_log!(
+                    "brain {}: {} suggestions, {} topics from {} voices and {} orders, read in {} ms, computed in {} ms",
+                    r.store_id,
+                    r.suggestions,
+                    r.topics,
+                    r.inputs.voices,
+                    r.inputs.orders,
+                    r.gather_ms,
+                    r.compute_ms
+                );
+            }
+        }
+        Err(e) => worker::console_error!("brains: {e:?}"),
     }
 }

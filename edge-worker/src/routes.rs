@@ -1,6 +1,7 @@
 //! Every API route, wired in one place. Handlers are thin: parse, call a service, answer.
 
 mod admin;
+mod brain;
 mod cart;
 mod catalog;
 mod coupons;
@@ -132,6 +133,9 @@ api_routes![
     (POST, "/api/v1/admin/recommendations", admin::create_profile_builds),
     (GET, "/api/v1/admin/order-history", admin::get_order_history),
     (POST, "/api/v1/admin/browse-follow-ups", admin::create_browse_follow_ups),
+    (GET, "/api/v1/stores/:store/brain", brain::get_brain),
+    (POST, "/api/v1/stores/:store/brain", brain::create_brain),
+    (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
 ];
 
 /// Answers one `/api/v1/` request.

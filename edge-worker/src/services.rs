@@ -2,6 +2,7 @@
 //! shared-model types. Routes call them; they call `clients` and `storage`, never an
 //! object directly.
 
+pub mod brain;
 pub mod browse;
 pub mod cart;
 pub mod catalog;

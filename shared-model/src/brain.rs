@@ -14,6 +14,8 @@
 //! - `churn` (流失预警): residents past twice their own usual repurchase interval.
 //! - `browse`: the browse-and-leave follow-up and its small coupon.
 //! - `suggest` (今日建议 and the 直播 SOP): the ranked suggestions with their evidence.
+//! - `report`: the brain as the worker keeps it and the owner's pages read it, and when
+//!   the cron computes it again.
 //!
 //! The markdown plan and the price an order pays are [`crate::markdown`]'s; coupon terms
 //! and order totals are [`crate::coupon`]'s: residents' pages and order capture use those
@@ -22,6 +24,7 @@
 mod browse;
 mod churn;
 mod radar;
+mod report;
 #[cfg(feature = "segment")]
 mod segment;
 mod suggest;
@@ -39,10 +42,11 @@ pub use radar::{
     keywords, radar, Evidence, Radar, Topic, Voice, VoiceSource, WordCutter, ATTACH_PERCENT, MAX_EVIDENCE, MAX_RELATED,
     MAX_TOPICS, MIN_RISING_RESIDENTS, MIN_TOPIC_RESIDENTS, RADAR_WEEK_DAYS, SYNONYMS,
 };
+pub use report::{brain_due, rhythm_of, BrainInputs, StoreBrain, SuggestionCard, BRAIN_HISTORY_DAYS, BRAIN_MAX_AGE_MINUTES};
 #[cfg(feature = "segment")]
 pub use segment::{Segmenter, DOMAIN_WORDS};
 pub use suggest::{
     empty_searches_for, flash_price, live_sop, suggestions, ProductFacts, ProductReview, Ranked, SopItem, StoreDay, Suggestion,
-    FLASH_PERCENT, MAX_QUOTES, MAX_RISING_NOTES, MAX_SUGGESTED_CAP, MAX_SUGGESTIONS, MIN_CHURNING, MIN_LIVE_INTEREST,
-    MIN_LIVE_STOCK, QUOTE_CHARS, RETURNING_COUPON, RETURN_PERCENT, RISING_FEN_PER_RESIDENT,
+    FLASH_PERCENT, MAX_MARKDOWNS, MAX_QUOTES, MAX_RISING_NOTES, MAX_SUGGESTED_CAP, MAX_SUGGESTIONS, MIN_CHURNING,
+    MIN_LIVE_INTEREST, MIN_LIVE_STOCK, QUOTE_CHARS, RETURNING_COUPON, RETURN_PERCENT, RISING_FEN_PER_RESIDENT,
 };

@@ -97,6 +97,10 @@ pub enum OwnerSection {
     Poster,
     /// `/owner/reviews`: the residents' reviews, featured and hidden.
     Reviews,
+    /// `/owner/brain`: 今日建议 and the 直播 SOP.
+    Brain,
+    /// `/owner/radar`: 需求雷达.
+    Radar,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -124,8 +128,10 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
     view! {
         <nav class="owner-nav" node_ref=nav>
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
+            {item(OwnerSection::Brain, "/owner/brain", t.brain_title(), "owner-nav-brain")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
+            {item(OwnerSection::Radar, "/owner/radar", t.radar_title(), "owner-nav-radar")}
             {item(OwnerSection::Tastings, "/owner/tastings", t.tastings_title(), "owner-nav-tastings")}
             {item(OwnerSection::Reviews, "/owner/reviews", t.owner_nav_reviews(), "owner-nav-reviews")}
             {item(OwnerSection::Poster, "/owner/poster", t.poster_nav(), "owner-nav-poster")}

@@ -10,8 +10,8 @@
 use e2e_tests::{
     build_profiles, households, join,
     live::{live, OfferTerms, Viewer},
-    owner, pickup_point, place_order, product_ids, resident, round_trips, schedule_tasting, set_stock, unique_phone, url,
-    Resident, OWNER_A_PHONE, STORE_A,
+    owner, pickup_point, place_order, product_ids, resident, round_trips, schedule_tasting, seed_token, set_stock, unique_phone,
+    url, Resident, OWNER_A_PHONE, STORE_A,
 };
 use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
@@ -572,6 +572,66 @@ async fn recommendations() -> bool {
     ok
 }
 
+/// The owner's daily brain, per store, as `POST /api/v1/admin/brain-runs` times it inside
+/// the worker: reading the facts from D1 (one batch), then segmenting, the radar, churn,
+/// suggestions and the SOP; on the demo chain, then on a corpus 10 times its size (each
+/// copy with its own residents and products). Five runs each (the first loads the
+/// segmenter's dictionary in a fresh isolate); the median of the rest is printed.
+async fn brain() -> bool {
+    const RUNS: usize = 5;
+    let c = reqwest::Client::new();
+    let mut ok = true;
+    println!(
+        "the owner's brain per store, POST /api/v1/admin/brain-runs (time inside the worker), median of {} runs after the first",
+        RUNS - 1
+    );
+    for scale in [1, 10] {
+        for store in ["st-gubei", "st-xixi", "st-yulin"] {
+            let mut gather = Vec::new();
+            let mut compute = Vec::new();
+            let mut first = None;
+            let mut last = serde_json::Value::Null;
+            for run in 0..RUNS {
+                let resp = c
+                    .post(url(&format!("/api/v1/admin/brain-runs?store={store}&scale={scale}")))
+                    .bearer_auth(seed_token())
+                    .send()
+                    .await
+                    .unwrap();
+                ok &= resp.status() == StatusCode::OK;
+                let body: serde_json::Value = resp.json().await.unwrap_or_default();
+                let (g, m) = (body["gather_ms"].as_u64().unwrap_or(0), body["compute_ms"].as_u64().unwrap_or(0));
+                if run == 0 {
+                    first = Some((g, m));
+                } else {
+                    gather.push(g);
+                    compute.push(m);
+                }
+                last = body;
+            }
+            gather.sort_unstable();
+            compute.sort_unstable();
+            let i = &last["inputs"];
+            println!(
+                "  {store} x{scale}: {} products, {} voices, {} residents, {} orders -> {} suggestions, {} topics, {:.1} KB; \
+                 read {} ms, computed {} ms (first run: read {} ms, computed {} ms)",
+                i["products"],
+                i["voices"],
+                i["residents"],
+                i["orders"],
+                last["suggestions"],
+                last["topics"],
+                last["bytes"].as_f64().unwrap_or(0.0) / 1024.0,
+                gather[gather.len() / 2],
+                compute[compute.len() / 2],
+                first.unwrap_or_default().0,
+                first.unwrap_or_default().1,
+            );
+        }
+    }
+    ok
+}
+
 fn print_size(root: &Path, file: &str) {
     let Ok(raw) = std::fs::read(root.join(file)) else {
         println!("  {file}: not built");
@@ -588,15 +648,16 @@ fn print_size(root: &Path, file: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let (orders, live, rush, tastings, recs) = match std::env::args().nth(1).as_deref() {
-        None | Some("all") => (true, true, true, true, true),
-        Some("orders") => (true, false, false, false, false),
-        Some("live") => (false, true, true, false, false),
-        Some("rush") => (false, false, true, false, false),
-        Some("tastings") => (false, false, false, true, false),
-        Some("recommendations") => (false, false, false, false, true),
+    let (orders, live, rush, tastings, recs, brains) = match std::env::args().nth(1).as_deref() {
+        None | Some("all") => (true, true, true, true, true, true),
+        Some("orders") => (true, false, false, false, false, false),
+        Some("live") => (false, true, true, false, false, false),
+        Some("rush") => (false, false, true, false, false, false),
+        Some("tastings") => (false, false, false, true, false, false),
+        Some("recommendations") => (false, false, false, false, true, false),
+        Some("brain") => (false, false, false, false, false, true),
         Some(other) => {
-            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|rush|tastings|recommendations]");
+            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|rush|tastings|recommendations|brain]");
             std::process::exit(2);
         }
     };
@@ -652,6 +713,10 @@ async fn main() {
 
     if recs {
         failed |= !recommendations().await;
+    }
+
+    if brains {
+        failed |= !brain().await;
     }
 
     println!("wasm sizes");

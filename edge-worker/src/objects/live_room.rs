@@ -24,6 +24,8 @@
 //! ignored, so no viewer holds up the room. Every event carries its sequence number and a
 //! viewer resumes from the last one it saw (`live::resume`). Comments are numbered apart
 //! (`live::comments`), so no flood of them pushes a buy out of what a viewer resumes from.
+//! Each comment is also written to D1's `live_comments` with its author, after it is
+//! sent, for the owner's 需求雷达 ([`LiveRoom::record_comments`]).
 //!
 //! A socket hears broadcasts only once its `hello` is answered, and the answer is made
 //! after everything appended so far has gone out, in one synchronous step: a resumed
@@ -67,7 +69,7 @@ use shared_model::{
     order::{IdempotencyKey, Order, OrderError, OrderLine},
     problem::Problem,
     throttle::{check_open_sockets, Limit, ThrottleState},
-    LiveSessionId, OfferId, OrderId, ProductId,
+    LiveSessionId, OfferId, OrderId, PersonId, ProductId,
 };
 use std::{
     cell::{Cell, RefCell},
@@ -89,6 +91,9 @@ pub struct LiveRoom {
     unsent: RefCell<Vec<RoomEvent>>,
     /// Comments posted but not yet sent, likewise.
     unsent_comments: RefCell<Vec<LiveComment>>,
+    /// Comments not yet recorded in D1 with their author, for the owner's 需求雷达
+    /// ([`LiveRoom::record_comments`]).
+    unrecorded_comments: RefCell<Vec<(PersonId, LiveComment)>>,
     /// Whether a request is already waiting to send `unsent`.
     flushing: Cell<bool>,
     /// When the last frame went out (ms), to space frames out in a burst.
@@ -354,6 +359,7 @@ impl DurableObject for LiveRoom {
             env,
             unsent: RefCell::new(Vec::new()),
             unsent_comments: RefCell::new(Vec::new()),
+            unrecorded_comments: RefCell::new(Vec::new()),
             flushing: Cell::new(false),
             last_flush_ms: Cell::new(0),
             listeners: RefCell::new(None),
@@ -414,6 +420,7 @@ impl LiveRoom {
         };
         self.on_frame(&ws, &text);
         self.flush().await;
+        self.record_comments().await;
         Ok(JsValue::NULL)
     }
 
@@ -1157,8 +1164,46 @@ impl LiveRoom {
         self.sql()
             .exec("INSERT INTO comments (seq, json) VALUES (?, ?)", vec![int(seq), serde_json::to_string(&comment)?.into()])?;
         self.sql().exec("DELETE FROM comments WHERE seq <= ?", vec![int(seq.saturating_sub(KEPT_COMMENTS as u64))])?;
+        self.unrecorded_comments.borrow_mut().push((person.clone(), comment.clone()));
         self.unsent_comments.borrow_mut().push(comment);
         Ok(Vec::new())
+    }
+
+    /// Writes the comments not yet recorded to D1's `live_comments`, with their author
+    /// (the room keeps only its last few, masked): the owner's 需求雷达 reads them there.
+    /// Whatever arrived meanwhile goes in the same batch; a failed write is logged and
+    /// the radar misses those comments, nothing else.
+    async fn record_comments(&self) {
+        let comments = std::mem::take(&mut *self.unrecorded_comments.borrow_mut());
+        if comments.is_empty() {
+            return;
+        }
+        let written = async {
+            let session = self.session()?;
+            let db = self.env.d1("DB")?;
+            let mut statements = Vec::new();
+            for (person, c) in &comments {
+                statements.push(
+                    db.prepare(
+                        "INSERT INTO live_comments (id, store_id, live_id, person_id, text, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&[
+                        format!("{}-{}", session.id, c.seq).into(),
+                        session.store_id.as_str().into(),
+                        session.id.as_str().into(),
+                        person.as_str().into(),
+                        c.text.as_str().into(),
+                        c.at.to_rfc3339().into(),
+                    ])?,
+                );
+            }
+            db.batch(statements).await?;
+            AppResult::Ok(())
+        };
+        if let Err(e) = written.await {
+            worker::console_error!("live room: recording {} comments: {e:?}", comments.len());
+        }
     }
 
     /// Closes a socket and stops broadcasting to it.

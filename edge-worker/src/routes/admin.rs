@@ -4,7 +4,12 @@ use super::respond;
 use crate::{
     error::{AppError, AppResult},
     http::{env_text, json, now, read_optional_json},
-    services::{browse::BrowseService, recommendations::RecommendationService, seed::seed_demo_chain},
+    services::{
+        brain::{BrainRun, BrainService},
+        browse::BrowseService,
+        recommendations::RecommendationService,
+        seed::seed_demo_chain,
+    },
 };
 use shared_model::{
     api::{FollowUpsSent, ProfileBuild, RunFollowUps},
@@ -121,6 +126,46 @@ pub async fn create_browse_follow_ups(mut req: Request, ctx: RouteContext<()>) -
             let run: Option<RunFollowUps> = read_optional_json(&mut req).await?;
             let at = run.and_then(|r| r.at).unwrap_or_else(now);
             json(200, &FollowUpsSent { sent: BrowseService::new(&ctx.env)?.send_due(at).await? })
+        }
+        .await,
+    )
+}
+
+/// `POST /api/v1/admin/brain-runs?store=…&scale=1`: times one store's brain: its facts
+/// read from D1, multiplied `scale` times (1..=50; each copy its own residents and
+/// products), computed and not kept. For `scripts/bench brain`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/brain-runs",
+    security(("operator" = [])),
+    params(
+        ("store" = String, Query, description = "The store (a store id)"),
+        ("scale" = Option<u32>, Query, description = "The corpus multiplier (1 when absent)", minimum = 1, maximum = 50),
+    ),
+    responses(
+        (status = 200, description = "What was read and how long each part took", body = BrainRun),
+        (status = 401, description = "invalid_seed_token"),
+        (status = 404, description = "no_such_route, store_not_found"),
+        (status = 422, description = "scale_out_of_range"),
+    ),
+)]
+pub async fn create_brain_run(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            operator(&req, &ctx)?;
+            let url = req.url()?;
+            let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+            let store =
+                query("store").and_then(|v| StoreId::parse(&v).ok()).ok_or_else(|| AppError::not_found("store_not_found"))?;
+            let scale = match query("scale") {
+                None => 1,
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|s| (1..=50).contains(s))
+                    .ok_or_else(|| AppError::new(422, "scale_out_of_range", "scale is 1 to 50"))?,
+            };
+            json(200, &BrainService::new(&ctx.env)?.bench(&store, scale, now()).await?)
         }
         .await,
     )

@@ -4,7 +4,9 @@ use super::{param, respond};
 use crate::{
     error::AppError,
     http::{json, now, read_json, svg},
-    services::{browse::BrowseService, catalog::CatalogService, identity::IdentityService, reviews::ReviewService},
+    services::{
+        brain::BrainService, browse::BrowseService, catalog::CatalogService, identity::IdentityService, reviews::ReviewService,
+    },
 };
 use shared_model::{
     access::{authorize, Action},
@@ -95,6 +97,12 @@ pub async fn list_products(req: Request, ctx: RouteContext<()>) -> worker::Resul
                 }
             }
             let products = catalog.list_products(&store, category.as_ref(), search.as_deref()).await?;
+            if let (Some(query), true) = (search.as_deref(), products.is_empty()) {
+                // A search that found nothing is a resident asking (需求雷达).
+                let viewer = IdentityService::new(&ctx.env)?.viewer(&req).await?;
+                let person = viewer.filter(|me| me.store_id == store).map(|me| me.person_id);
+                BrainService::new(&ctx.env)?.record_empty_search(&store, person.as_ref(), query, now()).await?;
+            }
             let categories = catalog.list_categories().await?;
             json(200, &ProductList { products, categories })
         }

@@ -2,7 +2,7 @@
 //! order capture and cancelling make to one. The rules are `shared_model::coupon`'s;
 //! redeeming happens in the order's own batch (`storage::orders`).
 
-use super::identity::Shopper;
+use super::{brain::BrainService, identity::Shopper};
 use crate::{
     error::{AppError, AppResult},
     http::random_id,
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use shared_model::{
     access::{authorize, Action},
     api::{CouponList, HeldCoupon, IssueCoupons, IssuedCoupons},
-    brain::{churning, PurchaseRhythm},
+    brain::churning,
     coupon::{Coupon, CouponError, CouponKind, CouponTerms},
     identity::Me,
     time::local_date,
@@ -26,6 +26,8 @@ pub const MAX_ISSUE: usize = 200;
 
 pub struct CouponService {
     db: D1Database,
+    /// Who is overdue: the rhythms the brain reads (one home for them).
+    brain: BrainService,
 }
 
 #[derive(Deserialize)]
@@ -64,7 +66,7 @@ impl CouponRow {
 
 impl CouponService {
     pub fn new(env: &Env) -> AppResult<Self> {
-        Ok(Self { db: env.d1("DB")? })
+        Ok(Self { db: env.d1("DB")?, brain: BrainService::new(env)? })
     }
 
     /// The shopper's coupon `id` in her store; anyone else's is not found (`coupon` rule 3).
@@ -205,7 +207,7 @@ impl CouponService {
     ) -> AppResult<IssuedCoupons> {
         authorize(Some(me), Action::ManageStore(store))?;
         terms.validate()?;
-        let rhythms = purchase_rhythms(&self.db, store).await?;
+        let rhythms = self.brain.gather(store, now).await?.rhythms;
         let people: Vec<PersonId> = churning(&rhythms, local_date(now)).into_iter().map(|r| r.person).collect();
         if people.is_empty() {
             return Ok(IssuedCoupons { coupons: Vec::new() });
@@ -217,54 +219,4 @@ impl CouponService {
         }
         Ok(IssuedCoupons { coupons: issued })
     }
-}
-
-/// Every resident's purchase rhythm in `store` (`brain::churn`): the store-local days of
-/// her orders that were not cancelled, her median order total, and her last 回归券.
-pub async fn purchase_rhythms(db: &D1Database, store: &StoreId) -> AppResult<Vec<PurchaseRhythm>> {
-    #[derive(Deserialize)]
-    struct Row {
-        person_id: String,
-        placed_at: String,
-        total_fen: i64,
-        last_coupon: Option<String>,
-    }
-    let rows: Vec<Row> = db
-        .prepare(
-            "SELECT o.person_id, o.placed_at, o.total_fen, (SELECT MAX(c.issued_at) FROM coupons c WHERE c.person_id = o.person_id \
-             AND c.store_id = o.store_id AND c.kind = 'returning') AS last_coupon FROM orders o \
-             WHERE o.store_id = ?1 AND o.status != 'cancelled' ORDER BY o.person_id, o.placed_at",
-        )
-        .bind(&[store.as_str().into()])?
-        .all()
-        .await?
-        .results()?;
-    let mut rhythms: Vec<PurchaseRhythm> = Vec::new();
-    let mut baskets: Vec<i64> = Vec::new();
-    for row in rows {
-        if rhythms.last().is_none_or(|r| r.person.as_str() != row.person_id) {
-            finish_basket(rhythms.last_mut(), &mut baskets);
-            rhythms.push(PurchaseRhythm {
-                person: PersonId::new_unchecked(row.person_id.clone()),
-                order_days: Vec::new(),
-                usual_basket: Fen::ZERO,
-                last_returning_coupon: row.last_coupon.as_deref().map(stored_time).transpose()?.map(local_date),
-            });
-        }
-        if let Some(r) = rhythms.last_mut() {
-            r.order_days.push(local_date(stored_time(&row.placed_at)?));
-        }
-        baskets.push(row.total_fen);
-    }
-    finish_basket(rhythms.last_mut(), &mut baskets);
-    Ok(rhythms)
-}
-
-/// Sets `rhythm`'s usual basket to the median of `baskets`, and empties them.
-fn finish_basket(rhythm: Option<&mut PurchaseRhythm>, baskets: &mut Vec<i64>) {
-    if let Some(r) = rhythm {
-        baskets.sort_unstable();
-        r.usual_basket = Fen::from_fen(baskets.get(baskets.len() / 2).copied().unwrap_or(0));
-    }
-    baskets.clear();
 }

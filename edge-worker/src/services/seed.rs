@@ -1,10 +1,12 @@
 //! The demo chain (stores, pickup points, owners, catalogue, stock, an evening live per
 //! store, its community (see `community`), neighbours' reviews with photos on a few
 //! products, some by KOCs, each from a picked-up order of its own, and ninety days of
-//! households' shopping (see `history`), with the recommendation profiles built from it), seeded idempotently
+//! households' shopping (see `history`), with the recommendation profiles built from it,
+//! and what makes each kind of the owner's 今日建议 appear (see `brain`), seeded idempotently
 //! from `seed/demo-chain.json`: every insert is `ON CONFLICT DO NOTHING`, so seeding twice
 //! changes nothing and never resets stock that residents have already bought.
 
+mod brain;
 mod community;
 mod history;
 
@@ -279,6 +281,8 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         let Some(point) = s.pickup_points.first() else { continue };
         let shop = history::Shop { store: &s.id, index, pickup_point: &point.id, products: &catalogue };
         inserted_rows += history::seed_history(&db, &shop, now).await?;
+        let live = s.live.as_ref().map(|l| l.id.as_str());
+        inserted_rows += brain::seed_brain(&db, &s.id, live, &point.id, &catalogue, now).await?;
     }
     // The strip is right from the first visit: every store's profile, from that history.
     let profiles_built = RecommendationService::new(env)?.rebuild_all(now).await?.len() as u32;

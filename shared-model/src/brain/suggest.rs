@@ -11,7 +11,8 @@
 //!    when even that is not below the regular price. Allotment: the stock (at most
 //!    [`MAX_ALLOTTED`]). Per-buyer cap: the allotment shared among those who want it,
 //!    rounded up (40 boxes, 32 wants → 2), 1..=[`MAX_SUGGESTED_CAP`].
-//! 2. **Markdown** (临期): the batch's [`plan_markdown`] advises a rate.
+//! 2. **Markdown** (临期): the batch's [`plan_markdown`] advises a rate, and the batch
+//!    does not already carry that rate or a deeper one ([`ProductFacts::markdown`]).
 //! 3. **Churn coupon** (流失预警): at least [`MIN_CHURNING`] residents are churning
 //!    ([`super::churning`]); one suggestion for all of them, with the store's returning
 //!    coupon ([`RETURNING_COUPON`] unless the store set its own).
@@ -30,7 +31,10 @@
 //!   act on later, so it is weighed lightly.
 //!
 //! Higher first; ties go markdown (it spoils), live push, churn coupon, rising demand, then
-//! by product or keyword. At most [`MAX_SUGGESTIONS`].
+//! by product or keyword. At most [`MAX_MARKDOWNS`] markdowns, the most at stake (a store
+//! with many short-lived goods near their date would otherwise fill the list with them,
+//! and the owner's markdown plan lists them all anyway), and at most [`MAX_SUGGESTIONS`]
+//! in all.
 //!
 //! **The 直播 SOP** ([`live_sop`]): the live-push products in rank order, then the
 //! markdowns as the closing 临期 segment at their markdown price; each with its flash
@@ -69,6 +73,8 @@ pub const RETURN_PERCENT: i64 = 30;
 pub const RISING_FEN_PER_RESIDENT: i64 = 500;
 /// Suggestions in the list at most.
 pub const MAX_SUGGESTIONS: usize = 10;
+/// Markdown suggestions in the list at most.
+pub const MAX_MARKDOWNS: usize = 3;
 /// Reviews quoted per SOP item at most.
 pub const MAX_QUOTES: usize = 2;
 /// Longest review quote, in characters, `…` included.
@@ -93,6 +99,9 @@ pub struct ProductFacts {
     pub empty_searches: u32,
     /// Whether the store sells it now.
     pub on_sale: bool,
+    /// The markdown already applied to this batch, if any.
+    #[serde(default)]
+    pub markdown: Option<MarkdownRate>,
 }
 
 /// How many of `queries` (searches that found nothing) were for a product called `name`:
@@ -332,6 +341,9 @@ fn markdown(p: &ProductFacts, today: NaiveDate) -> Option<Ranked> {
     }
     let plan = plan_markdown(&p.batch, today);
     let step = plan.advised_step()?;
+    if p.markdown.is_some_and(|applied| applied >= step.rate) {
+        return None;
+    }
     let rescued = step.expected_units.min(plan.stock).saturating_sub(plan.expected_at_regular.min(plan.stock));
     let per_unit = step.price.checked_add(p.batch.unit_cost.unwrap_or(step.price)).unwrap_or(step.price);
     Some(Ranked {
@@ -388,6 +400,12 @@ pub fn suggestions(day: &StoreDay) -> Vec<Ranked> {
         },
     }));
     all.sort_by(ranked_order);
+    let mut markdowns = 0;
+    all.retain(|r| {
+        let markdown = matches!(r.suggestion, Suggestion::Markdown { .. });
+        markdowns += usize::from(markdown);
+        !markdown || markdowns <= MAX_MARKDOWNS
+    });
     all.truncate(MAX_SUGGESTIONS);
     all
 }
@@ -554,6 +572,7 @@ mod tests {
             wishlist_wants: 32,
             empty_searches: 18,
             on_sale: true,
+            markdown: None,
         }
     }
 
@@ -566,6 +585,7 @@ mod tests {
             wishlist_wants: 0,
             empty_searches: 0,
             on_sale: true,
+            markdown: None,
         }
     }
 
@@ -627,6 +647,56 @@ mod tests {
         let scores: Vec<i64> = list.iter().map(|r| r.score.fen()).collect();
         assert_eq!(scores, [119_600, 16_200, 14_900, 10_500]);
         assert!(list[0].suggestion.text_en().starts_with("Push 云南蓝莓 in tonight's live: 32 neighbours want it"));
+    }
+
+    /// A day of `products` with no one churning and nothing said.
+    fn quiet_day(products: &[ProductFacts]) -> StoreDay<'_> {
+        static QUIET: Radar = Radar { topics: Vec::new(), voices_this_week: 0, residents_this_week: 0 };
+        StoreDay { today: today(), products, churning: &[], radar: &QUIET, returning_coupon: RETURNING_COUPON }
+    }
+
+    #[test]
+    fn markdowns_never_crowd_the_other_kinds_out() {
+        let products: Vec<ProductFacts> = (0..12)
+            .map(|i| {
+                let y = yoghurt();
+                ProductFacts {
+                    batch: BatchFacts { product_id: ProductId::parse(&format!("p-y{i:02}")).unwrap(), stock: 18 + i, ..y.batch },
+                    ..y
+                }
+            })
+            .collect();
+        let (churning, radar) = (churners(), rising_radar());
+        let day = StoreDay { products: &products, churning: &churning, radar: &radar, ..quiet_day(&[]) };
+        let list = suggestions(&day);
+        let kinds: Vec<u8> = list.iter().map(|r| r.suggestion.kind_rank()).collect();
+        // Three markdowns, then the coupon and the note.
+        assert_eq!(kinds, [0, 0, 0, 2, 3], "{list:?}");
+        // Those kept are the ones most at stake: no markdown left out scores more.
+        let kept: Vec<&Ranked> = list.iter().filter(|r| r.suggestion.kind_rank() == 0).collect();
+        let alone = |p: &ProductFacts| {
+            let one = [p.clone()];
+            let day = StoreDay { products: &one, ..quiet_day(&[]) };
+            suggestions(&day).first().map(|r| r.score)
+        };
+        let lowest_kept = kept.iter().map(|r| r.score).min().unwrap();
+        for p in &products {
+            if !kept
+                .iter()
+                .any(|r| matches!(&r.suggestion, Suggestion::Markdown { product_id, .. } if *product_id == p.batch.product_id))
+            {
+                assert!(alone(p).unwrap() <= lowest_kept);
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_already_marked_down_as_deep_is_not_suggested_again() {
+        let suggested = |markdown| suggestions(&quiet_day(&[ProductFacts { markdown, ..yoghurt() }])).len();
+        assert_eq!(suggested(None), 1);
+        assert_eq!(suggested(Some(MarkdownRate::Ninety)), 1, "9折 is gentler than the 7折 advised");
+        assert_eq!(suggested(Some(MarkdownRate::Seventy)), 0);
+        assert_eq!(suggested(Some(MarkdownRate::Fifty)), 0);
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! the order the server checks them ([`PinDraft::to_offer`]), and a refusal is shown as
 //! the problem the server would have sent.
 //!
+//! It starts from the query's `product`, `flash`, `allotted` and `cap` when given (the
+//! owner's 今日建议 links here with a suggested live push).
+//!
 //! Test ids: `pin-product` (a `<select>`, option values are product ids), `pin-flash-price`,
 //! `pin-returning-price` (yuan, e.g. `9.9`), `pin-allotted`, `pin-cap`, `pin-opens-in`,
 //! `pin-duration` (minutes), `pin-gift`, `pin-submit`.
@@ -121,7 +124,17 @@ pub fn PinForm(
         let load = api::list_products(&store, None, None);
         leptos::task::spawn_local(async move { products.set(Some(load.await)) });
     });
-    let draft = RwSignal::new(PinDraft { opens_in: "0".into(), duration: "15".into(), ..PinDraft::default() });
+    // 今日建议's live push links here with the offer in the query (`product`, `flash` in
+    // yuan, `allotted`, `cap`): the form starts from it, and the owner edits it.
+    let query = leptos_router::hooks::use_query_map();
+    let prefill = query.with_untracked(|q| PinDraft {
+        product: q.get("product").unwrap_or_default(),
+        flash: q.get("flash").unwrap_or_default(),
+        allotted: q.get("allotted").unwrap_or_default(),
+        cap: q.get("cap").unwrap_or_default(),
+        ..PinDraft::default()
+    });
+    let draft = RwSignal::new(PinDraft { opens_in: "0".into(), duration: "15".into(), ..prefill });
     let local = RwSignal::new(None::<PinProblem>);
     let pin = Action::new(move |offer: &NewOffer| api::pin_offer(&live_id, offer));
     Effect::new(move |_| {

@@ -239,7 +239,7 @@ fn local(date: NaiveDate, hour: u32) -> DateTime<Utc> {
 
 /// `INSERT INTO {table} VALUES (…), (…) ON CONFLICT DO NOTHING` statements of as many
 /// rows as fit in D1's 100 bound values.
-fn rows<const N: usize>(db: &D1Database, table: &str, rows: Vec<[JsValue; N]>) -> AppResult<Vec<D1PreparedStatement>> {
+pub(super) fn rows<const N: usize>(db: &D1Database, table: &str, rows: Vec<[JsValue; N]>) -> AppResult<Vec<D1PreparedStatement>> {
     let per_statement = 100 / N;
     let mut statements = Vec::new();
     for chunk in rows.chunks(per_statement) {
