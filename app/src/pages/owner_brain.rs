@@ -3,7 +3,8 @@
 //! returning coupons), and the evening's 直播 SOP draft. The brain is computed at the edge
 //! (the cron, hourly; or now, by 重新计算): this page only reads and acts.
 //!
-//! Test ids: `brain-suggestions`, `brain-suggestion` (with `data-kind`), `brain-act`,
+//! Test ids: `brain-suggestions`, `brain-suggestion` (with `data-kind`, and `data-product`
+//! for a product's), `brain-act`,
 //! `brain-refresh`, `brain-sop`.
 
 use super::owner::{OwnerGate, OwnerNav, OwnerSection};
@@ -146,11 +147,15 @@ fn SuggestionRow(card: SuggestionCard, store: String, live: Option<String>, chur
         Locale::En => card.text_en.clone(),
     };
     let kind = kind_of(&card.suggestion);
+    let product = match &card.suggestion {
+        Suggestion::LivePush { product_id, .. } | Suggestion::Markdown { product_id, .. } => Some(product_id.to_string()),
+        _ => None,
+    };
     let label = kind_label(t, &card.suggestion);
     let evidence = evidence(t, &card.suggestion, &churning);
     let act = act(t, card.suggestion, store, live);
     view! {
-        <li class=format!("brain-card brain-{kind}") data-testid="brain-suggestion" data-kind=kind>
+        <li class=format!("brain-card brain-{kind}") data-testid="brain-suggestion" data-kind=kind data-product=product>
             <div class="brain-card-head">
                 <span class=format!("status brain-kind brain-kind-{kind}")>{label}</span>
                 <span class="muted small">{t.brain_at_stake()} " " {card.score.to_string()}</span>
