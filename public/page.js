@@ -4,6 +4,7 @@
 // - The language switch (`[data-switch-lang]`) and printing (`[data-print]`).
 // - The shop's selected category chip, kept in view (below).
 // - Review photos, on the phone (below).
+// - How long a resident looked at a product's page (below).
 
 document.addEventListener('click', (event) => {
   const lang = event.target.closest('[data-switch-lang]');
@@ -141,4 +142,58 @@ document.addEventListener('click', (event) => {
   if (!chip) return;
   const a = row.getBoundingClientRect(), b = chip.getBoundingClientRect();
   row.scrollLeft = Math.max(0, b.left - a.left + row.scrollLeft - (a.width - b.width) / 2);
+})();
+
+// How long a resident looked at a product's page (`[data-view-product]`, drawn only for a
+// resident of the store), so one long look counts for the browse follow-up like several
+// short ones. Only time in view counts. It is told every 30 s while she reads, and as she
+// hides or leaves the page (a report sent while a page unloads may be lost); the edge
+// keeps the longest report for the view, so telling it again as it grows is harmless.
+// The app changes pages without reloading too: the page is watched for.
+(function () {
+  const EVERY_MS = 30000, MAX_SECONDS = 3600;
+  let page = null, shownAt = null, seconds = 0, told = 0, timer = null;
+  function tell() {
+    if (!page) return;
+    if (shownAt !== null) {
+      const now = Date.now();
+      seconds += (now - shownAt) / 1000;
+      shownAt = now;
+    }
+    const total = Math.min(Math.round(seconds), MAX_SECONDS);
+    if (total <= told) return;
+    told = total;
+    const body = JSON.stringify({ product_id: page.dataset.viewProduct, seconds: total });
+    fetch('/api/v1/me/product-views', { method: 'POST', body, keepalive: true, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } }).catch(() => {});
+  }
+  function watch() {
+    const current = document.querySelector('[data-view-product]');
+    if (current === page) return;
+    // The same product drawn again is the same look.
+    if (current && page && current.dataset.viewProduct === page.dataset.viewProduct) {
+      page = current;
+      return;
+    }
+    tell();
+    page = current;
+    seconds = 0;
+    told = 0;
+    shownAt = page && document.visibilityState === 'visible' ? Date.now() : null;
+    clearInterval(timer);
+    timer = page ? setInterval(tell, EVERY_MS) : null;
+  }
+  watch();
+  new MutationObserver(watch).observe(document.body, { childList: true, subtree: true });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') {
+      tell();
+      shownAt = null;
+    } else if (page) {
+      shownAt = Date.now();
+    }
+  });
+  window.addEventListener('pagehide', () => {
+    tell();
+    shownAt = null;
+  });
 })();

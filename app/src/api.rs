@@ -592,6 +592,16 @@ pub fn apply_markdown(
     send("POST", format!("/api/v1/stores/{store}/markdowns"), Some(&body), None)
 }
 
+/// The lowest price the product's markdowns may set (`None` takes it away).
+pub fn set_markdown_floor(
+    store: &str,
+    product_id: &shared_model::ProductId,
+    floor: Option<shared_model::money::Fen>,
+) -> impl Future<Output = ApiResult<shared_model::api::MarkdownFloor>> + Send {
+    let body = shared_model::api::MarkdownFloor { floor };
+    send("PUT", format!("/api/v1/stores/{store}/products/{product_id}/markdown-floor"), Some(&body), None)
+}
+
 /// The returning coupon sent to the store's churning residents.
 pub fn send_returning_coupons(
     store: &str,

@@ -612,6 +612,11 @@ messages! {
     brain_act_radar => "看需求雷达", "See the radar";
     brain_no_live => "先安排直播", "Schedule a live first";
     brain_done => "已完成 ✓", "Done ✓";
+    brain_floor_open => "设最低价", "Set a lowest price";
+    brain_floor_label => "最低价（元）", "Lowest price (¥)";
+    brain_floor_hint => "折扣价不会低于它；留空则不限（仍不低于成本）", "Markdowns never go below it; empty for none (never below cost)";
+    brain_floor_save => "保存最低价", "Save lowest price";
+    brain_floor_invalid => "请输入价格，例如 8.90", "Enter a price, e.g. 8.90";
     brain_ev_wants => "心愿单想要", "Want it";
     brain_ev_searches => "搜索无结果", "Searches, nothing found";
     brain_ev_stock => "库存", "In stock";

@@ -24,6 +24,14 @@ test('the owner applies a suggested markdown; a resident buys at the new price, 
   const suggestion = owner.page.locator('[data-testid="brain-suggestion"][data-kind="markdown"]').first();
   await suggestion.waitFor();
   const product = await suggestion.getAttribute('data-product');
+  // Its lowest price, on the card: a floor above the regular price is refused, in Chinese.
+  const floor = suggestion.getByTestId('brain-floor');
+  await floor.locator('summary').click();
+  await floor.getByLabel('最低价（元）').fill('9999');
+  await floor.getByRole('button', { name: '保存最低价' }).click();
+  await until(() => floor.getByRole('alert').innerText(), (t) => t.includes('最低价需大于0且不高于原价'),
+    { what: 'the floor refused' });
+  await shot(owner.page, '74-owner-floor-refused');
   const act = suggestion.getByTestId('brain-act');
   await act.click();
   await until(() => act.innerText(), (t) => t === '已完成 ✓', { what: 'the markdown button' });
@@ -33,6 +41,17 @@ test('the owner applies a suggested markdown; a resident buys at the new price, 
   const price = listed.price;
   const regular = listed.markdown.regular_price;
   assert.ok(price < regular, `${price} < ${regular}`);
+  // A floor at the regular price, saved from the card: the board blocks 9折 below it (the
+  // markdown applied stands). Taken away again so other journeys see the demo as seeded.
+  await floor.getByLabel('最低价（元）').fill((regular / 100).toFixed(2));
+  await floor.getByRole('button', { name: '保存最低价' }).click();
+  const ninety = async () => {
+    const board = await api(owner.context, 'GET', `/api/v1/stores/${STORE}/markdowns`);
+    const item = board.items.find((i) => i.product.id === product);
+    return item.plan.steps.find((step) => step.rate === 90)?.blocked;
+  };
+  await until(ninety, (blocked) => blocked === 'below_floor', { what: 'the board\'s 9折 step' });
+  await api(owner.context, 'PUT', `/api/v1/stores/${STORE}/products/${product}/markdown-floor`, { floor: null });
 
   // A resident, with a ¥1 coupon from the owner.
   const { page, context, errors } = await phone();

@@ -146,6 +146,8 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/me/recommendations",                       [401,  200,  200,  200,  403,  403]),
         route("GET",    "/api/v1/cart/suggestions",                         [401,  200,  200,  200,  403,  403]),
         route("GET",    "/api/v1/me/coupons",                               [401,  200,  200,  200,  403,  403]),
+        route("POST",   "/api/v1/me/product-views",                         [401,  204,  204,  204,  403,  403])
+            .json(|f, _| json!({ "product_id": f.sku, "seconds": 5 })),
         route("GET",    "/api/v1/me/preferences",                           [401,  200,  200,  200,  403,  403]),
         route("PUT",    "/api/v1/me/preferences",                           [401,  200,  200,  200,  403,  403])
             .json(|_, _| json!({ "browse_follow_ups": true })),
@@ -159,6 +161,8 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/stores/{store}/markdowns",                 [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/markdowns",                 [401,  403,  403,  403,  201,  403])
             .json(|f, _| json!({ "product_id": f.markdown_sku, "rate": 90 })),
+        route("PUT",    "/api/v1/stores/{store}/products/{product}/markdown-floor", [401,  403,  403,  403,  200,  403])
+            .json(|_, _| json!({ "floor": null })),
         route("GET",    "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),

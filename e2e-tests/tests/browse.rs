@@ -1,8 +1,8 @@
 //! Browse-and-leave against the real local edge: a resident who opened a product's page
-//! three times and did not order it gets, a day later, one notice with a small coupon for
-//! that product, once a week at most; one who turned it off, one who ordered it and one who
-//! looked only twice get nothing. The cron's job is run through the operator's route at an
-//! instant 25 hours on.
+//! three times (or once, for long) and did not order it gets, a day later, one notice with
+//! a small coupon for that product, once a week at most; one who turned it off, one who
+//! ordered it and one who looked only twice get nothing. The cron's job is run through the
+//! operator's route at an instant 25 hours on.
 
 use e2e_tests::*;
 use reqwest::{Client, StatusCode};
@@ -48,7 +48,19 @@ async fn a_product_looked_at_three_times_and_left_comes_back_once_with_a_coupon(
     let quiet = join(STORE_A, "不要提醒").await;
     let bought = join(STORE_A, "看完就买").await;
     let glance = join(STORE_A, "看了两次").await;
+    let lingered = join(STORE_A, "看了很久").await;
     look(&keen, &sku, 3).await;
+    // One look, but the page tells as she leaves that it stayed open 100 s (a shorter
+    // report after it, from another tab, does not shorten it).
+    look(&lingered, &sku, 1).await;
+    for seconds in [100, 40] {
+        let body = json!({ "product_id": sku, "seconds": seconds });
+        let resp = lingered.post(url("/api/v1/me/product-views")).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    }
+    let body = json!({ "product_id": sku, "seconds": 86_401 });
+    let resp = lingered.post(url("/api/v1/me/product-views")).json(&body).send().await.unwrap();
+    expect_problem(resp, 422, "invalid_view_time").await;
     look(&quiet, &sku, 3).await;
     look(&bought, &sku, 3).await;
     look(&glance, &sku, 2).await;
@@ -71,6 +83,8 @@ async fn a_product_looked_at_three_times_and_left_comes_back_once_with_a_coupon(
     assert_eq!(coupons.len(), 1, "one coupon, for this product");
     assert_eq!(coupons[0]["coupon"]["amount"], 200, "a tenth of ¥25.90 in whole yuan");
     assert_eq!(coupons[0]["coupon"]["threshold"], 0);
+    let (long_look_notices, long_look_coupons) = follow_ups(&lingered, &sku).await;
+    assert_eq!((long_look_notices.len(), long_look_coupons.len()), (1, 1), "one long look is interest too");
     for (who, c) in [("opted out", &quiet), ("ordered it", &bought), ("looked twice", &glance)] {
         let (notices, coupons) = follow_ups(c, &sku).await;
         assert!(notices.is_empty() && coupons.is_empty(), "{who}: nothing");

@@ -119,6 +119,27 @@ async fn a_markdown_is_paid_from_the_instant_it_is_applied() {
         .await
         .unwrap();
     expect_problem(resp, 403, "forbidden").await;
+
+    // The owner's floor: above the regular price is refused; at 75% it blocks 7折 on
+    // the board and at the counter; taken away, 7折 is allowed again.
+    let floor_url = url(&format!("/api/v1/stores/{STORE_A}/products/{sku}/markdown-floor"));
+    let resp = owner.put(&floor_url).json(&json!({ "floor": regular + 1 })).send().await.unwrap();
+    expect_problem(resp, 422, "invalid_markdown_floor").await;
+    let floor = regular * 3 / 4;
+    let resp = owner.put(&floor_url).json(&json!({ "floor": floor })).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.json::<Value>().await.unwrap()["floor"].as_i64(), Some(floor));
+    let board: Value = owner.get(url(&format!("/api/v1/stores/{STORE_A}/markdowns"))).send().await.unwrap().json().await.unwrap();
+    let item = board["items"].as_array().unwrap().iter().find(|i| i["product"]["id"] == sku.as_str()).unwrap();
+    let step = item["plan"]["steps"].as_array().unwrap().iter().find(|s| s["rate"] == 70).expect("a 7折 step");
+    assert_eq!(step["blocked"], "below_floor", "{step}");
+    let seventy = json!({ "product_id": sku, "rate": 70 });
+    let resp = owner.post(url(&format!("/api/v1/stores/{STORE_A}/markdowns"))).json(&seventy).send().await.unwrap();
+    expect_problem(resp, 422, "markdown_below_floor").await;
+    let resp = owner.put(&floor_url).json(&json!({ "floor": null })).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let resp = owner.post(url(&format!("/api/v1/stores/{STORE_A}/markdowns"))).json(&seventy).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
 }
 
 /// The id of the newest order of `c`.
@@ -142,14 +163,17 @@ async fn twenty_orders_at_once_with_one_coupon_give_one_discounted_order() {
     let goods = cart["cart"]["total"].as_i64().unwrap();
     assert_eq!(offered["pays"].as_i64(), Some(goods - 500));
 
-    let attempts = (0..20).map(|i| {
-        let request = coupon_order(&buyer.client, &format!("coupon-race-{i}-{}", unique_phone()), &pickup, &sku, 2, &coupon);
-        async move { request.send().await.unwrap() }
+    let keys: Vec<String> = (0..20).map(|i| format!("coupon-race-{i}-{}", unique_phone())).collect();
+    let attempts = keys.iter().map(|key| {
+        let request = coupon_order(&buyer.client, key, &pickup, &sku, 2, &coupon);
+        async move { (key, request.send().await.unwrap()) }
     });
     let mut discounted = 0;
-    for resp in join_all(attempts).await {
+    let mut winner = None;
+    for (key, resp) in join_all(attempts).await {
         match resp.status() {
             StatusCode::CREATED => {
+                winner = Some(key.clone());
                 let placed: Value = resp.json().await.unwrap();
                 assert_eq!(placed["order"]["coupon"]["coupon_id"], coupon.as_str());
                 assert_eq!(placed["order"]["coupon"]["discount"], 500);
@@ -165,6 +189,11 @@ async fn twenty_orders_at_once_with_one_coupon_give_one_discounted_order() {
     }
     assert_eq!(discounted, 1, "one order redeems the coupon");
     assert_eq!(my_coupon_state(&buyer.client, &coupon).await, "used");
+    // A retry of the winning order (its answer lost on the way) is that order again.
+    let retry = coupon_order(&buyer.client, &winner.unwrap(), &pickup, &sku, 2, &coupon).send().await.unwrap();
+    assert_eq!(retry.status(), StatusCode::OK);
+    let replayed: Value = retry.json().await.unwrap();
+    assert_eq!((replayed["replayed"].as_bool(), replayed["order"]["total"].as_i64()), (Some(true), Some(goods - 500)));
     // Refused orders gave their units back: only the one order's 2 units are gone.
     assert_eq!(available(STORE_A, &sku).await, 198);
 

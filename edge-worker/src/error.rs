@@ -3,6 +3,7 @@
 
 use shared_model::{
     access::AccessError,
+    brain::BrowseError,
     cart::CartError,
     catalog::CatalogError,
     community::{DemandError, NpsError, ReviewError, TastingError},
@@ -123,6 +124,7 @@ macro_rules! from_domain_error {
 }
 from_domain_error!(
     AccessError,
+    BrowseError,
     CartError,
     CatalogError,
     CouponError,

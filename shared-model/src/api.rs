@@ -13,6 +13,7 @@ use crate::{
     order::{Order, OrderStatus, OrderSummary},
     store::Store,
     time::pickup_date_for,
+    Fen,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -242,6 +243,18 @@ pub struct Preferences {
     pub browse_follow_ups: bool,
 }
 
+/// `POST /api/v1/me/product-views`: how long her latest look at a product's page lasted,
+/// sent by the page as she leaves it (`brain::counted_seconds`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ViewTime {
+    /// The product whose page it was.
+    pub product_id: ProductId,
+    /// Seconds the page was open and in view (at most a day).
+    #[cfg_attr(feature = "openapi", schema(maximum = 86_400))]
+    pub seconds: u32,
+}
+
 /// `POST /api/v1/admin/browse-follow-ups`: run the follow-ups as of `at` (now if absent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -267,6 +280,15 @@ pub struct ApplyMarkdown {
     pub product_id: ProductId,
     /// The step: percent of the regular price paid.
     pub rate: MarkdownRate,
+}
+
+/// `PUT /api/v1/stores/{store}/products/{product}/markdown-floor`: the lowest price a
+/// markdown may set for the product (`markdown::check_floor`); `null` takes it away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkdownFloor {
+    /// The floor, or none (the unit cost still holds).
+    pub floor: Option<Fen>,
 }
 
 /// One near-expiry batch on the owner's 临期特价 board: as the shop lists it now, its

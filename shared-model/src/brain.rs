@@ -30,9 +30,9 @@ mod segment;
 mod suggest;
 
 pub use browse::{
-    browse_follow_ups, follow_up_coupon, BrowseFacts, BrowseFollowUp, Ordered, ProductView, BROWSE_WINDOW_HOURS,
-    FOLLOW_UP_AFTER_HOURS, FOLLOW_UP_COUPON_DAYS, FOLLOW_UP_EVERY_DAYS, FOLLOW_UP_STALE_HOURS, LONG_VIEW_SECONDS,
-    MAX_FOLLOW_UP_COUPON, MIN_PRICE_FOR_COUPON, MIN_VIEWS,
+    browse_follow_ups, counted_seconds, follow_up_coupon, BrowseError, BrowseFacts, BrowseFollowUp, Ordered, ProductView,
+    BROWSE_WINDOW_HOURS, FOLLOW_UP_AFTER_HOURS, FOLLOW_UP_COUPON_DAYS, FOLLOW_UP_EVERY_DAYS, FOLLOW_UP_STALE_HOURS,
+    LONG_VIEW_SECONDS, MAX_FOLLOW_UP_COUPON, MAX_REPORTED_SECONDS, MAX_VIEW_SECONDS, MIN_PRICE_FOR_COUPON, MIN_VIEWS,
 };
 pub use churn::{
     churn_risk, churning, usual_interval, ChurnRisk, PurchaseRhythm, CHURN_FACTOR, COUPON_COOLDOWN_DAYS, MIN_ABSENCE_DAYS,

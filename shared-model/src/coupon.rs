@@ -54,12 +54,23 @@ pub enum CouponKind {
     Returning,
     /// 浏览提醒券: for a product she looked at and left (`brain::browse`).
     BrowseFollowUp,
+    /// 店长赠券: the owner's own choice of residents.
+    Gift,
 }
 
 stored_forms!(CouponKind, "coupon kind", {
     Returning => "returning",
     BrowseFollowUp => "browse_follow_up",
+    Gift => "gift",
 });
+
+impl CouponKind {
+    /// Only the browse follow-up names one product; the owner's coupons are for the
+    /// whole order, so residents never hold an owner's coupon they cannot place.
+    pub fn allows_product(self) -> bool {
+        matches!(self, CouponKind::BrowseFollowUp)
+    }
+}
 
 /// A coupon's terms, as the owner (or a rule) sets them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,8 +90,9 @@ pub struct CouponTerms {
 }
 
 impl CouponTerms {
-    /// Checks, in order: amount, threshold, validity (rule 1).
-    pub fn validate(&self) -> Result<(), CouponError> {
+    /// Checks, in order: amount, threshold, validity (rule 1), then that a coupon of
+    /// `kind` may name a product.
+    pub fn validate(&self, kind: CouponKind) -> Result<(), CouponError> {
         if self.amount <= Fen::ZERO || self.amount > MAX_COUPON_AMOUNT {
             return Err(CouponError::InvalidAmount);
         }
@@ -91,6 +103,9 @@ impl CouponTerms {
         }
         if !(1..=MAX_VALID_DAYS).contains(&self.valid_days) {
             return Err(CouponError::InvalidValidity);
+        }
+        if self.product_id.is_some() && !kind.allows_product() {
+            return Err(CouponError::ProductNotAllowed);
         }
         Ok(())
     }
@@ -182,7 +197,7 @@ impl Coupon {
         terms: CouponTerms,
         now: DateTime<Utc>,
     ) -> Result<Coupon, CouponError> {
-        terms.validate()?;
+        terms.validate(kind)?;
         let expires_at = local_day_at(now, i64::from(terms.valid_days) + 1, 0).ok_or(CouponError::InvalidValidity)?;
         Ok(Coupon {
             id,
@@ -212,6 +227,16 @@ impl Coupon {
     pub fn usable_through(&self) -> chrono::NaiveDate {
         let expiry = crate::time::local_date(self.expires_at);
         expiry.pred_opt().unwrap_or(expiry)
+    }
+
+    /// The coupon as `order` sees it: the order that redeemed it sees it free, so a
+    /// retry of that order prices it as the first try did.
+    pub fn as_seen_by(&self, order: &OrderId) -> Coupon {
+        let mut seen = self.clone();
+        if seen.redeemed_by.as_ref() == Some(order) {
+            seen.redeemed_by = None;
+        }
+        seen
     }
 
     /// Its state at `now`.
@@ -353,6 +378,9 @@ pub enum CouponError {
     /// Validity outside 1..=[`MAX_VALID_DAYS`] days.
     #[error("a coupon is valid for 1 to {MAX_VALID_DAYS} days")]
     InvalidValidity,
+    /// A product named on a kind of coupon that is for the whole order.
+    #[error("this coupon is for the whole order, not one product")]
+    ProductNotAllowed,
     /// Not hers, not this store's, or no such coupon.
     #[error("no such coupon")]
     CouponNotFound,
@@ -385,6 +413,7 @@ impl CouponError {
             CouponError::InvalidAmount => "invalid_coupon_amount",
             CouponError::InvalidThreshold => "invalid_coupon_threshold",
             CouponError::InvalidValidity => "invalid_coupon_validity",
+            CouponError::ProductNotAllowed => "invalid_coupon_product",
             CouponError::CouponNotFound => "coupon_not_found",
             CouponError::CouponUsed => "coupon_used",
             CouponError::CouponExpired => "coupon_expired",
@@ -401,6 +430,7 @@ impl CouponError {
             CouponError::InvalidAmount
             | CouponError::InvalidThreshold
             | CouponError::InvalidValidity
+            | CouponError::ProductNotAllowed
             | CouponError::TotalTooLarge => 422,
             CouponError::CouponNotFound => 404,
             CouponError::CouponUsed
@@ -416,6 +446,7 @@ impl CouponError {
             CouponError::InvalidAmount => Some("amount"),
             CouponError::InvalidThreshold => Some("threshold"),
             CouponError::InvalidValidity => Some("valid_days"),
+            CouponError::ProductNotAllowed => Some("product_id"),
             CouponError::TotalTooLarge => Some("lines"),
             _ => None,
         }
@@ -462,6 +493,7 @@ pub(crate) mod tests {
             CouponError::InvalidAmount,
             CouponError::InvalidThreshold,
             CouponError::InvalidValidity,
+            CouponError::ProductNotAllowed,
             CouponError::CouponNotFound,
             CouponError::CouponUsed,
             CouponError::CouponExpired,
@@ -474,12 +506,12 @@ pub(crate) mod tests {
     #[test]
     fn terms_are_checked_in_order() {
         let ok = CouponTerms { amount: Fen::from_fen(500), threshold: Fen::from_fen(3900), product_id: None, valid_days: 7 };
-        assert_eq!(ok.validate(), Ok(()));
+        assert_eq!(ok.validate(CouponKind::Returning), Ok(()));
         assert_eq!(ok.label_zh(), "满¥39.00减¥5.00");
         assert_eq!(ok.label_en(), "¥5.00 off orders of ¥39.00 or more");
         let free = CouponTerms { threshold: Fen::ZERO, ..ok.clone() };
-        assert_eq!((free.validate(), free.label_zh()), (Ok(()), "¥5.00无门槛".to_owned()));
-        let bad = |t: CouponTerms| t.validate().unwrap_err();
+        assert_eq!((free.validate(CouponKind::Gift), free.label_zh()), (Ok(()), "¥5.00无门槛".to_owned()));
+        let bad = |t: CouponTerms| t.validate(CouponKind::Gift).unwrap_err();
         assert_eq!(bad(CouponTerms { amount: Fen::ZERO, ..ok.clone() }), CouponError::InvalidAmount);
         assert_eq!(bad(CouponTerms { amount: Fen::from_fen(10_001), ..ok.clone() }), CouponError::InvalidAmount);
         assert_eq!(bad(CouponTerms { threshold: Fen::from_fen(500), ..ok.clone() }), CouponError::InvalidThreshold);
@@ -487,7 +519,16 @@ pub(crate) mod tests {
         assert_eq!(bad(CouponTerms { threshold: Fen::from_fen(1_000_000), ..ok.clone() }), CouponError::InvalidThreshold);
         assert_eq!(bad(CouponTerms { valid_days: 0, ..ok.clone() }), CouponError::InvalidValidity);
         assert_eq!(bad(CouponTerms { valid_days: 31, ..ok.clone() }), CouponError::InvalidValidity);
-        assert_eq!(bad(CouponTerms { amount: Fen::ZERO, valid_days: 0, ..ok }), CouponError::InvalidAmount, "amount first");
+        assert_eq!(
+            bad(CouponTerms { amount: Fen::ZERO, valid_days: 0, ..ok.clone() }),
+            CouponError::InvalidAmount,
+            "amount first"
+        );
+        // Only the browse follow-up is for one product.
+        let one_product = CouponTerms { product_id: Some(ProductId::parse("p-1").unwrap()), ..ok };
+        assert_eq!(bad(one_product.clone()), CouponError::ProductNotAllowed);
+        assert_eq!(one_product.validate(CouponKind::Returning), Err(CouponError::ProductNotAllowed));
+        assert_eq!(one_product.validate(CouponKind::BrowseFollowUp), Ok(()));
     }
 
     #[test]
@@ -576,6 +617,21 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_order_that_redeemed_it_sees_it_free_and_no_other() {
+        let mine = OrderId::parse("o-1").unwrap();
+        let used = Coupon { redeemed_by: Some(mine.clone()), ..returning() };
+        let big = [line("p-x", 5000, 1)];
+        let now = at(12, 10);
+        let retry = order_totals(&big, Some(&used.as_seen_by(&mine)), &person("wang"), &store(), now).unwrap();
+        assert_eq!(retry.coupon_discount, Fen::from_fen(500));
+        let other = OrderId::parse("o-2").unwrap();
+        assert_eq!(
+            order_totals(&big, Some(&used.as_seen_by(&other)), &person("wang"), &store(), now),
+            Err(CouponError::CouponUsed)
+        );
+    }
+
+    #[test]
     fn cancelling_gives_it_back_only_before_it_expires() {
         let c = Coupon { redeemed_by: Some(OrderId::parse("o-1").unwrap()), ..returning() };
         assert_eq!(c.usable_through(), chrono::NaiveDate::from_ymd_opt(2026, 12, 17).unwrap());
@@ -611,6 +667,7 @@ pub(crate) mod tests {
     fn kinds_have_stored_forms() {
         assert_eq!(CouponKind::BrowseFollowUp.as_str(), "browse_follow_up");
         assert_eq!(CouponKind::parse("returning"), Ok(CouponKind::Returning));
-        assert!(CouponKind::parse("gift").is_err());
+        assert_eq!(CouponKind::parse("gift"), Ok(CouponKind::Gift));
+        assert!(CouponKind::parse("present").is_err());
     }
 }

@@ -495,6 +495,7 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "markdown_below_cost" => "折后价低于成本价，请选浅一点的折扣",
         "markdown_below_floor" => "折后价低于你设的最低价，请选浅一点的折扣",
         "invalid_markdown_floor" => "最低价需大于0且不高于原价",
+        "invalid_view_time" => "浏览时长不对（最多一天）",
         // coupons (order_total_too_large is shared with orders; below_coupon_threshold
         // also in `message_with_args_zh`)
         "invalid_coupon_amount" => "优惠金额需大于0且不超过¥100",
@@ -722,6 +723,7 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "markdown_below_cost" => "That markdown would sell below cost. Please choose a smaller discount.",
         "markdown_below_floor" => "That markdown would go below your lowest price. Please choose a smaller discount.",
         "invalid_markdown_floor" => "The lowest price must be above zero and at most the regular price.",
+        "invalid_view_time" => "That time on the page is not right (a day at most).",
         "invalid_coupon_amount" => "A coupon must take off more than zero and at most ¥100.",
         "invalid_coupon_threshold" => "The minimum spend must be zero or more than the coupon's amount.",
         "invalid_coupon_validity" => "A coupon must be valid for 1 to 30 days.",
@@ -957,6 +959,7 @@ mod tests {
         let mut errors = errors;
         errors.extend(markdown::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         errors.extend(coupon::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
+        errors.push(Box::new(crate::brain::BrowseError::InvalidViewTime));
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");

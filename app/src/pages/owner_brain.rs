@@ -5,7 +5,7 @@
 //!
 //! Test ids: `brain-suggestions`, `brain-suggestion` (with `data-kind`, and `data-product`
 //! for a product's), `brain-act`,
-//! `brain-refresh`, `brain-sop`.
+//! `brain-refresh`, `brain-sop`, `brain-floor` (a markdown's lowest price).
 
 use super::owner::{OwnerGate, OwnerNav, OwnerSection};
 use crate::{
@@ -53,6 +53,10 @@ fn pin_link(live: &str, product: &ProductId, flash: Fen, allotted: u32, cap: Opt
     format!("/owner/lives/{live}?product={product}&flash={}&allotted={allotted}{cap}#pin-form", yuan(flash))
 }
 
+/// 重新计算, for what changes the suggestions (the markdown floor).
+#[derive(Clone, Copy)]
+struct BrainRefresh(Action<(), ApiResult<StoreBrain>>);
+
 #[component]
 fn OwnerBrain(store: String) -> impl IntoView {
     let t = use_i18n();
@@ -60,6 +64,7 @@ fn OwnerBrain(store: String) -> impl IntoView {
         let store = store.clone();
         move |_: &()| api::refresh_brain(&store)
     });
+    provide_context(BrainRefresh(refresh));
     let brain = Resource::new(
         {
             let store = store.clone();
@@ -243,8 +248,9 @@ fn act(t: I18n, s: Suggestion, store: String, live: Option<String>) -> AnyView {
             view! { <a class="btn btn-small btn-primary" href=href data-testid="brain-act">{label}</a> }.into_any()
         }
         Suggestion::Markdown { product_id, rate, .. } => {
+            let floor = view! { <FloorForm store=store.clone() product_id=product_id.clone()/> };
             let apply = Action::new(move |_: &()| api::apply_markdown(&store, &product_id, rate));
-            done_button(t, apply, t.brain_act_markdown())
+            view! { {done_button(t, apply, t.brain_act_markdown())} {floor} }.into_any()
         }
         Suggestion::ChurnCoupon { coupon, .. } => {
             let send = Action::new(move |_: &()| api::send_returning_coupons(&store, &coupon));
@@ -253,6 +259,50 @@ fn act(t: I18n, s: Suggestion, store: String, live: Option<String>) -> AnyView {
         Suggestion::RisingDemand { .. } => {
             view! { <a class="btn btn-small" href="/owner/radar" data-testid="brain-act">{t.brain_act_radar()}</a> }.into_any()
         }
+    }
+}
+
+/// The owner's lowest price for the product's markdowns, in yuan (empty: none). Once
+/// saved the brain is computed again, so the suggestion obeys it.
+#[component]
+fn FloorForm(store: String, product_id: ProductId) -> impl IntoView {
+    let t = use_i18n();
+    let text = RwSignal::new(String::new());
+    let invalid = RwSignal::new(false);
+    let save = Action::new(move |floor: &Option<Fen>| api::set_markdown_floor(&store, &product_id, *floor));
+    let refresh = use_context::<BrainRefresh>();
+    Effect::new(move || {
+        if let (Some(Ok(_)), Some(BrainRefresh(refresh))) = (save.value().get(), refresh) {
+            refresh.dispatch(());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let entered = text.get_untracked();
+        let floor = match entered.trim() {
+            "" => Some(None),
+            price => Fen::parse_yuan(price).map(Some),
+        };
+        invalid.set(floor.is_none());
+        if let Some(floor) = floor {
+            save.dispatch(floor);
+        }
+    };
+    view! {
+        <details class="brain-floor" data-testid="brain-floor">
+            <summary class="muted small">{t.brain_floor_open()}</summary>
+            <form class="brain-floor-form" on:submit=submit novalidate>
+                <label class="field">
+                    <span>{t.brain_floor_label()}</span>
+                    <input type="text" inputmode="decimal" name="floor" placeholder="8.90"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+                </label>
+                <p class="field-hint">{t.brain_floor_hint()}</p>
+                {move || invalid.get().then(|| view! { <p class="notice notice-error" role="alert">{t.brain_floor_invalid()}</p> })}
+                <button class="btn btn-small" type="submit" disabled=move || save.pending().get()>{t.brain_floor_save()}</button>
+                <ActionProblem result=save.value().into()/>
+            </form>
+        </details>
     }
 }
 

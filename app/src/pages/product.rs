@@ -57,6 +57,8 @@ pub fn ProductPage() -> impl IntoView {
                             let share_url = format!("{origin}/s/{s}/p/{}", p.id);
                             let id = p.id.to_string();
                             let join = join_href(&s, &format!("/s/{s}/p/{id}"));
+                            // page.js tells the edge how long a resident looked (browse follow-up).
+                            let viewed = resident.then(|| id.clone());
                             view! {
                                 <Title text=p.name.clone()/>
                                 <Meta name="description" content=d.description.clone()/>
@@ -70,7 +72,7 @@ pub fn ProductPage() -> impl IntoView {
                                 <Meta property="product:price:amount" content=format!("{:.2}", p.price.fen() as f64 / 100.0)/>
                                 <Meta property="product:price:currency" content="CNY"/>
                                 <TopBar title=p.name.clone() back=format!("/s/{s}")/>
-                                <main class="page page-with-nav product-page">
+                                <main class="page page-with-nav product-page" data-view-product=viewed>
                                     {move || (just_joined.get() && resident).then(|| view! {
                                         <p class="notice notice-ok" role="status" data-testid="joined-notice">{t.joined_welcome()}</p>
                                     })}

@@ -10,7 +10,7 @@ use crate::{
 };
 use shared_model::{
     access::{authorize, Action},
-    api::{ProductList, StockUpdate, StoreList},
+    api::{ProductList, StockUpdate, StoreList, ViewTime},
     catalog::{normalize_search, CatalogError, ProductDetail, ProductSummary},
     store::{join_url, Store},
     CategoryId, ProductId, StoreId,
@@ -120,19 +120,52 @@ pub async fn get_product(req: Request, ctx: RouteContext<()>) -> worker::Result<
         async {
             let store = param(&ctx, "store", StoreId::parse)?;
             let product = param(&ctx, "product", ProductId::parse)?;
-            let row = CatalogService::new(&ctx.env)?
-                .product(&store, &product)
-                .await?
-                .ok_or_else(|| AppError::not_found("product_not_found"))?;
-            // A resident of the store looking: one view, for the browse follow-up.
-            if let Ok(shopper) = IdentityService::new(&ctx.env)?.shopper(&req).await {
-                BrowseService::new(&ctx.env)?.record_view(&shopper, &store, &product, now()).await?;
-            }
-            let mut detail = row.detail()?;
+            let catalog = CatalogService::new(&ctx.env)?;
+            let identity = IdentityService::new(&ctx.env)?;
+            let (row, shopper) = futures::join!(catalog.product(&store, &product), identity.shopper(&req));
+            let row = row?.ok_or_else(|| AppError::not_found("product_not_found"))?;
+            // A resident of the store looking: one view, for the browse follow-up,
+            // written while the reviews are read.
+            let browse = BrowseService::new(&ctx.env)?;
+            let view = async {
+                match &shopper {
+                    Ok(shopper) => browse.record_view(shopper, &store, &product, now()).await,
+                    Err(_) => Ok(()),
+                }
+            };
             let reviews = ReviewService::new(&ctx.env)?;
-            detail.rating = reviews.rating(&store, &product).await?;
-            detail.reviews = reviews.for_product(&store, &product).await?;
+            let (viewed, rating, shown) =
+                futures::join!(view, reviews.rating(&store, &product), reviews.for_product(&store, &product));
+            viewed?;
+            let mut detail = row.detail()?;
+            detail.rating = rating?;
+            detail.reviews = shown?;
             json(200, &detail)
+        }
+        .await,
+    )
+}
+
+/// The page tells how long she looked at a product as she leaves it (browse follow-up).
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/product-views",
+    security(("session" = [])),
+    request_body = ViewTime,
+    responses(
+        (status = 204, description = "Added to her latest view of it"),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "residents_only"),
+        (status = 422, description = "invalid_view_time"),
+    ),
+)]
+pub async fn create_product_view(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let shopper = IdentityService::new(&ctx.env)?.shopper(&req).await?;
+            let time: ViewTime = read_json(&mut req).await?;
+            BrowseService::new(&ctx.env)?.record_view_time(&shopper, &time, now()).await?;
+            Ok(Response::empty()?.with_status(204))
         }
         .await,
     )

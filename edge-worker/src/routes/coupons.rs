@@ -2,7 +2,6 @@
 
 use super::{param, resident, respond};
 use crate::{
-    error::AppError,
     http::{json, now, read_json, read_optional_json},
     services::{coupons::CouponService, identity::IdentityService},
 };
@@ -45,7 +44,7 @@ pub async fn list_my_coupons(req: Request, ctx: RouteContext<()>) -> worker::Res
         (status = 201, description = "One coupon per resident", body = IssuedCoupons),
         (status = 401, description = "unauthenticated"),
         (status = 403, description = "wrong_store, forbidden"),
-        (status = 422, description = "invalid_coupon_amount, invalid_coupon_threshold, invalid_coupon_validity, invalid_coupon_recipients"),
+        (status = 422, description = "invalid_coupon_amount, invalid_coupon_threshold, invalid_coupon_validity, invalid_coupon_product, invalid_coupon_recipients"),
     ),
 )]
 pub async fn create_coupons(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
@@ -54,11 +53,7 @@ pub async fn create_coupons(mut req: Request, ctx: RouteContext<()>) -> worker::
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             let issue: IssueCoupons = read_json(&mut req).await?;
-            // A product coupon is the browse follow-up's; the owner's are for the whole order.
-            if issue.terms.product_id.is_some() {
-                return Err(AppError::new(422, "invalid_coupon_product", "Owners' coupons are for the whole order"));
-            }
-            json(201, &CouponService::new(&ctx.env)?.issue(&me, &store, &issue, CouponKind::Returning, now()).await?)
+            json(201, &CouponService::new(&ctx.env)?.issue(&me, &store, &issue, CouponKind::Gift, now()).await?)
         }
         .await,
     )
@@ -75,7 +70,7 @@ pub async fn create_coupons(mut req: Request, ctx: RouteContext<()>) -> worker::
         (status = 201, description = "The coupons given (none when no one is overdue)", body = IssuedCoupons),
         (status = 401, description = "unauthenticated"),
         (status = 403, description = "wrong_store, forbidden"),
-        (status = 422, description = "invalid_coupon_amount, invalid_coupon_threshold, invalid_coupon_validity"),
+        (status = 422, description = "invalid_coupon_amount, invalid_coupon_threshold, invalid_coupon_validity, invalid_coupon_product"),
     ),
 )]
 pub async fn create_returning_coupons(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
@@ -84,9 +79,6 @@ pub async fn create_returning_coupons(mut req: Request, ctx: RouteContext<()>) -
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             let terms: CouponTerms = read_optional_json(&mut req).await?.unwrap_or(RETURNING_COUPON);
-            if terms.product_id.is_some() {
-                return Err(AppError::new(422, "invalid_coupon_product", "Owners' coupons are for the whole order"));
-            }
             json(201, &CouponService::new(&ctx.env)?.issue_returning(&me, &store, &terms, now()).await?)
         }
         .await,

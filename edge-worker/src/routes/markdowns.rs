@@ -6,9 +6,9 @@ use crate::{
     services::{identity::IdentityService, markdowns::MarkdownService},
 };
 use shared_model::{
-    api::{ApplyMarkdown, MarkdownBoard},
+    api::{ApplyMarkdown, MarkdownBoard, MarkdownFloor},
     catalog::ProductSummary,
-    StoreId,
+    ProductId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
 
@@ -57,6 +57,33 @@ pub async fn create_markdown(mut req: Request, ctx: RouteContext<()>) -> worker:
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             let apply: ApplyMarkdown = read_json(&mut req).await?;
             json(201, &MarkdownService::new(&ctx.env)?.apply(&me, &store, &apply, now()).await?)
+        }
+        .await,
+    )
+}
+
+/// The owner sets the lowest price a markdown of the product may set (`null`: none).
+#[utoipa::path(
+    put,
+    path = "/api/v1/stores/{store}/products/{product}/markdown-floor",
+    security(("session" = [])),
+    request_body = MarkdownFloor,
+    responses(
+        (status = 200, description = "The floor now set", body = MarkdownFloor),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 404, description = "product_not_found"),
+        (status = 422, description = "invalid_markdown_floor"),
+    ),
+)]
+pub async fn set_markdown_floor(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let product = param(&ctx, "product", ProductId::parse)?;
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            let set: MarkdownFloor = read_json(&mut req).await?;
+            json(200, &MarkdownService::new(&ctx.env)?.set_floor(&me, &store, &product, set.floor).await?)
         }
         .await,
     )

@@ -11,6 +11,7 @@
 //!
 //! The segmenter (jieba with its trimmed dictionary) is loaded once per isolate.
 
+use super::catalog::{sold_by_product, CatalogService, ProductRow};
 use crate::{
     error::{AppError, AppResult},
     http::random_id,
@@ -26,7 +27,6 @@ use shared_model::{
     community::ReviewVisibility,
     coupon::CouponKind,
     identity::mask_name,
-    markdown::{BatchFacts, MarkdownRate},
     order::OrderStatus,
     time::local_date,
     Fen, PersonId, ProductId, StoreId,
@@ -39,26 +39,9 @@ thread_local! {
     static SEGMENTER: Rc<Segmenter> = Rc::new(Segmenter::new());
 }
 
-/// Days of sell-through the markdown plan reads.
-const SELL_THROUGH_DAYS: i64 = 7;
-
 pub struct BrainService {
     db: D1Database,
-}
-
-#[derive(Deserialize)]
-struct ProductRow {
-    id: String,
-    name: String,
-    unit: String,
-    price_fen: i64,
-    unit_cost_fen: Option<i64>,
-    floor_price_fen: Option<i64>,
-    available: u32,
-    best_before: String,
-    on_sale: u32,
-    /// Percent paid, when this batch (`markdown_best_before` = `best_before`) is marked down.
-    markdown_rate: Option<u8>,
+    catalog: CatalogService,
 }
 
 #[derive(Deserialize)]
@@ -149,7 +132,7 @@ fn ms_since(started: f64) -> u32 {
 
 impl BrainService {
     pub fn new(env: &Env) -> AppResult<Self> {
-        Ok(Self { db: env.d1("DB")? })
+        Ok(Self { db: env.d1("DB")?, catalog: CatalogService::new(env)? })
     }
 
     /// The store's brain as last computed, if it ever was.
@@ -274,25 +257,12 @@ impl BrainService {
         let started = js_sys::Date::now();
         let s = store.as_str();
         let cancelled = OrderStatus::Cancelled.as_str();
-        let week_ago = (now - Duration::days(SELL_THROUGH_DAYS)).to_rfc3339();
         let voices_since = (now - Duration::days(2 * RADAR_WEEK_DAYS)).to_rfc3339();
         let history_since = (local_date(now) - Duration::days(BRAIN_HISTORY_DAYS)).format(DATE_FORMAT).to_string();
         let statements = || -> AppResult<Vec<D1PreparedStatement>> {
             Ok(vec![
-                self.db
-                    .prepare(
-                        "SELECT p.id, p.name, p.unit, sp.price_fen, sp.unit_cost_fen, sp.floor_price_fen, sp.available, \
-                         sp.best_before, sp.on_sale, CASE WHEN sp.markdown_best_before = sp.best_before \
-                         THEN CAST(sp.markdown_rate AS INTEGER) END AS markdown_rate FROM store_products sp JOIN products p ON p.id = sp.product_id \
-                         WHERE sp.store_id = ?1 ORDER BY p.id",
-                    )
-                    .bind(&[s.into()])?,
-                self.db
-                    .prepare(
-                        "SELECT l.product_id, SUM(l.quantity) AS n FROM orders o JOIN order_lines l ON l.order_id = o.id \
-                         WHERE o.store_id = ?1 AND o.placed_at >= ?2 AND o.status != ?3 GROUP BY l.product_id",
-                    )
-                    .bind(&[s.into(), week_ago.as_str().into(), cancelled.into()])?,
+                self.catalog.store_products_statement(store)?,
+                self.catalog.sold_recently_statement(store, now)?,
                 self.db
                     .prepare(
                         "SELECT d.product_id, COUNT(DISTINCT v.person_id) AS n FROM demands d \
@@ -351,7 +321,7 @@ impl BrainService {
             copy.results::<serde_json::Value>()?;
         }
         let counts = |rows: Vec<CountRow>| rows.into_iter().map(|r| (r.product_id, r.n)).collect::<BTreeMap<_, _>>();
-        let sold = counts(sold.results()?);
+        let sold = sold_by_product(sold)?;
         let wants = counts(wants.results()?);
 
         let mut voice_list = Vec::new();
@@ -363,32 +333,20 @@ impl BrainService {
         }
         let queries: Vec<String> = voice_list
             .iter()
-            .filter(|v| v.source == VoiceSource::EmptySearch && now - v.at < Duration::days(SELL_THROUGH_DAYS))
+            .filter(|v| v.source == VoiceSource::EmptySearch && now - v.at < Duration::days(RADAR_WEEK_DAYS))
             .map(|v| v.text.clone())
             .collect();
 
         let mut product_list = Vec::new();
         for row in products.results::<ProductRow>()? {
-            let markdown = row
-                .markdown_rate
-                .map(|r| MarkdownRate::try_from(r).map_err(|e| AppError::Internal(format!("stored markdown of {}: {e}", row.id))))
-                .transpose()?;
             product_list.push(ProductFacts {
-                markdown,
-                batch: BatchFacts {
-                    product_id: ProductId::new_unchecked(row.id.clone()),
-                    regular_price: Fen::from_fen(row.price_fen),
-                    unit_cost: row.unit_cost_fen.map(Fen::from_fen),
-                    floor: row.floor_price_fen.map(Fen::from_fen),
-                    stock: row.available,
-                    best_before: stored_date(&row.best_before)?,
-                    sold_last_7_days: sold.get(&row.id).copied().unwrap_or(0),
-                },
-                wishlist_wants: wants.get(&row.id).copied().unwrap_or(0),
-                empty_searches: empty_searches_for(&row.name, &queries),
-                on_sale: row.on_sale != 0,
-                name: row.name,
-                unit: row.unit,
+                markdown: row.current_markdown()?.map(|m| m.rate),
+                batch: row.batch_facts(&sold)?,
+                wishlist_wants: wants.get(row.id()).copied().unwrap_or(0),
+                empty_searches: empty_searches_for(row.name(), &queries),
+                on_sale: row.on_sale(),
+                name: row.name().to_owned(),
+                unit: row.unit().to_owned(),
             });
         }
 

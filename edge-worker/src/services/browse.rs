@@ -12,9 +12,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use shared_model::{
     access::{authorize, Action},
-    api::Preferences,
+    api::{Preferences, ViewTime},
     brain::{
-        browse_follow_ups, BrowseFacts, Ordered, ProductView, BROWSE_WINDOW_HOURS, FOLLOW_UP_EVERY_DAYS, FOLLOW_UP_STALE_HOURS,
+        browse_follow_ups, counted_seconds, BrowseFacts, Ordered, ProductView, BROWSE_WINDOW_HOURS, FOLLOW_UP_EVERY_DAYS,
+        FOLLOW_UP_STALE_HOURS, MAX_VIEW_SECONDS,
     },
     community::CommunityNotice,
     coupon::{Coupon, CouponKind},
@@ -43,6 +44,28 @@ impl BrowseService {
         self.db
             .prepare("INSERT INTO product_views (person_id, store_id, product_id, at) VALUES (?1, ?2, ?3, ?4)")
             .bind(&[shopper.person_id.as_str().into(), store.as_str().into(), product.as_str().into(), at.to_rfc3339().into()])?
+            .run()
+            .await?;
+        Ok(())
+    }
+
+    /// Adds how long her latest view of the product lasted (within the last
+    /// [`MAX_VIEW_SECONDS`]); a report for a view not recorded changes nothing.
+    pub async fn record_view_time(&self, shopper: &Shopper, time: &ViewTime, now: DateTime<Utc>) -> AppResult<()> {
+        let seconds = counted_seconds(time.seconds)?;
+        let opened_since = now - Duration::seconds(i64::from(MAX_VIEW_SECONDS));
+        self.db
+            .prepare(
+                "UPDATE product_views SET seconds = MAX(seconds, ?1) WHERE rowid = (SELECT rowid FROM product_views \
+                 WHERE person_id = ?2 AND store_id = ?3 AND product_id = ?4 AND at >= ?5 ORDER BY at DESC LIMIT 1)",
+            )
+            .bind(&[
+                seconds.into(),
+                shopper.person_id.as_str().into(),
+                shopper.store_id.as_str().into(),
+                time.product_id.as_str().into(),
+                opened_since.to_rfc3339().into(),
+            ])?
             .run()
             .await?;
         Ok(())

@@ -9,13 +9,14 @@ use crate::{
     http::{now, now_ms},
     storage::{placeholders, stored_date, stored_time, strs, DATE_FORMAT},
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
     api::StockUpdate,
     cart::ProductPricing,
     catalog::{like_pattern, Category, ProductDetail, ProductSummary, StockState},
-    markdown::{shelf_price, Markdown, MarkdownRate, ShelfPrice},
+    markdown::{shelf_price, BatchFacts, Markdown, MarkdownRate, ShelfPrice, SELL_THROUGH_DAYS},
+    order::OrderStatus,
     store::{PickupPoint, Store},
     CategoryId, Fen, PickupPointId, ProductId, StoreId,
 };
@@ -159,6 +160,27 @@ impl ProductRow {
         }))
     }
 
+    /// The markdown on the batch now on the shelf (one applied to an earlier batch no
+    /// longer counts).
+    pub fn current_markdown(&self) -> AppResult<Option<Markdown>> {
+        let best_before = self.best_before()?;
+        Ok(self.markdown()?.filter(|m| m.best_before == best_before))
+    }
+
+    /// Its batch as the markdown rules read it; `sold` is units by product over the last
+    /// [`SELL_THROUGH_DAYS`] days ([`CatalogService::sold_recently_statement`]).
+    pub fn batch_facts(&self, sold: &HashMap<String, u32>) -> AppResult<BatchFacts> {
+        Ok(BatchFacts {
+            product_id: self.product_id(),
+            regular_price: self.price(),
+            unit_cost: self.unit_cost(),
+            floor: self.floor(),
+            stock: self.available,
+            best_before: self.best_before()?,
+            sold_last_7_days: sold.get(&self.id).copied().unwrap_or(0),
+        })
+    }
+
     /// What a unit sells at for an order placed at `at` (`markdown::shelf_price`).
     pub fn shelf_price(&self, at: DateTime<Utc>) -> AppResult<ShelfPrice> {
         Ok(shelf_price(self.price(), self.best_before()?, self.markdown()?.as_ref(), at))
@@ -226,6 +248,16 @@ const PRODUCT_COLUMNS: &str = "p.id, sp.store_id, p.name, p.category_id, p.unit,
      sp.per_buyer_cap, sp.best_before, sp.on_sale, sp.markdown_rate, sp.markdown_price_fen, sp.markdown_best_before, \
      sp.markdown_applied_at, sp.unit_cost_fen, sp.floor_price_fen";
 
+/// Units sold by product, read from [`CatalogService::sold_recently_statement`]'s result.
+pub fn sold_by_product(result: D1Result) -> AppResult<HashMap<String, u32>> {
+    #[derive(Deserialize)]
+    struct Row {
+        product_id: String,
+        units: u32,
+    }
+    Ok(result.results::<Row>()?.into_iter().map(|r| (r.product_id, r.units)).collect())
+}
+
 impl CatalogService {
     pub fn new(env: &Env) -> AppResult<Self> {
         Ok(Self { db: env.d1("DB")?, env: env.clone() })
@@ -271,6 +303,35 @@ impl CatalogService {
     }
 
     /// Products on sale at a store whose batch is best before `last_day` or earlier.
+    /// Every product of `store`, on sale or not, by ID.
+    pub fn store_products_statement(&self, store: &StoreId) -> AppResult<D1PreparedStatement> {
+        Ok(self
+            .db
+            .prepare(format!(
+                "SELECT {PRODUCT_COLUMNS} FROM store_products sp JOIN products p ON p.id = sp.product_id \
+                 WHERE sp.store_id = ?1 ORDER BY p.id"
+            ))
+            .bind(&[store.as_str().into()])?)
+    }
+
+    /// Units of each product sold in `store` over the [`SELL_THROUGH_DAYS`] days before
+    /// `now`, orders not cancelled (read with [`sold_by_product`]).
+    pub fn sold_recently_statement(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<D1PreparedStatement> {
+        let since = now - Duration::days(i64::from(SELL_THROUGH_DAYS));
+        Ok(self
+            .db
+            .prepare(
+                "SELECT l.product_id, SUM(l.quantity) AS units FROM order_lines l JOIN orders o ON o.id = l.order_id \
+                 WHERE o.store_id = ?1 AND o.status != ?2 AND o.placed_at >= ?3 GROUP BY l.product_id",
+            )
+            .bind(&[store.as_str().into(), OrderStatus::Cancelled.as_str().into(), since.to_rfc3339().into()])?)
+    }
+
+    /// [`Self::sold_recently_statement`], read.
+    pub async fn sold_recently(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<HashMap<String, u32>> {
+        sold_by_product(self.sold_recently_statement(store, now)?.all().await?)
+    }
+
     pub async fn best_before_by(&self, store: &StoreId, last_day: NaiveDate) -> AppResult<Vec<ProductRow>> {
         Ok(self
             .db

@@ -132,7 +132,7 @@ impl CouponService {
         now: DateTime<Utc>,
     ) -> AppResult<IssuedCoupons> {
         authorize(Some(me), Action::ManageStore(store))?;
-        issue.terms.validate()?;
+        issue.terms.validate(kind)?;
         if issue.person_ids.is_empty() || issue.person_ids.len() > MAX_ISSUE {
             return Err(AppError::new(422, "invalid_coupon_recipients", "Give coupons to 1 to 200 residents at a time"));
         }
@@ -206,7 +206,7 @@ impl CouponService {
         now: DateTime<Utc>,
     ) -> AppResult<IssuedCoupons> {
         authorize(Some(me), Action::ManageStore(store))?;
-        terms.validate()?;
+        terms.validate(CouponKind::Returning)?;
         let rhythms = self.brain.gather(store, now).await?.rhythms;
         let people: Vec<PersonId> = churning(&rhythms, local_date(now)).into_iter().map(|r| r.person).collect();
         if people.is_empty() {

@@ -10,17 +10,16 @@ use crate::{
     storage::changes,
 };
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
 use shared_model::{
     access::{authorize, Action},
-    api::{ApplyMarkdown, MarkdownBoard, MarkdownItem},
+    api::{ApplyMarkdown, MarkdownBoard, MarkdownFloor, MarkdownItem},
     catalog::ProductSummary,
     identity::Me,
-    markdown::{apply_markdown, plan_markdown, BatchFacts, Markdown, NEAR_EXPIRY_DAYS, SELL_THROUGH_DAYS},
+    markdown::{apply_markdown, check_floor, plan_markdown, Markdown, NEAR_EXPIRY_DAYS},
     time::local_date,
-    ProductId, StoreId,
+    Fen, ProductId, StoreId,
 };
-use std::collections::HashMap;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
 pub struct MarkdownService {
@@ -33,54 +32,20 @@ impl MarkdownService {
         Ok(Self { db: env.d1("DB")?, catalog: CatalogService::new(env)? })
     }
 
-    /// Units of each product sold in `store` over the last [`SELL_THROUGH_DAYS`] days
-    /// (orders not cancelled).
-    async fn sold_recently(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<HashMap<String, u32>> {
-        #[derive(Deserialize)]
-        struct Row {
-            product_id: String,
-            units: u32,
-        }
-        let since = now - Duration::days(i64::from(SELL_THROUGH_DAYS));
-        let rows: Vec<Row> = self
-            .db
-            .prepare(
-                "SELECT l.product_id, SUM(l.quantity) AS units FROM order_lines l JOIN orders o ON o.id = l.order_id \
-                 WHERE o.store_id = ?1 AND o.status != 'cancelled' AND o.placed_at >= ?2 GROUP BY l.product_id",
-            )
-            .bind(&[store.as_str().into(), since.to_rfc3339().into()])?
-            .all()
-            .await?
-            .results()?;
-        Ok(rows.into_iter().map(|r| (r.product_id, r.units)).collect())
-    }
-
-    fn batch(row: &ProductRow, sold: &HashMap<String, u32>) -> AppResult<BatchFacts> {
-        Ok(BatchFacts {
-            product_id: row.product_id(),
-            regular_price: row.price(),
-            unit_cost: row.unit_cost(),
-            floor: row.floor(),
-            stock: row.available(),
-            best_before: row.best_before()?,
-            sold_last_7_days: sold.get(row.id()).copied().unwrap_or(0),
-        })
-    }
-
     /// The store's on-sale batches within [`NEAR_EXPIRY_DAYS`] selling days, soonest
     /// first, each with its plan and the markdown on it (owner only).
     pub async fn board(&self, me: &Me, store: &StoreId, now: DateTime<Utc>) -> AppResult<MarkdownBoard> {
         authorize(Some(me), Action::ManageStore(store))?;
         let today = local_date(now);
-        let sold = self.sold_recently(store, now).await?;
+        let sold = self.catalog.sold_recently(store, now).await?;
         let mut items = Vec::new();
         let last_day = today + Duration::days(NEAR_EXPIRY_DAYS);
         for row in self.catalog.best_before_by(store, last_day).await? {
-            let batch = Self::batch(&row, &sold)?;
+            let batch = row.batch_facts(&sold)?;
             if !(1..=NEAR_EXPIRY_DAYS).contains(&batch.selling_days(today)) {
                 continue;
             }
-            let applied = row.markdown()?.filter(|m| m.best_before == batch.best_before);
+            let applied = row.current_markdown()?;
             items.push(MarkdownItem { product: row.summary()?, plan: plan_markdown(&batch, today), applied });
         }
         items.sort_by(|a, b| a.plan.selling_days.cmp(&b.plan.selling_days).then_with(|| a.product.id.cmp(&b.product.id)));
@@ -93,8 +58,8 @@ impl MarkdownService {
     pub async fn apply(&self, me: &Me, store: &StoreId, apply: &ApplyMarkdown, now: DateTime<Utc>) -> AppResult<ProductSummary> {
         authorize(Some(me), Action::ManageStore(store))?;
         let row = self.product(store, &apply.product_id).await?;
-        let sold = self.sold_recently(store, now).await?;
-        let batch = Self::batch(&row, &sold)?;
+        let sold = self.catalog.sold_recently(store, now).await?;
+        let batch = row.batch_facts(&sold)?;
         let markdown: Markdown = apply_markdown(&batch, apply.rate, local_date(now), now)?;
         let written = self
             .db
@@ -116,6 +81,22 @@ impl MarkdownService {
             return Err(AppError::new(409, "batch_changed", "The batch on the shelf changed; look at the board again"));
         }
         self.product(store, &apply.product_id).await?.summary()
+    }
+
+    /// Sets (or, with `None`, takes away) the lowest price a markdown may set for the
+    /// product (owner only). Markdowns already applied stand; later plans obey it.
+    pub async fn set_floor(&self, me: &Me, store: &StoreId, product: &ProductId, floor: Option<Fen>) -> AppResult<MarkdownFloor> {
+        authorize(Some(me), Action::ManageStore(store))?;
+        let row = self.product(store, product).await?;
+        if let Some(floor) = floor {
+            check_floor(floor, row.price())?;
+        }
+        self.db
+            .prepare("UPDATE store_products SET floor_price_fen = ?1 WHERE store_id = ?2 AND product_id = ?3")
+            .bind(&[floor.map_or(JsValue::NULL, |f| (f.fen() as f64).into()), store.as_str().into(), product.as_str().into()])?
+            .run()
+            .await?;
+        Ok(MarkdownFloor { floor })
     }
 
     async fn product(&self, store: &StoreId, product: &ProductId) -> AppResult<ProductRow> {

@@ -346,27 +346,30 @@ impl OrderService {
         }
         // Each unit at its shelf price at the order's instant (临期特价 included); the
         // write below requires the markdown it saw to be the current one.
-        let lines: Option<Vec<OrderLine>> = requested
+        let priced = requested
             .iter()
             .map(|l| {
                 let row = &rows[&l.product_id];
-                let price = row.shelf_price(now).ok()?.unit_price;
+                let price = row.shelf_price(now)?.unit_price;
                 OrderLine::new(l.product_id.clone(), row.name().to_string(), row.unit().to_string(), price, l.quantity)
+                    .ok_or(AppError::from(OrderError::TotalTooLarge))
             })
-            .collect();
-        let placement = Placement {
-            pickup_code: pickup_code(self.pickup_secret.as_bytes(), &order_id),
-            id: order_id.clone(),
-            store_id: store.clone(),
-            person_id: shopper.person_id.clone(),
-            pickup_point: pickup,
-            note: new.clean_note(),
-            placed_at: now,
-        };
-        let priced = lines.ok_or(AppError::from(OrderError::TotalTooLarge)).and_then(|lines| {
-            let totals = order_totals(&lines, coupon.as_ref(), &shopper.person_id, store, now)?;
-            Ok(Order::place(placement, lines)?.with_totals(totals))
-        });
+            .collect::<AppResult<Vec<OrderLine>>>()
+            .and_then(|lines| {
+                // A retry of this very order sees the coupon it redeemed as still free.
+                let coupon = coupon.as_ref().map(|c| c.as_seen_by(&order_id));
+                let totals = order_totals(&lines, coupon.as_ref(), &shopper.person_id, store, now)?;
+                let placement = Placement {
+                    pickup_code: pickup_code(self.pickup_secret.as_bytes(), &order_id),
+                    id: order_id.clone(),
+                    store_id: store.clone(),
+                    person_id: shopper.person_id.clone(),
+                    pickup_point: pickup,
+                    note: new.clean_note(),
+                    placed_at: now,
+                };
+                Ok(Order::place(placement, lines)?.with_totals(totals))
+            });
         let order = match priced {
             Ok(order) => order,
             Err(e) => {

@@ -19,6 +19,10 @@
 //!    [`FOLLOW_UP_COUPON_DAYS`] days, a tenth of the price in whole yuan, at least ¥1 and
 //!    at most [`MAX_FOLLOW_UP_COUPON`].
 //!
+//! A view's time on the page comes from the page itself when she leaves it
+//! ([`counted_seconds`]): added to her latest view of that product within the hour, at
+//! most [`MAX_VIEW_SECONDS`] (a page left open on the table is not an hour of interest).
+//!
 //! The list is ordered by last view, then person and product, so a run is repeatable.
 
 use crate::{
@@ -36,6 +40,11 @@ pub const BROWSE_WINDOW_HOURS: i64 = 72;
 pub const MIN_VIEWS: u32 = 3;
 /// Seconds on the page, in all, that show interest.
 pub const LONG_VIEW_SECONDS: u32 = 90;
+/// The most seconds one view counts, and how long after opening a page its time may
+/// still be reported.
+pub const MAX_VIEW_SECONDS: u32 = 3600;
+/// The longest time a page may report (a day); longer is not a look but a fault.
+pub const MAX_REPORTED_SECONDS: u32 = 86_400;
 /// Hours after the last view the follow-up is due.
 pub const FOLLOW_UP_AFTER_HOURS: i64 = 24;
 /// Hours after the last view a follow-up is no longer sent.
@@ -105,6 +114,40 @@ pub struct BrowseFollowUp {
     /// The coupon to issue with it.
     pub coupon: CouponTerms,
 }
+
+/// The seconds a view reported as `reported` seconds on the page counts: at most
+/// [`MAX_VIEW_SECONDS`]; a report over [`MAX_REPORTED_SECONDS`] is refused.
+pub fn counted_seconds(reported: u32) -> Result<u32, BrowseError> {
+    if reported > MAX_REPORTED_SECONDS {
+        return Err(BrowseError::InvalidViewTime);
+    }
+    Ok(reported.min(MAX_VIEW_SECONDS))
+}
+
+/// Why a report of time on a page is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BrowseError {
+    /// More than [`MAX_REPORTED_SECONDS`].
+    #[error("a page reports at most a day on it")]
+    InvalidViewTime,
+}
+
+impl BrowseError {
+    /// Stable machine code for the problem body.
+    pub fn code(&self) -> &'static str {
+        "invalid_view_time"
+    }
+    /// Always 422: the request is well-formed but its number is not a look.
+    pub fn http_status(&self) -> u16 {
+        422
+    }
+    /// The request field at fault.
+    pub fn field(&self) -> Option<&'static str> {
+        Some("seconds")
+    }
+}
+
+crate::problem::impl_error_code!(BrowseError, field);
 
 /// The coupon for a product at `price` (rule 7), `None` below [`MIN_PRICE_FOR_COUPON`].
 pub fn follow_up_coupon(product_id: &ProductId, price: Fen) -> Option<CouponTerms> {
@@ -181,6 +224,18 @@ mod tests {
     }
 
     #[test]
+    fn a_view_counts_at_most_an_hour() {
+        assert_eq!(counted_seconds(95), Ok(95));
+        assert_eq!(counted_seconds(MAX_REPORTED_SECONDS), Ok(MAX_VIEW_SECONDS));
+        assert_eq!(counted_seconds(MAX_REPORTED_SECONDS + 1), Err(BrowseError::InvalidViewTime));
+        // One long look is interest enough.
+        let long = BrowseFacts { views: vec![view(10, counted_seconds(100).unwrap())], ..facts() };
+        assert_eq!(browse_follow_ups(&long, t(34)).len(), 1);
+        let short = BrowseFacts { views: vec![view(10, 60)], ..facts() };
+        assert!(browse_follow_ups(&short, t(34)).is_empty(), "one short look is not");
+    }
+
+    #[test]
     fn three_looks_and_no_order_give_one_follow_up_a_day_later() {
         let facts = facts();
         assert!(browse_follow_ups(&facts, t(33)).is_empty(), "23 hours after the last look");
@@ -193,7 +248,7 @@ mod tests {
             f.coupon,
             CouponTerms { amount: Fen::from_fen(300), threshold: Fen::ZERO, product_id: Some(berry()), valid_days: 3 }
         );
-        assert!(f.coupon.validate().is_ok());
+        assert!(f.coupon.validate(crate::coupon::CouponKind::BrowseFollowUp).is_ok());
         assert!(browse_follow_ups(&facts, t(58)).is_empty(), "48 hours after: stale");
     }
 
