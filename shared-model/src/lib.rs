@@ -15,6 +15,8 @@
 //!   follow-ups, and the ranked 今日建议 with the 直播 SOP.
 //! - [`markdown`]: 临期特价, from the owner's markdown plan to the price an order pays.
 //! - [`coupon`]: coupon terms, who may use one, and how it changes an order's total.
+//! - [`metrics`]: 经营数据, the weekly numbers of a store or the chain from daily rollups.
+//! - [`supply`]: what to order from a supplier, and the stock ledger's conservation rule.
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
@@ -39,6 +41,7 @@ pub mod live;
 pub mod locale;
 pub mod mac;
 pub mod markdown;
+pub mod metrics;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -50,6 +53,7 @@ pub mod session;
 pub mod sms;
 pub mod stock;
 pub mod store;
+pub mod supply;
 mod text;
 pub mod throttle;
 pub mod time;
