@@ -16,7 +16,7 @@
 //! - [`markdown`]: 临期特价, from the owner's markdown plan to the price an order pays.
 //! - [`coupon`]: coupon terms, who may use one, and how it changes an order's total.
 //! - [`metrics`]: 经营数据, the weekly numbers of a store or the chain from daily rollups.
-//! - [`supply`]: what to order from a supplier, and the stock ledger's conservation rule.
+//! - [`supply`]: the pick list, what to order from a supplier, and the stock ledger's rule.
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
