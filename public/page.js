@@ -151,6 +151,8 @@ document.addEventListener('click', (event) => {
 // keeps the longest report for the view, so telling it again as it grows is harmless.
 // The app changes pages without reloading too: the page is watched for.
 (function () {
+  // MAX_SECONDS is the edge's cap on one view (brain::MAX_VIEW_SECONDS): past it, a report
+  // would change nothing.
   const EVERY_MS = 30000, MAX_SECONDS = 3600;
   let page = null, shownAt = null, seconds = 0, told = 0, timer = null;
   function tell() {

@@ -243,8 +243,9 @@ pub struct Preferences {
     pub browse_follow_ups: bool,
 }
 
-/// `POST /api/v1/me/product-views`: how long her latest look at a product's page lasted,
-/// sent by the page as she leaves it (`brain::counted_seconds`).
+/// `POST /api/v1/me/product-views`: how long her latest look at a product's page has
+/// lasted so far, sent by the page while she reads and as she leaves it
+/// (`brain::counted_seconds`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViewTime {

@@ -181,6 +181,7 @@ pub fn week_metrics(days: &[DayRollup], week_ending: NaiveDate, size: StoreSize)
     let sum = |f: fn(&DayRollup) -> i64| week.iter().map(|d| f(d)).fold(0i64, i64::saturating_add);
     let count = |f: fn(&DayRollup) -> u32| week.iter().map(|d| f(d)).fold(0u32, u32::saturating_add);
     let orders = count(|d| d.orders);
+    let (promoters, passives, detractors) = (count(|d| d.promoters), count(|d| d.passives), count(|d| d.detractors));
     let paid = sum(|d| d.paid.fen());
     let goods_cost = sum(|d| d.goods_cost.fen());
     let written_off = sum(|d| d.written_off.fen());
@@ -193,9 +194,7 @@ pub fn week_metrics(days: &[DayRollup], week_ending: NaiveDate, size: StoreSize)
         mau: last.map(|d| d.active),
         repurchase_permille: last.and_then(|d| permille(d.repurchasing.into(), d.active.into())),
         aov: fen(ratio(paid, orders.into(), 1)),
-        nps: Nps::from_counts(count(|d| d.promoters), count(|d| d.detractors), {
-            count(|d| d.promoters).saturating_add(count(|d| d.passives)).saturating_add(count(|d| d.detractors))
-        }),
+        nps: Nps::from_counts(promoters, detractors, promoters.saturating_add(passives).saturating_add(detractors)),
         turnover_tenths: turnover_tenths(&week, goods_cost),
         loss_permille: permille(written_off, goods_cost.saturating_add(written_off)),
         live_share_permille: permille(sum(|d| d.live_paid.fen()), paid),

@@ -146,7 +146,8 @@ pub async fn get_product(req: Request, ctx: RouteContext<()>) -> worker::Result<
     )
 }
 
-/// The page tells how long she looked at a product as she leaves it (browse follow-up).
+/// The page tells how long she has looked at a product, while she reads and as she leaves
+/// (browse follow-up).
 #[utoipa::path(
     post,
     path = "/api/v1/me/product-views",

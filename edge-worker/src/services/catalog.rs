@@ -302,7 +302,6 @@ impl CatalogService {
             .collect())
     }
 
-    /// Products on sale at a store whose batch is best before `last_day` or earlier.
     /// Every product of `store`, on sale or not, by ID.
     pub fn store_products_statement(&self, store: &StoreId) -> AppResult<D1PreparedStatement> {
         Ok(self
@@ -332,6 +331,7 @@ impl CatalogService {
         sold_by_product(self.sold_recently_statement(store, now)?.all().await?)
     }
 
+    /// Products on sale at a store whose batch is best before `last_day` or earlier.
     pub async fn best_before_by(&self, store: &StoreId, last_day: NaiveDate) -> AppResult<Vec<ProductRow>> {
         Ok(self
             .db

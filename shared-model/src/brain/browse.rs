@@ -19,9 +19,9 @@
 //!    [`FOLLOW_UP_COUPON_DAYS`] days, a tenth of the price in whole yuan, at least ¥1 and
 //!    at most [`MAX_FOLLOW_UP_COUPON`].
 //!
-//! A view's time on the page comes from the page itself when she leaves it
-//! ([`counted_seconds`]): added to her latest view of that product within the hour, at
-//! most [`MAX_VIEW_SECONDS`] (a page left open on the table is not an hour of interest).
+//! A view's time on the page comes from the page itself, while she reads and as she
+//! leaves ([`counted_seconds`]): added to her latest view of that product within the hour,
+//! at most [`MAX_VIEW_SECONDS`] (a page left open on the table is not an hour of interest).
 //!
 //! The list is ordered by last view, then person and product, so a run is repeatable.
 
