@@ -577,6 +577,16 @@ pub fn get_brain(store: &str) -> impl Future<Output = ApiResult<shared_model::br
     get(format!("/api/v1/stores/{store}/brain"))
 }
 
+/// The store's 经营数据: 13 weeks of numbers and this week's best sellers.
+pub fn get_numbers(store: &str) -> impl Future<Output = ApiResult<shared_model::metrics::StoreNumbers>> + Send {
+    get(format!("/api/v1/stores/{store}/numbers"))
+}
+
+/// Counts the store's recent days again now, and answers its numbers.
+pub fn refresh_numbers(store: &str) -> impl Future<Output = ApiResult<shared_model::metrics::StoreNumbers>> + Send {
+    send::<(), _>("POST", format!("/api/v1/stores/{store}/numbers"), None, None)
+}
+
 /// Computes the store's brain again now.
 pub fn refresh_brain(store: &str) -> impl Future<Output = ApiResult<shared_model::brain::StoreBrain>> + Send {
     send::<(), _>("POST", format!("/api/v1/stores/{store}/brain"), None, None)

@@ -645,9 +645,83 @@ messages! {
     radar_source_comment => "直播评论", "Live comments";
     radar_source_review => "评价", "Reviews";
     radar_source_search => "搜索无结果", "Empty searches";
+    numbers_title => "经营数据", "Numbers";
+    numbers_mau => "月活居民", "Monthly active residents";
+    numbers_repurchase => "复购率", "Repurchase rate";
+    numbers_aov => "客单价", "Average order value";
+    numbers_turnover => "库存周转", "Stock turnover";
+    numbers_loss => "损耗率", "Loss rate";
+    numbers_sales => "销售额", "Sales";
+    numbers_orders => "订单数", "Orders";
+    numbers_live_share => "直播销售占比", "Live share of sales";
+    numbers_per_m2 => "坪效（每平方米）", "Sales per m²";
+    numbers_per_staff => "人效（每位员工）", "Sales per staff";
+    numbers_flat => "持平", "no change";
+    numbers_no_change => "无可比数据", "nothing to compare";
+    numbers_vs_last_week => "较前一周", "vs the week before";
+    numbers_refresh => "重新统计", "Count again";
+    numbers_top => "近 7 天热销", "Best sellers, last 7 days";
+    numbers_top_empty => "近 7 天没有订单", "No orders in the last 7 days";
+    numbers_note => "月活：近 30 天下过单的居民；复购率：其中下单 2 次及以上的占比；库存周转：平均库存成本 ÷ 日均销售成本；损耗率：报损 ÷（销售成本 + 报损）；NPS 来自品鉴会后的打分；库存成本从第一次统计起每天记录。“—”表示这一周没有可计算的数据。", "Monthly active: residents with an order in the last 30 days; repurchase rate: the share of them with two or more; turnover: average stock at cost ÷ cost sold a day; loss rate: written off ÷ (cost sold + written off); NPS from the answers after tastings; stock at cost is recorded every day from the first count on. “—” means nothing to count that week.";
 }
 
 impl I18n {
+    /// `5.8 天`.
+    pub fn numbers_days(self, days: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{days} 天"),
+            Locale::En => format!("{days} days"),
+        }
+    }
+
+    /// A change of a rate: `1.5 个百分点`.
+    pub fn numbers_points(self, points: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{points} 个百分点"),
+            Locale::En => format!("{points} pts"),
+        }
+    }
+
+    /// The week shown: the last 7 whole days.
+    pub fn numbers_period(self, first: String, last: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("近 7 天（{first} 至 {last}）与前一周相比"),
+            Locale::En => format!("The last 7 days ({first} to {last}) against the week before"),
+        }
+    }
+
+    /// Today so far, as last counted.
+    pub fn numbers_today(self, updated: String, orders: u32, paid: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("今日截至 {updated}：{orders} 单，{paid}"),
+            Locale::En => format!("Today up to {updated}: {orders} orders, {paid}"),
+        }
+    }
+
+    /// The store's size, behind 坪效 and 人效.
+    pub fn numbers_size(self, area_m2: u32, staff: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("营业面积 {area_m2} 平方米 · 员工 {staff} 人"),
+            Locale::En => format!("{area_m2} m² of shop floor · {staff} staff"),
+        }
+    }
+
+    /// Units of a best seller sold this week.
+    pub fn numbers_units(self, units: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{units} 件"),
+            Locale::En => format!("{units} sold"),
+        }
+    }
+
+    /// What a trend chart shows, for screen readers.
+    pub fn numbers_trend_label(self, metric: &str) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{metric}近 13 周走势"),
+            Locale::En => format!("{metric}, the last 13 weeks"),
+        }
+    }
+
     /// When the brain was computed, and how long it took.
     pub fn brain_computed(self, at: &str, ms: u32) -> String {
         match self.0 {

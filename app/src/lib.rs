@@ -284,6 +284,7 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/reviews") view=pages::owner_reviews::OwnerReviewsPage/>
             <Route path=path!("/brain") view=pages::owner_brain::OwnerBrainPage/>
             <Route path=path!("/radar") view=pages::owner_radar::OwnerRadarPage/>
+            <Route path=path!("/numbers") view=pages::owner_numbers::OwnerNumbersPage/>
         </ParentRoute>
     }
     .into_inner()

@@ -17,6 +17,8 @@ pub mod owner_live;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_live_console;
 #[cfg(any(feature = "ssr", feature = "owner"))]
+pub mod owner_numbers;
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_poster;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_radar;

@@ -77,6 +77,22 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         }
         Err(e) => worker::console_error!("recommendation profiles: {e:?}"),
     }
+    let numbers = async {
+        let metrics = services::metrics::MetricsService::new(&env)?;
+        let mut refreshes = Vec::new();
+        for store in metrics.store_ids().await? {
+            refreshes.push(metrics.refresh(&store, now).await?);
+        }
+        error::AppResult::Ok(refreshes)
+    };
+    match numbers.await {
+        Ok(refreshes) => {
+            for r in refreshes {
+                worker::console_log!("numbers {}: {} days from {} orders in {} ms", r.store_id, r.days, r.orders, r.ms);
+            }
+        }
+        Err(e) => worker::console_error!("numbers: {e:?}"),
+    }
     let brains = async { services::brain::BrainService::new(&env)?.compute_due(now).await };
     match brains.await {
         Ok(runs) => {

@@ -10,6 +10,7 @@ mod identity;
 mod live;
 mod markdowns;
 mod meta;
+mod metrics;
 mod notices;
 mod openapi;
 mod orders;
@@ -137,6 +138,8 @@ api_routes![
     (POST, "/api/v1/admin/browse-follow-ups", admin::create_browse_follow_ups),
     (GET, "/api/v1/stores/:store/brain", brain::get_brain),
     (POST, "/api/v1/stores/:store/brain", brain::create_brain),
+    (GET, "/api/v1/stores/:store/numbers", metrics::get_numbers),
+    (POST, "/api/v1/stores/:store/numbers", metrics::create_numbers),
     (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
 ];
 

@@ -11,6 +11,7 @@ pub mod demands;
 pub mod identity;
 pub mod live;
 pub mod markdowns;
+pub mod metrics;
 pub mod notices;
 pub mod orders;
 pub mod recommendations;

@@ -39,6 +39,8 @@ pub enum Action<'a> {
     CancelOrder { buyer: &'a PersonId },
     /// Mark an order of `store` ready, or hand it over.
     HandOverOrder { store: &'a StoreId },
+    /// Read the 经营数据 of `store`: its owner.
+    ReadNumbers(&'a StoreId),
 }
 
 /// Why an action is refused.
@@ -105,7 +107,7 @@ pub fn authorize(me: Option<&Me>, action: Action<'_>) -> Result<(), AccessError>
             require(me.role == Role::Resident, AccessError::ResidentsOnly)?;
             require(in_store(store), AccessError::WrongStore)
         }
-        Action::ManageStore(store) => {
+        Action::ManageStore(store) | Action::ReadNumbers(store) => {
             require(in_store(store), AccessError::WrongStore)?;
             require(me.role == Role::Owner, AccessError::OwnersOnly)
         }
@@ -170,7 +172,7 @@ mod tests {
         let people = [None, Some(&resident), Some(&neighbour), Some(&owner), Some(&foreign_resident), Some(&foreign_owner)];
         let ok = Ok(());
         #[rustfmt::skip]
-        let expected: [(Action, [Result<(), AccessError>; 6]); 7] = [
+        let expected: [(Action, [Result<(), AccessError>; 6]); 8] = [
             //                                          visitor                resident  neighbour               owner                   foreign resident        foreign owner
             (Action::Shop,                             [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     ok,                     Err(ResidentsOnly)]),
             (Action::ShopAt(&s1),                      [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     Err(WrongStore),        Err(ResidentsOnly)]),
@@ -179,6 +181,7 @@ mod tests {
             (Action::ReadOrder { store: &s1, buyer: &buyer }, [Err(Unauthenticated), ok, Err(OrderNotFound), ok,                    Err(OrderNotFound),     Err(OrderNotFound)]),
             (Action::CancelOrder { buyer: &buyer },    [Err(Unauthenticated), ok,       Err(OrderNotFound),     Err(OrderNotFound),     Err(OrderNotFound),     Err(OrderNotFound)]),
             (Action::HandOverOrder { store: &s1 },     [Err(Unauthenticated), Err(OrderNotFound), Err(OrderNotFound), ok,               Err(OrderNotFound),     Err(OrderNotFound)]),
+            (Action::ReadNumbers(&s1),                 [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore)]),
         ];
         for (action, answers) in expected {
             for (me, answer) in people.iter().zip(answers) {

@@ -27,8 +27,8 @@
 //! 5. **The change** of a number is this week's minus last week's ([`change`]), in the
 //!    number's own unit (‰ points for a rate).
 
-use crate::{community::Nps, money::Fen};
-use chrono::{Duration, NaiveDate};
+use crate::{community::Nps, money::Fen, ProductId, StoreId};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -225,6 +225,131 @@ pub fn change<T: Into<i64> + Copy>(this_week: Option<T>, last_week: Option<T>) -
     Some(this_week?.into() - last_week?.into())
 }
 
+/// One order as the rollups count it (rule 1): whose, the store-local day it was placed,
+/// whether it was cancelled, what was paid, its goods' cost and whether it was bought in a
+/// live room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFact<K> {
+    pub person: K,
+    pub placed_on: NaiveDate,
+    pub cancelled: bool,
+    pub paid: Fen,
+    pub goods_cost: Fen,
+    pub live: bool,
+}
+
+/// The rollups of `first..=last`, one per day, even a day with nothing (rule 1), from the
+/// orders placed on those days and the [`ACTIVE_WINDOW_DAYS`] − 1 days before `first` (for
+/// the residents active), and the tasting answers given on those days (`scores`: the day
+/// and the 0–10 score). Cancelled orders count for nothing; 报损 and stock on hand are not
+/// in orders and are left for the caller.
+pub fn day_rollups<K: Ord + Clone>(
+    orders: &[OrderFact<K>],
+    scores: &[(NaiveDate, u8)],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Vec<DayRollup> {
+    let kept: Vec<&OrderFact<K>> = orders.iter().filter(|o| !o.cancelled).collect();
+    let mut dates_by_person: BTreeMap<K, Vec<NaiveDate>> = BTreeMap::new();
+    for o in &kept {
+        dates_by_person.entry(o.person.clone()).or_default().push(o.placed_on);
+    }
+    first
+        .iter_days()
+        .take_while(|day| *day <= last)
+        .map(|date| {
+            let placed: Vec<&&OrderFact<K>> = kept.iter().filter(|o| o.placed_on == date).collect();
+            let total = |f: fn(&OrderFact<K>) -> Fen| placed.iter().map(|o| f(o)).fold(Fen::ZERO, add);
+            let answers = |range: std::ops::RangeInclusive<u8>| {
+                let n = scores.iter().filter(|(on, score)| *on == date && range.contains(score)).count();
+                u32::try_from(n).unwrap_or(u32::MAX)
+            };
+            let (active, repurchasing) = activity_on(&dates_by_person, date);
+            DayRollup {
+                date,
+                orders: u32::try_from(placed.len()).unwrap_or(u32::MAX),
+                paid: total(|o| o.paid),
+                live_paid: total(|o| if o.live { o.paid } else { Fen::ZERO }),
+                goods_cost: total(|o| o.goods_cost),
+                written_off: Fen::ZERO,
+                stock_value: None,
+                promoters: answers(9..=10),
+                passives: answers(7..=8),
+                detractors: answers(0..=6),
+                active,
+                repurchasing,
+            }
+        })
+        .collect()
+}
+
+/// One product's sales on one day, for the week's best sellers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductDay {
+    pub date: NaiveDate,
+    pub product_id: ProductId,
+    pub name: String,
+    /// Units sold, in orders not cancelled.
+    pub quantity: u32,
+    /// At the prices they were sold at (before an order's coupon).
+    pub sales: Fen,
+}
+
+/// A best seller of a week: its units and sales over the week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TopProduct {
+    pub product_id: ProductId,
+    pub name: String,
+    pub quantity: u32,
+    pub sales: Fen,
+}
+
+/// Best sellers shown on the numbers page.
+pub const TOP_PRODUCTS_SHOWN: usize = 5;
+
+/// The week's best sellers (the 7 days ending on `week_ending`): by sales, then units, then
+/// product ID, at most `n`.
+pub fn top_products(days: &[ProductDay], week_ending: NaiveDate, n: usize) -> Vec<TopProduct> {
+    let first = week_ending - Duration::days(WEEK_DAYS - 1);
+    let mut by_product: BTreeMap<&ProductId, TopProduct> = BTreeMap::new();
+    for day in days.iter().filter(|d| (first..=week_ending).contains(&d.date)) {
+        let top = by_product.entry(&day.product_id).or_insert_with(|| TopProduct {
+            product_id: day.product_id.clone(),
+            name: day.name.clone(),
+            quantity: 0,
+            sales: Fen::ZERO,
+        });
+        top.quantity = top.quantity.saturating_add(day.quantity);
+        top.sales = add(top.sales, day.sales);
+    }
+    let mut tops: Vec<TopProduct> = by_product.into_values().collect();
+    tops.sort_by(|a, b| b.sales.cmp(&a.sales).then(b.quantity.cmp(&a.quantity)).then(a.product_id.cmp(&b.product_id)));
+    tops.truncate(n);
+    tops
+}
+
+/// `GET /api/v1/stores/{store}/numbers`: one store's 经营数据 (or, for HQ, the chain's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoreNumbers {
+    pub store_id: StoreId,
+    pub store_name: String,
+    pub size: StoreSize,
+    /// The weeks' last day: yesterday, store time, the last whole day (a week ending on a
+    /// day half gone would compare a part with a whole).
+    pub as_of: NaiveDate,
+    /// When the rollups read were last brought up to date.
+    pub updated_at: DateTime<Utc>,
+    /// [`WEEKS_SHOWN`] weeks ending on `as_of`, oldest first.
+    pub weeks: Vec<WeekMetrics>,
+    /// The last week's best sellers.
+    pub top_products: Vec<TopProduct>,
+    /// Today so far, as of `updated_at`.
+    pub today: DayRollup,
+}
+
 /// `36.5%` from 365‰.
 pub fn format_permille(permille: u32) -> String {
     format!("{}.{}%", permille / 10, permille % 10)
@@ -383,5 +508,87 @@ mod tests {
         assert_eq!(change(series[12].repurchase_permille, series[11].repurchase_permille), None);
         assert_eq!(format_permille(350), "35.0%");
         assert_eq!(format_permille(77), "7.7%");
+    }
+
+    fn fact(person: &str, placed_on: NaiveDate, paid: i64, live: bool) -> OrderFact<String> {
+        OrderFact { person: person.into(), placed_on, cancelled: false, paid: yuan(paid), goods_cost: yuan(paid * 6 / 10), live }
+    }
+
+    #[test]
+    fn days_rolled_up_from_orders_by_hand() {
+        let october_5 = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        let orders = vec![
+            fact("li", d(1), 30, true),
+            fact("li", d(3), 20, false),
+            OrderFact { cancelled: true, ..fact("wang", d(3), 99, false) },
+            // Before the days counted: only makes zhao active, until 30 days have passed.
+            fact("zhao", october_5, 10, false),
+        ];
+        let scores = [(d(1), 10), (d(1), 7), (d(3), 3), (d(5), 10)];
+        let days = day_rollups(&orders, &scores, d(1), d(4));
+        assert_eq!(days.iter().map(|day| day.date).collect::<Vec<_>>(), vec![d(1), d(2), d(3), d(4)]);
+        // 11-01: li's live order; li and zhao (10-05 is within 10-03..11-01) are active.
+        assert_eq!(
+            days[0],
+            DayRollup {
+                date: d(1),
+                orders: 1,
+                paid: yuan(30),
+                live_paid: yuan(30),
+                goods_cost: yuan(18),
+                promoters: 1,
+                passives: 1,
+                active: 2,
+                ..DayRollup::default()
+            }
+        );
+        // 11-02: nothing placed, both still active.
+        assert_eq!(days[1], DayRollup { date: d(2), active: 2, ..DayRollup::default() });
+        // 11-03: wang's order was cancelled, so only li's; li has two orders in the window.
+        assert_eq!(
+            days[2],
+            DayRollup {
+                date: d(3),
+                orders: 1,
+                paid: yuan(20),
+                goods_cost: yuan(12),
+                detractors: 1,
+                active: 2,
+                repurchasing: 1,
+                ..DayRollup::default()
+            }
+        );
+        // 11-04: zhao's order is now 31 days old (the window is 10-06..11-04).
+        assert_eq!((days[3].active, days[3].repurchasing), (1, 1));
+        // The same facts for the chain: two stores' days add up to the rollup of both.
+        let other = vec![fact("sun", d(3), 5, false)];
+        let both: Vec<OrderFact<String>> = orders.iter().chain(&other).cloned().collect();
+        let apart = [day_rollups(&orders, &scores, d(1), d(4)), day_rollups(&other, &[], d(1), d(4))];
+        assert_eq!(chain_days(apart.iter().map(Vec::as_slice)), day_rollups(&both, &scores, d(1), d(4)));
+    }
+
+    #[test]
+    fn best_sellers_of_the_week() {
+        let sale = |date, product: &str, quantity, sales| ProductDay {
+            date,
+            product_id: ProductId::new_unchecked(product.to_string()),
+            name: product.to_uppercase(),
+            quantity,
+            sales: yuan(sales),
+        };
+        let days = [
+            sale(d(1), "egg", 10, 30),
+            sale(d(7), "egg", 5, 15),
+            sale(d(3), "milk", 2, 45),
+            sale(d(4), "kale", 9, 45),
+            // The week before: not counted.
+            sale(NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(), "milk", 100, 900),
+        ];
+        let tops = top_products(&days, d(7), 2);
+        // Eggs ¥45 from 15 units, kale ¥45 from 9: ties on sales go to more units.
+        assert_eq!(
+            tops.iter().map(|t| (t.product_id.as_str(), t.quantity, t.sales)).collect::<Vec<_>>(),
+            vec![("egg", 15, yuan(45)), ("kale", 9, yuan(45))]
+        );
     }
 }

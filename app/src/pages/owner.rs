@@ -101,6 +101,8 @@ pub enum OwnerSection {
     Brain,
     /// `/owner/radar`: 需求雷达.
     Radar,
+    /// `/owner/numbers`: 经营数据.
+    Numbers,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -129,6 +131,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
         <nav class="owner-nav" node_ref=nav>
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Brain, "/owner/brain", t.brain_title(), "owner-nav-brain")}
+            {item(OwnerSection::Numbers, "/owner/numbers", t.numbers_title(), "owner-nav-numbers")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
             {item(OwnerSection::Radar, "/owner/radar", t.radar_title(), "owner-nav-radar")}

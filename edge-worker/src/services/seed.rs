@@ -10,7 +10,7 @@ mod brain;
 mod community;
 mod history;
 
-use super::{live::LiveService, recommendations::RecommendationService};
+use super::{live::LiveService, metrics::MetricsService, recommendations::RecommendationService};
 use crate::{
     clients::photos::PhotoBucket,
     error::{AppError, AppResult},
@@ -93,6 +93,9 @@ struct SeedStore {
     city: String,
     address: String,
     cover: String,
+    /// Selling area (m²) and staff, for 坪效 and 人效.
+    area_m2: u32,
+    staff: u32,
     owner: SeedOwner,
     pickup_points: Vec<SeedPickupPoint>,
     /// The store's demo live, scheduled as the console would suggest (tonight at 8).
@@ -176,6 +179,14 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
         statements.push(
             db.prepare("INSERT INTO stores (id, name, neighbourhood, city, address, cover_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING")
                 .bind(&[s.id.as_str().into(), s.name.as_str().into(), s.neighbourhood.as_str().into(), s.city.as_str().into(), s.address.as_str().into(), s.cover.as_str().into()])?,
+        );
+        // A chain seeded before stores had a size gets it; a size set since stays.
+        statements.push(
+            db.prepare("UPDATE stores SET area_m2 = ?2, staff = ?3 WHERE id = ?1 AND area_m2 = 0 AND staff = 0").bind(&[
+                s.id.as_str().into(),
+                s.area_m2.into(),
+                s.staff.into(),
+            ])?,
         );
         for p in &s.pickup_points {
             statements.push(
@@ -286,6 +297,11 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
     }
     // The strip is right from the first visit: every store's profile, from that history.
     let profiles_built = RecommendationService::new(env)?.rebuild_all(now).await?.len() as u32;
+    // And the numbers, counted from it.
+    let metrics = MetricsService::new(env)?;
+    for s in &chain.stores {
+        metrics.refresh(&StoreId::new_unchecked(s.id.clone()), now).await?;
+    }
     Ok(SeedReport { inserted_rows, owners_created: owners, profiles_built })
 }
 

@@ -1,0 +1,255 @@
+//! `/owner/numbers`: 经营数据, the last 7 whole days' numbers of the store (MAU, repurchase rate, AOV,
+//! NPS, turnover days, loss rate, live share, 坪效 and 人效), each with its change from
+//! last week and a 13-week trend drawn as SVG in the server's HTML, and the week's best
+//! sellers; and today so far. Definitions: shared-model's `metrics`.
+//!
+//! Test ids: `numbers-refresh`, `numbers-card` (with `data-metric`), `numbers-value`,
+//! `numbers-change`, `numbers-trend`, `numbers-top`, `numbers-today`.
+
+use super::owner::{OwnerGate, OwnerNav, OwnerSection};
+use crate::{
+    api,
+    components::{layout::TopBar, problem::ProblemNotice},
+    i18n::{use_i18n, I18n},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared_model::{
+    identity::Me,
+    metrics::{change, format_permille, StoreNumbers, WeekMetrics, WEEK_DAYS},
+    time::store_tz,
+    Fen,
+};
+
+#[component]
+pub fn OwnerNumbersPage() -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <Title text=t.numbers_title()/>
+        <TopBar title=t.numbers_title() back="/owner"/>
+        <main class="page">
+            <OwnerGate signed_in=|me: Me| view! { <OwnerNav active=OwnerSection::Numbers/><OwnerNumbers store=me.store_id.to_string()/> }/>
+        </main>
+    }
+}
+
+#[component]
+fn OwnerNumbers(store: String) -> impl IntoView {
+    let t = use_i18n();
+    let refresh = Action::new({
+        let store = store.clone();
+        move |_: &()| api::refresh_numbers(&store)
+    });
+    let numbers = Resource::new(move || (store.clone(), refresh.version().get()), |(store, _)| api::get_numbers(&store));
+    view! {
+        <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            {move || Suspend::new(async move {
+                match numbers.await {
+                    Ok(numbers) => view! { <NumbersView numbers refresh/> }.into_any(),
+                    Err(error) => view! { <ProblemNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Which way is better for a number: most grow, turnover days and loss should shrink.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Better {
+    Up,
+    Down,
+}
+
+/// How a number reads: a count, money, a rate in ‰, NPS, days in tenths.
+#[derive(Clone, Copy)]
+enum Unit {
+    Count,
+    Money,
+    Permille,
+    Score,
+    Tenths,
+}
+
+/// One of the page's numbers: its name, how to read it, which way is better, and its
+/// value in each week (oldest first), in its unit's integer.
+struct Metric {
+    key: &'static str,
+    label: &'static str,
+    unit: Unit,
+    better: Better,
+    values: Vec<Option<i64>>,
+}
+
+fn metrics(t: I18n, weeks: &[WeekMetrics]) -> Vec<Metric> {
+    let series = |f: &dyn Fn(&WeekMetrics) -> Option<i64>| weeks.iter().map(f).collect::<Vec<_>>();
+    let metric = |key, label, unit, better, values| Metric { key, label, unit, better, values };
+    vec![
+        metric("mau", t.numbers_mau(), Unit::Count, Better::Up, series(&|w| w.mau.map(i64::from))),
+        metric(
+            "repurchase",
+            t.numbers_repurchase(),
+            Unit::Permille,
+            Better::Up,
+            series(&|w| w.repurchase_permille.map(i64::from)),
+        ),
+        metric("aov", t.numbers_aov(), Unit::Money, Better::Up, series(&|w| w.aov.map(Fen::fen))),
+        metric("nps", "NPS", Unit::Score, Better::Up, series(&|w| w.nps.map(|n| i64::from(n.get())))),
+        metric("turnover", t.numbers_turnover(), Unit::Tenths, Better::Down, series(&|w| w.turnover_tenths.map(i64::from))),
+        metric("loss", t.numbers_loss(), Unit::Permille, Better::Down, series(&|w| w.loss_permille.map(i64::from))),
+        metric("sales", t.numbers_sales(), Unit::Money, Better::Up, series(&|w| Some(w.paid.fen()))),
+        metric("orders", t.numbers_orders(), Unit::Count, Better::Up, series(&|w| Some(i64::from(w.orders)))),
+        metric(
+            "live-share",
+            t.numbers_live_share(),
+            Unit::Permille,
+            Better::Up,
+            series(&|w| w.live_share_permille.map(i64::from)),
+        ),
+        metric("per-m2", t.numbers_per_m2(), Unit::Money, Better::Up, series(&|w| w.paid_per_m2.map(Fen::fen))),
+        metric("per-staff", t.numbers_per_staff(), Unit::Money, Better::Up, series(&|w| w.paid_per_staff.map(Fen::fen))),
+    ]
+}
+
+fn value_text(t: I18n, unit: Unit, value: Option<i64>) -> String {
+    let Some(v) = value else { return "—".to_string() };
+    match unit {
+        Unit::Count | Unit::Score => v.to_string(),
+        Unit::Money => Fen::from_fen(v).to_string(),
+        Unit::Permille => u32::try_from(v).map(format_permille).unwrap_or_default(),
+        Unit::Tenths => t.numbers_days(format!("{}.{}", v / 10, v % 10)),
+    }
+}
+
+/// `▲ 1.5 个百分点`, `▼ ¥2.00`, `持平`; `None` when a week is unknown.
+fn change_text(t: I18n, unit: Unit, delta: i64) -> String {
+    let arrow = match delta {
+        0 => return t.numbers_flat().to_string(),
+        d if d > 0 => "▲",
+        _ => "▼",
+    };
+    let size = delta.unsigned_abs();
+    let amount = match unit {
+        Unit::Count | Unit::Score => size.to_string(),
+        Unit::Money => Fen::from_fen(i64::try_from(size).unwrap_or(i64::MAX)).to_string(),
+        Unit::Permille => t.numbers_points(format!("{}.{}", size / 10, size % 10)),
+        Unit::Tenths => t.numbers_days(format!("{}.{}", size / 10, size % 10)),
+    };
+    format!("{arrow} {amount}")
+}
+
+/// The trend's width and height, in the SVG's own units.
+const TREND_W: f64 = 120.0;
+const TREND_H: f64 = 32.0;
+
+/// The trend as polylines' points: one polyline for each run of known weeks (a week with
+/// nothing to divide by breaks the line), scaled between the series' least and greatest.
+fn trend_lines(values: &[Option<i64>]) -> Vec<String> {
+    let known: Vec<i64> = values.iter().flatten().copied().collect();
+    let (Some(&low), Some(&high)) = (known.iter().min(), known.iter().max()) else { return Vec::new() };
+    let span = (high - low).max(1) as f64;
+    let step = TREND_W / (values.len().max(2) - 1) as f64;
+    let mut lines = Vec::new();
+    let mut points: Vec<String> = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        match value {
+            Some(v) => {
+                let y = 2.0 + (TREND_H - 4.0) * (1.0 - (v - low) as f64 / span);
+                points.push(format!("{:.1},{:.1}", i as f64 * step, y));
+            }
+            None if !points.is_empty() => lines.push(std::mem::take(&mut points).join(" ")),
+            None => {}
+        }
+    }
+    if !points.is_empty() {
+        lines.push(points.join(" "));
+    }
+    lines
+}
+
+#[component]
+fn NumbersView(numbers: StoreNumbers, refresh: Action<(), api::ApiResult<StoreNumbers>>) -> impl IntoView {
+    let t = use_i18n();
+    let week_first = numbers.as_of - chrono::Duration::days(WEEK_DAYS - 1);
+    let updated = numbers.updated_at.with_timezone(&store_tz()).format("%H:%M").to_string();
+    let period = t.numbers_period(week_first.format("%m-%d").to_string(), numbers.as_of.format("%m-%d").to_string());
+    let today = t.numbers_today(updated, numbers.today.orders, numbers.today.paid.to_string());
+    let size = t.numbers_size(numbers.size.area_m2, numbers.size.staff);
+    let cards = metrics(t, &numbers.weeks);
+    view! {
+        <div class="numbers-head">
+            <div>
+                <p class="numbers-store">{numbers.store_name.clone()}</p>
+                <p class="muted small">{period}</p>
+                <p class="muted small">{size}</p>
+                <p class="numbers-today" data-testid="numbers-today">{today}</p>
+            </div>
+            <button class="btn btn-small" type="button" data-testid="numbers-refresh" disabled=move || refresh.pending().get()
+                on:click=move |_| { refresh.dispatch(()); }>{t.numbers_refresh()}</button>
+        </div>
+        <div class="numbers-grid">
+            {cards.into_iter().map(|m| view! { <MetricCard metric=m/> }).collect_view()}
+        </div>
+        <section class="card" data-testid="numbers-top">
+            <h2 class="section-title">{t.numbers_top()}</h2>
+            {numbers.top_products.is_empty().then(|| view! { <p class="muted small">{t.numbers_top_empty()}</p> })}
+            <ol class="numbers-top">
+                {numbers.top_products.into_iter().map(|p| view! {
+                    <li><span class="numbers-top-name">{p.name}</span><span class="muted small">{t.numbers_units(p.quantity)}</span><strong>{p.sales.to_string()}</strong></li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <p class="muted small numbers-note">{t.numbers_note()}</p>
+    }
+}
+
+#[component]
+fn MetricCard(metric: Metric) -> impl IntoView {
+    let t = use_i18n();
+    let this_week = metric.values.last().copied().flatten();
+    let last_week = metric.values.iter().rev().nth(1).copied().flatten();
+    let delta = change(this_week, last_week);
+    let (change_label, tone) = match delta {
+        Some(d) => {
+            let good = (d > 0 && metric.better == Better::Up) || (d < 0 && metric.better == Better::Down);
+            (
+                change_text(t, metric.unit, d),
+                if d == 0 {
+                    "flat"
+                } else if good {
+                    "good"
+                } else {
+                    "bad"
+                },
+            )
+        }
+        None => (t.numbers_no_change().to_string(), "flat"),
+    };
+    let lines = trend_lines(&metric.values);
+    let trend_label = t.numbers_trend_label(metric.label);
+    view! {
+        <div class="numbers-card" data-testid="numbers-card" data-metric=metric.key>
+            <p class="numbers-label">{metric.label}</p>
+            <p class="numbers-value" data-testid="numbers-value">{value_text(t, metric.unit, this_week)}</p>
+            <p class=format!("numbers-change numbers-{tone}") data-testid="numbers-change">{t.numbers_vs_last_week()} " " {change_label}</p>
+            <svg class="numbers-trend" data-testid="numbers-trend" viewBox=format!("0 0 {TREND_W} {TREND_H}") preserveAspectRatio="none"
+                role="img" aria-label=trend_label>
+                {lines.into_iter().map(|points| view! { <polyline points=points fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/> }).collect_view()}
+            </svg>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_week_breaks_the_trend() {
+        let lines = trend_lines(&[Some(10), Some(20), None, Some(20), Some(15)]);
+        // 5 weeks over 120 units: one every 30; 10 at the bottom (y 30), 20 at the top (y 2).
+        assert_eq!(lines, vec!["0.0,30.0 30.0,2.0".to_string(), "90.0,2.0 120.0,16.0".to_string()]);
+        assert!(trend_lines(&[None, None]).is_empty());
+        // A flat series sits at the bottom, not divided by zero.
+        assert_eq!(trend_lines(&[Some(5), Some(5)]), vec!["0.0,30.0 120.0,30.0".to_string()]);
+    }
+}

@@ -1,0 +1,153 @@
+//! 经营数据 against the real edge and the seeded demo chain: the daily rollups the page
+//! reads agree, week by week, with a count made here from the store's raw orders (as the
+//! owner's order list gives them); an order placed now shows in today's numbers once
+//! counted, a cancelled one does not; and only the store's own owner reads them.
+
+use chrono::{Duration, NaiveDate};
+use e2e_tests::*;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use shared_model::{
+    api::{StoreOrder, StoreOrderList},
+    metrics::{StoreNumbers, WeekMetrics, ACTIVE_WINDOW_DAYS, WEEKS_SHOWN, WEEK_DAYS},
+    order::OrderStatus,
+    time::local_date,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// No other journey orders in store B while this file runs (files run one after another).
+const STORE: &str = STORE_B;
+
+async fn count_now(owner: &Client) -> StoreNumbers {
+    let resp = owner.post(url(&format!("/api/v1/stores/{STORE}/numbers"))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    json_of(resp).await
+}
+
+/// Every order of the store for pickup on `day`, page by page.
+async fn orders_for_pickup(owner: &Client, day: NaiveDate) -> Vec<StoreOrder> {
+    let mut orders = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let path = format!("/api/v1/stores/{STORE}/orders?pickup_date={day}&cursor={cursor}");
+        let page: StoreOrderList = json_of(owner.get(url(&path)).send().await.unwrap()).await;
+        orders.extend(page.orders);
+        match page.next_cursor {
+            Some(next) => cursor = next,
+            None => return orders,
+        }
+    }
+}
+
+/// The weeks counted here from the raw orders: orders placed (store time) in each week and
+/// not cancelled, what they paid, and the residents with one or two orders in the 30 days
+/// to its last day. A resident is told apart by what the owner's list shows of her.
+fn recount(orders: &[StoreOrder], as_of: NaiveDate) -> Vec<(u32, i64, u32, u32)> {
+    let kept: Vec<(NaiveDate, &StoreOrder)> = orders
+        .iter()
+        .filter(|o| o.summary.status != OrderStatus::Cancelled)
+        .map(|o| (local_date(o.summary.placed_at), o))
+        .collect();
+    (0..i64::from(WEEKS_SHOWN))
+        .rev()
+        .map(|back| {
+            let last = as_of - Duration::days(WEEK_DAYS * back);
+            let week: Vec<&StoreOrder> = kept
+                .iter()
+                .filter(|(on, _)| (last - Duration::days(WEEK_DAYS - 1)..=last).contains(on))
+                .map(|(_, o)| *o)
+                .collect();
+            let mut per_buyer: BTreeMap<(&str, &str, &str, &str), u32> = BTreeMap::new();
+            for (on, o) in &kept {
+                if (last - Duration::days(ACTIVE_WINDOW_DAYS - 1)..=last).contains(on) {
+                    *per_buyer.entry((&o.buyer_nickname, &o.buyer_building, &o.buyer_unit, &o.buyer_phone_tail)).or_default() +=
+                        1;
+                }
+            }
+            let paid: i64 = week.iter().map(|o| o.summary.total.fen()).sum();
+            let active = per_buyer.len() as u32;
+            let repurchasing = per_buyer.values().filter(|n| **n >= 2).count() as u32;
+            (week.len() as u32, paid, active, repurchasing)
+        })
+        .collect()
+}
+
+fn shown(w: &WeekMetrics) -> (u32, i64, Option<u32>, Option<u32>) {
+    (w.orders, w.paid.fen(), w.mau, w.repurchase_permille)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_weeks_agree_with_the_raw_orders_and_follow_new_ones() {
+    let owner = owner(OWNER_B_PHONE).await;
+    let numbers = count_now(&owner).await;
+    let as_of = numbers.as_of;
+    assert_eq!(numbers.weeks.len(), WEEKS_SHOWN as usize);
+    assert_eq!(numbers.weeks.last().unwrap().week_ending, as_of);
+    assert_eq!((numbers.size.area_m2, numbers.size.staff), (85, 4), "seed/demo-chain.json");
+
+    // Every order placed in the 13 weeks and the 30 days before, and today: picked up at
+    // most two days after it was placed.
+    let first = as_of - Duration::days(WEEK_DAYS * i64::from(WEEKS_SHOWN) + ACTIVE_WINDOW_DAYS);
+    let mut orders = Vec::new();
+    let mut ids = BTreeSet::new();
+    for day in first.iter_days().take_while(|d| *d <= as_of + Duration::days(3)) {
+        for o in orders_for_pickup(&owner, day).await {
+            assert!(ids.insert(o.summary.id.clone()), "listed once");
+            orders.push(o);
+        }
+    }
+    let recounted = recount(&orders, as_of);
+    assert!(recounted.iter().map(|w| w.0).sum::<u32>() > 500, "the seeded history is there: {recounted:?}");
+    for (week, (orders, paid, active, repurchasing)) in numbers.weeks.iter().zip(&recounted) {
+        let permille = (*active > 0).then(|| (repurchasing * 2000 + active) / (2 * active));
+        assert_eq!(shown(week), (*orders, *paid, Some(*active), permille), "week ending {}", week.week_ending);
+        let aov = (*orders > 0).then(|| (paid * 2 + i64::from(*orders)) / (2 * i64::from(*orders)));
+        assert_eq!(week.aov.map(|a| a.fen()), aov, "week ending {}", week.week_ending);
+    }
+    // Today so far, apart from the weeks (which end yesterday, the last whole day).
+    assert_eq!(as_of, numbers.today.date - Duration::days(1));
+    let today: Vec<&StoreOrder> = orders
+        .iter()
+        .filter(|o| o.summary.status != OrderStatus::Cancelled && local_date(o.summary.placed_at) == numbers.today.date)
+        .collect();
+    assert_eq!(numbers.today.orders as usize, today.len());
+    assert_eq!(numbers.today.paid.fen(), today.iter().map(|o| o.summary.total.fen()).sum::<i64>());
+    // Stock at cost is recorded from the first count on: today has it, the seeded past not.
+    assert!(numbers.today.stock_value.is_some_and(|v| v.fen() > 0), "{:?}", numbers.today);
+    assert!(!numbers.top_products.is_empty());
+
+    // A new resident's order counts this week once counted again; a cancelled one does not.
+    let product = product_ids(STORE).await.pop().unwrap();
+    set_stock(&owner, STORE, &product, 50, None).await;
+    let pickup = pickup_point(STORE).await;
+    let buyer = join(STORE, "新来的邻居").await;
+    let placed = place_order(&buyer, &format!("numbers-{}", unique_phone()), &pickup, &[(&product, 2)]).await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    let placed: Value = placed.json().await.unwrap();
+    let changer = join(STORE, "改主意的邻居").await;
+    let cancelled = place_order(&changer, &format!("numbers-{}", unique_phone()), &pickup, &[(&product, 1)]).await;
+    let cancelled: Value = cancelled.json().await.unwrap();
+    let id = cancelled["order"]["id"].as_str().unwrap();
+    let resp = changer.post(url(&format!("/api/v1/orders/{id}/cancellation"))).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let before = &numbers.today;
+    let after = count_now(&owner).await;
+    let now = &after.today;
+    assert_eq!(now.orders, before.orders + 1);
+    assert_eq!(now.paid.fen(), before.paid.fen() + placed["order"]["total"].as_i64().unwrap());
+    assert_eq!(now.active, before.active + 1);
+    assert_eq!(after.weeks, numbers.weeks, "the whole days did not change");
+    // The page's own read gives the same, without counting again.
+    let read: StoreNumbers = json_of(owner.get(url(&format!("/api/v1/stores/{STORE}/numbers"))).send().await.unwrap()).await;
+    assert_eq!((read.weeks, read.today), (after.weeks, after.today));
+}
+
+#[tokio::test]
+async fn only_the_stores_own_owner_reads_its_numbers() {
+    let path = url(&format!("/api/v1/stores/{STORE}/numbers"));
+    expect_problem(client().get(&path).send().await.unwrap(), 401, "unauthenticated").await;
+    expect_problem(join(STORE, "好奇的邻居").await.get(&path).send().await.unwrap(), 403, "forbidden").await;
+    expect_problem(owner(OWNER_A_PHONE).await.get(&path).send().await.unwrap(), 403, "wrong_store").await;
+    expect_problem(owner(OWNER_A_PHONE).await.post(&path).send().await.unwrap(), 403, "wrong_store").await;
+}

@@ -1,0 +1,75 @@
+//! 经营数据: a store's weekly numbers, read from its daily rollups.
+
+use super::{param, respond};
+use crate::{
+    error::{AppError, AppResult},
+    http::{json, now},
+    services::{identity::IdentityService, metrics::MetricsService},
+};
+use shared_model::{
+    access::{authorize, Action},
+    metrics::StoreNumbers,
+    StoreId,
+};
+use worker::{Request, Response, RouteContext};
+
+/// `:store`, when the signed-in person may read its numbers.
+async fn readable(req: &Request, ctx: &RouteContext<()>) -> AppResult<StoreId> {
+    let store = param(ctx, "store", StoreId::parse)?;
+    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
+    authorize(Some(&me), Action::ReadNumbers(&store))?;
+    Ok(store)
+}
+
+async fn answer(metrics: &MetricsService, store: &StoreId) -> AppResult<Response> {
+    let numbers = metrics.numbers(store, now()).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
+    json(200, &numbers)
+}
+
+/// `GET /api/v1/stores/:store/numbers`: this week and the 12 before, from the rollups
+/// (brought up to date by the cron every ten minutes, or now if today has none yet).
+#[utoipa::path(
+    get,
+    path = "/api/v1/stores/{store}/numbers",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "13 weeks of MAU, repurchase rate, AOV, NPS, turnover days, loss rate, live share, 坪效 and 人效, and this week's best sellers", body = StoreNumbers),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 404, description = "store_not_found"),
+    ),
+)]
+pub async fn get_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = readable(&req, &ctx).await?;
+            answer(&MetricsService::new(&ctx.env)?, &store).await
+        }
+        .await,
+    )
+}
+
+/// `POST /api/v1/stores/:store/numbers`: counts the store's recent days again now, from
+/// its orders and tasting answers, and answers the numbers.
+#[utoipa::path(
+    post,
+    path = "/api/v1/stores/{store}/numbers",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The numbers, just counted", body = StoreNumbers),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 404, description = "store_not_found"),
+    ),
+)]
+pub async fn create_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = readable(&req, &ctx).await?;
+            let metrics = MetricsService::new(&ctx.env)?;
+            metrics.refresh(&store, now()).await?;
+            answer(&metrics, &store).await
+        }
+        .await,
+    )
+}
