@@ -582,6 +582,11 @@ pub fn get_numbers(store: &str) -> impl Future<Output = ApiResult<shared_model::
     get(format!("/api/v1/stores/{store}/numbers"))
 }
 
+/// HQ's view: every store's last 7 days beside the others' and the chain's.
+pub fn get_chain_numbers() -> impl Future<Output = ApiResult<shared_model::metrics::ChainNumbers>> + Send {
+    get("/api/v1/chain/numbers".to_string())
+}
+
 /// Counts the store's recent days again now, and answers its numbers.
 pub fn refresh_numbers(store: &str) -> impl Future<Output = ApiResult<shared_model::metrics::StoreNumbers>> + Send {
     send::<(), _>("POST", format!("/api/v1/stores/{store}/numbers"), None, None)

@@ -646,6 +646,8 @@ messages! {
     radar_source_review => "评价", "Reviews";
     radar_source_search => "搜索无结果", "Empty searches";
     numbers_title => "经营数据", "Numbers";
+    hq_title => "总部 · 门店对比", "HQ · stores side by side";
+    hq_rank_by => "排序", "Rank by";
     numbers_mau => "月活居民", "Monthly active residents";
     numbers_repurchase => "复购率", "Repurchase rate";
     numbers_aov => "客单价", "Average order value";
@@ -666,6 +668,14 @@ messages! {
 }
 
 impl I18n {
+    /// The chain's headline, with its number of stores.
+    pub fn hq_chain(self, stores: usize) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("全链 {stores} 家门店"),
+            Locale::En => format!("The chain, {stores} stores"),
+        }
+    }
+
     /// `5.8 天`.
     pub fn numbers_days(self, days: String) -> String {
         match self.0 {

@@ -25,6 +25,8 @@ pub const THEME_COLOR: &str = "#178048";
 pub const PKG_DIR: &str = "/pkg";
 /// Where the owner's console lives.
 pub const OWNER_PATH: &str = "/owner";
+/// Where HQ's pages live (in the console's bundle).
+pub const HQ_PATH: &str = "/hq";
 
 /// The browser bundles: each page loads only its group's, so a resident never downloads
 /// the console, nor the shop the code of the live room. The shop's pages and the live room
@@ -39,7 +41,7 @@ pub enum Bundle {
     Live,
     /// A resident's other pages: cart, orders, wishes, tastings, joining… (whole page).
     Resident,
-    /// The owner's console (whole page).
+    /// The owner's console, and HQ's pages (whole page).
     Owner,
 }
 
@@ -53,7 +55,7 @@ impl Bundle {
         match segments.as_slice() {
             [] | ["s", _] | ["s", _, "p", _] => Bundle::Shop,
             ["l", _] => Bundle::Live,
-            [first, ..] if format!("/{first}") == OWNER_PATH => Bundle::Owner,
+            [first, ..] if format!("/{first}") == OWNER_PATH || format!("/{first}") == HQ_PATH => Bundle::Owner,
             _ => Bundle::Resident,
         }
     }
@@ -190,6 +192,7 @@ pub fn App() -> impl IntoView {
                 <ShopRoutes/>
                 <ResidentRoutes/>
                 <OwnerRoutes/>
+                <HqRoutes/>
                 <LiveRoutes/>
             </Routes>
         </Router>
@@ -302,6 +305,31 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
+/// HQ's pages under [`HQ_PATH`], in [`Bundle::Owner`].
+#[cfg(any(feature = "ssr", feature = "owner"))]
+#[component(transparent)]
+fn HqRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/hq") view=Outlet>
+            <Route path=path!("") view=pages::hq::HqPage/>
+            <Route path=path!("/stores/:store") view=pages::hq::HqStorePage/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+#[cfg(not(any(feature = "ssr", feature = "owner")))]
+#[component(transparent)]
+fn HqRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("/hq") view=Outlet>
+            <Route path=path!("") view=Elsewhere/>
+            <Route path=path!("/*any") view=Elsewhere/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
 /// An unknown address: the not-found page where this build has it, else from the server.
 #[component]
 fn Fallback() -> impl IntoView {
@@ -366,6 +394,8 @@ mod tests {
             ("/s/st-gubei/orders/o-1/review/p-1", Bundle::Resident),
             ("/s/st-gubei/owner", Bundle::Resident),
             ("/owners", Bundle::Resident),
+            ("/hq", Bundle::Owner),
+            ("/hq/stores/st-xixi", Bundle::Owner),
             ("/nowhere/at/all", Bundle::Resident),
             ("/owner", Bundle::Owner),
             ("/owner/", Bundle::Owner),

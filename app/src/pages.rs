@@ -1,6 +1,8 @@
 //! One page per file. Pages read with `Resource` + `Suspense` and write with actions.
 
 pub mod cart;
+#[cfg(any(feature = "ssr", feature = "owner"))]
+pub mod hq;
 pub mod join;
 pub mod live;
 pub mod my_reviews;

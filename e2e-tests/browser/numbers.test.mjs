@@ -1,12 +1,16 @@
-// 经营数据 in the console, on a 375 px phone: this week's numbers of the seeded 古北店 as
-// the API gives them, each with its change from last week and its 13-week trend drawn in
-// the server's HTML, the week's best sellers, 重新统计, and the page in English.
+// 经营数据 in the console, on a 375 px phone: the last 7 days of the seeded 古北店 as the
+// API gives them, each with its change from the week before and its 13-week trend drawn
+// in the server's HTML, the best sellers, today so far, 重新统计, and the page in English;
+// then 总部: every store ranked by the number HQ picks, one store's page read-only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, STORE, api, hydrated, phone, shot, useBrowser } from './phone.mjs';
 import { OWNER_PASSWORD, OWNER_PHONE } from './pages/owner_page.mjs';
 
 useBrowser();
+
+// The demo chain's HQ account (edge-worker/seed/demo-chain.json).
+const HQ_PHONE = '13800000000';
 
 const card = (page, metric) => page.locator(`[data-testid="numbers-card"][data-metric="${metric}"]`);
 
@@ -46,6 +50,40 @@ test('经营数据 shows the week\'s numbers with their change and trend, readab
   assert.equal(await card(page, 'mau').locator('.numbers-label').innerText(), 'Monthly active residents');
   assert.match(await card(page, 'mau').getByTestId('numbers-change').innerText(), /^vs the week before /);
   await shot(page, '81-owner-numbers-en');
+  assert.deepEqual(errors, [], 'no script errors');
+  await context.close();
+});
+
+test('总部 ranks every store by the number it picks, and opens one read-only', async () => {
+  const { context, page, errors } = await phone();
+  await api(context, 'POST', '/api/v1/sessions', { phone: HQ_PHONE, password: OWNER_PASSWORD });
+  const chain = await api(context, 'GET', '/api/v1/chain/numbers');
+  await page.goto(`${BASE}/hq`);
+  await hydrated(page);
+  const order = () => page.getByTestId('hq-store').evaluateAll((rows) => rows.map((r) => r.dataset.store));
+  // Sales first: most sold first.
+  const bySales = [...chain.stores].sort((a, b) => b.this_week.paid - a.this_week.paid || a.store_id.localeCompare(b.store_id)).map((s) => s.store_id);
+  assert.deepEqual(await order(), bySales);
+  assert.match(await page.getByTestId('hq-chain').innerText(), /全链 3 家门店/);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  await shot(page, '82-hq-stores');
+  // Ranked by orders instead.
+  await page.getByTestId('hq-rank-by').selectOption('orders');
+  const byOrders = [...chain.stores].sort((a, b) => b.this_week.orders - a.this_week.orders || a.store_id.localeCompare(b.store_id));
+  await page.waitForFunction((first) => document.querySelector('[data-testid="hq-store"]').dataset.store === first, byOrders[0].store_id);
+  assert.deepEqual(await order(), byOrders.map((s) => s.store_id));
+  assert.equal(await page.getByTestId('hq-store-value').first().innerText(), String(byOrders[0].this_week.orders));
+  // One store's page: its numbers, and no button to count again.
+  await page.locator('[data-store="st-xixi"] a').click();
+  await page.waitForURL(/\/hq\/stores\/st-xixi$/);
+  await page.getByTestId('numbers-card').first().waitFor();
+  assert.equal(await page.getByTestId('numbers-card').count(), 11);
+  assert.equal(await page.getByTestId('numbers-refresh').count(), 0);
+  await shot(page, '83-hq-store');
+  // HQ is no owner: the console asks it to sign in as one.
+  await page.goto(`${BASE}/owner`);
+  await hydrated(page);
+  assert.equal(await page.getByTestId('owner-nav-orders').count(), 0);
   assert.deepEqual(errors, [], 'no script errors');
   await context.close();
 });

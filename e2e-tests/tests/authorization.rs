@@ -167,6 +167,7 @@ fn table() -> Vec<Route> {
         route("POST",   "/api/v1/stores/{store}/brain",                     [401,  403,  403,  403,  200,  403]),
         route("GET",    "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
+        route("GET",    "/api/v1/chain/numbers",                            [401,  403,  403,  403,  403,  403]),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),

@@ -1,7 +1,8 @@
 //! 经营数据 against the real edge and the seeded demo chain: the daily rollups the page
 //! reads agree, week by week, with a count made here from the store's raw orders (as the
 //! owner's order list gives them); an order placed now shows in today's numbers once
-//! counted, a cancelled one does not; and only the store's own owner reads them.
+//! counted, a cancelled one does not; only the store's own owner and HQ read them, and HQ
+//! sees every store beside the others while running none.
 
 use chrono::{Duration, NaiveDate};
 use e2e_tests::*;
@@ -9,7 +10,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use shared_model::{
     api::{StoreOrder, StoreOrderList},
-    metrics::{StoreNumbers, WeekMetrics, ACTIVE_WINDOW_DAYS, WEEKS_SHOWN, WEEK_DAYS},
+    metrics::{ChainNumbers, StoreNumbers, WeekMetrics, ACTIVE_WINDOW_DAYS, WEEKS_SHOWN, WEEK_DAYS},
     order::OrderStatus,
     time::local_date,
 };
@@ -150,4 +151,45 @@ async fn only_the_stores_own_owner_reads_its_numbers() {
     expect_problem(join(STORE, "好奇的邻居").await.get(&path).send().await.unwrap(), 403, "forbidden").await;
     expect_problem(owner(OWNER_A_PHONE).await.get(&path).send().await.unwrap(), 403, "wrong_store").await;
     expect_problem(owner(OWNER_A_PHONE).await.post(&path).send().await.unwrap(), 403, "wrong_store").await;
+}
+
+/// The demo chain's HQ account (seed/demo-chain.json).
+const HQ_PHONE: &str = "13800000000";
+
+#[tokio::test]
+async fn hq_sees_every_store_side_by_side_and_acts_in_none() {
+    let hq = owner(HQ_PHONE).await;
+    let chain: ChainNumbers = json_of(hq.get(url("/api/v1/chain/numbers")).send().await.unwrap()).await;
+    let ids: Vec<String> = chain.stores.iter().map(|s| s.store_id.to_string()).collect();
+    assert_eq!(ids, ["st-gubei", "st-xixi", "st-yulin"]);
+    // Each store as its own page gives it, by the same definitions; the chain adds up.
+    for store in &chain.stores {
+        let path = url(&format!("/api/v1/stores/{}/numbers", store.store_id));
+        let own: StoreNumbers = json_of(hq.get(&path).send().await.unwrap()).await;
+        assert_eq!(own.as_of, chain.as_of);
+        assert_eq!((&own.weeks[own.weeks.len() - 2], own.weeks.last().unwrap()), (&store.week_before, &store.this_week));
+    }
+    let this_week = &chain.chain_this_week;
+    assert_eq!(this_week.orders, chain.stores.iter().map(|s| s.this_week.orders).sum::<u32>());
+    assert_eq!(this_week.paid.fen(), chain.stores.iter().map(|s| s.this_week.paid.fen()).sum::<i64>());
+    assert_eq!(this_week.mau, Some(chain.stores.iter().map(|s| s.this_week.mau.unwrap()).sum::<u32>()));
+    assert_eq!(chain.chain_size.area_m2, chain.stores.iter().map(|s| s.size.area_m2).sum::<u32>());
+
+    // HQ reads; it does not run a store, not even the one its account sits in.
+    let products = product_ids(STORE_A).await;
+    let stock = hq
+        .patch(url(&format!("/api/v1/stores/{STORE_A}/products/{}", products[0])))
+        .json(&serde_json::json!({ "stock": 5 }))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(stock, 403, "forbidden").await;
+    expect_problem(hq.get(url(&format!("/api/v1/stores/{STORE_A}/orders"))).send().await.unwrap(), 403, "forbidden").await;
+    expect_problem(hq.post(url(&format!("/api/v1/stores/{STORE_A}/numbers"))).send().await.unwrap(), 403, "forbidden").await;
+    expect_problem(hq.post(url(&format!("/api/v1/stores/{STORE}/numbers"))).send().await.unwrap(), 403, "wrong_store").await;
+    // And an owner, or a resident, does not see the chain.
+    let chain_path = url("/api/v1/chain/numbers");
+    expect_problem(owner(OWNER_A_PHONE).await.get(&chain_path).send().await.unwrap(), 403, "hq_only").await;
+    expect_problem(join(STORE, "想看全链的邻居").await.get(&chain_path).send().await.unwrap(), 403, "hq_only").await;
+    expect_problem(client().get(&chain_path).send().await.unwrap(), 401, "unauthenticated").await;
 }

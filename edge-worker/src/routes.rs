@@ -140,6 +140,7 @@ api_routes![
     (POST, "/api/v1/stores/:store/brain", brain::create_brain),
     (GET, "/api/v1/stores/:store/numbers", metrics::get_numbers),
     (POST, "/api/v1/stores/:store/numbers", metrics::create_numbers),
+    (GET, "/api/v1/chain/numbers", metrics::get_chain_numbers),
     (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
 ];
 

@@ -6,8 +6,9 @@
 //! 1. **Signed in.** Every action needs a person; a visitor is `Unauthenticated` (401).
 //!    Browsing a store and watching a live need no account and are not actions here.
 //! 2. **Role.** Residents shop (cart, orders, live buys, reminders, device codes); owners
-//!    run their store (products, pickups, lives, residents and KOCs). The wrong role is
-//!    refused with its own code: `ResidentsOnly`, `OwnersOnly`, `NotStoreOwner` (lives).
+//!    run their store (products, pickups, lives, residents and KOCs); HQ (总部) reads
+//!    every store's numbers and acts in none. The wrong role is refused with its own
+//!    code: `ResidentsOnly`, `OwnersOnly`, `NotStoreOwner` (lives), `HqOnly`.
 //! 3. **Store scope.** A person belongs to one store and acts only there (`WrongStore`).
 //! 4. **Ownership of an order.** An order is seen by its buyer and by its store's owner,
 //!    cancelled only by its buyer and moved on only by its store's owner. To anyone else
@@ -39,8 +40,10 @@ pub enum Action<'a> {
     CancelOrder { buyer: &'a PersonId },
     /// Mark an order of `store` ready, or hand it over.
     HandOverOrder { store: &'a StoreId },
-    /// Read the 经营数据 of `store`: its owner.
+    /// Read the 经营数据 of `store`: its owner, or HQ.
     ReadNumbers(&'a StoreId),
+    /// Read every store's numbers side by side: HQ.
+    ReadChain,
 }
 
 /// Why an action is refused.
@@ -64,6 +67,9 @@ pub enum AccessError {
     /// The order is not this person's to see or change (or does not exist).
     #[error("Not found")]
     OrderNotFound,
+    /// Not HQ, on HQ's view of the chain.
+    #[error("Only HQ can see every store")]
+    HqOnly,
 }
 
 impl AccessError {
@@ -76,6 +82,7 @@ impl AccessError {
             AccessError::ResidentsOnly => "residents_only",
             AccessError::NotStoreOwner => "not_store_owner",
             AccessError::OrderNotFound => "order_not_found",
+            AccessError::HqOnly => "hq_only",
         }
     }
 
@@ -107,10 +114,13 @@ pub fn authorize(me: Option<&Me>, action: Action<'_>) -> Result<(), AccessError>
             require(me.role == Role::Resident, AccessError::ResidentsOnly)?;
             require(in_store(store), AccessError::WrongStore)
         }
-        Action::ManageStore(store) | Action::ReadNumbers(store) => {
+        Action::ManageStore(store) => {
             require(in_store(store), AccessError::WrongStore)?;
             require(me.role == Role::Owner, AccessError::OwnersOnly)
         }
+        Action::ReadNumbers(_) if me.role == Role::Hq => Ok(()),
+        Action::ReadNumbers(store) => authorize(Some(me), Action::ManageStore(store)),
+        Action::ReadChain => require(me.role == Role::Hq, AccessError::HqOnly),
         Action::RunLive(store) => require(owner_of(store), AccessError::NotStoreOwner),
         Action::ReadOrder { store, buyer } => require(&me.person_id == buyer || owner_of(store), AccessError::OrderNotFound),
         Action::CancelOrder { buyer } => require(&me.person_id == buyer, AccessError::OrderNotFound),
@@ -169,19 +179,23 @@ mod tests {
         let owner = person("o-1", "s-1", Role::Owner);
         let foreign_resident = person("r-9", "s-2", Role::Resident);
         let foreign_owner = person("o-2", "s-2", Role::Owner);
-        let people = [None, Some(&resident), Some(&neighbour), Some(&owner), Some(&foreign_resident), Some(&foreign_owner)];
+        // HQ's account sits in a store (s-1) like everyone's, and acts in none.
+        let hq = person("hq-1", "s-1", Role::Hq);
+        let people =
+            [None, Some(&resident), Some(&neighbour), Some(&owner), Some(&foreign_resident), Some(&foreign_owner), Some(&hq)];
         let ok = Ok(());
         #[rustfmt::skip]
-        let expected: [(Action, [Result<(), AccessError>; 6]); 8] = [
-            //                                          visitor                resident  neighbour               owner                   foreign resident        foreign owner
-            (Action::Shop,                             [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     ok,                     Err(ResidentsOnly)]),
-            (Action::ShopAt(&s1),                      [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     Err(WrongStore),        Err(ResidentsOnly)]),
-            (Action::ManageStore(&s1),                 [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore)]),
-            (Action::RunLive(&s1),                     [Err(Unauthenticated), Err(NotStoreOwner), Err(NotStoreOwner), ok,               Err(NotStoreOwner),     Err(NotStoreOwner)]),
-            (Action::ReadOrder { store: &s1, buyer: &buyer }, [Err(Unauthenticated), ok, Err(OrderNotFound), ok,                    Err(OrderNotFound),     Err(OrderNotFound)]),
-            (Action::CancelOrder { buyer: &buyer },    [Err(Unauthenticated), ok,       Err(OrderNotFound),     Err(OrderNotFound),     Err(OrderNotFound),     Err(OrderNotFound)]),
-            (Action::HandOverOrder { store: &s1 },     [Err(Unauthenticated), Err(OrderNotFound), Err(OrderNotFound), ok,               Err(OrderNotFound),     Err(OrderNotFound)]),
-            (Action::ReadNumbers(&s1),                 [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore)]),
+        let expected: [(Action, [Result<(), AccessError>; 7]); 9] = [
+            //                                          visitor                resident  neighbour               owner                   foreign resident        foreign owner     hq
+            (Action::Shop,                             [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     ok,                     Err(ResidentsOnly), Err(ResidentsOnly)]),
+            (Action::ShopAt(&s1),                      [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     Err(WrongStore),        Err(ResidentsOnly), Err(ResidentsOnly)]),
+            (Action::ManageStore(&s1),                 [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore), Err(OwnersOnly)]),
+            (Action::RunLive(&s1),                     [Err(Unauthenticated), Err(NotStoreOwner), Err(NotStoreOwner), ok,               Err(NotStoreOwner),     Err(NotStoreOwner), Err(NotStoreOwner)]),
+            (Action::ReadOrder { store: &s1, buyer: &buyer }, [Err(Unauthenticated), ok, Err(OrderNotFound), ok,                    Err(OrderNotFound),     Err(OrderNotFound), Err(OrderNotFound)]),
+            (Action::CancelOrder { buyer: &buyer },    [Err(Unauthenticated), ok,       Err(OrderNotFound),     Err(OrderNotFound),     Err(OrderNotFound),     Err(OrderNotFound), Err(OrderNotFound)]),
+            (Action::HandOverOrder { store: &s1 },     [Err(Unauthenticated), Err(OrderNotFound), Err(OrderNotFound), ok,               Err(OrderNotFound),     Err(OrderNotFound), Err(OrderNotFound)]),
+            (Action::ReadNumbers(&s1),                 [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore), ok]),
+            (Action::ReadChain,                        [Err(Unauthenticated), Err(HqOnly), Err(HqOnly), Err(HqOnly),           Err(HqOnly),            Err(HqOnly),            ok]),
         ];
         for (action, answers) in expected {
             for (me, answer) in people.iter().zip(answers) {
@@ -199,6 +213,7 @@ mod tests {
         assert_eq!((AccessError::ResidentsOnly.code(), AccessError::ResidentsOnly.http_status()), ("residents_only", 403));
         assert_eq!((AccessError::NotStoreOwner.code(), AccessError::NotStoreOwner.http_status()), ("not_store_owner", 403));
         assert_eq!((AccessError::OrderNotFound.code(), AccessError::OrderNotFound.http_status()), ("order_not_found", 404));
+        assert_eq!((AccessError::HqOnly.code(), AccessError::HqOnly.http_status()), ("hq_only", 403));
     }
 
     #[test]

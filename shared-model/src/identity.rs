@@ -53,9 +53,11 @@ pub enum Role {
     Resident,
     /// Runs a store: stock, caps, pickups.
     Owner,
+    /// 总部: reads every store's numbers side by side, and acts in none.
+    Hq,
 }
 
-stored_forms!(Role, "role", { Resident => "resident", Owner => "owner" });
+stored_forms!(Role, "role", { Resident => "resident", Owner => "owner", Hq => "hq" });
 
 /// Optional facts about a household, used to suggest products (never shown to others).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -350,6 +350,127 @@ pub struct StoreNumbers {
     pub today: DayRollup,
 }
 
+/// A number of the page, to show, compare and rank stores by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    Mau,
+    Repurchase,
+    Aov,
+    Nps,
+    Turnover,
+    Loss,
+    Sales,
+    Orders,
+    LiveShare,
+    PerM2,
+    PerStaff,
+}
+
+impl Metric {
+    /// Every number, in the page's order.
+    pub const ALL: [Metric; 11] = [
+        Metric::Mau,
+        Metric::Repurchase,
+        Metric::Aov,
+        Metric::Nps,
+        Metric::Turnover,
+        Metric::Loss,
+        Metric::Sales,
+        Metric::Orders,
+        Metric::LiveShare,
+        Metric::PerM2,
+        Metric::PerStaff,
+    ];
+
+    /// Its value in a week, as an integer of its own unit (count, fen, ‰, NPS points,
+    /// tenths of a day).
+    pub fn of(self, week: &WeekMetrics) -> Option<i64> {
+        match self {
+            Metric::Mau => week.mau.map(i64::from),
+            Metric::Repurchase => week.repurchase_permille.map(i64::from),
+            Metric::Aov => week.aov.map(Fen::fen),
+            Metric::Nps => week.nps.map(|n| i64::from(n.get())),
+            Metric::Turnover => week.turnover_tenths.map(i64::from),
+            Metric::Loss => week.loss_permille.map(i64::from),
+            Metric::Sales => Some(week.paid.fen()),
+            Metric::Orders => Some(i64::from(week.orders)),
+            Metric::LiveShare => week.live_share_permille.map(i64::from),
+            Metric::PerM2 => week.paid_per_m2.map(Fen::fen),
+            Metric::PerStaff => week.paid_per_staff.map(Fen::fen),
+        }
+    }
+
+    /// Stock that lasts fewer days and less thrown away are better; more of the rest is.
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Metric::Turnover | Metric::Loss)
+    }
+
+    /// Stable name, for URLs and test ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            Metric::Mau => "mau",
+            Metric::Repurchase => "repurchase",
+            Metric::Aov => "aov",
+            Metric::Nps => "nps",
+            Metric::Turnover => "turnover",
+            Metric::Loss => "loss",
+            Metric::Sales => "sales",
+            Metric::Orders => "orders",
+            Metric::LiveShare => "live_share",
+            Metric::PerM2 => "per_m2",
+            Metric::PerStaff => "per_staff",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
+/// One store's last week and the week before, side by side with the others for HQ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoreWeek {
+    pub store_id: StoreId,
+    pub store_name: String,
+    pub size: StoreSize,
+    pub this_week: WeekMetrics,
+    pub week_before: WeekMetrics,
+}
+
+/// `GET /api/v1/chain/numbers`: every store's last 7 whole days for HQ, and the chain's,
+/// by the same definitions (the chain's days are its stores' added up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChainNumbers {
+    /// The weeks' last day: yesterday, store time.
+    pub as_of: NaiveDate,
+    /// The stores, by store ID.
+    pub stores: Vec<StoreWeek>,
+    /// The chain: its stores' days and sizes added up.
+    pub chain_size: StoreSize,
+    pub chain_this_week: WeekMetrics,
+    pub chain_week_before: WeekMetrics,
+}
+
+/// Stores best first by `metric` last week: by its better direction, a store with no
+/// value for it last, ties by store ID.
+pub fn rank(stores: &mut [StoreWeek], metric: Metric) {
+    stores.sort_by(|a, b| {
+        let (x, y) = (metric.of(&a.this_week), metric.of(&b.this_week));
+        let by_value = match (x, y) {
+            (Some(x), Some(y)) if metric.higher_is_better() => y.cmp(&x),
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        by_value.then_with(|| a.store_id.cmp(&b.store_id))
+    });
+}
+
 /// `36.5%` from 365‰.
 pub fn format_permille(permille: u32) -> String {
     format!("{}.{}%", permille / 10, permille % 10)
@@ -590,5 +711,31 @@ mod tests {
             tops.iter().map(|t| (t.product_id.as_str(), t.quantity, t.sales)).collect::<Vec<_>>(),
             vec![("egg", 15, yuan(45)), ("kale", 9, yuan(45))]
         );
+    }
+    #[test]
+    fn stores_ranked_by_the_better_direction() {
+        let size = StoreSize { area_m2: 100, staff: 4 };
+        let store = |id: &str, orders: u32, loss: Option<u32>| {
+            let mut week = week_metrics(&[], d(7), size);
+            week.orders = orders;
+            week.loss_permille = loss;
+            StoreWeek {
+                store_id: StoreId::new_unchecked(id.to_string()),
+                store_name: id.to_uppercase(),
+                size,
+                this_week: week.clone(),
+                week_before: week,
+            }
+        };
+        let mut stores = vec![store("a", 5, None), store("b", 9, Some(30)), store("c", 5, Some(12))];
+        rank(&mut stores, Metric::Orders);
+        let ids = |stores: &[StoreWeek]| stores.iter().map(|s| s.store_id.to_string()).collect::<Vec<_>>();
+        // More orders first; a and c tie, by ID.
+        assert_eq!(ids(&stores), ["b", "a", "c"]);
+        // Less loss first; a store with nothing to divide by last.
+        rank(&mut stores, Metric::Loss);
+        assert_eq!(ids(&stores), ["c", "b", "a"]);
+        assert_eq!(Metric::from_key("live_share"), Some(Metric::LiveShare));
+        assert!(Metric::ALL.iter().all(|m| Metric::from_key(m.key()) == Some(*m)));
     }
 }

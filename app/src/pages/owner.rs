@@ -50,8 +50,10 @@ pub fn OwnerPage() -> impl IntoView {
 /// there and once in the browser. Resources created as `signed_in` runs still line up; one
 /// created later, inside a `Suspend` that first awaited another resource, does not and
 /// breaks hydration: load such data in the browser instead (see `owner_live_console`).
+///
+/// With `hq`, it admits HQ (总部) rather than owners: the same sign-in, HQ's pages.
 #[component]
-pub fn OwnerGate<F, V>(signed_in: F) -> impl IntoView
+pub fn OwnerGate<F, V>(signed_in: F, #[prop(optional)] hq: bool) -> impl IntoView
 where
     F: Fn(Me) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -73,7 +75,8 @@ where
                 let signed_in = signed_in.clone();
                 Suspend::new(async move {
                     match me.await {
-                        Ok(Some(me)) if access::may(Some(&me), access::Action::ManageStore(&me.store_id)) => signed_in(me).into_any(),
+                        Ok(Some(me)) if hq && access::may(Some(&me), access::Action::ReadChain) => signed_in(me).into_any(),
+                        Ok(Some(me)) if !hq && access::may(Some(&me), access::Action::ManageStore(&me.store_id)) => signed_in(me).into_any(),
                         _ => view! { <OwnerSignInForm sign_in/> }.into_any(),
                     }
                 })

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
     identity::Me,
-    metrics::{change, format_permille, StoreNumbers, WeekMetrics, WEEK_DAYS},
+    metrics::{change, format_permille, Metric, StoreNumbers, WEEK_DAYS},
     time::store_tz,
     Fen,
 };
@@ -45,19 +45,12 @@ fn OwnerNumbers(store: String) -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {
                 match numbers.await {
-                    Ok(numbers) => view! { <NumbersView numbers refresh/> }.into_any(),
+                    Ok(numbers) => view! { <NumbersView numbers refresh=Some(refresh)/> }.into_any(),
                     Err(error) => view! { <ProblemNotice error/> }.into_any(),
                 }
             })}
         </Transition>
     }
-}
-
-/// Which way is better for a number: most grow, turnover days and loss should shrink.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Better {
-    Up,
-    Down,
 }
 
 /// How a number reads: a count, money, a rate in ‰, NPS, days in tenths.
@@ -70,49 +63,37 @@ enum Unit {
     Tenths,
 }
 
-/// One of the page's numbers: its name, how to read it, which way is better, and its
-/// value in each week (oldest first), in its unit's integer.
-struct Metric {
-    key: &'static str,
-    label: &'static str,
-    unit: Unit,
-    better: Better,
-    values: Vec<Option<i64>>,
+fn unit(metric: Metric) -> Unit {
+    match metric {
+        Metric::Mau | Metric::Orders => Unit::Count,
+        Metric::Aov | Metric::Sales | Metric::PerM2 | Metric::PerStaff => Unit::Money,
+        Metric::Repurchase | Metric::Loss | Metric::LiveShare => Unit::Permille,
+        Metric::Nps => Unit::Score,
+        Metric::Turnover => Unit::Tenths,
+    }
 }
 
-fn metrics(t: I18n, weeks: &[WeekMetrics]) -> Vec<Metric> {
-    let series = |f: &dyn Fn(&WeekMetrics) -> Option<i64>| weeks.iter().map(f).collect::<Vec<_>>();
-    let metric = |key, label, unit, better, values| Metric { key, label, unit, better, values };
-    vec![
-        metric("mau", t.numbers_mau(), Unit::Count, Better::Up, series(&|w| w.mau.map(i64::from))),
-        metric(
-            "repurchase",
-            t.numbers_repurchase(),
-            Unit::Permille,
-            Better::Up,
-            series(&|w| w.repurchase_permille.map(i64::from)),
-        ),
-        metric("aov", t.numbers_aov(), Unit::Money, Better::Up, series(&|w| w.aov.map(Fen::fen))),
-        metric("nps", "NPS", Unit::Score, Better::Up, series(&|w| w.nps.map(|n| i64::from(n.get())))),
-        metric("turnover", t.numbers_turnover(), Unit::Tenths, Better::Down, series(&|w| w.turnover_tenths.map(i64::from))),
-        metric("loss", t.numbers_loss(), Unit::Permille, Better::Down, series(&|w| w.loss_permille.map(i64::from))),
-        metric("sales", t.numbers_sales(), Unit::Money, Better::Up, series(&|w| Some(w.paid.fen()))),
-        metric("orders", t.numbers_orders(), Unit::Count, Better::Up, series(&|w| Some(i64::from(w.orders)))),
-        metric(
-            "live-share",
-            t.numbers_live_share(),
-            Unit::Permille,
-            Better::Up,
-            series(&|w| w.live_share_permille.map(i64::from)),
-        ),
-        metric("per-m2", t.numbers_per_m2(), Unit::Money, Better::Up, series(&|w| w.paid_per_m2.map(Fen::fen))),
-        metric("per-staff", t.numbers_per_staff(), Unit::Money, Better::Up, series(&|w| w.paid_per_staff.map(Fen::fen))),
-    ]
+/// A number's name on the page.
+pub fn metric_label(t: I18n, metric: Metric) -> &'static str {
+    match metric {
+        Metric::Mau => t.numbers_mau(),
+        Metric::Repurchase => t.numbers_repurchase(),
+        Metric::Aov => t.numbers_aov(),
+        Metric::Nps => "NPS",
+        Metric::Turnover => t.numbers_turnover(),
+        Metric::Loss => t.numbers_loss(),
+        Metric::Sales => t.numbers_sales(),
+        Metric::Orders => t.numbers_orders(),
+        Metric::LiveShare => t.numbers_live_share(),
+        Metric::PerM2 => t.numbers_per_m2(),
+        Metric::PerStaff => t.numbers_per_staff(),
+    }
 }
 
-fn value_text(t: I18n, unit: Unit, value: Option<i64>) -> String {
+/// A number as it reads: `214`, `¥111.88`, `96.3%`, `12.1 天`; "—" when unknown.
+pub fn value_text(t: I18n, metric: Metric, value: Option<i64>) -> String {
     let Some(v) = value else { return "—".to_string() };
-    match unit {
+    match unit(metric) {
         Unit::Count | Unit::Score => v.to_string(),
         Unit::Money => Fen::from_fen(v).to_string(),
         Unit::Permille => u32::try_from(v).map(format_permille).unwrap_or_default(),
@@ -121,14 +102,14 @@ fn value_text(t: I18n, unit: Unit, value: Option<i64>) -> String {
 }
 
 /// `▲ 1.5 个百分点`, `▼ ¥2.00`, `持平`; `None` when a week is unknown.
-fn change_text(t: I18n, unit: Unit, delta: i64) -> String {
+fn change_text(t: I18n, metric: Metric, delta: i64) -> String {
     let arrow = match delta {
         0 => return t.numbers_flat().to_string(),
         d if d > 0 => "▲",
         _ => "▼",
     };
     let size = delta.unsigned_abs();
-    let amount = match unit {
+    let amount = match unit(metric) {
         Unit::Count | Unit::Score => size.to_string(),
         Unit::Money => Fen::from_fen(i64::try_from(size).unwrap_or(i64::MAX)).to_string(),
         Unit::Permille => t.numbers_points(format!("{}.{}", size / 10, size % 10)),
@@ -166,15 +147,23 @@ fn trend_lines(values: &[Option<i64>]) -> Vec<String> {
     lines
 }
 
+/// A store's numbers: the last 7 days' cards, best sellers and today so far; with the
+/// button that counts again when `refresh` is given (the owner's page, not HQ's).
 #[component]
-fn NumbersView(numbers: StoreNumbers, refresh: Action<(), api::ApiResult<StoreNumbers>>) -> impl IntoView {
+pub fn NumbersView(numbers: StoreNumbers, refresh: Option<Action<(), api::ApiResult<StoreNumbers>>>) -> impl IntoView {
     let t = use_i18n();
     let week_first = numbers.as_of - chrono::Duration::days(WEEK_DAYS - 1);
     let updated = numbers.updated_at.with_timezone(&store_tz()).format("%H:%M").to_string();
     let period = t.numbers_period(week_first.format("%m-%d").to_string(), numbers.as_of.format("%m-%d").to_string());
     let today = t.numbers_today(updated, numbers.today.orders, numbers.today.paid.to_string());
     let size = t.numbers_size(numbers.size.area_m2, numbers.size.staff);
-    let cards = metrics(t, &numbers.weeks);
+    let cards: Vec<_> = Metric::ALL
+        .into_iter()
+        .map(|metric| {
+            let values: Vec<Option<i64>> = numbers.weeks.iter().map(|w| metric.of(w)).collect();
+            view! { <MetricCard metric values/> }
+        })
+        .collect();
     view! {
         <div class="numbers-head">
             <div>
@@ -183,12 +172,12 @@ fn NumbersView(numbers: StoreNumbers, refresh: Action<(), api::ApiResult<StoreNu
                 <p class="muted small">{size}</p>
                 <p class="numbers-today" data-testid="numbers-today">{today}</p>
             </div>
-            <button class="btn btn-small" type="button" data-testid="numbers-refresh" disabled=move || refresh.pending().get()
-                on:click=move |_| { refresh.dispatch(()); }>{t.numbers_refresh()}</button>
+            {refresh.map(|refresh| view! {
+                <button class="btn btn-small" type="button" data-testid="numbers-refresh" disabled=move || refresh.pending().get()
+                    on:click=move |_| { refresh.dispatch(()); }>{t.numbers_refresh()}</button>
+            })}
         </div>
-        <div class="numbers-grid">
-            {cards.into_iter().map(|m| view! { <MetricCard metric=m/> }).collect_view()}
-        </div>
+        <div class="numbers-grid">{cards}</div>
         <section class="card" data-testid="numbers-top">
             <h2 class="section-title">{t.numbers_top()}</h2>
             {numbers.top_products.is_empty().then(|| view! { <p class="muted small">{t.numbers_top_empty()}</p> })}
@@ -202,17 +191,18 @@ fn NumbersView(numbers: StoreNumbers, refresh: Action<(), api::ApiResult<StoreNu
     }
 }
 
+/// One number: its last week's value, the change from the week before, and its trend
+/// over `values` (oldest first, the last week last).
 #[component]
-fn MetricCard(metric: Metric) -> impl IntoView {
+pub fn MetricCard(metric: Metric, values: Vec<Option<i64>>) -> impl IntoView {
     let t = use_i18n();
-    let this_week = metric.values.last().copied().flatten();
-    let last_week = metric.values.iter().rev().nth(1).copied().flatten();
-    let delta = change(this_week, last_week);
-    let (change_label, tone) = match delta {
+    let this_week = values.last().copied().flatten();
+    let week_before = values.iter().rev().nth(1).copied().flatten();
+    let (change_label, tone) = match change(this_week, week_before) {
         Some(d) => {
-            let good = (d > 0 && metric.better == Better::Up) || (d < 0 && metric.better == Better::Down);
+            let good = if metric.higher_is_better() { d > 0 } else { d < 0 };
             (
-                change_text(t, metric.unit, d),
+                change_text(t, metric, d),
                 if d == 0 {
                     "flat"
                 } else if good {
@@ -224,17 +214,20 @@ fn MetricCard(metric: Metric) -> impl IntoView {
         }
         None => (t.numbers_no_change().to_string(), "flat"),
     };
-    let lines = trend_lines(&metric.values);
-    let trend_label = t.numbers_trend_label(metric.label);
+    let label = metric_label(t, metric);
+    // Two points draw a line but tell no trend: HQ's cards show the change alone.
+    let lines = if values.len() > 2 { trend_lines(&values) } else { Vec::new() };
     view! {
-        <div class="numbers-card" data-testid="numbers-card" data-metric=metric.key>
-            <p class="numbers-label">{metric.label}</p>
-            <p class="numbers-value" data-testid="numbers-value">{value_text(t, metric.unit, this_week)}</p>
+        <div class="numbers-card" data-testid="numbers-card" data-metric=metric.key()>
+            <p class="numbers-label">{label}</p>
+            <p class="numbers-value" data-testid="numbers-value">{value_text(t, metric, this_week)}</p>
             <p class=format!("numbers-change numbers-{tone}") data-testid="numbers-change">{t.numbers_vs_last_week()} " " {change_label}</p>
-            <svg class="numbers-trend" data-testid="numbers-trend" viewBox=format!("0 0 {TREND_W} {TREND_H}") preserveAspectRatio="none"
-                role="img" aria-label=trend_label>
-                {lines.into_iter().map(|points| view! { <polyline points=points fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/> }).collect_view()}
-            </svg>
+            {(values.len() > 2).then(|| view! {
+                <svg class="numbers-trend" data-testid="numbers-trend" viewBox=format!("0 0 {TREND_W} {TREND_H}") preserveAspectRatio="none"
+                    role="img" aria-label=t.numbers_trend_label(label)>
+                    {lines.into_iter().map(|points| view! { <polyline points=points fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/> }).collect_view()}
+                </svg>
+            })}
         </div>
     }
 }

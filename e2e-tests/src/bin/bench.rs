@@ -632,6 +632,48 @@ async fn brain() -> bool {
     ok
 }
 
+/// 经营数据 as the owner and HQ read it: the numbers page (server-rendered) and its API, and
+/// HQ's chain view, one request after another, read from the daily rollups (a year per
+/// store, backfilled at seeding); and the count behind them, as `POST …/numbers` does it.
+async fn numbers() -> bool {
+    const WARM_UP: usize = 10;
+    const REQUESTS: usize = 200;
+    const HQ_PHONE: &str = "13800000000";
+    let mut ok = true;
+    let owner_a = owner(OWNER_A_PHONE).await;
+    let hq = owner(HQ_PHONE).await;
+    let mut counts = Timings(Vec::new());
+    for _ in 0..20 {
+        let sent = Instant::now();
+        let resp = owner_a.post(url(&format!("/api/v1/stores/{STORE_A}/numbers"))).send().await.unwrap();
+        ok &= resp.status() == StatusCode::OK;
+        resp.bytes().await.unwrap();
+        counts.0.push(sent.elapsed());
+    }
+    println!(
+        "经营数据: counting a store's last 14 days again (POST /api/v1/stores/{STORE_A}/numbers, 20 times): {}",
+        counts.line()
+    );
+    for (name, who, path) in [
+        ("the owner's page GET /owner/numbers (server-rendered)", &owner_a, "/owner/numbers".to_string()),
+        ("its API GET /api/v1/stores/{store}/numbers", &owner_a, format!("/api/v1/stores/{STORE_A}/numbers")),
+        ("HQ's GET /api/v1/chain/numbers", &hq, "/api/v1/chain/numbers".to_string()),
+    ] {
+        let mut timings = Timings(Vec::with_capacity(REQUESTS));
+        for i in 0..WARM_UP + REQUESTS {
+            let sent = Instant::now();
+            let resp = who.get(url(&path)).send().await.unwrap();
+            ok &= resp.status() == StatusCode::OK;
+            resp.bytes().await.unwrap();
+            if i >= WARM_UP {
+                timings.0.push(sent.elapsed());
+            }
+        }
+        println!("  {name}, {REQUESTS} requests one after another: {}", timings.line());
+    }
+    ok
+}
+
 fn print_size(root: &Path, file: &str) {
     let Ok(raw) = std::fs::read(root.join(file)) else {
         println!("  {file}: not built");
@@ -648,16 +690,17 @@ fn print_size(root: &Path, file: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let (orders, live, rush, tastings, recs, brains) = match std::env::args().nth(1).as_deref() {
-        None | Some("all") => (true, true, true, true, true, true),
-        Some("orders") => (true, false, false, false, false, false),
-        Some("live") => (false, true, true, false, false, false),
-        Some("rush") => (false, false, true, false, false, false),
-        Some("tastings") => (false, false, false, true, false, false),
-        Some("recommendations") => (false, false, false, false, true, false),
-        Some("brain") => (false, false, false, false, false, true),
+    let (orders, live, rush, tastings, recs, brains, figures) = match std::env::args().nth(1).as_deref() {
+        None | Some("all") => (true, true, true, true, true, true, true),
+        Some("orders") => (true, false, false, false, false, false, false),
+        Some("live") => (false, true, true, false, false, false, false),
+        Some("rush") => (false, false, true, false, false, false, false),
+        Some("tastings") => (false, false, false, true, false, false, false),
+        Some("recommendations") => (false, false, false, false, true, false, false),
+        Some("brain") => (false, false, false, false, false, true, false),
+        Some("numbers") => (false, false, false, false, false, false, true),
         Some(other) => {
-            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|rush|tastings|recommendations|brain]");
+            eprintln!("unknown part {other:?}; usage: bench [all|orders|live|rush|tastings|recommendations|brain|numbers]");
             std::process::exit(2);
         }
     };
@@ -717,6 +760,10 @@ async fn main() {
 
     if brains {
         failed |= !brain().await;
+    }
+
+    if figures {
+        failed |= !numbers().await;
     }
 
     println!("wasm sizes");

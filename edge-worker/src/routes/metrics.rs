@@ -1,4 +1,5 @@
-//! 经营数据: a store's weekly numbers, read from its daily rollups.
+//! 经营数据: a store's weekly numbers, read from its daily rollups, and HQ's view of
+//! every store's.
 
 use super::{param, respond};
 use crate::{
@@ -8,7 +9,7 @@ use crate::{
 };
 use shared_model::{
     access::{authorize, Action},
-    metrics::StoreNumbers,
+    metrics::{ChainNumbers, StoreNumbers},
     StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -49,8 +50,8 @@ pub async fn get_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<
     )
 }
 
-/// `POST /api/v1/stores/:store/numbers`: counts the store's recent days again now, from
-/// its orders and tasting answers, and answers the numbers.
+/// `POST /api/v1/stores/:store/numbers`: the owner has the store's recent days counted
+/// again now, from its orders and tasting answers, and gets the numbers.
 #[utoipa::path(
     post,
     path = "/api/v1/stores/{store}/numbers",
@@ -65,10 +66,35 @@ pub async fn get_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<
 pub async fn create_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = readable(&req, &ctx).await?;
+            let store = param(&ctx, "store", StoreId::parse)?;
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            authorize(Some(&me), Action::ManageStore(&store))?;
             let metrics = MetricsService::new(&ctx.env)?;
             metrics.refresh(&store, now()).await?;
             answer(&metrics, &store).await
+        }
+        .await,
+    )
+}
+
+/// `GET /api/v1/chain/numbers`: HQ's view, every store's last 7 whole days beside the
+/// others' and the chain's, by the same definitions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/chain/numbers",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Each store's week and the week before, and the chain's", body = ChainNumbers),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "hq_only"),
+    ),
+)]
+pub async fn get_chain_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
+            authorize(Some(&me), Action::ReadChain)?;
+            json(200, &MetricsService::new(&ctx.env)?.chain(now()).await?)
         }
         .await,
     )

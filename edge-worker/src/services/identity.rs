@@ -141,14 +141,14 @@ impl IdentityService {
         self.open_session(me).await
     }
 
-    /// An owner signs in with phone and password. A phone that is no owner's costs the
+    /// An owner, or HQ, signs in with phone and password. A phone that is no owner's costs the
     /// same password check as a wrong password, so the answer's time tells nothing.
     pub async fn sign_in_owner(&self, phone: &str, password: &str, address: &str) -> AppResult<(Me, String)> {
         self.sign_in_attempt(phone, address).await?;
         let row: Option<OwnerRow> = self
             .db
-            .prepare(format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.role = ?2 AND p.phone = ?1"))
-            .bind(&[phone.into(), Role::Owner.as_str().into()])?
+            .prepare(format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.role IN (?2, ?3) AND p.phone = ?1"))
+            .bind(&[phone.into(), Role::Owner.as_str().into(), Role::Hq.as_str().into()])?
             .first(None)
             .await?;
         let matches = match row.as_ref().and_then(|r| r.password_hash.as_deref()) {

@@ -17,13 +17,14 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use shared_model::{
     metrics::{
-        day_rollups, top_products, weekly, DayRollup, OrderFact, ProductDay, StoreNumbers, StoreSize, ACTIVE_WINDOW_DAYS,
-        TOP_PRODUCTS_SHOWN, WEEKS_SHOWN, WEEK_DAYS,
+        chain_days, chain_size, day_rollups, top_products, week_metrics, weekly, ChainNumbers, DayRollup, OrderFact, ProductDay,
+        StoreNumbers, StoreSize, StoreWeek, ACTIVE_WINDOW_DAYS, TOP_PRODUCTS_SHOWN, WEEKS_SHOWN, WEEK_DAYS,
     },
     order::OrderStatus,
     time::{local_date, local_day_at, STORE_UTC_OFFSET_SECS},
     Fen, ProductId, StoreId,
 };
+use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
@@ -84,6 +85,14 @@ struct DayRow {
     active: i64,
     repurchasing: i64,
     updated_at: String,
+}
+
+/// A day of any store, for HQ.
+#[derive(Deserialize)]
+struct ChainDayRow {
+    store_id: String,
+    #[serde(flatten)]
+    day: DayRow,
 }
 
 #[derive(Deserialize)]
@@ -331,6 +340,67 @@ impl MetricsService {
             top_products: top_products(&products, as_of, TOP_PRODUCTS_SHOWN),
             today: today_so_far,
         }))
+    }
+
+    /// Every store's last 7 whole days and the week before, and the chain's, for HQ;
+    /// stores whose today has not been counted yet are counted first.
+    pub async fn chain(&self, now: DateTime<Utc>) -> AppResult<ChainNumbers> {
+        let today = local_date(now);
+        let as_of = today - Duration::days(1);
+        let first = (as_of - Duration::days(2 * WEEK_DAYS - 1)).format(DATE_FORMAT).to_string();
+        let today_text = today.format(DATE_FORMAT).to_string();
+        let read = || async {
+            let reads = self
+                .db
+                .batch(vec![
+                    self.db.prepare("SELECT id, name, area_m2, staff FROM stores ORDER BY id"),
+                    self.db
+                        .prepare("SELECT * FROM store_days WHERE date >= ?1 ORDER BY store_id, date")
+                        .bind(&[first.clone().into()])?,
+                ])
+                .await?;
+            let [stores, days] = <[_; 2]>::try_from(reads).map_err(|_| AppError::Internal("metrics: batch".into()))?;
+            AppResult::Ok((stores.results::<StoreRow>()?, days.results::<ChainDayRow>()?))
+        };
+        let (mut stores, mut days) = read().await?;
+        let counted: Vec<&str> = days.iter().filter(|d| d.day.date == today_text).map(|d| d.store_id.as_str()).collect();
+        let uncounted: Vec<StoreId> =
+            stores.iter().filter(|s| !counted.contains(&s.id.as_str())).map(|s| StoreId::new_unchecked(s.id.clone())).collect();
+        if !uncounted.is_empty() {
+            for store in &uncounted {
+                self.refresh(store, now).await?;
+            }
+            (stores, days) = read().await?;
+        }
+        let mut by_store: BTreeMap<String, Vec<DayRollup>> = BTreeMap::new();
+        for row in days {
+            let (day, _) = row.day.into_rollup()?;
+            by_store.entry(row.store_id).or_default().push(day);
+        }
+        let none = Vec::new();
+        let stores: Vec<StoreWeek> = stores
+            .into_iter()
+            .map(|s| {
+                let size = StoreSize { area_m2: count(s.area_m2), staff: count(s.staff) };
+                let days = by_store.get(&s.id).unwrap_or(&none);
+                StoreWeek {
+                    store_id: StoreId::new_unchecked(s.id),
+                    store_name: s.name,
+                    size,
+                    this_week: week_metrics(days, as_of, size),
+                    week_before: week_metrics(days, as_of - Duration::days(WEEK_DAYS), size),
+                }
+            })
+            .collect();
+        let chain = chain_days(by_store.values().map(Vec::as_slice));
+        let chain_size = chain_size(stores.iter().map(|s| s.size));
+        Ok(ChainNumbers {
+            as_of,
+            chain_size,
+            chain_this_week: week_metrics(&chain, as_of, chain_size),
+            chain_week_before: week_metrics(&chain, as_of - Duration::days(WEEK_DAYS), chain_size),
+            stores,
+        })
     }
 }
 

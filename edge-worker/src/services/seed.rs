@@ -38,6 +38,8 @@ const DEMO_CHAIN: &str = include_str!("../../seed/demo-chain.json");
 
 #[derive(Deserialize)]
 struct DemoChain {
+    /// The chain's HQ account: signs in like an owner; its row sits in `store`.
+    hq: SeedHq,
     categories: Vec<SeedCategory>,
     stores: Vec<SeedStore>,
     products: Vec<SeedProduct>,
@@ -113,6 +115,14 @@ struct SeedOwner {
     id: String,
     nickname: String,
     phone: String,
+}
+
+#[derive(Deserialize)]
+struct SeedHq {
+    id: String,
+    nickname: String,
+    phone: String,
+    store: String,
 }
 
 #[derive(Deserialize)]
@@ -232,11 +242,13 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
             );
         }
     }
-    // Owners: hash only for owners not there yet (hashing is deliberately slow).
+    // Owners and HQ: hash only for those not there yet (hashing is deliberately slow).
     let mut owners = 0;
-    for s in &chain.stores {
+    let hq = (&chain.hq.id, &chain.hq.nickname, &chain.hq.phone, &chain.hq.store, Role::Hq);
+    let accounts = chain.stores.iter().map(|s| (&s.owner.id, &s.owner.nickname, &s.owner.phone, &s.id, Role::Owner));
+    for (id, nickname, phone, store, role) in accounts.chain([hq]) {
         let exists: Option<serde_json::Value> =
-            db.prepare("SELECT id FROM people WHERE id = ?1").bind(&[s.owner.id.as_str().into()])?.first(None).await?;
+            db.prepare("SELECT id FROM people WHERE id = ?1").bind(&[id.as_str().into()])?.first(None).await?;
         if exists.is_some() {
             continue;
         }
@@ -248,13 +260,13 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
                  VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )
             .bind(&[
-                s.owner.id.as_str().into(),
-                s.id.as_str().into(),
-                s.owner.nickname.as_str().into(),
-                s.owner.phone.as_str().into(),
+                id.as_str().into(),
+                store.as_str().into(),
+                nickname.as_str().into(),
+                phone.as_str().into(),
                 hash.into(),
                 created.as_str().into(),
-                Role::Owner.as_str().into(),
+                role.as_str().into(),
             ])?,
         );
         owners += 1;
