@@ -133,10 +133,11 @@ pub fn may(me: Option<&Me>, action: Action<'_>) -> bool {
     authorize(me, action).is_ok()
 }
 
-/// `me` if they belong to `store` (a member sees their own price tier, reminders and may
-/// comment in its lives); `None` for visitors and other stores' people.
+/// `me` if they belong to `store` (a member sees their own price tier, reminders and
+/// neighbours' buildings in the 接龙, and may comment in its lives); `None` for visitors,
+/// other stores' people and HQ, whose account sits in a store but belongs to none.
 pub fn member_of<'a>(me: Option<&'a Me>, store: &StoreId) -> Option<&'a Me> {
-    me.filter(|m| &m.store_id == store)
+    me.filter(|m| &m.store_id == store && m.role != Role::Hq)
 }
 
 fn require(allowed: bool, refusal: AccessError) -> Result<(), AccessError> {
@@ -224,5 +225,6 @@ mod tests {
         assert_eq!(member_of(Some(&owner), &store("s-1")), Some(&owner));
         assert_eq!(member_of(Some(&resident), &store("s-2")), None);
         assert_eq!(member_of(None, &store("s-1")), None);
+        assert_eq!(member_of(Some(&person("hq-1", "s-1", Role::Hq)), &store("s-1")), None);
     }
 }
