@@ -235,6 +235,18 @@ pub fn param<T>(
     ctx.param(name).and_then(|raw| parse(raw).ok()).ok_or_else(|| AppError::not_found(&format!("{name}_not_found")))
 }
 
+/// The `:store` of the path, when the signed-in person may do `action` there.
+pub async fn store_for(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    action: impl for<'a> Fn(&'a shared_model::StoreId) -> Action<'a>,
+) -> AppResult<shared_model::StoreId> {
+    let store = param(ctx, "store", shared_model::StoreId::parse)?;
+    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
+    authorize(Some(&me), action(&store))?;
+    Ok(store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

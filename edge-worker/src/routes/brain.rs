@@ -1,24 +1,17 @@
 //! The owner's daily brain: 今日建议, 需求雷达 and the 直播 SOP of her store.
 
-use super::{param, respond};
+use super::{respond, store_for};
 use crate::{
     error::AppResult,
     http::{json, now},
-    services::{brain::BrainService, identity::IdentityService},
+    services::brain::BrainService,
 };
-use shared_model::{
-    access::{authorize, Action},
-    brain::StoreBrain,
-    StoreId,
-};
+use shared_model::{access::Action, brain::StoreBrain, StoreId};
 use worker::{Request, Response, RouteContext};
 
 /// The owner of `:store`, signed in.
 async fn owner_of(req: &Request, ctx: &RouteContext<()>) -> AppResult<StoreId> {
-    let store = param(ctx, "store", StoreId::parse)?;
-    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
-    authorize(Some(&me), Action::ManageStore(&store))?;
-    Ok(store)
+    store_for(req, ctx, |s| Action::ManageStore(s)).await
 }
 
 /// `GET /api/v1/stores/:store/brain`: the store's brain as last computed (by the cron,

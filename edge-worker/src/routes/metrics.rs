@@ -1,7 +1,7 @@
 //! 经营数据: a store's weekly numbers, read from its daily rollups, and HQ's view of
 //! every store's.
 
-use super::{param, respond};
+use super::{respond, store_for};
 use crate::{
     error::{AppError, AppResult},
     http::{json, now},
@@ -13,14 +13,6 @@ use shared_model::{
     StoreId,
 };
 use worker::{Request, Response, RouteContext};
-
-/// `:store`, when the signed-in person may read its numbers.
-async fn readable(req: &Request, ctx: &RouteContext<()>) -> AppResult<StoreId> {
-    let store = param(ctx, "store", StoreId::parse)?;
-    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
-    authorize(Some(&me), Action::ReadNumbers(&store))?;
-    Ok(store)
-}
 
 async fn answer(metrics: &MetricsService, store: &StoreId) -> AppResult<Response> {
     let numbers = metrics.numbers(store, now()).await?.ok_or_else(|| AppError::not_found("store_not_found"))?;
@@ -43,7 +35,7 @@ async fn answer(metrics: &MetricsService, store: &StoreId) -> AppResult<Response
 pub async fn get_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = readable(&req, &ctx).await?;
+            let store = store_for(&req, &ctx, |s| Action::ReadNumbers(s)).await?;
             answer(&MetricsService::new(&ctx.env)?, &store).await
         }
         .await,
@@ -66,9 +58,7 @@ pub async fn get_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<
 pub async fn create_numbers(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = param(&ctx, "store", StoreId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::ManageStore(&store))?;
+            let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let metrics = MetricsService::new(&ctx.env)?;
             metrics.refresh(&store, now()).await?;
             answer(&metrics, &store).await
