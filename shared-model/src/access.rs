@@ -7,7 +7,7 @@
 //!    Browsing a store and watching a live need no account and are not actions here.
 //! 2. **Role.** Residents shop (cart, orders, live buys, reminders, device codes); owners
 //!    run their store (products, pickups, lives, residents and KOCs); HQ (总部) reads
-//!    every store's numbers and acts in none. The wrong role is refused with its own
+//!    every store's numbers and 备货 and acts in none. The wrong role is refused with its own
 //!    code: `ResidentsOnly`, `OwnersOnly`, `NotStoreOwner` (lives), `HqOnly`.
 //! 3. **Store scope.** A person belongs to one store and acts only there (`WrongStore`).
 //! 4. **Ownership of an order.** An order is seen by its buyer and by its store's owner,
@@ -44,6 +44,9 @@ pub enum Action<'a> {
     ReadNumbers(&'a StoreId),
     /// Read every store's numbers side by side: HQ.
     ReadChain,
+    /// Read the 备货 of `store` (pick list, purchase orders, deliveries, dead letters):
+    /// its owner, or HQ. Sending and resending are `ManageStore`.
+    ReadSupply(&'a StoreId),
 }
 
 /// Why an action is refused.
@@ -121,6 +124,8 @@ pub fn authorize(me: Option<&Me>, action: Action<'_>) -> Result<(), AccessError>
         Action::ReadNumbers(_) if me.role == Role::Hq => Ok(()),
         Action::ReadNumbers(store) => authorize(Some(me), Action::ManageStore(store)),
         Action::ReadChain => require(me.role == Role::Hq, AccessError::HqOnly),
+        Action::ReadSupply(_) if me.role == Role::Hq => Ok(()),
+        Action::ReadSupply(store) => authorize(Some(me), Action::ManageStore(store)),
         Action::RunLive(store) => require(owner_of(store), AccessError::NotStoreOwner),
         Action::ReadOrder { store, buyer } => require(&me.person_id == buyer || owner_of(store), AccessError::OrderNotFound),
         Action::CancelOrder { buyer } => require(&me.person_id == buyer, AccessError::OrderNotFound),
@@ -186,7 +191,7 @@ mod tests {
             [None, Some(&resident), Some(&neighbour), Some(&owner), Some(&foreign_resident), Some(&foreign_owner), Some(&hq)];
         let ok = Ok(());
         #[rustfmt::skip]
-        let expected: [(Action, [Result<(), AccessError>; 7]); 9] = [
+        let expected: [(Action, [Result<(), AccessError>; 7]); 10] = [
             //                                          visitor                resident  neighbour               owner                   foreign resident        foreign owner     hq
             (Action::Shop,                             [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     ok,                     Err(ResidentsOnly), Err(ResidentsOnly)]),
             (Action::ShopAt(&s1),                      [Err(Unauthenticated), ok,       ok,                     Err(ResidentsOnly),     Err(WrongStore),        Err(ResidentsOnly), Err(ResidentsOnly)]),
@@ -197,6 +202,7 @@ mod tests {
             (Action::HandOverOrder { store: &s1 },     [Err(Unauthenticated), Err(OrderNotFound), Err(OrderNotFound), ok,               Err(OrderNotFound),     Err(OrderNotFound), Err(OrderNotFound)]),
             (Action::ReadNumbers(&s1),                 [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore), ok]),
             (Action::ReadChain,                        [Err(Unauthenticated), Err(HqOnly), Err(HqOnly), Err(HqOnly),           Err(HqOnly),            Err(HqOnly),            ok]),
+            (Action::ReadSupply(&s1),                  [Err(Unauthenticated), Err(OwnersOnly), Err(OwnersOnly), ok,                     Err(WrongStore),        Err(WrongStore), ok]),
         ];
         for (action, answers) in expected {
             for (me, answer) in people.iter().zip(answers) {

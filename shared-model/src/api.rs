@@ -830,3 +830,160 @@ pub struct ProfileBuild {
     /// Wall time of reading the orders, building and storing, in milliseconds.
     pub build_ms: u32,
 }
+
+/// `GET /api/v1/stores/{store}/supply?pickup_date=`: the 备货 page of one pickup day
+/// (tomorrow unless asked), its pick list and a purchase order per supplier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplyPlan {
+    pub pickup_date: NaiveDate,
+    /// The day's 22:00 cut-off has passed: its orders are final.
+    pub orders_final: bool,
+    /// Per pickup point: the totals, then each bag by its 跟团号 (never a pickup code).
+    pub pick_list: Vec<crate::supply::PointPicks>,
+    /// One per supplier with something to order, or already sent for the day.
+    pub purchase_orders: Vec<PurchaseOrderView>,
+}
+
+/// A purchase order: before it is sent, the rules' lines as of now; once sent, the lines
+/// as sent and where its delivery is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurchaseOrderView {
+    pub id: crate::PurchaseOrderId,
+    pub supplier: crate::supply::Supplier,
+    pub pickup_date: NaiveDate,
+    pub lines: Vec<crate::supply::PurchaseLine>,
+    /// Absent until it is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// Where a sent purchase order's delivery is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    pub status: crate::supply::DeliveryStatus,
+    /// When the owner (last) sent it.
+    pub sent_at: DateTime<Utc>,
+    /// Each try to deliver it, oldest first.
+    pub attempts: Vec<DeliveryAttempt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// One try to deliver a purchase order to its supplier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryAttempt {
+    /// 1 for the first try (counted across resends).
+    pub attempt: u32,
+    pub at: DateTime<Utc>,
+    /// The supplier's HTTP status, absent when it could not be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub delivered: bool,
+    /// When the queue tries again, after a failed try.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_retry_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/stores/{store}/supply/purchase-orders`: send the supplier's purchase
+/// order for the day (the rules' lines as of now). Sending one already sent sends nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendPurchaseOrder {
+    pub supplier_id: crate::SupplierId,
+    pub pickup_date: NaiveDate,
+}
+
+/// `POST /api/v1/stores/{store}/supply/resends`: put a dead-lettered purchase order on
+/// the queue again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResendPurchaseOrder {
+    pub purchase_order_id: crate::PurchaseOrderId,
+}
+
+/// `GET /api/v1/stores/{store}/supply/deliveries`: the store's sent purchase orders,
+/// newest first, and the dead-letter list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplyDeliveries {
+    pub purchase_orders: Vec<PurchaseOrderView>,
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+/// A purchase order the queue gave up on, until the owner sends it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadLetter {
+    pub purchase_order_id: crate::PurchaseOrderId,
+    pub supplier_name: String,
+    pub pickup_date: NaiveDate,
+    /// Tries made before it was given up.
+    pub attempts: u32,
+    pub dead_at: DateTime<Utc>,
+}
+
+/// What the queue carries: which purchase order to deliver (the order itself is read
+/// from D1 when delivered, as it was sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedPurchaseOrder {
+    pub purchase_order_id: crate::PurchaseOrderId,
+    pub store_id: StoreId,
+}
+
+/// The body POSTed to a supplier's endpoint, with the order's id as `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurchaseOrderDocument {
+    pub id: crate::PurchaseOrderId,
+    pub store_id: StoreId,
+    pub store_name: String,
+    pub supplier_id: crate::SupplierId,
+    /// The day the goods are for.
+    pub pickup_date: NaiveDate,
+    pub lines: Vec<SupplierLine>,
+}
+
+/// One line as the supplier reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplierLine {
+    pub product_id: ProductId,
+    pub name: String,
+    pub unit: String,
+    /// Units: a whole number of packs.
+    pub quantity: u32,
+    pub pack_size: u32,
+}
+
+/// `GET /api/v1/stores/{store}/supply/demo-inbox`: the demo supplier (演示供应商) as the
+/// store sees it: whether its inbox takes orders, and the store's orders it received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoInbox {
+    pub open: bool,
+    pub received: Vec<ReceivedPurchaseOrder>,
+}
+
+/// A purchase order the demo supplier received: one row per order, however often it
+/// was delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceivedPurchaseOrder {
+    pub purchase_order_id: crate::PurchaseOrderId,
+    pub received_at: DateTime<Utc>,
+    /// Deliveries of it that reached the inbox (a repeat is answered, never stored again).
+    pub deliveries: u32,
+    pub lines: u32,
+}
+
+/// `PUT /api/v1/stores/{store}/supply/demo-inbox`: open or close the demo supplier's
+/// inbox for the store's orders (closed, it answers 503, as a supplier that is down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetDemoInbox {
+    pub open: bool,
+}

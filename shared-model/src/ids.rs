@@ -194,6 +194,15 @@ string_id!(
     /// A coupon issued to one resident (a 回归券, a browse follow-up's coupon).
     CouponId
 );
+string_id!(
+    /// A supplier a store buys from (备货).
+    SupplierId
+);
+string_id!(
+    /// A purchase order: one per store, supplier and pickup day, see
+    /// `supply::purchase_order_id`.
+    PurchaseOrderId
+);
 
 /// Gives a fieldless enum its stored form, from one list of variants and their text, so
 /// the two directions cannot drift apart: `ALL` (in the order listed), `as_str`, and

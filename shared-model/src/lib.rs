@@ -60,7 +60,7 @@ pub mod time;
 
 pub use ids::{
     BookingId, CategoryId, CouponId, DemandId, IdError, LiveSessionId, OfferId, OrderId, ParseEnumError, PersonId, PhotoId,
-    PickupPointId, ProductId, ReviewId, StoreId, TastingId,
+    PickupPointId, ProductId, PurchaseOrderId, ReviewId, StoreId, SupplierId, TastingId,
 };
 pub use money::Fen;
 pub use problem::{ErrorCode, FieldError, Problem};

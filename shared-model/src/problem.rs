@@ -507,6 +507,13 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "coupon_expired" => "这张优惠券已过期",
         "coupon_product_missing" => "这张优惠券只能用于指定商品，订单里还没有它",
         "below_coupon_threshold" => "订单金额未达到优惠券的使用门槛",
+        // 备货 (supply)
+        "supplier_not_found" => "供应商不存在",
+        "nothing_to_order" => "这一天不需要向这家供应商订货",
+        "purchase_order_not_found" => "采购单不存在",
+        "not_dead_lettered" => "只有发送失败的采购单可以重发",
+        "inbox_closed" => "演示供应商暂停收单，请稍后再试",
+        "bad_signature" => "采购单签名不对，供应商拒收",
         _ => return None,
     })
 }
@@ -734,6 +741,12 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "coupon_expired" => "This coupon has expired.",
         "coupon_product_missing" => "This coupon is for a product that is not in your order.",
         "below_coupon_threshold" => "Your order does not reach this coupon's minimum spend.",
+        "supplier_not_found" => "No such supplier.",
+        "nothing_to_order" => "Nothing needs ordering from this supplier for that day.",
+        "purchase_order_not_found" => "No such purchase order.",
+        "not_dead_lettered" => "Only a purchase order whose delivery failed can be sent again.",
+        "inbox_closed" => "The demo supplier is not taking orders right now. Try again later.",
+        "bad_signature" => "The purchase order's signature does not match; the supplier refused it.",
         _ => return None,
     })
 }
@@ -962,10 +975,11 @@ mod tests {
         errors.extend(markdown::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         errors.extend(coupon::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         errors.push(Box::new(crate::brain::BrowseError::InvalidViewTime));
+        errors.extend(crate::supply::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");
-            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429), "{code}");
+            assert!(matches!(e.http_status(), 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503), "{code}");
             assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
         }
         let conflicts =
