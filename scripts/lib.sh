@@ -113,7 +113,7 @@ start_edge() {
     --show-interactive-dev-session=false \
     --var "SEED_TOKEN:$SEED_TOKEN" --var "DEMO_OWNER_PASSWORD:$DEMO_OWNER_PASSWORD" \
     --var "PICKUP_CODE_SECRET:$PICKUP_CODE_SECRET" --var "SESSION_SECRET:$SESSION_SECRET" \
-    --var "FAULT_INJECTION:${FAULT_INJECTION:-0}" \
+    --var "FAULT_INJECTION:${FAULT_INJECTION:-0}" --var "SUPPLY_RETRY_BASE_SECS:${SUPPLY_RETRY_BASE_SECS:-1}" \
     --var "SMS_GATEWAY:outbox" --test-scheduled \
     </dev/null >"$state/wrangler.log" 2>&1 &
   EDGE_PID=$!

@@ -18,6 +18,7 @@ use shared_model::{
     sms::SmsError,
     stock::ReserveError,
     store::StoreError,
+    supply::SupplyError,
     throttle::ThrottleError,
     Problem,
 };
@@ -140,6 +141,7 @@ from_domain_error!(
     ReviewError,
     SmsError,
     StoreError,
+    SupplyError,
     TastingError,
     ThrottleError
 );

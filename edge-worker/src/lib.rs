@@ -18,7 +18,10 @@ mod services;
 mod ssr;
 mod storage;
 
-use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
+use shared_model::api::QueuedPurchaseOrder;
+use worker::{
+    event, Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, ScheduleContext, ScheduledEvent,
+};
 
 #[event(start)]
 fn start() {
@@ -42,6 +45,40 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         let _ = guard::set_common_headers(response.headers_mut());
     }
     Ok(response)
+}
+
+/// The queues' consumer (`wrangler.toml` `[[queues.consumers]]`): purchase orders to
+/// deliver to their suppliers, each retried with its own back-off when delivery fails,
+/// and those the queue gave up on, which go on the store's dead-letter list
+/// (`services::supply` says why there).
+#[event(queue)]
+async fn queue(batch: MessageBatch<QueuedPurchaseOrder>, env: Env, _ctx: Context) -> worker::Result<()> {
+    let supply = services::supply::SupplyService::new(&env).map_err(error::AppError::into_worker_error)?;
+    let dead_letters = batch.queue() == services::supply::DEAD_LETTER_QUEUE;
+    for message in batch.messages()? {
+        let now = http::now();
+        if dead_letters {
+            match supply.bury(message.body(), now).await {
+                Ok(()) => message.ack(),
+                Err(e) => {
+                    worker::console_error!("supply dead letter {}: {e:?}", message.body().purchase_order_id);
+                    message.retry();
+                }
+            }
+            continue;
+        }
+        match supply.deliver(message.body(), now).await {
+            Ok(services::supply::Delivered::Done) => message.ack(),
+            Ok(services::supply::Delivered::RetryIn(seconds)) => {
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build());
+            }
+            Err(e) => {
+                worker::console_error!("supply delivery {}: {e:?}", message.body().purchase_order_id);
+                message.retry();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The cron (`wrangler.toml` `[triggers]`): "tasting tomorrow" notices that are due, the

@@ -16,6 +16,7 @@ mod openapi;
 mod orders;
 mod recommendations;
 mod reviews;
+mod supply;
 mod tastings;
 
 use crate::{
@@ -142,6 +143,13 @@ api_routes![
     (POST, "/api/v1/stores/:store/numbers", metrics::create_numbers),
     (GET, "/api/v1/chain/numbers", metrics::get_chain_numbers),
     (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
+    (GET, "/api/v1/stores/:store/supply", supply::get_supply),
+    (POST, "/api/v1/stores/:store/supply/purchase-orders", supply::create_purchase_order),
+    (GET, "/api/v1/stores/:store/supply/deliveries", supply::get_deliveries),
+    (POST, "/api/v1/stores/:store/supply/resends", supply::create_resend),
+    (GET, "/api/v1/stores/:store/supply/demo-inbox", supply::get_demo_inbox),
+    (PUT, "/api/v1/stores/:store/supply/demo-inbox", supply::put_demo_inbox),
+    (POST, "/api/v1/demo-supplier/purchase-orders", supply::create_demo_purchase_order),
 ];
 
 /// Answers one `/api/v1/` request.

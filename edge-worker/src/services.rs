@@ -17,4 +17,5 @@ pub mod orders;
 pub mod recommendations;
 pub mod reviews;
 pub mod seed;
+pub mod supply;
 pub mod tastings;

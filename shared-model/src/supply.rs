@@ -332,6 +332,22 @@ pub fn retry_delay_secs(attempt: u32, base_secs: u32) -> u32 {
     u32::try_from((u64::from(base_secs) * doubling).min(u64::from(MAX_RETRY_DELAY_SECS))).unwrap_or(MAX_RETRY_DELAY_SECS)
 }
 
+/// The header carrying the chain's signature of a purchase order's body.
+pub const SIGNATURE_HEADER: &str = "X-Linli-Signature";
+
+/// The chain's signature of a purchase order's body, as hex: HMAC-SHA256 under the
+/// chain's secret, the message starting with its own domain label (see `mac`).
+pub fn purchase_order_signature(secret: &[u8], body: &[u8]) -> String {
+    hex::encode(crate::mac::hmac_sha256(secret, &[b"linli purchase order\n", body]))
+}
+
+/// Whether `signature` is the chain's signature of `body` (compared in constant time).
+pub fn signature_matches(secret: &[u8], body: &[u8], signature: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let expected = purchase_order_signature(secret, body);
+    expected.len() == signature.len() && bool::from(expected.as_bytes().ct_eq(signature.as_bytes()))
+}
+
 /// Why a supply request is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum SupplyError {
@@ -553,6 +569,16 @@ pub(crate) mod tests {
         assert_eq!(supply_day(at("2026-12-03T21:59:59+08:00")), (d(4), false));
         assert_eq!(supply_day(at("2026-12-03T22:00:00+08:00")), (d(4), true));
         assert_eq!(supply_day(at("2026-12-04T00:30:00+08:00")), (d(5), false));
+    }
+
+    #[test]
+    fn a_signature_holds_for_its_body_and_secret_only() {
+        let sig = purchase_order_signature(b"secret", b"{\"id\":\"po-1\"}");
+        assert_eq!(sig.len(), 64);
+        assert!(signature_matches(b"secret", b"{\"id\":\"po-1\"}", &sig));
+        assert!(!signature_matches(b"secret", b"{\"id\":\"po-2\"}", &sig));
+        assert!(!signature_matches(b"other", b"{\"id\":\"po-1\"}", &sig));
+        assert!(!signature_matches(b"secret", b"{\"id\":\"po-1\"}", ""));
     }
 
     #[test]

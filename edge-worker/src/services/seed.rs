@@ -2,13 +2,15 @@
 //! store, its community (see `community`), neighbours' reviews with photos on a few
 //! products, some by KOCs, each from a picked-up order of its own, and ninety days of
 //! households' shopping (see `history`), with the recommendation profiles built from it,
-//! and what makes each kind of the owner's 今日建议 appear (see `brain`), seeded idempotently
+//! and what makes each kind of the owner's 今日建议 appear (see `brain`), the demo suppliers
+//! and each product's supplier, pack size and safety stock (see `supply`), seeded idempotently
 //! from `seed/demo-chain.json`: every insert is `ON CONFLICT DO NOTHING`, so seeding twice
 //! changes nothing and never resets stock that residents have already bought.
 
 mod brain;
 mod community;
 mod history;
+mod supply;
 
 use super::{live::LiveService, metrics::MetricsService, recommendations::RecommendationService};
 use crate::{
@@ -242,6 +244,7 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
             );
         }
     }
+    statements.extend(supply::supply_statements(&db)?);
     // Owners and HQ: hash only for those not there yet (hashing is deliberately slow).
     let mut owners = 0;
     let hq = (&chain.hq.id, &chain.hq.nickname, &chain.hq.phone, &chain.hq.store, Role::Hq);
