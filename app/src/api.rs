@@ -694,3 +694,29 @@ mod tests {
         assert_eq!((error.code(), error.status()), ("unexpected_response", 502));
     }
 }
+
+/// 备货 of the store for tomorrow: the pick list and a purchase order per supplier.
+pub fn get_supply(store: &str) -> impl Future<Output = ApiResult<shared_model::api::SupplyPlan>> + Send {
+    get(format!("/api/v1/stores/{store}/supply"))
+}
+
+/// The store's sent purchase orders with their attempts, and the dead-letter list.
+pub fn get_supply_deliveries(store: &str) -> impl Future<Output = ApiResult<shared_model::api::SupplyDeliveries>> + Send {
+    get(format!("/api/v1/stores/{store}/supply/deliveries"))
+}
+
+/// Sends a supplier's purchase order for the day (put on the queue).
+pub fn send_purchase_order(
+    store: &str,
+    send_order: &shared_model::api::SendPurchaseOrder,
+) -> impl Future<Output = ApiResult<shared_model::api::PurchaseOrderView>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/supply/purchase-orders"), Some(send_order), None)
+}
+
+/// Puts a dead-lettered purchase order on the queue again.
+pub fn resend_purchase_order(
+    store: &str,
+    resend: &shared_model::api::ResendPurchaseOrder,
+) -> impl Future<Output = ApiResult<shared_model::api::PurchaseOrderView>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/supply/resends"), Some(resend), None)
+}

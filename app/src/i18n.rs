@@ -646,6 +646,33 @@ messages! {
     radar_source_review => "评价", "Reviews";
     radar_source_search => "搜索无结果", "Empty searches";
     numbers_title => "经营数据", "Numbers";
+    supply_title => "备货", "Supply";
+    supply_pick_list => "拣货单", "Pick list";
+    supply_print => "打印拣货单", "Print pick list";
+    supply_refresh => "刷新", "Refresh";
+    supply_final => "已过 22:00 截单，订单不再变化", "Past the 22:00 cut-off: the orders are final";
+    supply_open => "22:00 截单前，订单还会变化", "Orders may still change until the 22:00 cut-off";
+    supply_no_orders => "这一天还没有要备的订单", "No orders to prepare for this day yet";
+    supply_totals => "按商品合计", "Totals by product";
+    supply_bags => "按跟团号分袋", "Bags by group number";
+    supply_unnumbered => "未编号", "not numbered";
+    supply_purchase_orders => "采购单（按供应商）", "Purchase orders, by supplier";
+    supply_no_purchase => "库存够用，不需要订货", "Stock covers it: nothing to order";
+    supply_demo => "演示供应商", "demo supplier";
+    supply_rule => "订货量 = 订单 + 安全库存 − 现有库存，按箱规向上取整", "To order = orders + safety stock − on hand, rounded up to whole packs";
+    supply_col_product => "商品", "Product";
+    supply_col_need => "订单/安全/现有", "Orders/safety/on hand";
+    supply_col_pack => "箱规", "Pack";
+    supply_col_quantity => "订货", "Order";
+    supply_send => "发送", "Send";
+    supply_not_sent => "未发送", "Not sent";
+    supply_status_queued => "已排队，等待投递", "Queued for delivery";
+    supply_status_retrying => "投递失败，稍后重试", "Delivery failed; retrying";
+    supply_status_delivered => "供应商已收到", "Received by the supplier";
+    supply_status_dead => "多次投递失败，已放入死信", "Gave up after retries: in dead letters";
+    supply_dead_letters => "死信（投递失败）", "Dead letters (not delivered)";
+    supply_no_dead_letters => "没有投递失败的采购单", "No undelivered purchase orders";
+    supply_resend => "重发", "Resend";
     hq_title => "总部 · 门店对比", "HQ · stores side by side";
     hq_rank_by => "排序", "Rank by";
     numbers_mau => "月活居民", "Monthly active residents";
@@ -673,6 +700,56 @@ impl I18n {
         match self.0 {
             Locale::ZhCn => format!("全链 {stores} 家门店"),
             Locale::En => format!("The chain, {stores} stores"),
+        }
+    }
+
+    /// The day the 备货 page prepares.
+    pub fn supply_day(self, day: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{day} 取货"),
+            Locale::En => format!("For pickup on {day}"),
+        }
+    }
+
+    /// A bag's 跟团号.
+    pub fn supply_bag(self, number: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("跟团号 {number}"),
+            Locale::En => format!("Group no. {number}"),
+        }
+    }
+
+    /// Units of a product with its unit.
+    pub fn supply_units(self, quantity: u32, unit: &str) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{quantity} × {unit}"),
+            Locale::En => format!("{quantity} × {unit}"),
+        }
+    }
+
+    /// A line's order in packs: `12（2 箱）`.
+    pub fn supply_packs(self, quantity: u32, packs: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{quantity}（{packs} 箱）"),
+            Locale::En => format!("{quantity} ({packs} packs)"),
+        }
+    }
+
+    /// Delivery attempts so far, and when the next one is.
+    pub fn supply_attempts(self, attempts: usize, next: Option<String>) -> String {
+        match (self.0, next) {
+            (Locale::ZhCn, Some(next)) => format!("已投递 {attempts} 次，下次重试 {next}"),
+            (Locale::ZhCn, None) => format!("已投递 {attempts} 次"),
+            (Locale::En, Some(next)) => format!("{attempts} attempts; next retry at {next}"),
+            (Locale::En, None) => format!("{attempts} attempts"),
+        }
+    }
+
+    /// A dead letter: its supplier, day and tries.
+    pub fn supply_dead_letter(self, supplier: &str, day: String, attempts: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("{supplier} · {day} 取货 · 投递 {attempts} 次失败"),
+            Locale::En => format!("{supplier} · pickup {day} · {attempts} failed attempts"),
         }
     }
 

@@ -168,6 +168,19 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("GET",    "/api/v1/chain/numbers",                            [401,  403,  403,  403,  403,  403]),
+        route("GET",    "/api/v1/stores/{store}/supply",                    [401,  403,  403,  403,  200,  403]),
+        // A supplier the store does not have: let through, refused as such, nothing sent.
+        route("POST",   "/api/v1/stores/{store}/supply/purchase-orders",    [401,  403,  403,  403,  404,  403])
+            .json(|_, _| json!({ "supplier_id": "sup-none", "pickup_date": "2030-01-01" })),
+        route("GET",    "/api/v1/stores/{store}/supply/deliveries",         [401,  403,  403,  403,  200,  403]),
+        route("POST",   "/api/v1/stores/{store}/supply/resends",            [401,  403,  403,  403,  404,  403])
+            .json(|_, _| json!({ "purchase_order_id": "po-none" })),
+        route("GET",    "/api/v1/stores/{store}/supply/demo-inbox",         [401,  403,  403,  403,  200,  403]),
+        route("PUT",    "/api/v1/stores/{store}/supply/demo-inbox",         [401,  403,  403,  403,  200,  403])
+            .json(|_, _| json!({ "open": true })),
+        // The demo supplier takes only what the chain signed: nobody here can.
+        route("POST",   "/api/v1/demo-supplier/purchase-orders",            [401,  401,  401,  401,  401,  401])
+            .json(|_, _| json!({ "id": "po-x", "store_id": "st-gubei", "store_name": "x", "supplier_id": "sup-demo-farm", "pickup_date": "2030-01-01", "lines": [] })),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),

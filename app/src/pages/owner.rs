@@ -106,6 +106,8 @@ pub enum OwnerSection {
     Radar,
     /// `/owner/numbers`: 经营数据.
     Numbers,
+    /// `/owner/supply`: 备货, the pick list and purchase orders.
+    Supply,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -134,6 +136,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
         <nav class="owner-nav" node_ref=nav>
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Brain, "/owner/brain", t.brain_title(), "owner-nav-brain")}
+            {item(OwnerSection::Supply, "/owner/supply", t.supply_title(), "owner-nav-supply")}
             {item(OwnerSection::Numbers, "/owner/numbers", t.numbers_title(), "owner-nav-numbers")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
