@@ -49,6 +49,8 @@ test('备货: pick list by 跟团号, printable; purchase orders sent, dead-lett
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.getByTestId('supply-print').isVisible(), false, 'no buttons on paper');
   assert.equal(await page.locator('.supply-pos').isVisible(), false, 'no purchase orders on the pick list');
+  assert.equal(await page.getByTestId('supply-picks').isVisible(), true, 'the pick list');
+  await shot(page, '91-owner-supply-print', { fullPage: true });
   await page.pdf({ path: artifact('91-owner-supply-pick-list.pdf'), printBackground: true });
   assert.match(readFileSync(artifact('91-owner-supply-pick-list.pdf'), 'latin1'), /\/Type\s*\/Page/);
   await page.emulateMedia({ media: 'screen' });

@@ -23,8 +23,9 @@ use leptos_meta::Title;
 use shared_model::{
     api::{PurchaseOrderView, ResendPurchaseOrder, SendPurchaseOrder, SupplyDeliveries, SupplyPlan},
     identity::Me,
-    locale::{format_clock, format_pickup_date},
+    locale::format_pickup_date,
     supply::{DeliveryStatus, PointPicks},
+    time::local_naive,
 };
 
 #[component]
@@ -155,7 +156,7 @@ fn PurchaseOrderCard(
     let request = SendPurchaseOrder { supplier_id: order.supplier.id.clone(), pickup_date: order.pickup_date };
     let delivery = order.delivery.as_ref().map(|d| {
         let next =
-            d.attempts.last().filter(|_| d.status == DeliveryStatus::Retrying).and_then(|a| a.next_retry_at).map(format_clock);
+            d.attempts.last().filter(|_| d.status == DeliveryStatus::Retrying).and_then(|a| a.next_retry_at).map(clock_seconds);
         t.supply_attempts(d.attempts.len(), next)
     });
     view! {
@@ -195,6 +196,13 @@ fn PurchaseOrderCard(
             </div>
         </article>
     }
+}
+
+/// An instant's store time to the second (retries come seconds apart): `21:30:05`.
+fn clock_seconds(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    let local = local_naive(at);
+    format!("{:02}:{:02}:{:02}", local.hour(), local.minute(), local.second())
 }
 
 fn status_text(t: I18n, status: Option<DeliveryStatus>) -> &'static str {
