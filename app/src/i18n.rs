@@ -661,7 +661,7 @@ messages! {
     supply_demo => "演示供应商", "demo supplier";
     supply_rule => "订货量 = 订单 + 安全库存 − 现有库存，按箱规向上取整", "To order = orders + safety stock − on hand, rounded up to whole packs";
     supply_col_product => "商品", "Product";
-    supply_col_need => "订单/安全/现有", "Orders/safety/on hand";
+    supply_col_need => "订单/安全/现有", "Ordered / safety / on hand";
     supply_col_pack => "箱规", "Pack";
     supply_col_quantity => "订货", "Order";
     supply_send => "发送", "Send";
@@ -731,6 +731,7 @@ impl I18n {
     pub fn supply_packs(self, quantity: u32, packs: u32) -> String {
         match self.0 {
             Locale::ZhCn => format!("{quantity}（{packs} 箱）"),
+            Locale::En if packs == 1 => format!("{quantity} (1 pack)"),
             Locale::En => format!("{quantity} ({packs} packs)"),
         }
     }
@@ -740,16 +741,16 @@ impl I18n {
         match (self.0, next) {
             (Locale::ZhCn, Some(next)) => format!("已投递 {attempts} 次，下次重试 {next}"),
             (Locale::ZhCn, None) => format!("已投递 {attempts} 次"),
-            (Locale::En, Some(next)) => format!("{attempts} attempts; next retry at {next}"),
-            (Locale::En, None) => format!("{attempts} attempts"),
+            (Locale::En, Some(next)) => format!("{}; next retry at {next}", tries_en(attempts)),
+            (Locale::En, None) => tries_en(attempts),
         }
     }
 
-    /// A dead letter: its supplier, day and tries.
+    /// A dead letter: its supplier, day and tries (never fewer than one).
     pub fn supply_dead_letter(self, supplier: &str, day: String, attempts: u32) -> String {
         match self.0 {
             Locale::ZhCn => format!("{supplier} · {day} 取货 · 投递 {attempts} 次失败"),
-            Locale::En => format!("{supplier} · pickup {day} · {attempts} failed attempts"),
+            Locale::En => format!("{supplier} · pickup {day} · {} failed", tries_en(attempts as usize)),
         }
     }
 
@@ -851,5 +852,14 @@ impl I18n {
                 "{voices} things said by {residents} neighbours this week (wishes, live comments, reviews, empty searches)"
             ),
         }
+    }
+}
+
+/// `1 attempt`, `4 attempts`.
+fn tries_en(n: usize) -> String {
+    if n == 1 {
+        "1 attempt".to_string()
+    } else {
+        format!("{n} attempts")
     }
 }

@@ -30,6 +30,8 @@ const STORE: &str = STORE_B;
 const EGGS: &str = "p-eggs-tuji";
 const MILK: &str = "p-milk-fresh";
 const EGG_SUPPLIER: &str = "sup-demo-farm";
+/// The demo chain's HQ account.
+const HQ_PHONE: &str = "13800000000";
 /// `max_retries` of the supply queue's consumer in wrangler.toml: tries before the dead letter.
 const TRIES: usize = 4;
 /// The local edge's first retry delay (scripts/lib.sh).
@@ -319,6 +321,15 @@ async fn only_the_owner_sends_and_a_supply_request_says_what_is_wrong() {
     // Owner A may not act in store B.
     let other = e2e_tests::owner(OWNER_A_PHONE).await;
     expect_problem(send(&other, EGG_SUPPLIER, day).await, 403, "wrong_store").await;
+    // HQ reads any store's 备货 and sends nothing.
+    let hq = e2e_tests::owner(HQ_PHONE).await;
+    let read = hq.get(url(&format!("/api/v1/stores/{STORE}/supply"))).send().await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let read = hq.get(url(&format!("/api/v1/stores/{STORE}/supply/deliveries"))).send().await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    // (Its account sits in store A, so store B's actions are another store's to it.)
+    expect_problem(send(&hq, EGG_SUPPLIER, day).await, 403, "wrong_store").await;
+    expect_problem(resend(&hq, "po-none").await, 403, "wrong_store").await;
 }
 
 /// Tomorrow in store time, as the page defaults to.
