@@ -288,6 +288,7 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/brain") view=pages::owner_brain::OwnerBrainPage/>
             <Route path=path!("/radar") view=pages::owner_radar::OwnerRadarPage/>
             <Route path=path!("/numbers") view=pages::owner_numbers::OwnerNumbersPage/>
+            <Route path=path!("/stock") view=pages::owner_stock::OwnerStockPage/>
         </ParentRoute>
     }
     .into_inner()

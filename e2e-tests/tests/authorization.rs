@@ -168,6 +168,15 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("GET",    "/api/v1/chain/numbers",                            [401,  403,  403,  403,  403,  403]),
+        route("GET",    "/api/v1/stores/{store}/stock",                     [401,  403,  403,  403,  200,  403]),
+        route("POST",   "/api/v1/stores/{store}/stock/receipts",            [401,  403,  403,  403,  201,  403])
+            .keyed().json(|f, _| json!({ "lines": [{ "product_id": f.sku, "quantity": 1,
+                "best_before": (now() + chrono::Duration::days(5)).date_naive() }] })),
+        route("POST",   "/api/v1/stores/{store}/stock/write-offs",          [401,  403,  403,  403,  201,  403])
+            .keyed().json(|f, _| json!({ "product_id": f.sku, "quantity": 1, "reason": "damaged" })),
+        // Counted as shown: allowed through, and nothing moves.
+        route("POST",   "/api/v1/stores/{store}/stock/counts",              [401,  403,  403,  403,  201,  403])
+            .keyed().json(|f, _| json!({ "lines": [{ "product_id": f.sku, "counted": 3, "expected": 3 }] })),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),

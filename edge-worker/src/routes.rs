@@ -16,6 +16,7 @@ mod openapi;
 mod orders;
 mod recommendations;
 mod reviews;
+mod stock;
 mod tastings;
 
 use crate::{
@@ -141,6 +142,10 @@ api_routes![
     (GET, "/api/v1/stores/:store/numbers", metrics::get_numbers),
     (POST, "/api/v1/stores/:store/numbers", metrics::create_numbers),
     (GET, "/api/v1/chain/numbers", metrics::get_chain_numbers),
+    (GET, "/api/v1/stores/:store/stock", stock::get_stock),
+    (POST, "/api/v1/stores/:store/stock/receipts", stock::create_receipt),
+    (POST, "/api/v1/stores/:store/stock/write-offs", stock::create_write_off),
+    (POST, "/api/v1/stores/:store/stock/counts", stock::create_count),
     (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
 ];
 

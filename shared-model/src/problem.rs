@@ -311,6 +311,7 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "below_coupon_threshold" => {
             Some(format!("满{}可用，还差{}", Fen::from_fen(arg("threshold")?), Fen::from_fen(arg("short")?)))
         }
+        "more_than_on_shelf" => Some(format!("货架上只有{}件，报损数量不能更多", arg("available")?)),
         "not_enough_seats" => Some(match arg("seats_left")? {
             0 => "座位已订满，可以排候补".to_owned(),
             left => format!("只剩{left}个座位，可以少订几个或排候补"),
@@ -507,6 +508,14 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "coupon_expired" => "这张优惠券已过期",
         "coupon_product_missing" => "这张优惠券只能用于指定商品，订单里还没有它",
         "below_coupon_threshold" => "订单金额未达到优惠券的使用门槛",
+        // stock movements (收货, 报损, 盘点; more_than_on_shelf also in `message_with_args_zh`)
+        "no_movement_lines" => "请至少填写一种商品",
+        "too_many_movement_lines" => "一次最多100种商品",
+        "duplicate_movement_product" => "同一种商品只能填一行",
+        "invalid_movement_units" => "数量需在1到99999之间",
+        "best_before_passed" => "保质期已过，不能收货",
+        "invalid_write_off_note" => "请用一句话（100字以内）写明原因",
+        "more_than_on_shelf" => "报损数量超过了货架上的库存",
         _ => return None,
     })
 }
@@ -541,6 +550,7 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "too_many_sockets" => {
             Some(format!("Too many live pages are open (at most {}). Please close some and try again.", arg("max")?))
         }
+        "more_than_on_shelf" => Some(format!("Only {} on the shelf; you cannot write off more.", arg("available")?)),
         "below_coupon_threshold" => Some(format!(
             "This coupon needs an order of {}; add {} more.",
             Fen::from_fen(arg("threshold")?),
@@ -734,6 +744,13 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "coupon_expired" => "This coupon has expired.",
         "coupon_product_missing" => "This coupon is for a product that is not in your order.",
         "below_coupon_threshold" => "Your order does not reach this coupon's minimum spend.",
+        "no_movement_lines" => "Add at least one product.",
+        "too_many_movement_lines" => "At most 100 products at a time.",
+        "duplicate_movement_product" => "Each product may appear on one line only.",
+        "invalid_movement_units" => "Units must be between 1 and 99,999.",
+        "best_before_passed" => "These goods are past their best-before date and cannot be received.",
+        "invalid_write_off_note" => "Say why in one line of at most 100 characters.",
+        "more_than_on_shelf" => "That is more than is on the shelf.",
         _ => return None,
     })
 }
@@ -962,6 +979,7 @@ mod tests {
         errors.extend(markdown::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         errors.extend(coupon::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         errors.push(Box::new(crate::brain::BrowseError::InvalidViewTime));
+        errors.extend(crate::movement::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");

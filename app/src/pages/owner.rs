@@ -106,6 +106,8 @@ pub enum OwnerSection {
     Radar,
     /// `/owner/numbers`: 经营数据.
     Numbers,
+    /// `/owner/stock`: 收货, 报损 and 盘点.
+    Stock,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -135,6 +137,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Brain, "/owner/brain", t.brain_title(), "owner-nav-brain")}
             {item(OwnerSection::Numbers, "/owner/numbers", t.numbers_title(), "owner-nav-numbers")}
+            {item(OwnerSection::Stock, "/owner/stock", t.stock_title(), "owner-nav-stock")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}
             {item(OwnerSection::Radar, "/owner/radar", t.radar_title(), "owner-nav-radar")}

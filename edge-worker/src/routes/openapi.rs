@@ -60,6 +60,7 @@ use utoipa::{
         (name = "markdowns", description = "临期特价: near-expiry batches, their markdown plans, and applying one"),
         (name = "brain", description = "The owner's daily brain: 今日建议, 需求雷达 and the 直播 SOP"),
         (name = "metrics", description = "经营数据: a store's weekly numbers from its daily rollups"),
+        (name = "stock", description = "收货, 报损 and 盘点: the owner's stock movements, through the stock keeper"),
         (name = "admin", description = "Operator routes, off unless the SEED_TOKEN secret is set"),
     ),
 )]
