@@ -587,6 +587,38 @@ pub fn get_chain_numbers() -> impl Future<Output = ApiResult<shared_model::metri
     get("/api/v1/chain/numbers".to_string())
 }
 
+/// The stock room: every product's shelf and the latest movements.
+pub fn get_stock(store: &str) -> impl Future<Output = ApiResult<shared_model::api::StockSheet>> + Send {
+    get(format!("/api/v1/stores/{store}/stock"))
+}
+
+/// 收货, sent with its attempt's key (a retry records nothing twice).
+pub fn record_receipt(
+    store: &str,
+    receipt: &shared_model::api::RecordReceipt,
+    idempotency_key: String,
+) -> impl Future<Output = ApiResult<shared_model::api::MovementsRecorded>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/stock/receipts"), Some(receipt), Some(idempotency_key))
+}
+
+/// 报损, sent with its attempt's key.
+pub fn record_write_off(
+    store: &str,
+    write_off: &shared_model::api::RecordWriteOff,
+    idempotency_key: String,
+) -> impl Future<Output = ApiResult<shared_model::api::MovementsRecorded>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/stock/write-offs"), Some(write_off), Some(idempotency_key))
+}
+
+/// 盘点, sent with its attempt's key.
+pub fn record_count(
+    store: &str,
+    count: &shared_model::api::RecordCount,
+    idempotency_key: String,
+) -> impl Future<Output = ApiResult<shared_model::api::MovementsRecorded>> + Send {
+    send("POST", format!("/api/v1/stores/{store}/stock/counts"), Some(count), Some(idempotency_key))
+}
+
 /// Counts the store's recent days again now, and answers its numbers.
 pub fn refresh_numbers(store: &str) -> impl Future<Output = ApiResult<shared_model::metrics::StoreNumbers>> + Send {
     send::<(), _>("POST", format!("/api/v1/stores/{store}/numbers"), None, None)

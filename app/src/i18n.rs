@@ -673,6 +673,35 @@ messages! {
     supply_dead_letters => "死信（投递失败）", "Dead letters (not delivered)";
     supply_no_dead_letters => "没有投递失败的采购单", "No undelivered purchase orders";
     supply_resend => "重发", "Resend";
+    stock_title => "库存", "Stock";
+    stock_receipt => "收货", "Receipt";
+    stock_write_off => "报损", "Write-off";
+    stock_count => "盘点", "Stock-take";
+    stock_product => "商品", "Product";
+    stock_units => "数量", "Units";
+    stock_best_before => "保质期至", "Best before";
+    stock_add_line => "加入收货单", "Add to the receipt";
+    stock_receipt_hint => "逐种填写到货的数量和保质期，加完后一起确认收货。", "Add each product that arrived with its units and best-before date, then confirm them together.";
+    stock_receipt_invalid => "请选择商品，填写数量（整数）和保质期", "Choose a product, and give whole units and a best-before date.";
+    stock_receipt_send => "确认收货", "Confirm the receipt";
+    stock_reason => "原因", "Reason";
+    stock_note => "说明（选“其他”时必填）", "Note (needed for “other”)";
+    stock_units_invalid => "数量需为整数", "Units must be a whole number.";
+    stock_write_off_send => "确认报损", "Write off";
+    stock_reason_damaged => "破损", "Damaged";
+    stock_reason_expired => "过期", "Expired";
+    stock_reason_spoiled => "变质", "Spoiled";
+    stock_reason_other => "其他", "Other";
+    stock_count_hint => "扫商品条码（或输入条码、商品名），每扫一次记一件；也可以直接改数量。核对差异后确认。", "Scan each product's barcode (or type it, or the name): each scan counts one. You can also type the units. Check the differences, then confirm.";
+    stock_count_code => "条码或商品名", "Barcode or name";
+    stock_count_add => "记一件", "Count one";
+    stock_count_scan => "扫码", "Scan";
+    stock_count_counted => "实盘数量", "Counted";
+    stock_count_match => "无差异", "matches";
+    stock_count_confirm => "确认盘点差异", "Confirm the differences";
+    stock_done => "已记录，库存已更新", "Recorded; the stock is updated.";
+    stock_history => "最近记录", "Latest movements";
+    stock_history_empty => "还没有收货、报损或盘点记录", "No receipts, write-offs or stock-takes yet.";
     hq_title => "总部 · 门店对比", "HQ · stores side by side";
     hq_rank_by => "排序", "Rank by";
     numbers_mau => "月活居民", "Monthly active residents";
@@ -695,6 +724,38 @@ messages! {
 }
 
 impl I18n {
+    /// Units free on a shelf: `货架上 12 件`.
+    pub fn stock_on_shelf(self, units: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("货架上 {units} 件"),
+            Locale::En => format!("{units} on the shelf"),
+        }
+    }
+
+    /// What the page showed when the owner counted: `账面 12`.
+    pub fn stock_count_expected(self, units: u32) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("账面 {units}"),
+            Locale::En => format!("{units} on record"),
+        }
+    }
+
+    /// A batch's best-before: `保质期至 12-09`.
+    pub fn stock_best_before_on(self, date: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("保质期至 {date}"),
+            Locale::En => format!("best before {date}"),
+        }
+    }
+
+    /// A scanned or typed code that names no product.
+    pub fn stock_count_unknown(self, code: String) -> String {
+        match self.0 {
+            Locale::ZhCn => format!("没有找到“{code}”对应的商品"),
+            Locale::En => format!("No product matches “{code}”."),
+        }
+    }
+
     /// The chain's headline, with its number of stores.
     pub fn hq_chain(self, stores: usize) -> String {
         match self.0 {

@@ -289,6 +289,7 @@ fn OwnerRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/radar") view=pages::owner_radar::OwnerRadarPage/>
             <Route path=path!("/numbers") view=pages::owner_numbers::OwnerNumbersPage/>
             <Route path=path!("/supply") view=pages::owner_supply::OwnerSupplyPage/>
+            <Route path=path!("/stock") view=pages::owner_stock::OwnerStockPage/>
         </ParentRoute>
     }
     .into_inner()

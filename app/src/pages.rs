@@ -27,6 +27,8 @@ pub mod owner_radar;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_reviews;
 #[cfg(any(feature = "ssr", feature = "owner"))]
+pub mod owner_stock;
+#[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_supply;
 #[cfg(any(feature = "ssr", feature = "owner"))]
 pub mod owner_tastings;

@@ -181,6 +181,15 @@ fn table() -> Vec<Route> {
         // The demo supplier takes only what the chain signed: nobody here can.
         route("POST",   "/api/v1/demo-supplier/purchase-orders",            [401,  401,  401,  401,  401,  401])
             .json(|_, _| json!({ "id": "po-x", "store_id": "st-gubei", "store_name": "x", "supplier_id": "sup-demo-farm", "pickup_date": "2030-01-01", "lines": [] })),
+        route("GET",    "/api/v1/stores/{store}/stock",                     [401,  403,  403,  403,  200,  403]),
+        route("POST",   "/api/v1/stores/{store}/stock/receipts",            [401,  403,  403,  403,  201,  403])
+            .keyed().json(|f, _| json!({ "lines": [{ "product_id": f.sku, "quantity": 1,
+                "best_before": (now() + chrono::Duration::days(5)).date_naive() }] })),
+        route("POST",   "/api/v1/stores/{store}/stock/write-offs",          [401,  403,  403,  403,  201,  403])
+            .keyed().json(|f, _| json!({ "product_id": f.sku, "quantity": 1, "reason": "damaged" })),
+        // Counted as shown: allowed through, and nothing moves.
+        route("POST",   "/api/v1/stores/{store}/stock/counts",              [401,  403,  403,  403,  201,  403])
+            .keyed().json(|f, _| json!({ "lines": [{ "product_id": f.sku, "counted": 3, "expected": 3 }] })),
         route("POST",   "/api/v1/admin/seed",                               [401,  401,  401,  401,  401,  401]),
         route("POST",   "/api/v1/admin/recommendations",                    [401,  401,  401,  401,  401,  401]),
         route("GET",    "/api/v1/admin/order-history",                      [401,  401,  401,  401,  401,  401]),

@@ -17,6 +17,7 @@ mod orders;
 mod recommendations;
 mod reviews;
 mod supply;
+mod stock;
 mod tastings;
 
 use crate::{
@@ -142,6 +143,10 @@ api_routes![
     (GET, "/api/v1/stores/:store/numbers", metrics::get_numbers),
     (POST, "/api/v1/stores/:store/numbers", metrics::create_numbers),
     (GET, "/api/v1/chain/numbers", metrics::get_chain_numbers),
+    (GET, "/api/v1/stores/:store/stock", stock::get_stock),
+    (POST, "/api/v1/stores/:store/stock/receipts", stock::create_receipt),
+    (POST, "/api/v1/stores/:store/stock/write-offs", stock::create_write_off),
+    (POST, "/api/v1/stores/:store/stock/counts", stock::create_count),
     (POST, "/api/v1/admin/brain-runs", admin::create_brain_run),
     (GET, "/api/v1/stores/:store/supply", supply::get_supply),
     (POST, "/api/v1/stores/:store/supply/purchase-orders", supply::create_purchase_order),

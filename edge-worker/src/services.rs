@@ -12,6 +12,7 @@ pub mod identity;
 pub mod live;
 pub mod markdowns;
 pub mod metrics;
+pub mod movements;
 pub mod notices;
 pub mod orders;
 pub mod recommendations;

@@ -50,6 +50,17 @@ pub fn stored<'a, T, E>(what: &str, raw: &'a str, parse: impl Fn(&'a str) -> Res
     parse(raw).map_err(|_| AppError::Internal(format!("unknown stored {what} {raw:?}")))
 }
 
+/// An integer as D1 takes it: a JS number (an `i64` would be a BigInt).
+pub fn number(n: i64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+/// SQLite's modifier turning a stored UTC time into store time (`date(at, modifier)` is
+/// the store-local day), from the one offset.
+pub fn local_modifier() -> String {
+    format!("{:+} seconds", shared_model::time::STORE_UTC_OFFSET_SECS)
+}
+
 /// An optional text as a D1 argument (NULL when absent).
 pub fn nullable(value: Option<&str>) -> JsValue {
     value.map(JsValue::from_str).unwrap_or(JsValue::NULL)

@@ -10,6 +10,7 @@ use crate::{
     ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId, ProductId, StoreId},
     live::{LiveSession, LiveSessionStatus, RoomSnapshot},
     markdown::{Markdown, MarkdownPlan, MarkdownRate},
+    movement::{CountLine, MovementKind, ReceiptLine, WriteOffReason},
     order::{Order, OrderStatus, OrderSummary},
     store::Store,
     time::pickup_date_for,
@@ -211,6 +212,90 @@ impl StockUpdate {
         }
         Ok(())
     }
+}
+
+/// `POST /api/v1/stores/{store}/stock/receipts`: 收货, what arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordReceipt {
+    pub lines: Vec<ReceiptLine>,
+}
+
+/// `POST /api/v1/stores/{store}/stock/write-offs`: 报损, units off the shelf and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordWriteOff {
+    pub product_id: ProductId,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99_999))]
+    pub quantity: u32,
+    pub reason: WriteOffReason,
+    /// Required for `other`; one line, at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/stores/{store}/stock/counts`: 盘点, the shelf as counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordCount {
+    pub lines: Vec<CountLine>,
+}
+
+/// One product on the stock page: what the keeper has free, and how to recognise it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StockItem {
+    pub product_id: ProductId,
+    pub name: String,
+    pub unit: String,
+    /// The EAN-13 on its pack, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
+    /// Units free on the shelf (not held by orders).
+    pub available: u32,
+    /// The oldest batch's best-before date.
+    pub best_before: NaiveDate,
+}
+
+/// One recorded movement, as it moved the shelf.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StockMovement {
+    pub product_id: ProductId,
+    pub name: String,
+    pub kind: MovementKind,
+    /// Units the shelf moved by (negative: taken off).
+    pub quantity: i64,
+    /// A stock-take's units shown when the owner counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<WriteOffReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_before: Option<NaiveDate>,
+    /// Units lost at the unit cost of the moment (the loss rate's 报损).
+    pub loss: Fen,
+    /// Units on the shelf just after.
+    pub available_after: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/stores/{store}/stock`: the products' shelf and the latest movements,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StockSheet {
+    pub products: Vec<StockItem>,
+    pub movements: Vec<StockMovement>,
+}
+
+/// What a receipt, write-off or stock-take recorded, one movement per product moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MovementsRecorded {
+    pub movements: Vec<StockMovement>,
 }
 
 /// A field that is present (even as `null`) becomes `Some(...)`; `#[serde(default)]`

@@ -17,6 +17,7 @@
 //! - [`coupon`]: coupon terms, who may use one, and how it changes an order's total.
 //! - [`metrics`]: 经营数据, the weekly numbers of a store or the chain from daily rollups.
 //! - [`supply`]: the pick list, what to order from a supplier, and the stock ledger's rule.
+//! - [`movement`]: 收货, 报损 and 盘点, the stock movements an owner records.
 //! - [`access`]: who may do what, for the worker and the app alike.
 //! - [`pickup`]: the owner's pickup counter (paging, search, wrong-code limits).
 //! - [`sms`]: sign-in codes by text message, their limits, and the gateway's signed request.
@@ -43,6 +44,7 @@ pub mod mac;
 pub mod markdown;
 pub mod metrics;
 pub mod money;
+pub mod movement;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod order;

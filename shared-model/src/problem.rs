@@ -311,6 +311,7 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "below_coupon_threshold" => {
             Some(format!("满{}可用，还差{}", Fen::from_fen(arg("threshold")?), Fen::from_fen(arg("short")?)))
         }
+        "more_than_on_shelf" => Some(format!("货架上只有{}件，报损数量不能更多", arg("available")?)),
         "not_enough_seats" => Some(match arg("seats_left")? {
             0 => "座位已订满，可以排候补".to_owned(),
             left => format!("只剩{left}个座位，可以少订几个或排候补"),
@@ -514,6 +515,14 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "not_dead_lettered" => "只有发送失败的采购单可以重发",
         "inbox_closed" => "演示供应商暂停收单，请稍后再试",
         "bad_signature" => "采购单签名不对，供应商拒收",
+        // stock movements (收货, 报损, 盘点; more_than_on_shelf also in `message_with_args_zh`)
+        "no_movement_lines" => "请至少填写一种商品",
+        "too_many_movement_lines" => "一次最多100种商品",
+        "duplicate_movement_product" => "同一种商品只能填一行",
+        "invalid_movement_units" => "数量需在1到99999之间",
+        "best_before_passed" => "保质期已过，不能收货",
+        "invalid_write_off_note" => "请用一句话（100字以内）写明原因",
+        "more_than_on_shelf" => "报损数量超过了货架上的库存",
         _ => return None,
     })
 }
@@ -548,6 +557,7 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "too_many_sockets" => {
             Some(format!("Too many live pages are open (at most {}). Please close some and try again.", arg("max")?))
         }
+        "more_than_on_shelf" => Some(format!("Only {} on the shelf; you cannot write off more.", arg("available")?)),
         "below_coupon_threshold" => Some(format!(
             "This coupon needs an order of {}; add {} more.",
             Fen::from_fen(arg("threshold")?),
@@ -747,6 +757,13 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "not_dead_lettered" => "Only a purchase order whose delivery failed can be sent again.",
         "inbox_closed" => "The demo supplier is not taking orders right now. Try again later.",
         "bad_signature" => "The purchase order's signature does not match; the supplier refused it.",
+        "no_movement_lines" => "Add at least one product.",
+        "too_many_movement_lines" => "At most 100 products at a time.",
+        "duplicate_movement_product" => "Each product may appear on one line only.",
+        "invalid_movement_units" => "Units must be between 1 and 99,999.",
+        "best_before_passed" => "These goods are past their best-before date and cannot be received.",
+        "invalid_write_off_note" => "Say why in one line of at most 100 characters.",
+        "more_than_on_shelf" => "That is more than is on the shelf.",
         _ => return None,
     })
 }
@@ -976,6 +993,7 @@ mod tests {
         errors.extend(coupon::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         errors.push(Box::new(crate::brain::BrowseError::InvalidViewTime));
         errors.extend(crate::supply::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
+        errors.extend(crate::movement::tests::every_error().into_iter().map(|e| Box::new(e) as Box<dyn ErrorCode>));
         for e in &errors {
             let code = e.code();
             assert!(message_zh(code).is_some(), "no message for {code}");

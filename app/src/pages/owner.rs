@@ -108,6 +108,8 @@ pub enum OwnerSection {
     Numbers,
     /// `/owner/supply`: 备货, the pick list and purchase orders.
     Supply,
+    /// `/owner/stock`: 收货, 报损 and 盘点.
+    Stock,
 }
 
 /// Switches between the owner console's parts: orders and stock, lives.
@@ -137,6 +139,7 @@ pub fn OwnerNav(active: OwnerSection) -> impl IntoView {
             {item(OwnerSection::Orders, "/owner", t.owner_nav_orders(), "owner-nav-orders")}
             {item(OwnerSection::Brain, "/owner/brain", t.brain_title(), "owner-nav-brain")}
             {item(OwnerSection::Supply, "/owner/supply", t.supply_title(), "owner-nav-supply")}
+            {item(OwnerSection::Stock, "/owner/stock", t.stock_title(), "owner-nav-stock")}
             {item(OwnerSection::Numbers, "/owner/numbers", t.numbers_title(), "owner-nav-numbers")}
             {item(OwnerSection::Lives, "/owner/lives", t.owner_nav_lives(), "owner-nav-lives")}
             {item(OwnerSection::Wishes, "/owner/wishes", t.wishes_title(), "owner-nav-wishes")}

@@ -17,6 +17,8 @@ object_routes! {
         Shrink => "/shrink",
         /// Set the units on hand ([`SetStockCall`]).
         Set => "/set",
+        /// Move the units on hand by a signed delta, once per operation ([`AdjustCall`]).
+        Adjust => "/adjust",
         /// Read the count.
         State => "/state",
     }
@@ -64,14 +66,50 @@ pub struct SetStockCall {
     pub available: u32,
 }
 
+/// Move the shelf by `delta` units once per `op` (收货, 报损, 盘点: `shared_model::movement`).
+/// A take larger than the shelf is refused unless `clamp`, which stops it at zero (a
+/// stock-take's shortfall: the shelf cannot hold fewer than none).
+#[derive(Serialize, Deserialize)]
+pub struct AdjustCall {
+    pub op: String,
+    pub delta: i64,
+    pub clamp: bool,
+    /// Stock the SKU starts with the first time it is touched (from D1's seed).
+    pub opening_stock: u32,
+}
+
 /// What a keeper answers; `version` orders the answers for D1's mirror.
 #[derive(Serialize, Deserialize, Debug)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum KeeperReply {
-    Reserved { available: u32, version: u64, replayed: bool },
-    Refused { error: ReserveError, available: u32, version: u64 },
-    Released { available: u32, version: u64, released: u32 },
-    State { available: u32, version: u64 },
+    Reserved {
+        available: u32,
+        version: u64,
+        replayed: bool,
+    },
+    Refused {
+        error: ReserveError,
+        available: u32,
+        version: u64,
+    },
+    Released {
+        available: u32,
+        version: u64,
+        released: u32,
+    },
+    State {
+        available: u32,
+        version: u64,
+    },
+    /// The shelf moved by `applied` (a replayed `op` answers what it did the first time,
+    /// with `replayed`); `previous` is what it held before.
+    Adjusted {
+        available: u32,
+        version: u64,
+        previous: u32,
+        applied: i64,
+        replayed: bool,
+    },
     Untouched,
 }
 
@@ -104,6 +142,10 @@ impl StockClient {
 
     pub async fn shrink(&self, store: &StoreId, product: &ProductId, call: &ShrinkCall) -> AppResult<KeeperReply> {
         self.call(store, product, KeeperRoute::Shrink, call).await
+    }
+
+    pub async fn adjust(&self, store: &StoreId, product: &ProductId, call: &AdjustCall) -> AppResult<KeeperReply> {
+        self.call(store, product, KeeperRoute::Adjust, call).await
     }
 
     pub async fn set(&self, store: &StoreId, product: &ProductId, available: u32) -> AppResult<KeeperReply> {

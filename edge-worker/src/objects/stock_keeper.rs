@@ -12,13 +12,13 @@
 
 use super::{now_ms, sweep_stranded, DueHold, HoldBook, ObjectStorage};
 use crate::{
-    clients::stock::{KeeperReply, KeeperRoute, ReleaseCall, ReserveCall, SetStockCall, ShrinkCall},
+    clients::stock::{AdjustCall, KeeperReply, KeeperRoute, ReleaseCall, ReserveCall, SetStockCall, ShrinkCall},
     error::AppResult,
     http::now,
 };
 use serde::Deserialize;
 use shared_model::{
-    stock::{decide_reserve, order_of_reservation, ReserveRequest},
+    stock::{decide_reserve, order_of_reservation, ReserveError, ReserveRequest},
     OrderId,
 };
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, SqlStorage, State};
@@ -37,6 +37,10 @@ const SCHEMA: &[&[&str]] = &[&[
     "CREATE INDEX IF NOT EXISTS reservations_buyer ON reservations(buyer, cap_window, held)",
     "CREATE INDEX IF NOT EXISTS reservations_due ON reservations(held, confirmed, expires_at)",
     "CREATE TABLE IF NOT EXISTS applied_ops (op TEXT PRIMARY KEY)",
+], &[
+    // 收货, 报损, 盘点: what each operation did, so a replay answers the same.
+    "CREATE TABLE IF NOT EXISTS adjustments (op TEXT PRIMARY KEY, previous INTEGER NOT NULL, applied INTEGER NOT NULL, \
+     available INTEGER NOT NULL, version INTEGER NOT NULL)",
 ]];
 
 #[derive(Deserialize)]
@@ -46,6 +50,14 @@ struct DueRow {
 
 #[derive(Deserialize)]
 struct StockRow {
+    available: i64,
+    version: i64,
+}
+
+#[derive(Deserialize)]
+struct AdjustmentRow {
+    previous: i64,
+    applied: i64,
     available: i64,
     version: i64,
 }
@@ -75,6 +87,7 @@ impl DurableObject for StockKeeper {
             KeeperRoute::Release => self.handle_release(req.json().await?),
             KeeperRoute::Shrink => self.handle_shrink(req.json().await?),
             KeeperRoute::Set => self.handle_set(req.json().await?),
+            KeeperRoute::Adjust => self.handle_adjust(req.json().await?),
             KeeperRoute::State => self.handle_state(),
         };
         Response::from_json(&reply?)
@@ -233,11 +246,54 @@ impl StockKeeper {
         self.storage.schedule_alarm((next > 0).then_some(next)).await
     }
 
-    /// The owner sets the units on hand (a stock count or a delivery).
+    /// The owner sets the units on hand (the product editor's 库存); answers what it held
+    /// before, so the change is recorded as a stock-take.
     fn handle_set(&self, call: SetStockCall) -> Result<KeeperReply> {
-        let (_, version) = self.stock(call.available)?;
+        let (previous, version) = self.stock(call.available)?;
         self.write_stock(call.available, version + 1)?;
-        Ok(KeeperReply::State { available: call.available, version: version + 1 })
+        Ok(KeeperReply::Adjusted {
+            available: call.available,
+            version: version + 1,
+            previous,
+            applied: i64::from(call.available) - i64::from(previous),
+            replayed: false,
+        })
+    }
+
+    /// Moves the shelf by a signed delta once per `op`: read, decide, write, no await.
+    fn handle_adjust(&self, call: AdjustCall) -> Result<KeeperReply> {
+        let (available, version) = self.stock(call.opening_stock)?;
+        let done: Vec<AdjustmentRow> = self
+            .sql()
+            .exec("SELECT previous, applied, available, version FROM adjustments WHERE op = ?", vec![call.op.clone().into()])?
+            .to_array()?;
+        if let Some(row) = done.first() {
+            return Ok(KeeperReply::Adjusted {
+                available: row.available.max(0) as u32,
+                version: row.version.max(0) as u64,
+                previous: row.previous.max(0) as u32,
+                applied: row.applied,
+                replayed: true,
+            });
+        }
+        let wanted = i64::from(available) + call.delta;
+        if wanted < 0 && !call.clamp {
+            return Ok(KeeperReply::Refused { error: ReserveError::InsufficientStock { available }, available, version });
+        }
+        let after = u32::try_from(wanted.max(0)).unwrap_or(u32::MAX);
+        let applied = i64::from(after) - i64::from(available);
+        self.write_stock(after, version + 1)?;
+        self.sql().exec(
+            "INSERT INTO adjustments (op, previous, applied, available, version) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                call.op.into(),
+                i64::from(available).into(),
+                applied.into(),
+                i64::from(after).into(),
+                ((version + 1) as i64).into(),
+            ],
+        )?;
+        Ok(KeeperReply::Adjusted { available: after, version: version + 1, previous: available, applied, replayed: false })
     }
 
     fn handle_state(&self) -> Result<KeeperReply> {

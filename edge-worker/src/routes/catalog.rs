@@ -193,7 +193,7 @@ pub async fn update_store_product(mut req: Request, ctx: RouteContext<()>) -> wo
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             authorize(Some(&me), Action::ManageStore(&store))?;
             let update: StockUpdate = read_json(&mut req).await?;
-            json(200, &CatalogService::new(&ctx.env)?.update_product(&store, &product, &update).await?)
+            json(200, &CatalogService::new(&ctx.env)?.update_product(&store, &me.person_id, &product, &update).await?)
         }
         .await,
     )

@@ -61,6 +61,7 @@ use utoipa::{
         (name = "brain", description = "The owner's daily brain: 今日建议, 需求雷达 and the 直播 SOP"),
         (name = "metrics", description = "经营数据: a store's weekly numbers from its daily rollups"),
         (name = "supply", description = "备货: the pick list, purchase orders per supplier, their delivery through the queue, dead letters, and the demo supplier's inbox"),
+        (name = "stock", description = "收货, 报损 and 盘点: the owner's stock movements, through the stock keeper"),
         (name = "admin", description = "Operator routes, off unless the SEED_TOKEN secret is set"),
     ),
 )]

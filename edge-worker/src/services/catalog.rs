@@ -3,6 +3,7 @@
 //! the order's write checks those facts are still current, so a stale copy costs a retry,
 //! never a wrong price.
 
+use super::movements::MovementService;
 use crate::{
     clients::stock::{KeeperReply, StockClient},
     error::{AppError, AppResult},
@@ -18,7 +19,7 @@ use shared_model::{
     markdown::{shelf_price, BatchFacts, Markdown, MarkdownRate, ShelfPrice, SELL_THROUGH_DAYS},
     order::OrderStatus,
     store::{PickupPoint, Store},
-    CategoryId, Fen, PickupPointId, ProductId, StoreId,
+    CategoryId, Fen, PersonId, PickupPointId, ProductId, StoreId,
 };
 use std::{cell::RefCell, collections::HashMap};
 use wasm_bindgen::JsValue;
@@ -531,17 +532,26 @@ impl CatalogService {
     }
 
     /// The owner's edit of a product: its per-buyer cap and/or the units on hand (set in
-    /// the SKU's keeper, then mirrored). The whole edit is validated before anything is
-    /// written.
-    pub async fn update_product(&self, store: &StoreId, product: &ProductId, update: &StockUpdate) -> AppResult<ProductSummary> {
+    /// the SKU's keeper, then recorded as a stock-take with the mirror). The whole edit is
+    /// validated before anything is written.
+    pub async fn update_product(
+        &self,
+        store: &StoreId,
+        person: &PersonId,
+        product: &ProductId,
+        update: &StockUpdate,
+    ) -> AppResult<ProductSummary> {
         update.validate()?;
-        self.product(store, product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
+        let row = self.product(store, product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;
         if let Some(cap) = update.per_buyer_cap {
             self.set_per_buyer_cap(store, product, cap).await?;
         }
         if let Some(stock) = update.stock {
-            if let KeeperReply::State { available, version } = StockClient::new(&self.env)?.set(store, product, stock).await? {
+            if let KeeperReply::Adjusted { available, version, previous, .. } =
+                StockClient::new(&self.env)?.set(store, product, stock).await?
+            {
                 self.record_stock(store, product, available, version).await?;
+                MovementService::new(&self.env)?.record_set(store, person, row, previous, available, version, now()).await?;
             }
         }
         let row = self.product(store, product).await?.ok_or_else(|| AppError::not_found("product_not_found"))?;

@@ -11,7 +11,7 @@
 
 use crate::{
     error::{AppError, AppResult},
-    storage::{placeholders, stored_date, stored_time, DATE_FORMAT},
+    storage::{local_modifier, number, placeholders, stored_date, stored_time, DATE_FORMAT},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use shared_model::{
         StoreNumbers, StoreSize, StoreWeek, ACTIVE_WINDOW_DAYS, TOP_PRODUCTS_SHOWN, WEEKS_SHOWN, WEEK_DAYS,
     },
     order::OrderStatus,
-    time::{local_date, local_day_at, STORE_UTC_OFFSET_SECS},
+    time::{local_date, local_day_at},
     Fen, ProductId, StoreId,
 };
 use std::collections::BTreeMap;
@@ -108,19 +108,16 @@ struct LastRow {
     last: Option<String>,
 }
 
+/// A day's 报损 at cost (write-offs and stock-take shortfalls, `movement::loss_units`).
+#[derive(Deserialize)]
+struct LossRow {
+    date: String,
+    loss_fen: i64,
+}
+
 #[derive(Deserialize)]
 struct StockRow {
     value_fen: i64,
-}
-
-/// SQLite's modifier turning a stored UTC time into store time, from the one offset.
-fn local_modifier() -> String {
-    format!("{STORE_UTC_OFFSET_SECS:+} seconds")
-}
-
-/// An integer as D1 takes it: a JS number (an `i64` would be a BigInt).
-fn number(n: i64) -> JsValue {
-    JsValue::from_f64(n as f64)
 }
 
 fn count(n: i64) -> u32 {
@@ -217,10 +214,16 @@ impl MetricsService {
                          FROM store_products WHERE store_id = ?1",
                     )
                     .bind(&[store.as_str().into()])?,
+                self.db
+                    .prepare(
+                        "SELECT date(created_at, ?3) AS date, SUM(loss_fen) AS loss_fen FROM stock_movements \
+                         WHERE store_id = ?1 AND created_at >= ?2 GROUP BY 1",
+                    )
+                    .bind(&[store.as_str().into(), counted_from.to_rfc3339().into(), local_modifier().into()])?,
             ])
             .await?;
-        let [facts, scores, product_days, stock] =
-            <[_; 4]>::try_from(reads).map_err(|_| AppError::Internal("metrics: batch".into()))?;
+        let [facts, scores, product_days, stock, losses] =
+            <[_; 5]>::try_from(reads).map_err(|_| AppError::Internal("metrics: batch".into()))?;
         let facts: Vec<FactRow> = facts.results()?;
         let orders = facts.len();
         let facts = facts
@@ -243,6 +246,12 @@ impl MetricsService {
             .collect::<AppResult<Vec<_>>>()?;
         let stock_today = stock.results::<StockRow>()?.first().map(|s| Fen::from_fen(s.value_fen));
         let mut days = day_rollups(&facts, &scores, first, today);
+        for loss in losses.results::<LossRow>()? {
+            let date = stored_date(&loss.date)?;
+            if let Some(day) = days.iter_mut().find(|d| d.date == date) {
+                day.written_off = Fen::from_fen(loss.loss_fen);
+            }
+        }
         if let Some(day) = days.last_mut() {
             day.stock_value = stock_today;
         }

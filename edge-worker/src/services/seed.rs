@@ -207,11 +207,12 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
             );
         }
     }
-    for p in &chain.products {
+    for (index, p) in chain.products.iter().enumerate() {
         statements.push(
             db.prepare(
-                "INSERT INTO products (id, name, category_id, unit, description, origin, shelf_life_days, test_report, image_url) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                "INSERT INTO products (id, name, category_id, unit, description, origin, shelf_life_days, test_report, image_url, \
+                   barcode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                 ON CONFLICT (id) DO UPDATE SET barcode = COALESCE(products.barcode, excluded.barcode)",
             )
             .bind(&[
                 p.id.as_str().into(),
@@ -223,6 +224,7 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
                 p.shelf_life_days.into(),
                 opt(p.test_report.as_deref()),
                 p.image.as_str().into(),
+                demo_barcode(index).into(),
             ])?,
         );
         let best_before = (today + chrono::Duration::days(i64::from(p.shelf_life_days))).format("%Y-%m-%d").to_string();
@@ -391,4 +393,13 @@ async fn review_statements(db: &D1Database, chain: &DemoChain, bucket: &PhotoBuc
         }
     }
     Ok(statements)
+}
+
+/// The demo chain's EAN-13 for its `index`th product: China's 69 prefix, a made-up
+/// company number and the index, with its check digit, so 盘点 can be tried by scanning.
+fn demo_barcode(index: usize) -> String {
+    let first12 = format!("6920261{:05}", index % 100_000);
+    let digits: Vec<u32> = first12.chars().filter_map(|c| c.to_digit(10)).collect();
+    let check = shared_model::movement::ean13_check_digit(&digits).unwrap_or(0);
+    format!("{first12}{check}")
 }
