@@ -3,8 +3,10 @@
 //!
 //! Rules:
 //! 1. **Quantity to order** ([`purchase_quantity`]): tomorrow's ordered units plus the
-//!    safety stock, less what is on hand; never below zero; rounded up to whole packs of
-//!    the supplier's pack size (a pack size of 0 is read as 1).
+//!    safety stock, less what is on hand (in the store: free on the shelf or held by open
+//!    orders, the ledger's shelf + in open orders, so ordered units already taken from stock
+//!    are not bought twice); never below zero; rounded up to whole packs of the supplier's
+//!    pack size (a pack size of 0 is read as 1).
 //! 2. **Conservation** ([`StockLedger`]): opening stock + received − written off = on the
 //!    shelf + held by open orders + sold. Receipts (收货) and write-offs (报损) go through
 //!    the same stock keeper as orders, so the ledger of a product always balances.
@@ -174,7 +176,7 @@ pub fn purchase_order_id(store: &StoreId, supplier: &SupplierId, day: NaiveDate)
 }
 
 /// What the store knows of one SKU for ordering it: who supplies it, in what packs, the
-/// safety stock kept, and the units on hand.
+/// safety stock kept, and the units on hand (in the store, free or held by open orders).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkuSupply {
     pub product_id: ProductId,
@@ -207,7 +209,7 @@ pub struct PurchaseLine {
     pub ordered: u32,
     /// The safety stock kept of it.
     pub safety_stock: u32,
-    /// Units on hand.
+    /// Units in the store: free on the shelf or held by open orders.
     pub on_hand: u32,
     /// The supplier's pack size.
     pub pack_size: u32,

@@ -108,7 +108,7 @@ struct SkuRow {
     supplier_id: String,
     pack_size: u32,
     safety_stock: u32,
-    available: u32,
+    on_hand: u32,
 }
 
 #[derive(Deserialize)]
@@ -640,7 +640,10 @@ impl SupplyService {
         })
     }
 
-    /// The rules' purchase orders of `store` for `day` from its `orders` for that day.
+    /// The rules' purchase orders of `store` for `day` from its `orders` for that day. On
+    /// hand is what is physically in the store: the keeper's free units and those its open
+    /// orders hold (the ledger's shelf + in open orders), so the day's orders, already taken
+    /// from stock, are not bought twice.
     async fn planned(
         &self,
         store: &StoreId,
@@ -651,7 +654,10 @@ impl SupplyService {
         let rows: Vec<SkuRow> = self
             .db
             .prepare(
-                "SELECT sp.product_id, p.name, p.unit, sp.supplier_id, sp.pack_size, sp.safety_stock, sp.available \
+                "SELECT sp.product_id, p.name, p.unit, sp.supplier_id, sp.pack_size, sp.safety_stock, \
+                 sp.available + COALESCE((SELECT SUM(ol.quantity) FROM order_lines ol JOIN orders o ON o.id = ol.order_id \
+                   WHERE o.store_id = sp.store_id AND ol.product_id = sp.product_id \
+                   AND o.status IN ('placed', 'ready_for_pickup')), 0) AS on_hand \
                  FROM store_products sp JOIN products p ON p.id = sp.product_id \
                  WHERE sp.store_id = ?1 AND sp.supplier_id IS NOT NULL",
             )
@@ -668,7 +674,7 @@ impl SupplyService {
                 supplier_id: SupplierId::new_unchecked(r.supplier_id),
                 pack_size: r.pack_size,
                 safety_stock: r.safety_stock,
-                on_hand: r.available,
+                on_hand: r.on_hand,
             })
             .collect();
         Ok(purchase_orders(store, day, &ordered_units(orders), &skus, suppliers))
