@@ -16,8 +16,8 @@ mod openapi;
 mod orders;
 mod recommendations;
 mod reviews;
-mod supply;
 mod stock;
+mod supply;
 mod tastings;
 
 use crate::{
@@ -142,6 +142,7 @@ api_routes![
     (POST, "/api/v1/stores/:store/brain", brain::create_brain),
     (GET, "/api/v1/stores/:store/numbers", metrics::get_numbers),
     (POST, "/api/v1/stores/:store/numbers", metrics::create_numbers),
+    (PUT, "/api/v1/stores/:store/size", metrics::put_size),
     (GET, "/api/v1/chain/numbers", metrics::get_chain_numbers),
     (GET, "/api/v1/stores/:store/stock", stock::get_stock),
     (POST, "/api/v1/stores/:store/stock/receipts", stock::create_receipt),
@@ -254,10 +255,19 @@ pub async fn store_for(
     ctx: &RouteContext<()>,
     action: impl for<'a> Fn(&'a shared_model::StoreId) -> Action<'a>,
 ) -> AppResult<shared_model::StoreId> {
+    Ok(viewer_and_store_for(req, ctx, action).await?.1)
+}
+
+/// [`store_for`], with the signed-in person for a route that records who acted.
+pub async fn viewer_and_store_for(
+    req: &Request,
+    ctx: &RouteContext<()>,
+    action: impl for<'a> Fn(&'a shared_model::StoreId) -> Action<'a>,
+) -> AppResult<(shared_model::identity::Me, shared_model::StoreId)> {
     let store = param(ctx, "store", shared_model::StoreId::parse)?;
     let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
     authorize(Some(&me), action(&store))?;
-    Ok(store)
+    Ok((me, store))
 }
 
 #[cfg(test)]

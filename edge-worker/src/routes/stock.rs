@@ -1,10 +1,10 @@
 //! The owner's stock room: 收货, 报损 and 盘点, each through the SKU's stock keeper.
 
-use super::{respond, store_for, IdempotencyKeyHeader};
+use super::{respond, store_for, viewer_and_store_for, IdempotencyKeyHeader};
 use crate::{
     error::AppResult,
     http::{json, now, read_json},
-    services::{identity::IdentityService, movements::MovementService},
+    services::movements::MovementService,
 };
 use shared_model::{
     access::Action,
@@ -18,8 +18,7 @@ use worker::{Request, Response, RouteContext};
 /// The owner, her store, and the request's `Idempotency-Key`: a movement retried with
 /// the same key moves nothing again.
 async fn owner_request(req: &Request, ctx: &RouteContext<()>) -> AppResult<(Me, StoreId, IdempotencyKey)> {
-    let store = store_for(req, ctx, |s| Action::ManageStore(s)).await?;
-    let me = IdentityService::new(&ctx.env)?.require_viewer(req).await?;
+    let (me, store) = viewer_and_store_for(req, ctx, |s| Action::ManageStore(s)).await?;
     let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
     Ok((me, store, IdempotencyKey::parse(&key)?))
 }

@@ -207,12 +207,14 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
             );
         }
     }
+    // A product seeded before barcodes existed gets one; any other conflict changes
+    // nothing, so seeding again reports no row.
     for (index, p) in chain.products.iter().enumerate() {
         statements.push(
             db.prepare(
                 "INSERT INTO products (id, name, category_id, unit, description, origin, shelf_life_days, test_report, image_url, \
                    barcode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
-                 ON CONFLICT (id) DO UPDATE SET barcode = COALESCE(products.barcode, excluded.barcode)",
+                 ON CONFLICT (id) DO UPDATE SET barcode = excluded.barcode WHERE products.barcode IS NULL",
             )
             .bind(&[
                 p.id.as_str().into(),
