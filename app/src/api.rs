@@ -624,6 +624,14 @@ pub fn refresh_numbers(store: &str) -> impl Future<Output = ApiResult<shared_mod
     send::<(), _>("POST", format!("/api/v1/stores/{store}/numbers"), None, None)
 }
 
+/// Sets the store's selling area and staff (坪效, 人效), and answers its numbers.
+pub fn set_store_size(
+    store: &str,
+    size: shared_model::metrics::StoreSize,
+) -> impl Future<Output = ApiResult<shared_model::metrics::StoreNumbers>> + Send {
+    send("PUT", format!("/api/v1/stores/{store}/size"), Some(&size), None)
+}
+
 /// Computes the store's brain again now.
 pub fn refresh_brain(store: &str) -> impl Future<Output = ApiResult<shared_model::brain::StoreBrain>> + Send {
     send::<(), _>("POST", format!("/api/v1/stores/{store}/brain"), None, None)

@@ -659,7 +659,7 @@ messages! {
     supply_purchase_orders => "采购单（按供应商）", "Purchase orders, by supplier";
     supply_no_purchase => "库存够用，不需要订货", "Stock covers it: nothing to order";
     supply_demo => "演示供应商", "demo supplier";
-    supply_rule => "订货量 = 订单 + 安全库存 − 现有库存，按箱规向上取整", "To order = orders + safety stock − on hand, rounded up to whole packs";
+    supply_rule => "订货量 = 订单 + 安全库存 − 现有库存（货架上的与待提订单占用的），按箱规向上取整", "To order = orders + safety stock − on hand (on the shelf or held for open orders), rounded up to whole packs";
     supply_col_product => "商品", "Product";
     supply_col_need => "订单/安全/现有", "Ordered / safety / on hand";
     supply_col_pack => "箱规", "Pack";
@@ -718,6 +718,11 @@ messages! {
     numbers_no_change => "无可比数据", "nothing to compare";
     numbers_vs_last_week => "较前一周", "vs the week before";
     numbers_refresh => "重新统计", "Count again";
+    numbers_size_edit => "修改面积和人数", "Change area and staff";
+    numbers_area => "营业面积（平方米）", "Selling area (m²)";
+    numbers_staff => "员工人数", "Staff";
+    numbers_size_save => "保存", "Save";
+    numbers_size_saved => "已保存，坪效和人效已按新数据计算", "Saved: sales per m² and per staff now use these figures";
     numbers_top => "近 7 天热销", "Best sellers, last 7 days";
     numbers_top_empty => "近 7 天没有订单", "No orders in the last 7 days";
     numbers_note => "月活：近 30 天下过单的居民；复购率：其中下单 2 次及以上的占比；库存周转：平均库存成本 ÷ 日均销售成本；损耗率：报损 ÷（销售成本 + 报损）；NPS 来自品鉴会后的打分；库存成本从第一次统计起每天记录。“—”表示这一周没有可计算的数据。", "Monthly active: residents with an order in the last 30 days; repurchase rate: the share of them with two or more; turnover: average stock at cost ÷ cost sold a day; loss rate: written off ÷ (cost sold + written off); NPS from the answers after tastings; stock at cost is recorded every day from the first count on. “—” means nothing to count that week.";

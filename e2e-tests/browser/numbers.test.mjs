@@ -54,6 +54,39 @@ test('经营数据 shows the week\'s numbers with their change and trend, readab
   await context.close();
 });
 
+test('the owner gives the store\'s area and staff, and 坪效 and 人效 follow', async () => {
+  const { context, page, errors } = await phone();
+  await api(context, 'POST', '/api/v1/sessions', { phone: OWNER_PHONE, password: OWNER_PASSWORD });
+  const { size } = await api(context, 'GET', `/api/v1/stores/${STORE}/numbers`);
+  await page.goto(`${BASE}/owner/numbers`);
+  await hydrated(page);
+  assert.equal(await page.getByTestId('numbers-size').innerText(), `营业面积 ${size.area_m2} 平方米 · 员工 ${size.staff} 人`);
+  await page.getByTestId('numbers-size-edit').locator('summary').click();
+  await page.getByTestId('numbers-area').fill('0');
+  await page.getByTestId('numbers-size-save').click();
+  await page.getByText('营业面积需在1到10000平方米之间').waitFor();
+  assert.equal(await page.getByTestId('numbers-area').inputValue(), '0', 'what she typed stays');
+  await shot(page, '88-owner-numbers-size-refused');
+
+  await page.getByTestId('numbers-area').fill('120');
+  await page.getByTestId('numbers-staff').fill('5');
+  await page.getByTestId('numbers-size-save').click();
+  await page.getByTestId('numbers-size-saved').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="numbers-size"]')?.innerText.includes('120'));
+  assert.equal(await page.getByTestId('numbers-size').innerText(), '营业面积 120 平方米 · 员工 5 人');
+  const numbers = await api(context, 'GET', `/api/v1/stores/${STORE}/numbers`);
+  assert.deepEqual(numbers.size, { area_m2: 120, staff: 5 });
+  const week = numbers.weeks.at(-1);
+  assert.equal(week.paid_per_m2, Math.floor((2 * week.paid + 120) / 240), '坪效 by the new area');
+  const yuan = (fen) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+  assert.equal(await card(page, 'per_m2').getByTestId('numbers-value').innerText(), yuan(week.paid_per_m2));
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  await shot(page, '89-owner-numbers-size-saved');
+  await api(context, 'PUT', `/api/v1/stores/${STORE}/size`, size);
+  assert.deepEqual(errors, [], 'no script errors');
+  await context.close();
+});
+
 test('总部 ranks every store by the number it picks, and opens one read-only', async () => {
   const { context, page, errors } = await phone();
   await api(context, 'POST', '/api/v1/sessions', { phone: HQ_PHONE, password: OWNER_PASSWORD });
@@ -79,6 +112,7 @@ test('总部 ranks every store by the number it picks, and opens one read-only',
   await page.getByTestId('numbers-card').first().waitFor();
   assert.equal(await page.getByTestId('numbers-card').count(), 11);
   assert.equal(await page.getByTestId('numbers-refresh').count(), 0);
+  assert.equal(await page.getByTestId('numbers-size-edit').count(), 0, 'HQ changes no store\'s size');
   await shot(page, '83-hq-store');
   // HQ is no owner: the console asks it to sign in as one.
   await page.goto(`${BASE}/owner`);

@@ -168,6 +168,9 @@ fn table() -> Vec<Route> {
         route("GET",    "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("POST",   "/api/v1/stores/{store}/numbers",                   [401,  403,  403,  403,  200,  403]),
         route("GET",    "/api/v1/chain/numbers",                            [401,  403,  403,  403,  403,  403]),
+        // No floor at all: allowed through, refused as a size, so the store keeps its own.
+        route("PUT",    "/api/v1/stores/{store}/size",                      [401,  403,  403,  403,  422,  403])
+            .json(|_, _| json!({ "area_m2": 0, "staff": 3 })),
         route("GET",    "/api/v1/stores/{store}/supply",                    [401,  403,  403,  403,  200,  403]),
         // A supplier the store does not have: let through, refused as such, nothing sent.
         route("POST",   "/api/v1/stores/{store}/supply/purchase-orders",    [401,  403,  403,  403,  404,  403])

@@ -193,3 +193,51 @@ async fn hq_sees_every_store_side_by_side_and_acts_in_none() {
     expect_problem(join(STORE, "想看全链的邻居").await.get(&chain_path).send().await.unwrap(), 403, "hq_only").await;
     expect_problem(client().get(&chain_path).send().await.unwrap(), 401, "unauthenticated").await;
 }
+
+#[tokio::test]
+async fn the_owner_gives_her_store_a_size_and_per_m2_and_per_staff_follow() {
+    // Store A: no other journey of this file reads its size; it is given back at the end.
+    let owner = owner(OWNER_A_PHONE).await;
+    let path = url(&format!("/api/v1/stores/{STORE_A}/size"));
+    let numbers_path = url(&format!("/api/v1/stores/{STORE_A}/numbers"));
+    let before: StoreNumbers = json_of(owner.get(&numbers_path).send().await.unwrap()).await;
+    assert!(before.size.area_m2 > 0 && before.size.staff > 0, "the demo chain's stores have a size");
+
+    let resp = owner.put(&path).json(&serde_json::json!({ "area_m2": 150, "staff": 6 })).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let after: StoreNumbers = json_of(resp).await;
+    assert_eq!((after.size.area_m2, after.size.staff), (150, 6));
+    // Every week shown divides by the new size, rounding half up.
+    let per = |paid: i64, by: i64| shared_model::Fen::from_fen((2 * paid + by) / (2 * by));
+    for week in &after.weeks {
+        assert_eq!(week.paid_per_m2, Some(per(week.paid.fen(), 150)), "{week:?}");
+        assert_eq!(week.paid_per_staff, Some(per(week.paid.fen(), 6)), "{week:?}");
+    }
+    let read: StoreNumbers = json_of(owner.get(&numbers_path).send().await.unwrap()).await;
+    assert_eq!(read.size, after.size, "kept");
+
+    // A size that cannot be is refused by its field, and the one kept stays.
+    for (body, code, field) in [
+        (serde_json::json!({ "area_m2": 0, "staff": 6 }), "invalid_store_area", "area_m2"),
+        (serde_json::json!({ "area_m2": 10_001, "staff": 6 }), "invalid_store_area", "area_m2"),
+        (serde_json::json!({ "area_m2": 150, "staff": 0 }), "invalid_staff_count", "staff"),
+        (serde_json::json!({ "area_m2": 150, "staff": 501 }), "invalid_staff_count", "staff"),
+    ] {
+        let problem = expect_problem(owner.put(&path).json(&body).send().await.unwrap(), 422, code).await;
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    let malformed = owner.put(&path).json(&serde_json::json!({ "area_m2": -5, "staff": 6 })).send().await.unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let read: StoreNumbers = json_of(owner.get(&numbers_path).send().await.unwrap()).await;
+    assert_eq!((read.size.area_m2, read.size.staff), (150, 6), "nothing refused was kept");
+
+    // Only the store's own owner: not another store's, not HQ, not a resident.
+    let body = serde_json::json!({ "area_m2": 1, "staff": 1 });
+    expect_problem(e2e_tests::owner(OWNER_B_PHONE).await.put(&path).json(&body).send().await.unwrap(), 403, "wrong_store").await;
+    let hq_path = url(&format!("/api/v1/stores/{STORE_B}/size"));
+    expect_problem(e2e_tests::owner(HQ_PHONE).await.put(&hq_path).json(&body).send().await.unwrap(), 403, "wrong_store").await;
+    expect_problem(join(STORE_A, "量面积的邻居").await.put(&path).json(&body).send().await.unwrap(), 403, "forbidden").await;
+
+    let resp = owner.put(&path).json(&before.size).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "given back");
+}

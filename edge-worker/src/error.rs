@@ -11,6 +11,7 @@ use shared_model::{
     identity::IdentityError,
     live::LiveError,
     markdown::MarkdownError,
+    metrics::StoreSizeError,
     movement::MovementError,
     order::OrderError,
     pickup::PickupError,
@@ -143,6 +144,7 @@ from_domain_error!(
     ReviewError,
     SmsError,
     StoreError,
+    StoreSizeError,
     SupplyError,
     TastingError,
     ThrottleError

@@ -26,11 +26,15 @@
 //!    "—"), never zero.
 //! 5. **The change** of a number is this week's minus last week's ([`change`]), in the
 //!    number's own unit (‰ points for a rate).
+//! 6. **A store's size** ([`StoreSize::validate`]), which 坪效 and 人效 divide by, is kept
+//!    by its owner: an area of 1 to [`MAX_AREA_M2`] m² and 1 to [`MAX_STAFF`] staff. A new
+//!    size counts for every week shown, since the numbers divide when they are read.
 
-use crate::{community::Nps, money::Fen, ProductId, StoreId};
+use crate::{community::Nps, money::Fen, problem::impl_error_code, ProductId, StoreId};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use thiserror::Error;
 
 /// Days a resident stays active after an order (rule 2).
 pub const ACTIVE_WINDOW_DAYS: i64 = 30;
@@ -70,14 +74,67 @@ pub struct DayRollup {
     pub repurchasing: u32,
 }
 
-/// What a store is, for 坪效 and 人效.
+/// What a store is, for 坪效 and 人效. The owner keeps it up to date (rule 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreSize {
-    /// Selling area, m².
+    /// Selling area, m² (1 to [`MAX_AREA_M2`]).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000))]
     pub area_m2: u32,
-    /// Staff, people.
+    /// Staff, people (1 to [`MAX_STAFF`]).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub staff: u32,
+}
+
+/// The largest selling area a community store may give, m².
+pub const MAX_AREA_M2: u32 = 10_000;
+/// The most staff a community store may give.
+pub const MAX_STAFF: u32 = 500;
+
+/// Why a store's size was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum StoreSizeError {
+    #[error("the selling area must be 1 to 10000 m²")]
+    InvalidArea,
+    #[error("the staff count must be 1 to 500")]
+    InvalidStaff,
+}
+
+impl StoreSizeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreSizeError::InvalidArea => "invalid_store_area",
+            StoreSizeError::InvalidStaff => "invalid_staff_count",
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        422
+    }
+
+    /// The request field at fault.
+    pub fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            StoreSizeError::InvalidArea => "area_m2",
+            StoreSizeError::InvalidStaff => "staff",
+        })
+    }
+}
+
+impl_error_code!(StoreSizeError, field);
+
+impl StoreSize {
+    /// The size as an owner may set it (rule 6): neither figure zero (坪效 and 人效 would
+    /// have nothing to divide by) nor beyond a community store.
+    pub fn validate(self) -> Result<Self, StoreSizeError> {
+        if !(1..=MAX_AREA_M2).contains(&self.area_m2) {
+            return Err(StoreSizeError::InvalidArea);
+        }
+        if !(1..=MAX_STAFF).contains(&self.staff) {
+            return Err(StoreSizeError::InvalidStaff);
+        }
+        Ok(self)
+    }
 }
 
 /// Residents active and repurchasing on `day`, from every order date of each resident
@@ -479,6 +536,20 @@ pub fn format_permille(permille: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_size_needs_some_floor_and_someone_to_run_it() {
+        let ok = StoreSize { area_m2: 120, staff: 4 };
+        assert_eq!(ok.validate(), Ok(ok));
+        assert_eq!(StoreSize { area_m2: MAX_AREA_M2, staff: MAX_STAFF }.validate().map(|s| s.staff), Ok(MAX_STAFF));
+        assert_eq!(StoreSize { area_m2: 0, staff: 4 }.validate(), Err(StoreSizeError::InvalidArea));
+        assert_eq!(StoreSize { area_m2: MAX_AREA_M2 + 1, staff: 4 }.validate(), Err(StoreSizeError::InvalidArea));
+        assert_eq!(StoreSize { area_m2: 120, staff: 0 }.validate(), Err(StoreSizeError::InvalidStaff));
+        assert_eq!(StoreSize { area_m2: 120, staff: MAX_STAFF + 1 }.validate(), Err(StoreSizeError::InvalidStaff));
+        // Both wrong: the area, first in the form, is named.
+        assert_eq!(StoreSizeError::InvalidArea.field(), Some("area_m2"));
+        assert_eq!(StoreSize { area_m2: 0, staff: 0 }.validate(), Err(StoreSizeError::InvalidArea));
+    }
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, day).unwrap()

@@ -523,6 +523,9 @@ pub fn message_zh(code: &str) -> Option<&'static str> {
         "best_before_passed" => "保质期已过，不能收货",
         "invalid_write_off_note" => "请用一句话（100字以内）写明原因",
         "more_than_on_shelf" => "报损数量超过了货架上的库存",
+        // a store's size (坪效, 人效)
+        "invalid_store_area" => "营业面积需在1到10000平方米之间",
+        "invalid_staff_count" => "员工人数需在1到500之间",
         _ => return None,
     })
 }
@@ -764,6 +767,8 @@ pub fn message_en(code: &str) -> Option<&'static str> {
         "best_before_passed" => "These goods are past their best-before date and cannot be received.",
         "invalid_write_off_note" => "Say why in one line of at most 100 characters.",
         "more_than_on_shelf" => "That is more than is on the shelf.",
+        "invalid_store_area" => "The selling area must be between 1 and 10,000 m².",
+        "invalid_staff_count" => "Staff must be between 1 and 500.",
         _ => return None,
     })
 }

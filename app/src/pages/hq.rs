@@ -130,7 +130,7 @@ pub fn HqStorePage() -> impl IntoView {
                     <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
                         {move || Suspend::new(async move {
                             match numbers.await {
-                                Ok(numbers) => view! { <NumbersView numbers refresh=None/> }.into_any(),
+                                Ok(numbers) => view! { <NumbersView numbers refresh=None resize=None/> }.into_any(),
                                 Err(error) => view! { <ProblemNotice error/> }.into_any(),
                             }
                         })}

@@ -3,20 +3,27 @@
 //! last week and a 13-week trend drawn as SVG in the server's HTML, and the week's best
 //! sellers; and today so far. Definitions: shared-model's `metrics`.
 //!
+//! The owner keeps the store's area and staff (behind 坪效 and 人效) here too.
+//!
 //! Test ids: `numbers-refresh`, `numbers-card` (with `data-metric`), `numbers-value`,
-//! `numbers-change`, `numbers-trend`, `numbers-top`, `numbers-today`.
+//! `numbers-change`, `numbers-trend`, `numbers-top`, `numbers-today`, `numbers-size`,
+//! `numbers-size-edit`, `numbers-area`, `numbers-staff`, `numbers-size-save`,
+//! `numbers-size-saved`.
 
 use super::owner::{OwnerGate, OwnerNav, OwnerSection};
 use crate::{
     api,
-    components::{layout::TopBar, problem::ProblemNotice},
+    components::{
+        layout::TopBar,
+        problem::{ActionProblem, ProblemNotice},
+    },
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
     identity::Me,
-    metrics::{change, format_permille, Metric, StoreNumbers, WEEK_DAYS},
+    metrics::{change, format_permille, Metric, StoreNumbers, StoreSize, WEEK_DAYS},
     time::store_tz,
     Fen,
 };
@@ -40,12 +47,24 @@ fn OwnerNumbers(store: String) -> impl IntoView {
         let store = store.clone();
         move |_: &()| api::refresh_numbers(&store)
     });
-    let numbers = Resource::new(move || (store.clone(), refresh.version().get()), |(store, _)| api::get_numbers(&store));
+    let resize = Action::new({
+        let store = store.clone();
+        move |size: &StoreSize| api::set_store_size(&store, *size)
+    });
+    // Read again after a size is saved, not after one is refused: the form keeps what she typed.
+    let resized = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if resize.value().with(|v| matches!(v, Some(Ok(_)))) {
+            resized.update(|n| *n += 1);
+        }
+    });
+    let numbers =
+        Resource::new(move || (store.clone(), refresh.version().get(), resized.get()), |(store, _, _)| api::get_numbers(&store));
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {
                 match numbers.await {
-                    Ok(numbers) => view! { <NumbersView numbers refresh=Some(refresh)/> }.into_any(),
+                    Ok(numbers) => view! { <NumbersView numbers refresh=Some(refresh) resize=Some(resize)/> }.into_any(),
                     Err(error) => view! { <ProblemNotice error/> }.into_any(),
                 }
             })}
@@ -148,9 +167,14 @@ fn trend_lines(values: &[Option<i64>]) -> Vec<String> {
 }
 
 /// A store's numbers: the last 7 days' cards, best sellers and today so far; with the
-/// button that counts again when `refresh` is given (the owner's page, not HQ's).
+/// button that counts again when `refresh` is given and the size form when `resize` is
+/// (the owner's page, not HQ's).
 #[component]
-pub fn NumbersView(numbers: StoreNumbers, refresh: Option<Action<(), api::ApiResult<StoreNumbers>>>) -> impl IntoView {
+pub fn NumbersView(
+    numbers: StoreNumbers,
+    refresh: Option<Action<(), api::ApiResult<StoreNumbers>>>,
+    resize: Option<Action<StoreSize, api::ApiResult<StoreNumbers>>>,
+) -> impl IntoView {
     let t = use_i18n();
     let week_first = numbers.as_of - chrono::Duration::days(WEEK_DAYS - 1);
     let updated = numbers.updated_at.with_timezone(&store_tz()).format("%H:%M").to_string();
@@ -169,7 +193,7 @@ pub fn NumbersView(numbers: StoreNumbers, refresh: Option<Action<(), api::ApiRes
             <div>
                 <p class="numbers-store">{numbers.store_name.clone()}</p>
                 <p class="muted small">{period}</p>
-                <p class="muted small">{size}</p>
+                <p class="muted small" data-testid="numbers-size">{size}</p>
                 <p class="numbers-today" data-testid="numbers-today">{today}</p>
             </div>
             {refresh.map(|refresh| view! {
@@ -177,6 +201,7 @@ pub fn NumbersView(numbers: StoreNumbers, refresh: Option<Action<(), api::ApiRes
                     on:click=move |_| { refresh.dispatch(()); }>{t.numbers_refresh()}</button>
             })}
         </div>
+        {resize.map(|resize| view! { <SizeForm size=numbers.size resize/> })}
         <div class="numbers-grid">{cards}</div>
         <section class="card" data-testid="numbers-top">
             <h2 class="section-title">{t.numbers_top()}</h2>
@@ -188,6 +213,44 @@ pub fn NumbersView(numbers: StoreNumbers, refresh: Option<Action<(), api::ApiRes
             </ol>
         </section>
         <p class="muted small numbers-note">{t.numbers_note()}</p>
+    }
+}
+
+/// The owner's form for the store's area and staff, folded away until she opens it. What
+/// she types goes to the server as typed (a figure that does not parse as 0), whose rule
+/// says what is wrong.
+#[component]
+fn SizeForm(size: StoreSize, resize: Action<StoreSize, api::ApiResult<StoreNumbers>>) -> impl IntoView {
+    let t = use_i18n();
+    let area = RwSignal::new(size.area_m2.to_string());
+    let staff = RwSignal::new(size.staff.to_string());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let figure = |text: String| text.trim().parse().unwrap_or(0);
+        resize.dispatch(StoreSize { area_m2: figure(area.get()), staff: figure(staff.get()) });
+    };
+    view! {
+        <details class="card numbers-size-form" data-testid="numbers-size-edit">
+            <summary>{t.numbers_size_edit()}</summary>
+            <form on:submit=save>
+                <div class="numbers-size-fields">
+                    <label class="field"><span>{t.numbers_area()}</span>
+                        <input type="text" inputmode="numeric" prop:value=move || area.get()
+                            on:input:target=move |ev| area.set(ev.target().value()) data-testid="numbers-area"/>
+                    </label>
+                    <label class="field"><span>{t.numbers_staff()}</span>
+                        <input type="text" inputmode="numeric" prop:value=move || staff.get()
+                            on:input:target=move |ev| staff.set(ev.target().value()) data-testid="numbers-staff"/>
+                    </label>
+                </div>
+                <button class="btn btn-small" type="submit" disabled=move || resize.pending().get()
+                    data-testid="numbers-size-save">{t.numbers_size_save()}</button>
+            </form>
+            <ActionProblem result=resize.value().into()/>
+        </details>
+        {move || resize.value().with(|v| matches!(v, Some(Ok(_)))).then(|| view! {
+            <p class="notice notice-ok small" role="status" data-testid="numbers-size-saved">{t.numbers_size_saved()}</p>
+        })}
     }
 }
 

@@ -4,12 +4,12 @@
 use super::{respond, store_for};
 use crate::{
     error::{AppError, AppResult},
-    http::{json, now},
+    http::{json, now, read_json},
     services::{identity::IdentityService, metrics::MetricsService},
 };
 use shared_model::{
     access::{authorize, Action},
-    metrics::{ChainNumbers, StoreNumbers},
+    metrics::{ChainNumbers, StoreNumbers, StoreSize},
     StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -61,6 +61,34 @@ pub async fn create_numbers(req: Request, ctx: RouteContext<()>) -> worker::Resu
             let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let metrics = MetricsService::new(&ctx.env)?;
             metrics.refresh(&store, now()).await?;
+            answer(&metrics, &store).await
+        }
+        .await,
+    )
+}
+
+/// `PUT /api/v1/stores/:store/size`: the owner gives the store's selling area and staff,
+/// which 坪效 and 人效 divide by, and gets the numbers with them.
+#[utoipa::path(
+    put,
+    path = "/api/v1/stores/{store}/size",
+    security(("session" = [])),
+    request_body = StoreSize,
+    responses(
+        (status = 200, description = "The numbers, 坪效 and 人效 by the new size", body = StoreNumbers),
+        (status = 401, description = "unauthenticated"),
+        (status = 403, description = "wrong_store, forbidden"),
+        (status = 404, description = "store_not_found"),
+        (status = 422, description = "invalid_store_area, invalid_staff_count"),
+    ),
+)]
+pub async fn put_size(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
+    respond(
+        async {
+            let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
+            let size: StoreSize = read_json(&mut req).await?;
+            let metrics = MetricsService::new(&ctx.env)?;
+            metrics.set_size(&store, size).await?;
             answer(&metrics, &store).await
         }
         .await,

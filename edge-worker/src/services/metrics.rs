@@ -11,7 +11,7 @@
 
 use crate::{
     error::{AppError, AppResult},
-    storage::{local_modifier, number, placeholders, stored_date, stored_time, DATE_FORMAT},
+    storage::{changes, local_modifier, number, placeholders, stored_date, stored_time, DATE_FORMAT},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -157,6 +157,22 @@ impl MetricsService {
         }
         let rows: Vec<IdRow> = self.db.prepare("SELECT id FROM stores ORDER BY id").all().await?.results()?;
         Ok(rows.into_iter().map(|r| StoreId::new_unchecked(r.id)).collect())
+    }
+
+    /// Sets `store`'s size, which 坪效 and 人效 divide by (checked by the rule first);
+    /// 404 for no such store.
+    pub async fn set_size(&self, store: &StoreId, size: StoreSize) -> AppResult<StoreSize> {
+        let size = size.validate()?;
+        let result = self
+            .db
+            .prepare("UPDATE stores SET area_m2 = ?2, staff = ?3 WHERE id = ?1")
+            .bind(&[store.as_str().into(), number(size.area_m2.into()), number(size.staff.into())])?
+            .run()
+            .await?;
+        if changes(&result) == 0 {
+            return Err(AppError::not_found("store_not_found"));
+        }
+        Ok(size)
     }
 
     /// Counts `store`'s days again (see the module doc) as of `now`.
