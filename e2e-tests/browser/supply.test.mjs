@@ -61,9 +61,12 @@ test('备货: pick list by 跟团号, printable; purchase orders sent, dead-lett
   const [first, second] = unsent;
   const card = (po) => page.locator(`[data-testid="supply-po"][data-po="${po.id}"]`);
   const status = (po) => card(po).getAttribute('data-status');
+  // Each refresh is let finish before the next: tapped faster than the plan comes back, the
+  // page would keep starting it again and show the last plan it had.
+  const planAnswered = (r) => new URL(r.url()).pathname === `/api/v1/stores/${STORE}/supply`;
   const refreshUntil = (po, wanted, what) => until(async () => {
-    await page.getByTestId('supply-refresh').click();
-    await page.waitForLoadState('networkidle');
+    await Promise.all([page.waitForResponse(planAnswered), page.getByTestId('supply-refresh').click()]);
+    await page.waitForTimeout(200);
     return status(po);
   }, wanted, { timeout: 40000, what });
   assert.equal(await card(first).getByTestId('supply-po-line').count(), first.lines.length);
