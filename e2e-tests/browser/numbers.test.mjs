@@ -58,6 +58,7 @@ test('the owner gives the store\'s area and staff, and 坪效 and 人效 follow'
   const { context, page, errors } = await phone();
   await api(context, 'POST', '/api/v1/sessions', { phone: OWNER_PHONE, password: OWNER_PASSWORD });
   const { size } = await api(context, 'GET', `/api/v1/stores/${STORE}/numbers`);
+  assert.notDeepEqual(size, { area_m2: 135, staff: 6 }, 'a size other than the one given below');
   await page.goto(`${BASE}/owner/numbers`);
   await hydrated(page);
   assert.equal(await page.getByTestId('numbers-size').innerText(), `营业面积 ${size.area_m2} 平方米 · 员工 ${size.staff} 人`);
@@ -68,16 +69,16 @@ test('the owner gives the store\'s area and staff, and 坪效 and 人效 follow'
   assert.equal(await page.getByTestId('numbers-area').inputValue(), '0', 'what she typed stays');
   await shot(page, '88-owner-numbers-size-refused');
 
-  await page.getByTestId('numbers-area').fill('120');
-  await page.getByTestId('numbers-staff').fill('5');
+  await page.getByTestId('numbers-area').fill('135');
+  await page.getByTestId('numbers-staff').fill('6');
   await page.getByTestId('numbers-size-save').click();
   await page.getByTestId('numbers-size-saved').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="numbers-size"]')?.innerText.includes('120'));
-  assert.equal(await page.getByTestId('numbers-size').innerText(), '营业面积 120 平方米 · 员工 5 人');
+  await page.waitForFunction(() => document.querySelector('[data-testid="numbers-size"]')?.innerText.includes('135'));
+  assert.equal(await page.getByTestId('numbers-size').innerText(), '营业面积 135 平方米 · 员工 6 人');
   const numbers = await api(context, 'GET', `/api/v1/stores/${STORE}/numbers`);
-  assert.deepEqual(numbers.size, { area_m2: 120, staff: 5 });
+  assert.deepEqual(numbers.size, { area_m2: 135, staff: 6 });
   const week = numbers.weeks.at(-1);
-  assert.equal(week.paid_per_m2, Math.floor((2 * week.paid + 120) / 240), '坪效 by the new area');
+  assert.equal(week.paid_per_m2, Math.floor((2 * week.paid + 135) / 270), '坪效 by the new area');
   const yuan = (fen) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
   assert.equal(await card(page, 'per_m2').getByTestId('numbers-value').innerText(), yuan(week.paid_per_m2));
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
