@@ -241,3 +241,20 @@ async fn the_owner_gives_her_store_a_size_and_per_m2_and_per_staff_follow() {
     let resp = owner.put(&path).json(&before.size).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK, "given back");
 }
+
+/// `scripts/bench numbers` seeds a year of orders; the operator cannot ask for less than
+/// the demo's own 90 days or more than the year the numbers keep.
+#[tokio::test]
+async fn the_demo_history_is_seeded_90_days_to_a_year_back() {
+    for days in ["89", "366", "a-year"] {
+        let resp = client()
+            .post(url(&format!("/api/v1/admin/seed?history_days={days}")))
+            .bearer_auth(seed_token())
+            .send()
+            .await
+            .unwrap();
+        expect_problem(resp, 422, "history_days_out_of_range").await;
+    }
+    let resp = client().post(url("/api/v1/admin/seed?history_days=365")).send().await.unwrap();
+    expect_problem(resp, 401, "invalid_seed_token").await;
+}

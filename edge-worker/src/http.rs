@@ -71,6 +71,21 @@ pub async fn read_body_within(req: &mut Request, limit: usize) -> AppResult<Opti
     Ok(Some(body))
 }
 
+/// The query parameter `name` of the request, when given.
+pub fn query_param(req: &Request, name: &str) -> AppResult<Option<String>> {
+    Ok(req.url()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+}
+
+/// The `pickup_date` query parameter (YYYY-MM-DD), when given.
+pub fn pickup_date_param(req: &Request) -> AppResult<Option<chrono::NaiveDate>> {
+    query_param(req, "pickup_date")?
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))
+        })
+        .transpose()
+}
+
 /// The value of one cookie from the request, if present.
 pub fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("Cookie").ok().flatten()?;

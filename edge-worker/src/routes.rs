@@ -240,6 +240,12 @@ pub struct IdempotencyKeyHeader(
     String,
 );
 
+/// The request's `Idempotency-Key` ([`IdempotencyKeyHeader`]): 400 when missing or malformed.
+pub fn idempotency_key(req: &Request) -> AppResult<shared_model::order::IdempotencyKey> {
+    let key = req.headers().get("Idempotency-Key")?.ok_or(shared_model::order::OrderError::MissingIdempotencyKey)?;
+    Ok(shared_model::order::IdempotencyKey::parse(&key)?)
+}
+
 /// A path parameter parsed into an ID newtype; a malformed one is simply not found.
 pub fn param<T>(
     ctx: &RouteContext<()>,

@@ -51,15 +51,14 @@ fn OwnerNumbers(store: String) -> impl IntoView {
         let store = store.clone();
         move |size: &StoreSize| api::set_store_size(&store, *size)
     });
-    // Read again after a size is saved, not after one is refused: the form keeps what she typed.
-    let resized = RwSignal::new(0u32);
+    let numbers = Resource::new(move || (store.clone(), refresh.version().get()), |(store, _)| api::get_numbers(&store));
+    // A saved size answers with the numbers it changes: shown as they are, not read again.
+    // A refused one changes nothing, and the form keeps what she typed.
     Effect::new(move |_| {
-        if resize.value().with(|v| matches!(v, Some(Ok(_)))) {
-            resized.update(|n| *n += 1);
+        if let Some(Ok(resized)) = resize.value().get() {
+            numbers.set(Some(Ok(resized)));
         }
     });
-    let numbers =
-        Resource::new(move || (store.clone(), refresh.version().get(), resized.get()), |(store, _, _)| api::get_numbers(&store));
     view! {
         <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
             {move || Suspend::new(async move {

@@ -61,16 +61,18 @@ fn OwnerSupply(store: String) -> impl IntoView {
         |(store, _)| api::get_supply(&store),
     );
     let deliveries = Resource::new(move || (store.clone(), versions()), |(store, _)| api::get_supply_deliveries(&store));
+    // Tapped again while the plan is on its way, 刷新 would only restart it.
+    let reading = RwSignal::new(false);
     view! {
         <div class="supply-actions">
-            <button class="btn btn-small" type="button" data-testid="supply-refresh" on:click=move |_| refresh.update(|n| *n += 1)>
+            <button class="btn btn-small" type="button" data-testid="supply-refresh" disabled=move || reading.get() on:click=move |_| refresh.update(|n| *n += 1)>
                 {t.supply_refresh()}
             </button>
             <button class="btn btn-small btn-primary" type="button" data-print="" data-testid="supply-print">{t.supply_print()}</button>
         </div>
         <ActionProblem result=send.value().into() toast=true/>
         <ActionProblem result=resend.value().into() toast=true/>
-        <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> } set_pending=reading.write_only()>
             {move || Suspend::new(async move {
                 match plan.await {
                     Ok(plan) => view! { <PlanView plan send/> }.into_any(),

@@ -3,10 +3,11 @@
 use super::respond;
 use crate::{
     error::{AppError, AppResult},
-    http::{env_text, json, now, read_optional_json},
+    http::{env_text, json, now, query_param, read_optional_json},
     services::{
         brain::{BrainRun, BrainService},
         browse::BrowseService,
+        metrics::BACKFILL_DAYS,
         recommendations::RecommendationService,
         seed::seed_demo_chain,
     },
@@ -28,15 +29,21 @@ fn operator(req: &Request, ctx: &RouteContext<()>) -> AppResult<()> {
     Ok(())
 }
 
-/// `POST /api/v1/admin/seed`: seeds the demo chain (and builds its recommendation profiles).
+/// `POST /api/v1/admin/seed?history_days=365`: seeds the demo chain (and builds its
+/// recommendation profiles and numbers); `history_days` lengthens its residents' orders
+/// from the demo's 90 days up to the year the numbers keep (`scripts/bench numbers`).
 #[utoipa::path(
     post,
     path = "/api/v1/admin/seed",
     security(("operator" = [])),
+    params(
+        ("history_days" = Option<i64>, Query, description = "Days of orders to seed (90 when absent)", minimum = 90, maximum = 365),
+    ),
     responses(
         (status = 200, description = "What the seed wrote (nothing new on a second run)", body = crate::services::seed::SeedReport),
         (status = 401, description = "invalid_seed_token"),
         (status = 404, description = "no_such_route"),
+        (status = 422, description = "history_days_out_of_range"),
         (status = 500, description = "seed_misconfigured"),
     ),
 )]
@@ -46,7 +53,13 @@ pub async fn seed(req: Request, ctx: RouteContext<()>) -> worker::Result<Respons
             operator(&req, &ctx)?;
             let password = env_text(&ctx.env, "DEMO_OWNER_PASSWORD")
                 .ok_or_else(|| AppError::new(500, "seed_misconfigured", "DEMO_OWNER_PASSWORD is not set"))?;
-            json(200, &seed_demo_chain(&ctx.env, &password).await?)
+            let history_days = match query_param(&req, "history_days")? {
+                None => None,
+                Some(v) => Some(v.parse::<i64>().ok().filter(|d| (90..=BACKFILL_DAYS).contains(d)).ok_or_else(|| {
+                    AppError::new(422, "history_days_out_of_range", &format!("history_days is 90 to {BACKFILL_DAYS}"))
+                })?),
+            };
+            json(200, &seed_demo_chain(&ctx.env, &password, history_days).await?)
         }
         .await,
     )
@@ -91,11 +104,8 @@ pub async fn get_order_history(req: Request, ctx: RouteContext<()>) -> worker::R
     respond(
         async {
             operator(&req, &ctx)?;
-            let url = req.url()?;
-            let store = url
-                .query_pairs()
-                .find(|(k, _)| k == "store")
-                .and_then(|(_, v)| StoreId::parse(&v).ok())
+            let store = query_param(&req, "store")?
+                .and_then(|v| StoreId::parse(&v).ok())
                 .ok_or_else(|| AppError::not_found("store_not_found"))?;
             let csv = RecommendationService::new(&ctx.env)?.order_history_csv(&store, now()).await?;
             let mut response = Response::ok(csv)?;
@@ -153,11 +163,10 @@ pub async fn create_brain_run(req: Request, ctx: RouteContext<()>) -> worker::Re
     respond(
         async {
             operator(&req, &ctx)?;
-            let url = req.url()?;
-            let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-            let store =
-                query("store").and_then(|v| StoreId::parse(&v).ok()).ok_or_else(|| AppError::not_found("store_not_found"))?;
-            let scale = match query("scale") {
+            let store = query_param(&req, "store")?
+                .and_then(|v| StoreId::parse(&v).ok())
+                .ok_or_else(|| AppError::not_found("store_not_found"))?;
+            let scale = match query_param(&req, "scale")? {
                 None => 1,
                 Some(v) => v
                     .parse::<u32>()

@@ -1,10 +1,10 @@
 //! Live rooms: scheduling and running them (owners), watching and buying (residents), the
 //! viewers' WebSocket, reminders and KOCs.
 
-use super::{param, resident, respond, IdempotencyKeyHeader};
+use super::{idempotency_key, param, resident, respond, IdempotencyKeyHeader};
 use crate::{
     error::AppError,
-    http::{env_text, json, now, read_json},
+    http::{env_text, json, now, query_param, read_json},
     services::{
         identity::IdentityService,
         live::{BuyRequest, LiveService},
@@ -18,7 +18,6 @@ use shared_model::{
     },
     catalog::normalize_search,
     live::{LiveSession, LiveSummary, NewLiveSession, NewOffer, Offer},
-    order::{IdempotencyKey, OrderError},
     LiveSessionId, OfferId, PersonId, StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -183,8 +182,7 @@ pub async fn create_live_order(mut req: Request, ctx: RouteContext<()>) -> worke
             let live = param(&ctx, "live", LiveSessionId::parse)?;
             let offer = param(&ctx, "offer", OfferId::parse)?;
             let me = resident(&req, &ctx).await?;
-            let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
-            let key = IdempotencyKey::parse(&key)?;
+            let key = idempotency_key(&req)?;
             let buy: LiveBuy = read_json(&mut req).await?;
             let fault = match (env_text(&ctx.env, "FAULT_INJECTION").as_deref(), req.headers().get("X-Linli-Fault")?.as_deref()) {
                 (Some("1"), Some("abandon-after-reserve")) => Fault::AbandonAfterReserve,
@@ -279,8 +277,7 @@ pub async fn list_residents(req: Request, ctx: RouteContext<()>) -> worker::Resu
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             authorize(Some(&me), Action::ManageStore(&store))?;
-            let url = req.url()?;
-            let q = url.query_pairs().find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()).unwrap_or_default();
+            let q = query_param(&req, "q")?.unwrap_or_default();
             let search = normalize_search(&q)?;
             json(200, &LiveService::new(&ctx.env)?.residents(&store, search.as_deref()).await?)
         }

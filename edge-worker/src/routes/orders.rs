@@ -1,9 +1,8 @@
 //! Placing, listing, viewing and cancelling orders.
 
-use super::{param, respond, IdempotencyKeyHeader};
+use super::{idempotency_key, param, respond, IdempotencyKeyHeader};
 use crate::{
-    error::AppError,
-    http::{env_text, json, now, read_json},
+    http::{env_text, json, now, pickup_date_param, query_param, read_json},
     services::{
         identity::IdentityService,
         orders::{Fault, OrderService},
@@ -12,7 +11,7 @@ use crate::{
 use shared_model::{
     access::{authorize, Action},
     api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
-    order::{IdempotencyKey, NewOrder, Order, OrderError},
+    order::{NewOrder, Order},
     pickup::{PickupCursor, PickupQuery},
     time::store_tz,
     OrderId, StoreId,
@@ -44,8 +43,7 @@ pub async fn create_order(mut req: Request, ctx: RouteContext<()>) -> worker::Re
     respond(
         async {
             let shopper = IdentityService::new(&ctx.env)?.shopper(&req).await?;
-            let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
-            let key = IdempotencyKey::parse(&key)?;
+            let key = idempotency_key(&req)?;
             let new: NewOrder = read_json(&mut req).await?;
             let fault = match (env_text(&ctx.env, "FAULT_INJECTION").as_deref(), req.headers().get("X-Linli-Fault")?.as_deref()) {
                 (Some("1"), Some("abandon-after-reserve")) => Fault::AbandonAfterReserve,
@@ -177,15 +175,9 @@ pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::R
             let store = param(&ctx, "store", StoreId::parse)?;
             let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
             authorize(Some(&me), Action::ManageStore(&store))?;
-            let url = req.url()?;
-            let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-            let query = PickupQuery::parse(&param("q").unwrap_or_default())?;
-            let cursor = param("cursor").filter(|c| !c.is_empty()).map(|c| PickupCursor::parse(&c)).transpose()?;
-            let pickup_date = match param("pickup_date") {
-                Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                    .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))?,
-                None => now().with_timezone(&store_tz()).date_naive(),
-            };
+            let query = PickupQuery::parse(&query_param(&req, "q")?.unwrap_or_default())?;
+            let cursor = query_param(&req, "cursor")?.filter(|c| !c.is_empty()).map(|c| PickupCursor::parse(&c)).transpose()?;
+            let pickup_date = pickup_date_param(&req)?.unwrap_or_else(|| now().with_timezone(&store_tz()).date_naive());
             let list = OrderService::new(&ctx.env)?.list_for_store(&store, pickup_date, query.as_ref(), cursor.as_ref()).await?;
             json(200, &list)
         }

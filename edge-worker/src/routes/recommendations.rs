@@ -2,7 +2,7 @@
 
 use super::{resident, respond};
 use crate::{
-    http::{json, now},
+    http::{json, now, query_param},
     services::{cart::CartService, recommendations::RecommendationService},
 };
 use shared_model::{
@@ -27,8 +27,7 @@ use worker::{Request, Response, RouteContext};
 pub async fn get_recommendations(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let url = req.url()?;
-            let limit = url.query_pairs().find(|(k, _)| k == "limit").map(|(_, v)| v.into_owned());
+            let limit = query_param(&req, "limit")?;
             let limit = parse_limit(limit.as_deref())?;
             let me = resident(&req, &ctx).await?;
             let (recommendations, profile_version) =

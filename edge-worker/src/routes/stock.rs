@@ -1,6 +1,6 @@
 //! The owner's stock room: 收货, 报损 and 盘点, each through the SKU's stock keeper.
 
-use super::{respond, store_for, viewer_and_store_for, IdempotencyKeyHeader};
+use super::{idempotency_key, respond, store_for, viewer_and_store_for, IdempotencyKeyHeader};
 use crate::{
     error::AppResult,
     http::{json, now, read_json},
@@ -10,7 +10,7 @@ use shared_model::{
     access::Action,
     api::{MovementsRecorded, RecordCount, RecordReceipt, RecordWriteOff, StockSheet},
     identity::Me,
-    order::{IdempotencyKey, OrderError},
+    order::IdempotencyKey,
     StoreId,
 };
 use worker::{Request, Response, RouteContext};
@@ -19,8 +19,7 @@ use worker::{Request, Response, RouteContext};
 /// the same key moves nothing again.
 async fn owner_request(req: &Request, ctx: &RouteContext<()>) -> AppResult<(Me, StoreId, IdempotencyKey)> {
     let (me, store) = viewer_and_store_for(req, ctx, |s| Action::ManageStore(s)).await?;
-    let key = req.headers().get("Idempotency-Key")?.ok_or(OrderError::MissingIdempotencyKey)?;
-    Ok((me, store, IdempotencyKey::parse(&key)?))
+    Ok((me, store, idempotency_key(req)?))
 }
 
 /// `GET /api/v1/stores/:store/stock`: every product's free units, barcode and oldest

@@ -6,7 +6,7 @@
 use super::{respond, store_for};
 use crate::{
     error::AppError,
-    http::{json, now, read_body_within, read_json, MAX_BODY_BYTES},
+    http::{json, now, pickup_date_param, read_body_within, read_json, MAX_BODY_BYTES},
     services::supply::SupplyService,
 };
 use shared_model::{
@@ -36,13 +36,8 @@ pub async fn get_supply(req: Request, ctx: RouteContext<()>) -> worker::Result<R
     respond(
         async {
             let store = store_for(&req, &ctx, |s| Action::ReadSupply(s)).await?;
-            let url = req.url()?;
             let now = now();
-            let day = match url.query_pairs().find(|(k, _)| k == "pickup_date") {
-                Some((_, d)) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                    .map_err(|_| AppError::new(422, "invalid_date", "pickup_date must be YYYY-MM-DD"))?,
-                None => supply_day(now).0,
-            };
+            let day = pickup_date_param(&req)?.unwrap_or_else(|| supply_day(now).0);
             json(200, &SupplyService::new(&ctx.env)?.plan(&store, day, now).await?)
         }
         .await,

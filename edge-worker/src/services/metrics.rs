@@ -13,7 +13,7 @@ use crate::{
     error::{AppError, AppResult},
     storage::{changes, local_modifier, number, placeholders, stored_date, stored_time, DATE_FORMAT},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
     metrics::{
@@ -177,7 +177,6 @@ impl MetricsService {
 
     /// Counts `store`'s days again (see the module doc) as of `now`.
     pub async fn refresh(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<Refresh> {
-        let started = js_sys::Date::now();
         let today = local_date(now);
         let last: Option<LastRow> = self
             .db
@@ -190,6 +189,19 @@ impl MetricsService {
             Some(last) => (stored_date(&last)? + Duration::days(1)).min(recount_from),
             None => today - Duration::days(BACKFILL_DAYS - 1),
         };
+        self.count(store, first, now).await
+    }
+
+    /// Counts `store`'s whole year again, for when orders were added to days long counted
+    /// (the demo's history grown back). The closing stock each day recorded stays.
+    pub async fn recount(&self, store: &StoreId, now: DateTime<Utc>) -> AppResult<Refresh> {
+        self.count(store, local_date(now) - Duration::days(BACKFILL_DAYS - 1), now).await
+    }
+
+    /// Counts `store`'s days from `first` to today.
+    async fn count(&self, store: &StoreId, first: NaiveDate, now: DateTime<Utc>) -> AppResult<Refresh> {
+        let started = js_sys::Date::now();
+        let today = local_date(now);
         let days_back = (today - first).num_days();
         let facts_from = local_day_at(now, -(days_back + ACTIVE_WINDOW_DAYS - 1), 0)
             .ok_or_else(|| AppError::Internal("metrics: no such day".into()))?;

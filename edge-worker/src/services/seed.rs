@@ -174,7 +174,9 @@ fn demo_unit_cost(price_fen: i64) -> i64 {
     price_fen * 60 / 100
 }
 
-pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedReport> {
+/// Seeds the demo chain, its residents' orders going `history_days` back when more than
+/// the demo's own 90 (the numbers then all counted again).
+pub async fn seed_demo_chain(env: &Env, owner_password: &str, history_days: Option<i64>) -> AppResult<SeedReport> {
     let db: D1Database = env.d1("DB")?;
     let chain: DemoChain = serde_json::from_str(DEMO_CHAIN)?;
     let today = now().with_timezone(&store_tz()).date_naive();
@@ -310,17 +312,31 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str) -> AppResult<SeedR
     for (index, s) in chain.stores.iter().enumerate() {
         let Some(point) = s.pickup_points.first() else { continue };
         let shop = history::Shop { store: &s.id, index, pickup_point: &point.id, products: &catalogue };
-        inserted_rows += history::seed_history(&db, &shop, now).await?;
+        inserted_rows += history::seed_history(&db, &shop, now, history_days.unwrap_or(0)).await?;
         let live = s.live.as_ref().map(|l| l.id.as_str());
         inserted_rows += brain::seed_brain(&db, &s.id, live, &point.id, &catalogue, now).await?;
     }
     // The strip is right from the first visit: every store's profile, from that history.
     let profiles_built = RecommendationService::new(env)?.rebuild_all(now).await?.len() as u32;
-    // And the numbers, counted from it.
+    // And the numbers, counted from it: all of them again when the history grew back.
     let metrics = MetricsService::new(env)?;
     for s in &chain.stores {
-        metrics.refresh(&StoreId::new_unchecked(s.id.clone()), now).await?;
+        let store = StoreId::new_unchecked(s.id.clone());
+        if history_days.is_some() {
+            metrics.recount(&store, now).await?;
+        } else {
+            metrics.refresh(&store, now).await?;
+        }
     }
+    // Nobody recorded the demo's past evenings' stock: take them to have closed with the
+    // shelf as it is now (restocked to the same level each day), so 库存周转 reads from the
+    // first look. A day already recorded keeps its own.
+    db.prepare(
+        "UPDATE store_days SET stock_value_fen = (SELECT COALESCE(SUM(sp.available * COALESCE(sp.unit_cost_fen, 0)), 0) \
+           FROM store_products sp WHERE sp.store_id = store_days.store_id) WHERE stock_value_fen IS NULL",
+    )
+    .run()
+    .await?;
     Ok(SeedReport { inserted_rows, owners_created: owners, profiles_built })
 }
 

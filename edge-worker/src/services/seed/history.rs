@@ -5,8 +5,9 @@
 //! draw comes from a fixed-seed generator, so every run writes the same orders (on the
 //! dates of its first run: ids are fixed and inserts are `ON CONFLICT DO NOTHING`).
 //!
-//! The orders are picked up, on the store's first pickup point; they feed 为你推荐 and,
-//! later, the owner's numbers. Rows go in with multi-row inserts, D1 taking at most 100
+//! The orders are picked up, on the store's first pickup point; they feed 为你推荐 and
+//! the owner's numbers. A longer history (a year, for `scripts/bench numbers`) goes on
+//! further back from the same households, drawn apart so the last 90 days do not change. Rows go in with multi-row inserts, D1 taking at most 100
 //! bound values a statement.
 
 use crate::{
@@ -89,14 +90,18 @@ pub struct Shop<'a> {
     pub products: &'a BTreeMap<String, (String, String, i64)>,
 }
 
-/// Seeds `shop`'s households and their orders of the last days before `now`; returns
-/// the rows inserted.
-pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>) -> AppResult<u32> {
+/// Seeds `shop`'s households and their orders of the last days before `now` (the demo's
+/// own 90, or `days` when more); returns the rows inserted.
+pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>, days: i64) -> AppResult<u32> {
     let history: History = serde_json::from_str(HISTORY)?;
     let today = now.with_timezone(&store_tz()).date_naive();
     let mut draw = Draw(0x11A1_u64.wrapping_mul(shop.index as u64 + 1));
     let mut people: Vec<[JsValue; 9]> = Vec::new();
     let mut orders: Vec<PastOrder> = Vec::new();
+    // Days before the demo's own: drawn apart, so the demo's orders stay the same.
+    let days = history.days.max(days);
+    let mut older = Draw(0x01D_u64.wrapping_mul(shop.index as u64 + 1));
+    let mut older_orders: Vec<PastOrder> = Vec::new();
     for h in 0..history.households_per_store {
         let kind = pick_kind(&history.kinds, &mut draw);
         let person = format!("r-hist-{}-{h:03}", shop.store);
@@ -133,37 +138,26 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>) 
         habits.extend(history.pantry.iter().cloned());
         let gap = kind.gap_days * (0.7 + 0.6 * draw.unit());
         let mut day = -(draw.unit() * gap) as i64 - 1;
-        let mut k = 0;
-        while day > -history.days {
-            let pickup = today + Duration::days(day);
-            let mut lines: Vec<(String, u32)> = Vec::new();
-            for (product, chance) in &habits {
-                if draw.chance(*chance) {
-                    lines.push((product.clone(), 1 + u32::from(draw.chance(0.2))));
+        // The demo's own days, then (when asked) the same household further back, drawn
+        // from a generator of its own.
+        for (until, prefix, draw, out) in
+            [(history.days, "o-hist", &mut draw, &mut orders), (days, "o-hist-old", &mut older, &mut older_orders)]
+        {
+            let mut k = 0;
+            while day > -until {
+                let in_season = day > -history.seasonal_days;
+                let lines = basket(&habits, &history, shop, in_season, draw);
+                if !lines.is_empty() {
+                    out.push(PastOrder {
+                        id: format!("{prefix}-{}-{h:03}-{k:03}", shop.store),
+                        person: person.clone(),
+                        pickup: today + Duration::days(day),
+                        lines,
+                    });
+                    k += 1;
                 }
+                day -= (gap * (0.5 + draw.unit())).round().max(1.0) as i64;
             }
-            if day > -history.seasonal_days && draw.chance(history.seasonal_chance) {
-                let seasonal = &history.seasonal[draw.below(history.seasonal.len())];
-                if !lines.iter().any(|(p, _)| p == seasonal) {
-                    lines.push((seasonal.clone(), 1));
-                }
-            }
-            if lines.is_empty() {
-                if let Some((p, _)) = habits.first() {
-                    lines.push((p.clone(), 1));
-                }
-            }
-            lines.retain(|(p, _)| shop.products.contains_key(p));
-            if !lines.is_empty() {
-                orders.push(PastOrder {
-                    id: format!("o-hist-{}-{h:03}-{k:03}", shop.store),
-                    person: person.clone(),
-                    pickup,
-                    lines,
-                });
-                k += 1;
-            }
-            day -= (gap * (0.5 + draw.unit())).round().max(1.0) as i64;
         }
     }
 
@@ -172,7 +166,7 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>) 
     let mut order_rows: Vec<[JsValue; 12]> = Vec::new();
     let mut line_rows: Vec<[JsValue; 7]> = Vec::new();
     let mut event_rows: Vec<[JsValue; 3]> = Vec::new();
-    for order in &orders {
+    for order in orders.iter().chain(&older_orders) {
         let placed_at = local(order.pickup - Duration::days(1), 20);
         let picked_up_at = local(order.pickup, 18);
         let mut total = 0;
@@ -218,6 +212,30 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>) 
         inserted += db.batch(chunk).await?.iter().map(|r| changes(r) as u32).sum::<u32>();
     }
     Ok(inserted)
+}
+
+/// One order's lines: each habit by its chance, maybe one of this season's goods when
+/// `in_season`, and her first habit rather than nothing.
+fn basket(habits: &[(String, f64)], history: &History, shop: &Shop<'_>, in_season: bool, draw: &mut Draw) -> Vec<(String, u32)> {
+    let mut lines: Vec<(String, u32)> = Vec::new();
+    for (product, chance) in habits {
+        if draw.chance(*chance) {
+            lines.push((product.clone(), 1 + u32::from(draw.chance(0.2))));
+        }
+    }
+    if in_season && draw.chance(history.seasonal_chance) {
+        let seasonal = &history.seasonal[draw.below(history.seasonal.len())];
+        if !lines.iter().any(|(p, _)| p == seasonal) {
+            lines.push((seasonal.clone(), 1));
+        }
+    }
+    if lines.is_empty() {
+        if let Some((p, _)) = habits.first() {
+            lines.push((p.clone(), 1));
+        }
+    }
+    lines.retain(|(p, _)| shop.products.contains_key(p));
+    lines
 }
 
 fn pick_kind<'a>(kinds: &'a [Kind], draw: &mut Draw) -> &'a Kind {
