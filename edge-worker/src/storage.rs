@@ -10,11 +10,33 @@ pub mod tastings;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use wasm_bindgen::JsValue;
-use worker::D1Result;
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 /// `?1, ?2, …` placeholders for an `IN (…)` list starting at `first`.
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// D1 binds at most this many values to one statement.
+const MAX_BOUND_VALUES: usize = 100;
+
+/// `INSERT INTO {table} VALUES (…), (…) {conflict}` statements, each of as many rows as
+/// D1's bound values allow: many rows in few statements, where one insert a row would
+/// make a batch too long (a year of rollups, the demo's history).
+pub fn insert_rows<const N: usize>(
+    db: &D1Database,
+    table: &str,
+    conflict: &str,
+    rows: &[[JsValue; N]],
+) -> AppResult<Vec<D1PreparedStatement>> {
+    let mut statements = Vec::new();
+    for chunk in rows.chunks(MAX_BOUND_VALUES / N) {
+        let values: Vec<String> = (0..chunk.len()).map(|r| format!("({})", placeholders(r * N + 1, N))).collect();
+        let sql = format!("INSERT INTO {table} VALUES {} {conflict}", values.join(", "));
+        let args: Vec<JsValue> = chunk.iter().flat_map(|row| row.iter().cloned()).collect();
+        statements.push(db.prepare(sql).bind(&args)?);
+    }
+    Ok(statements)
 }
 
 /// Binds strings as D1 arguments.

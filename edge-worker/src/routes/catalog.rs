@@ -1,6 +1,6 @@
 //! Stores, categories and products; the owner's stock and cap edits.
 
-use super::{param, respond};
+use super::{param, respond, viewer_and_store_for};
 use crate::{
     error::AppError,
     http::{json, now, read_json, svg},
@@ -9,7 +9,7 @@ use crate::{
     },
 };
 use shared_model::{
-    access::{authorize, Action},
+    access::Action,
     api::{ProductList, StockUpdate, StoreList, ViewTime},
     catalog::{normalize_search, CatalogError, ProductDetail, ProductSummary},
     store::{join_url, Store},
@@ -188,10 +188,8 @@ pub async fn create_product_view(mut req: Request, ctx: RouteContext<()>) -> wor
 pub async fn update_store_product(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = param(&ctx, "store", StoreId::parse)?;
+            let (me, store) = viewer_and_store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let product = param(&ctx, "product", ProductId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::ManageStore(&store))?;
             let update: StockUpdate = read_json(&mut req).await?;
             json(200, &CatalogService::new(&ctx.env)?.update_product(&store, &me.person_id, &product, &update).await?)
         }

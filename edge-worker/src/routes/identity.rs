@@ -1,6 +1,6 @@
 //! Joining a store, signing in and out, and who am I.
 
-use super::{param, respond};
+use super::{param, respond, store_for};
 use crate::{
     clients::{sms::SmsGateway, throttle::client_address},
     error::{AppError, AppResult},
@@ -142,12 +142,9 @@ pub async fn create_sign_in_code(mut req: Request, ctx: RouteContext<()>) -> wor
 pub async fn create_assisted_sign_in_code(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = param(&ctx, "store", StoreId::parse)?;
-            let identity = IdentityService::new(&ctx.env)?;
-            let me = identity.require_viewer(&req).await?;
-            authorize(Some(&me), Action::ManageStore(&store))?;
+            let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let ask: SignInCodeRequest = read_json(&mut req).await?;
-            json(201, &identity.assisted_sign_in_code(&store, ask.phone()?).await?)
+            json(201, &IdentityService::new(&ctx.env)?.assisted_sign_in_code(&store, ask.phone()?).await?)
         }
         .await,
     )

@@ -1,7 +1,7 @@
 //! Live rooms: scheduling and running them (owners), watching and buying (residents), the
 //! viewers' WebSocket, reminders and KOCs.
 
-use super::{idempotency_key, param, resident, respond, IdempotencyKeyHeader};
+use super::{idempotency_key, param, resident, respond, store_for, IdempotencyKeyHeader};
 use crate::{
     error::AppError,
     http::{env_text, json, now, query_param, read_json},
@@ -12,7 +12,7 @@ use crate::{
     },
 };
 use shared_model::{
-    access::{authorize, Action},
+    access::Action,
     api::{
         KocUpdate, LiveBuy, LiveDetail, LiveList, LiveStatusChange, PlaceOrderResponse, Reminder, ResidentList, ResidentSummary,
     },
@@ -274,9 +274,7 @@ async fn set_reminder(req: Request, ctx: RouteContext<()>, on: bool) -> worker::
 pub async fn list_residents(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = param(&ctx, "store", StoreId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::ManageStore(&store))?;
+            let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let q = query_param(&req, "q")?.unwrap_or_default();
             let search = normalize_search(&q)?;
             json(200, &LiveService::new(&ctx.env)?.residents(&store, search.as_deref()).await?)
@@ -301,10 +299,8 @@ pub async fn list_residents(req: Request, ctx: RouteContext<()>) -> worker::Resu
 pub async fn put_koc(mut req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = param(&ctx, "store", StoreId::parse)?;
+            let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let person = param(&ctx, "person", PersonId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::ManageStore(&store))?;
             let update: KocUpdate = read_json(&mut req).await?;
             json(200, &LiveService::new(&ctx.env)?.set_koc(&store, &person, update.is_koc).await?)
         }

@@ -1,6 +1,6 @@
 //! Placing, listing, viewing and cancelling orders.
 
-use super::{idempotency_key, param, respond, IdempotencyKeyHeader};
+use super::{idempotency_key, param, respond, store_for, IdempotencyKeyHeader};
 use crate::{
     http::{env_text, json, now, pickup_date_param, query_param, read_json},
     services::{
@@ -9,12 +9,12 @@ use crate::{
     },
 };
 use shared_model::{
-    access::{authorize, Action},
+    access::Action,
     api::{CancelOrderResponse, OrderList, PlaceOrderResponse, StoreOrderList, UpdateOrderStatus},
     order::{NewOrder, Order},
     pickup::{PickupCursor, PickupQuery},
     time::store_tz,
-    OrderId, StoreId,
+    OrderId,
 };
 use worker::{Request, Response, RouteContext};
 
@@ -172,9 +172,7 @@ pub async fn create_status_change(mut req: Request, ctx: RouteContext<()>) -> wo
 pub async fn list_store_orders(req: Request, ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(
         async {
-            let store = param(&ctx, "store", StoreId::parse)?;
-            let me = IdentityService::new(&ctx.env)?.require_viewer(&req).await?;
-            authorize(Some(&me), Action::ManageStore(&store))?;
+            let store = store_for(&req, &ctx, |s| Action::ManageStore(s)).await?;
             let query = PickupQuery::parse(&query_param(&req, "q")?.unwrap_or_default())?;
             let cursor = query_param(&req, "cursor")?.filter(|c| !c.is_empty()).map(|c| PickupCursor::parse(&c)).transpose()?;
             let pickup_date = pickup_date_param(&req)?.unwrap_or_else(|| now().with_timezone(&store_tz()).date_naive());

@@ -6,7 +6,7 @@ use super::{brain::BrainService, identity::Shopper};
 use crate::{
     error::{AppError, AppResult},
     http::random_id,
-    storage::{nullable, stored, stored_time},
+    storage::{nullable, number, stored, stored_time},
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -187,8 +187,8 @@ impl CouponService {
                 c.store_id.as_str().into(),
                 c.holder.as_str().into(),
                 c.kind.as_str().into(),
-                (c.amount.fen() as f64).into(),
-                (c.threshold.fen() as f64).into(),
+                number(c.amount.fen()),
+                number(c.threshold.fen()),
                 nullable(c.product_id.as_ref().map(ProductId::as_str)),
                 c.issued_at.to_rfc3339().into(),
                 c.expires_at.to_rfc3339().into(),

@@ -7,7 +7,7 @@ use super::catalog::CatalogService;
 use crate::{
     error::{AppError, AppResult},
     http::random_id,
-    storage::{changes, nullable, stored, stored_time},
+    storage::{changes, nullable, number, stored, stored_time},
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -136,7 +136,7 @@ impl DemandService {
                         me.person_id.as_str().into(),
                         demand.text.as_str().into(),
                         nullable(demand.category_id.as_ref().map(|c| c.as_str())),
-                        demand.price.map_or(JsValue::NULL, |p| (p.fen() as f64).into()),
+                        demand.price.map_or(JsValue::NULL, |p| number(p.fen())),
                         collecting.into(),
                         at.as_str().into(),
                         MAX_OPEN_DEMANDS.into(),

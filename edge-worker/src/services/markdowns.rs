@@ -7,7 +7,7 @@
 use super::catalog::{CatalogService, ProductRow};
 use crate::{
     error::{AppError, AppResult},
-    storage::changes,
+    storage::{changes, number},
 };
 use chrono::{DateTime, Duration, Utc};
 use shared_model::{
@@ -69,7 +69,7 @@ impl MarkdownService {
             )
             .bind(&[
                 u8::from(markdown.rate).into(),
-                (markdown.price.fen() as f64).into(),
+                number(markdown.price.fen()),
                 row.best_before_text().into(),
                 markdown.applied_at.to_rfc3339().into(),
                 store.as_str().into(),
@@ -93,7 +93,7 @@ impl MarkdownService {
         }
         self.db
             .prepare("UPDATE store_products SET floor_price_fen = ?1 WHERE store_id = ?2 AND product_id = ?3")
-            .bind(&[floor.map_or(JsValue::NULL, |f| (f.fen() as f64).into()), store.as_str().into(), product.as_str().into()])?
+            .bind(&[floor.map_or(JsValue::NULL, |f| number(f.fen())), store.as_str().into(), product.as_str().into()])?
             .run()
             .await?;
         Ok(MarkdownFloor { floor })

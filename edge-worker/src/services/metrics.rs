@@ -11,7 +11,7 @@
 
 use crate::{
     error::{AppError, AppResult},
-    storage::{changes, local_modifier, number, placeholders, stored_date, stored_time, DATE_FORMAT},
+    storage::{changes, insert_rows, local_modifier, number, stored_date, stored_time, DATE_FORMAT},
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
@@ -304,11 +304,7 @@ impl MetricsService {
                 ]
             })
             .collect();
-        for chunk in product_rows.chunks(100 / 6) {
-            let values: Vec<String> = (0..chunk.len()).map(|r| format!("({})", placeholders(r * 6 + 1, 6))).collect();
-            let args: Vec<JsValue> = chunk.iter().flat_map(|row| row.iter().cloned()).collect();
-            writes.push(self.db.prepare(format!("INSERT INTO store_product_days VALUES {}", values.join(", "))).bind(&args)?);
-        }
+        writes.extend(insert_rows(&self.db, "store_product_days", "", &product_rows)?);
         self.db.batch(writes).await?;
         Ok(Refresh { store_id: store.clone(), days: days.len(), orders, ms: (js_sys::Date::now() - started).max(0.0) as u32 })
     }
@@ -441,46 +437,39 @@ impl MetricsService {
     }
 }
 
-/// `days` written over what `store_days` held for them, in multi-row statements within
-/// D1's 100 bound values; a day's recorded stock stays when the new count has none.
+/// `days` written over what `store_days` held for them; a day's recorded stock stays when
+/// the new count has none.
 fn upserts(db: &D1Database, store: &StoreId, days: &[DayRollup], updated_at: &str) -> AppResult<Vec<D1PreparedStatement>> {
-    const COLUMNS: usize = 14;
-    let mut statements = Vec::new();
-    for chunk in days.chunks(100 / COLUMNS) {
-        let values: Vec<String> = (0..chunk.len()).map(|r| format!("({})", placeholders(r * COLUMNS + 1, COLUMNS))).collect();
-        let args: Vec<JsValue> = chunk
-            .iter()
-            .flat_map(|d| {
-                [
-                    store.as_str().into(),
-                    d.date.format(DATE_FORMAT).to_string().into(),
-                    d.orders.into(),
-                    number(d.paid.fen()),
-                    number(d.live_paid.fen()),
-                    number(d.goods_cost.fen()),
-                    number(d.written_off.fen()),
-                    d.stock_value.map_or(JsValue::NULL, |v| number(v.fen())),
-                    d.promoters.into(),
-                    d.passives.into(),
-                    d.detractors.into(),
-                    d.active.into(),
-                    d.repurchasing.into(),
-                    updated_at.into(),
-                ]
-            })
-            .collect();
-        statements.push(
-            db.prepare(format!(
-                "INSERT INTO store_days VALUES {} ON CONFLICT (store_id, date) DO UPDATE SET \
-                   orders = excluded.orders, paid_fen = excluded.paid_fen, live_paid_fen = excluded.live_paid_fen, \
-                   goods_cost_fen = excluded.goods_cost_fen, written_off_fen = excluded.written_off_fen, \
-                   stock_value_fen = COALESCE(excluded.stock_value_fen, store_days.stock_value_fen), \
-                   promoters = excluded.promoters, passives = excluded.passives, detractors = excluded.detractors, \
-                   active = excluded.active, repurchasing = excluded.repurchasing, updated_at = excluded.updated_at",
-                values.join(", ")
-            ))
-            .bind(&args)?,
-        );
-    }
-    Ok(statements)
+    let rows: Vec<[JsValue; 14]> = days
+        .iter()
+        .map(|d| {
+            [
+                store.as_str().into(),
+                d.date.format(DATE_FORMAT).to_string().into(),
+                d.orders.into(),
+                number(d.paid.fen()),
+                number(d.live_paid.fen()),
+                number(d.goods_cost.fen()),
+                number(d.written_off.fen()),
+                d.stock_value.map_or(JsValue::NULL, |v| number(v.fen())),
+                d.promoters.into(),
+                d.passives.into(),
+                d.detractors.into(),
+                d.active.into(),
+                d.repurchasing.into(),
+                updated_at.into(),
+            ]
+        })
+        .collect();
+    insert_rows(
+        db,
+        "store_days",
+        "ON CONFLICT (store_id, date) DO UPDATE SET \
+           orders = excluded.orders, paid_fen = excluded.paid_fen, live_paid_fen = excluded.live_paid_fen, \
+           goods_cost_fen = excluded.goods_cost_fen, written_off_fen = excluded.written_off_fen, \
+           stock_value_fen = COALESCE(excluded.stock_value_fen, store_days.stock_value_fen), \
+           promoters = excluded.promoters, passives = excluded.passives, detractors = excluded.detractors, \
+           active = excluded.active, repurchasing = excluded.repurchasing, updated_at = excluded.updated_at",
+        &rows,
+    )
 }

@@ -7,7 +7,7 @@
 use super::catalog::CatalogService;
 use crate::{
     error::{AppError, AppResult},
-    storage::{stored_date, stored_time, DATE_FORMAT},
+    storage::{number, stored_date, stored_time, DATE_FORMAT},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -283,7 +283,7 @@ impl RecommendationService {
             )
             .bind(&[
                 store.as_str().into(),
-                (version as f64).into(),
+                number(version),
                 now.to_rfc3339().into(),
                 build.residents.into(),
                 build.orders.into(),

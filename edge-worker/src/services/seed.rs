@@ -18,6 +18,7 @@ use crate::{
     error::{AppError, AppResult},
     http::{now, random_bytes},
     storage::{
+        number,
         orders::order_statements,
         reviews::{photo_insert, review_insert},
     },
@@ -241,11 +242,11 @@ pub async fn seed_demo_chain(env: &Env, owner_password: &str, history_days: Opti
                 .bind(&[
                     store.as_str().into(),
                     p.id.as_str().into(),
-                    (p.price_fen as f64).into(),
+                    number(p.price_fen),
                     (*stock).into(),
                     opt(p.per_buyer_cap),
                     best_before.as_str().into(),
-                    (demo_unit_cost(p.price_fen) as f64).into(),
+                    number(demo_unit_cost(p.price_fen)),
                 ])?,
             );
         }

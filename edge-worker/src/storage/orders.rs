@@ -5,7 +5,7 @@
 //! session's seal, the isolate's catalogue cache), and the write lands only if they are
 //! still true in the same transaction.
 
-use super::{nullable, DATE_FORMAT};
+use super::{nullable, number, DATE_FORMAT};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -143,16 +143,16 @@ fn header_insert(key: &IdempotencyKey, fingerprint: &str, order: &Order) -> AppR
         order.person_id.as_str().into(),
         key.as_str().into(),
         fingerprint.into(),
-        (order.total.fen() as f64).into(),
+        number(order.total.fen()),
         order.pickup_point.id.as_str().into(),
         order.pickup_date.format(DATE_FORMAT).to_string().into(),
         pickup_code.into(),
         nullable(order.note.as_deref()),
         order.placed_at.to_rfc3339().into(),
         order.status.as_str().into(),
-        (coupon.map_or(order.total, |c| c.goods_total).fen() as f64).into(),
+        number(coupon.map_or(order.total, |c| c.goods_total).fen()),
         nullable(coupon.map(|c| c.coupon_id.as_str())),
-        (coupon.map_or(0, |c| c.discount.fen()) as f64).into(),
+        number(coupon.map_or(0, |c| c.discount.fen())),
     ];
     Ok((sql.to_string(), args))
 }
@@ -178,7 +178,7 @@ fn statements_after_header(
                 line.product_id.as_str().into(),
                 line.name.as_str().into(),
                 line.unit.as_str().into(),
-                (line.unit_price.fen() as f64).into(),
+                number(line.unit_price.fen()),
                 line.quantity.into(),
                 fingerprint.into(),
             ])?,

@@ -15,7 +15,7 @@
 use super::history::rows;
 use crate::{
     error::AppResult,
-    storage::{changes, DATE_FORMAT},
+    storage::{changes, number, DATE_FORMAT},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -169,7 +169,7 @@ pub async fn seed_brain(
                     lapsed.product.as_str().into(),
                     name.as_str().into(),
                     unit.as_str().into(),
-                    (*price as f64).into(),
+                    number(*price),
                     quantity.into(),
                 ]);
                 orders.push([
@@ -179,7 +179,7 @@ pub async fn seed_brain(
                     format!("lapsed-{order}").into(),
                     "demo".into(),
                     OrderStatus::PickedUp.as_str().into(),
-                    ((*price * i64::from(quantity)) as f64).into(),
+                    number(*price * i64::from(quantity)),
                     point.into(),
                     pickup.format(DATE_FORMAT).to_string().into(),
                     format!("{:06}", (r * 7919 + k * 104_729) % 1_000_000).into(),

@@ -7,7 +7,7 @@
 use crate::{
     error::AppResult,
     services::tastings::TastingService,
-    storage::{changes, nullable, tastings},
+    storage::{changes, nullable, number, tastings},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
@@ -137,7 +137,7 @@ pub async fn seed_community(
                 author.person_id.as_str().into(),
                 demand.text.as_str().into(),
                 nullable(demand.category_id.as_deref()),
-                demand.price_fen.map_or(JsValue::NULL, |p| (p as f64).into()),
+                demand.price_fen.map_or(JsValue::NULL, number),
                 status.into(),
                 nullable(demand.product.as_deref()),
                 nullable(demand.reason.as_deref()),
@@ -169,7 +169,7 @@ pub async fn seed_community(
                     tasting.id.as_str().into(),
                     neighbours[i % neighbours.len()].person_id.as_str().into(),
                     store.as_str().into(),
-                    (*score as f64).into(),
+                    number(*score),
                     at.as_str().into(),
                 ])?,
             );

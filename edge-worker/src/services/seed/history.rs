@@ -12,7 +12,7 @@
 
 use crate::{
     error::AppResult,
-    storage::{changes, placeholders},
+    storage::{changes, insert_rows, number},
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
@@ -179,7 +179,7 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>, 
                 product.as_str().into(),
                 name.as_str().into(),
                 unit.as_str().into(),
-                (*price as f64).into(),
+                number(*price),
                 (*quantity).into(),
             ]);
         }
@@ -190,7 +190,7 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>, 
             format!("hist-{}", order.id).into(),
             "demo".into(),
             OrderStatus::PickedUp.as_str().into(),
-            (total as f64).into(),
+            number(total),
             shop.pickup_point.into(),
             order.pickup.format(crate::storage::DATE_FORMAT).to_string().into(),
             format!("{:06}", draw.below(1_000_000)).into(),
@@ -255,16 +255,7 @@ fn local(date: NaiveDate, hour: u32) -> DateTime<Utc> {
     store_tz().from_local_datetime(&at).single().map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
 }
 
-/// `INSERT INTO {table} VALUES (…), (…) ON CONFLICT DO NOTHING` statements of as many
-/// rows as fit in D1's 100 bound values.
+/// Inserts of `rows` into `table` that leave a row already there as it is.
 pub(super) fn rows<const N: usize>(db: &D1Database, table: &str, rows: Vec<[JsValue; N]>) -> AppResult<Vec<D1PreparedStatement>> {
-    let per_statement = 100 / N;
-    let mut statements = Vec::new();
-    for chunk in rows.chunks(per_statement) {
-        let values: Vec<String> = (0..chunk.len()).map(|r| format!("({})", placeholders(r * N + 1, N))).collect();
-        let sql = format!("INSERT INTO {table} VALUES {} ON CONFLICT DO NOTHING", values.join(", "));
-        let args: Vec<JsValue> = chunk.iter().flat_map(|row| row.iter().cloned()).collect();
-        statements.push(db.prepare(sql).bind(&args)?);
-    }
-    Ok(statements)
+    insert_rows(db, table, "ON CONFLICT DO NOTHING", &rows)
 }
