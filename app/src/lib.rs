@@ -75,15 +75,22 @@ impl Bundle {
         matches!(self, Bundle::Resident | Bundle::Owner)
     }
 
+    /// Its JS glue, by the assets' version.
+    fn js_path(self, asset_version: &str) -> String {
+        format!("{PKG_DIR}/{}.js?v={asset_version}", self.name())
+    }
+
+    /// Its wasm, by the assets' version.
+    fn wasm_path(self, asset_version: &str) -> String {
+        format!("{PKG_DIR}/{}_bg.wasm?v={asset_version}", self.name())
+    }
+
     /// The module script that loads the bundle and hydrates the page: `hydrate()` takes
     /// the whole page over, or readies the islands, which are then each hydrated in
     /// document order (an island inside another is hydrated by the outer one), each in a
     /// task of its own, so the phone can answer a tap between them.
     fn boot_script(self, asset_version: &str) -> String {
-        let (js, wasm) = (
-            format!("{PKG_DIR}/{}.js?v={asset_version}", self.name()),
-            format!("{PKG_DIR}/{}_bg.wasm?v={asset_version}", self.name()),
-        );
+        let (js, wasm) = (self.js_path(asset_version), self.wasm_path(asset_version));
         if self.hydrates_whole_page() {
             format!("import init, {{ hydrate }} from '{js}';init({{ module_or_path: '{wasm}' }}).then(() => hydrate());")
         } else {
@@ -124,7 +131,12 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
-                <link rel="modulepreload" href=format!("{PKG_DIR}/{}.js?v={asset_version}", bundle.name())/>
+                <link rel="modulepreload" href=bundle.js_path(&asset_version)/>
+                // The wasm is most of the bytes: asked for with the HTML, not after its
+                // script has run (the script's `fetch` then takes this response), and after
+                // the page's own images, which paint first.
+                <link rel="preload" href=bundle.wasm_path(&asset_version) r#as="fetch" r#type="application/wasm" crossorigin="anonymous"
+                    fetchpriority="low"/>
                 <script type="module" nonce=nonce>{boot}</script>
                 // What must work before the wasm has loaded: review photos, the language
                 // switch, printing (a few lines of JS, not in the wasm).

@@ -48,9 +48,15 @@ pub fn ShelfPriceTag(price: Fen, markdown: Option<MarkdownTag>, #[prop(optional)
 }
 
 /// A product in the shop grid. A resident (`can_buy`) adds it with "+"; others get a
-/// "join to buy" link instead.
+/// "join to buy" link instead. The grid's first row (`first_row`) is on screen when the
+/// page opens: its photos load at once, first in line, the rest only as she scrolls.
 #[component]
-pub fn ProductCard(product: ProductSummary, can_buy: bool, #[prop(into)] join_href: String) -> impl IntoView {
+pub fn ProductCard(
+    product: ProductSummary,
+    can_buy: bool,
+    #[prop(into)] join_href: String,
+    #[prop(optional)] first_row: bool,
+) -> impl IntoView {
     let t = use_i18n();
     let href = format!("/s/{}/p/{}", product.store_id, product.id);
     let sold_out = product.stock_state == StockState::SoldOut;
@@ -63,7 +69,8 @@ pub fn ProductCard(product: ProductSummary, can_buy: bool, #[prop(into)] join_hr
     view! {
         <article class="product-card" class:sold-out=sold_out data-testid="product-card" data-product=product.id.to_string()>
             <a href=href.clone() class="product-image-link">
-                <img class="product-image" src=product.image_url.clone() alt=product.name.clone() loading="lazy" width="400" height="400"/>
+                <img class="product-image" src=product.image_url.clone() alt=product.name.clone() width="400" height="400"
+                    loading=if first_row { "eager" } else { "lazy" } fetchpriority=first_row.then_some("high")/>
             </a>
             <div class="product-body">
                 <a href=href class="product-name" data-testid="product-name">{product.name.clone()}</a>

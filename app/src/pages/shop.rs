@@ -26,6 +26,9 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+/// Products a row of the shop grid holds (`.product-grid` in public/app.css).
+const SHOP_GRID_COLUMNS: usize = 2;
+
 #[component]
 pub fn ShopPage() -> impl IntoView {
     let t = use_i18n();
@@ -130,8 +133,8 @@ pub fn ShopPage() -> impl IntoView {
                             {empty}
                             <div class="product-grid" data-testid="product-grid" data-q=words.clone().unwrap_or_default()
                                 data-category=current.clone().unwrap_or_default()>
-                                {list.products.into_iter().map(|p| view! {
-                                    <ProductCard product=p can_buy=resident join_href=join_href.clone()/>
+                                {list.products.into_iter().enumerate().map(|(i, p)| view! {
+                                    <ProductCard product=p can_buy=resident join_href=join_href.clone() first_row={i < SHOP_GRID_COLUMNS}/>
                                 }).collect_view()}
                             </div>
                         }.into_any()
