@@ -245,7 +245,7 @@ async fn the_owner_gives_her_store_a_size_and_per_m2_and_per_staff_follow() {
 /// `scripts/bench numbers` seeds a year of orders; the operator cannot ask for less than
 /// the demo's own 90 days or more than the year the numbers keep.
 #[tokio::test]
-async fn the_demo_history_is_seeded_90_days_to_a_year_back() {
+async fn the_demo_history_is_refused_outside_90_days_to_a_year() {
     for days in ["89", "366", "a-year"] {
         let resp = client()
             .post(url(&format!("/api/v1/admin/seed?history_days={days}")))

@@ -7,8 +7,8 @@
 //!
 //! The orders are picked up, on the store's first pickup point; they feed 为你推荐 and
 //! the owner's numbers. A longer history (a year, for `scripts/bench numbers`) goes on
-//! further back from the same households, drawn apart so the last 90 days do not change. Rows go in with multi-row inserts, D1 taking at most 100
-//! bound values a statement.
+//! further back from the same households, drawn apart so the last 90 days do not change.
+//! Rows go in with multi-row inserts (`storage::insert_rows`).
 
 use crate::{
     error::AppResult,
