@@ -836,8 +836,10 @@ impl I18n {
         }
     }
 
-    /// The week shown: the last 7 whole days.
-    pub fn numbers_period(self, first: String, last: String) -> String {
+    /// The week shown, the last 7 whole days: the week of numbers that ends on `as_of`.
+    pub fn numbers_period(self, as_of: chrono::NaiveDate) -> String {
+        let first = shared_model::metrics::week_first_day(as_of).format("%m-%d");
+        let last = as_of.format("%m-%d");
         match self.0 {
             Locale::ZhCn => format!("近 7 天（{first} 至 {last}）与前一周相比"),
             Locale::En => format!("The last 7 days ({first} to {last}) against the week before"),

@@ -228,8 +228,13 @@ async fn bad_input_is_refused_and_the_room_keeps_working() {
     expect_problem(live.pin_as(&buyer.client, &sku, &OfferTerms::open_now(1)).await, 403, "not_store_owner").await;
     let owner_b = owner(OWNER_B_PHONE).await;
     expect_problem(live.pin_as(&owner_b, &sku, &OfferTerms::open_now(1)).await, 403, "not_store_owner").await;
-    // Signed out.
+    // Signed out: with no cookie, and with one whose seal is still valid but whose session
+    // is gone (the buy reads the session with the live, so signing out holds at once).
     expect_problem(live.buy(&e2e_tests::client(), offer_id, &key("bad-anon"), 1).await, 401, "unauthenticated").await;
+    let left = resident(STORE_A, "已退出", "5栋").await;
+    assert!(left.client.delete(url("/api/v1/sessions/current")).send().await.unwrap().status().is_success());
+    let stale = live.buy_request(&e2e_tests::client(), offer_id, &key("bad-signed-out"), 1).header("Cookie", &left.cookie);
+    expect_problem(stale.send().await.unwrap(), 401, "unauthenticated").await;
     // A malformed frame gets an error frame; the socket stays open.
     viewer.send_text("{\"type\":\"hello\",");
     viewer.wait_for("the malformed_message error frame", |s| !s.problems.is_empty()).await;

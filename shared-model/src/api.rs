@@ -418,6 +418,28 @@ mod tests {
     }
 
     #[test]
+    fn a_notice_card_reads_back_with_its_notice_flattened() {
+        let notice = crate::community::CommunityNotice::PromotedFromWaitlist {
+            tasting_id: crate::TastingId::parse("t-1").unwrap(),
+            title: "白扁豆试吃会".into(),
+            starts_at: DateTime::from_timestamp(1_795_000_000, 0).unwrap(),
+            seats: 2,
+        };
+        let card = CommunityNoticeCard {
+            id: 7,
+            headline: notice.headline_zh().into(),
+            text: notice.text_zh(),
+            path: "/s/s-1/tastings/t-1".into(),
+            notice,
+            created_at: DateTime::from_timestamp(1_794_000_000, 0).unwrap(),
+            read: false,
+        };
+        let json = serde_json::to_string(&card).unwrap();
+        assert!(json.starts_with(r#"{"id":7,"kind":"promoted_from_waitlist","#), "{json}");
+        assert_eq!(serde_json::from_str::<CommunityNoticeCard>(&json).unwrap(), card);
+    }
+
+    #[test]
     fn stock_update_serializes_back_the_same_way() {
         for update in [
             StockUpdate { stock: Some(5), per_buyer_cap: None },

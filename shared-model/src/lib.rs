@@ -56,6 +56,7 @@ pub mod sms;
 pub mod stock;
 pub mod store;
 pub mod supply;
+mod tagged;
 mod text;
 pub mod throttle;
 pub mod time;

@@ -230,10 +230,15 @@ fn permille(numerator: i64, denominator: i64) -> Option<u32> {
     ratio(numerator, denominator, 1000).and_then(|r| u32::try_from(r).ok())
 }
 
+/// The first day of the week (of [`WEEK_DAYS`]) that ends on `week_ending`.
+pub fn week_first_day(week_ending: NaiveDate) -> NaiveDate {
+    week_ending - Duration::days(WEEK_DAYS - 1)
+}
+
 /// The numbers of the week ending on `week_ending`, from `days` (any order; days outside
 /// the week are left out, a day with no rollup counts as a day with nothing).
 pub fn week_metrics(days: &[DayRollup], week_ending: NaiveDate, size: StoreSize) -> WeekMetrics {
-    let first = week_ending - Duration::days(WEEK_DAYS - 1);
+    let first = week_first_day(week_ending);
     let week: Vec<&DayRollup> = days.iter().filter(|d| (first..=week_ending).contains(&d.date)).collect();
     let sum = |f: fn(&DayRollup) -> i64| week.iter().map(|d| f(d)).fold(0i64, i64::saturating_add);
     let count = |f: fn(&DayRollup) -> u32| week.iter().map(|d| f(d)).fold(0u32, u32::saturating_add);
@@ -369,7 +374,7 @@ pub const TOP_PRODUCTS_SHOWN: usize = 5;
 /// The week's best sellers (the 7 days ending on `week_ending`): by sales, then units, then
 /// product ID, at most `n`.
 pub fn top_products(days: &[ProductDay], week_ending: NaiveDate, n: usize) -> Vec<TopProduct> {
-    let first = week_ending - Duration::days(WEEK_DAYS - 1);
+    let first = week_first_day(week_ending);
     let mut by_product: BTreeMap<&ProductId, TopProduct> = BTreeMap::new();
     for day in days.iter().filter(|d| (first..=week_ending).contains(&d.date)) {
         let top = by_product.entry(&day.product_id).or_insert_with(|| TopProduct {

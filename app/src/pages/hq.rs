@@ -54,8 +54,7 @@ fn HqChain() -> impl IntoView {
 fn ChainView(numbers: ChainNumbers) -> impl IntoView {
     let t = use_i18n();
     let rank_by = RwSignal::new(Metric::Sales);
-    let first = numbers.as_of - chrono::Duration::days(shared_model::metrics::WEEK_DAYS - 1);
-    let period = t.numbers_period(first.format("%m-%d").to_string(), numbers.as_of.format("%m-%d").to_string());
+    let period = t.numbers_period(numbers.as_of);
     let chain_cards: Vec<_> = [Metric::Sales, Metric::Orders, Metric::Mau, Metric::Repurchase, Metric::Aov, Metric::Nps]
         .into_iter()
         .map(|metric| {

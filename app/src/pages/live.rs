@@ -79,11 +79,83 @@ fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
     .into_any()
 }
 
-/// The room itself, once its first snapshot is here: the page's island (everything in it
-/// follows the room's socket), hydrated from the snapshot the server rendered it with.
+/// The room's live state, shared by the page's islands: the snapshot the socket keeps
+/// current, the room's clock and the socket's own state.
+#[derive(Clone, Copy)]
+struct RoomState {
+    room: RwSignal<RoomSnapshot>,
+    /// The snapshot's `now` on first paint (server and browser agree), then ticking in the
+    /// browser, corrected for a phone whose clock is off.
+    now: RwSignal<DateTime<Utc>>,
+    socket_problem: RwSignal<Option<Problem>>,
+    reconnecting: RwSignal<bool>,
+    /// Sends a message over the socket (false when it is not open).
+    send: Callback<ClientMessage, bool>,
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The page's room, once [`LiveStage`] (the first of its islands) has opened it.
+    static PAGE_ROOM: std::cell::Cell<Option<RoomState>> = const { std::cell::Cell::new(None) };
+}
+
+impl RoomState {
+    /// The room's signals, from the snapshot the page was rendered with; no socket yet.
+    fn new(room: RoomSnapshot) -> Self {
+        Self {
+            now: RwSignal::new(room.now),
+            room: RwSignal::new(room),
+            socket_problem: RwSignal::new(None),
+            reconnecting: RwSignal::new(false),
+            send: Callback::new(|_: ClientMessage| false),
+        }
+    }
+
+    /// In the browser: follows the room's socket, and leaves the room where the page's
+    /// later islands find it.
+    #[cfg(feature = "hydrate")]
+    fn follow(mut self, live: String) -> Self {
+        self.send = crate::live_socket::follow_room(live, self.room, self.now, self.socket_problem, self.reconnecting);
+        PAGE_ROOM.set(Some(self));
+        self
+    }
+
+    /// The room of this page: opened by [`LiveStage`] in the browser (islands are
+    /// hydrated in document order, the stage first), provided by [`LiveRoom`] on the server.
+    fn of_page() -> Self {
+        #[cfg(feature = "hydrate")]
+        return PAGE_ROOM.get().expect("the live stage opens the room before the other islands");
+        #[cfg(not(feature = "hydrate"))]
+        expect_context::<Self>()
+    }
+}
+
+/// The room itself, once its first snapshot is here. Only its live parts hydrate, each an
+/// island of its own so the phone can answer a tap between them: the stage with the
+/// offer card (first, so 立即抢购 works soonest), the 接龙 list and the comments. Only the
+/// stage carries the snapshot to the browser; the others share the room it opens.
+#[component]
+fn LiveRoom(detail: LiveDetail) -> impl IntoView {
+    let session = &detail.room.session;
+    let (title, store, live_id) = (session.title.clone(), session.store_id.to_string(), session.id.to_string());
+    let signed_in = detail.viewer.signed_in;
+    provide_context(RoomState::new(detail.room.clone()));
+    view! {
+        <TopBar title=title back=format!("/s/{store}")/>
+        <main class="live-page" data-testid="live-room" data-live=live_id>
+            <LiveStage detail/>
+            <LiveChain/>
+            <LiveComments signed_in/>
+        </main>
+    }
+    .into_any()
+}
+
+/// The video (or, before and after, the cover with the start time and a reminder), the
+/// status, and the featured offer's card. Opens the room's socket in the browser.
 #[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
 #[cfg_attr(any(feature = "ssr", feature = "live"), island)]
-fn LiveRoom(detail: LiveDetail) -> impl IntoView {
+fn LiveStage(detail: LiveDetail) -> impl IntoView {
     let t = use_i18n();
     let LiveDetail { room, viewer } = detail;
     let (is_owner, signed_in, reminded) = (viewer.is_owner, viewer.signed_in, viewer.reminded);
@@ -92,17 +164,12 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let store = room.session.store_id.to_string();
     let live_id = room.session.id.to_string();
     let title = room.session.title.clone();
-    // The room's clock: the snapshot's `now` on first paint (server and browser agree), then
-    // ticking in the browser, corrected for a phone whose clock is off.
-    let now = RwSignal::new(room.now);
-    let room = RwSignal::new(room);
-    let socket_problem = RwSignal::new(None::<Problem>);
-    let reconnecting = RwSignal::new(false);
-
+    // In the browser the stage opens the room, its socket with it; on the server the page
+    // holds it already, made from the same snapshot.
     #[cfg(feature = "hydrate")]
-    let send = crate::live_socket::follow_room(live_id.clone(), room, now, socket_problem, reconnecting);
+    let RoomState { room, now, reconnecting, .. } = RoomState::new(room).follow(live_id.clone());
     #[cfg(not(feature = "hydrate"))]
-    let send = Callback::new(|_: ClientMessage| false);
+    let RoomState { room, now, reconnecting, .. } = RoomState::of_page();
 
     let status = Memo::new(move |_| room.with(|r| r.session.status));
     // Which offer is featured changes at most once a second; the clock ticks faster.
@@ -169,39 +236,46 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
         quantity.set(1);
     });
 
-    let stage_view = view! {
-            <section class="live-stage">
-                {stage}
-                <div class="live-stage-top">
-                    {move || view! { <LiveStatusBadge status=status.get()/> }}
-                </div>
-                {move || reconnecting.get().then(|| view! { <p class="live-reconnecting" role="status">{t.live_reconnecting()}</p> })}
-                {
-                    let (live_id, store) = (live_id.clone(), store.clone());
-                    move || match featured_id.get() {
-                        Some(_) => view! {
-                            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
-                        }.into_any(),
-                        None => (status.get() == LiveSessionStatus::Live).then(|| view! {
-                            <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p>
-                        }).into_any(),
-                    }
-                }
-            </section>
-    }
-    .into_any();
-
     view! {
-        <TopBar title=title.clone() back=format!("/s/{store}")/>
-        <main class="live-page" data-testid="live-room" data-live=live_id>
-            {stage_view}
-            <ChainPanel room audience=Audience::Resident/>
-            <CommentPanel room audience=Audience::Resident>
-                <CommentBox room signed_in send socket_problem store/>
-            </CommentPanel>
-        </main>
+        <section class="live-stage">
+            {stage}
+            <div class="live-stage-top">
+                {move || view! { <LiveStatusBadge status=status.get()/> }}
+            </div>
+            {move || reconnecting.get().then(|| view! { <p class="live-reconnecting" role="status">{t.live_reconnecting()}</p> })}
+            {
+                let (live_id, store) = (live_id.clone(), store.clone());
+                move || match featured_id.get() {
+                    Some(_) => view! {
+                        <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
+                    }.into_any(),
+                    None => (status.get() == LiveSessionStatus::Live).then(|| view! {
+                        <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p>
+                    }).into_any(),
+                }
+            }
+        </section>
     }
     .into_any()
+}
+
+/// The 接龙 list, following the room.
+#[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "live"), island)]
+fn LiveChain() -> impl IntoView {
+    view! { <ChainPanel room=RoomState::of_page().room audience=Audience::Resident/> }
+}
+
+/// The comments, following the room, with the box to send one.
+#[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "live"), island)]
+fn LiveComments(signed_in: bool) -> impl IntoView {
+    let RoomState { room, send, socket_problem, .. } = RoomState::of_page();
+    view! {
+        <CommentPanel room audience=Audience::Resident>
+            <CommentBox room signed_in send socket_problem/>
+        </CommentPanel>
+    }
 }
 
 /// The pinned offer over the video: prices, countdown, stock bar, what she already bought
@@ -404,7 +478,6 @@ fn CommentBox(
     signed_in: bool,
     send: Callback<ClientMessage, bool>,
     socket_problem: RwSignal<Option<Problem>>,
-    store: String,
 ) -> impl IntoView {
     let t = use_i18n();
     let draft = RwSignal::new(String::new());
@@ -442,7 +515,7 @@ fn CommentBox(
                 .into_any(),
             )
         } else {
-            let join = format!("/s/{store}/join");
+            let join = room.with_untracked(|r| format!("/s/{}/join", r.session.store_id));
             Some(view! { <a class="join-banner live-comment-join" href=join>{t.live_join_to_comment()} " ›"</a> }.into_any())
         }
     };

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
     identity::Me,
-    metrics::{change, format_permille, Metric, StoreNumbers, StoreSize, WEEK_DAYS},
+    metrics::{change, format_permille, Metric, StoreNumbers, StoreSize},
     time::store_tz,
     Fen,
 };
@@ -175,9 +175,8 @@ pub fn NumbersView(
     resize: Option<Action<StoreSize, api::ApiResult<StoreNumbers>>>,
 ) -> impl IntoView {
     let t = use_i18n();
-    let week_first = numbers.as_of - chrono::Duration::days(WEEK_DAYS - 1);
     let updated = numbers.updated_at.with_timezone(&store_tz()).format("%H:%M").to_string();
-    let period = t.numbers_period(week_first.format("%m-%d").to_string(), numbers.as_of.format("%m-%d").to_string());
+    let period = t.numbers_period(numbers.as_of);
     let today = t.numbers_today(updated, numbers.today.orders, numbers.today.paid.to_string());
     let size = t.numbers_size(numbers.size.area_m2, numbers.size.staff);
     let cards: Vec<_> = Metric::ALL

@@ -9,7 +9,7 @@ use crate::{
         browse::BrowseService,
         metrics::BACKFILL_DAYS,
         recommendations::RecommendationService,
-        seed::seed_demo_chain,
+        seed::{history::DEMO_HISTORY_DAYS, seed_demo_chain},
     },
 };
 use shared_model::{
@@ -55,9 +55,15 @@ pub async fn seed(req: Request, ctx: RouteContext<()>) -> worker::Result<Respons
                 .ok_or_else(|| AppError::new(500, "seed_misconfigured", "DEMO_OWNER_PASSWORD is not set"))?;
             let history_days = match query_param(&req, "history_days")? {
                 None => None,
-                Some(v) => Some(v.parse::<i64>().ok().filter(|d| (90..=BACKFILL_DAYS).contains(d)).ok_or_else(|| {
-                    AppError::new(422, "history_days_out_of_range", &format!("history_days is 90 to {BACKFILL_DAYS}"))
-                })?),
+                Some(v) => {
+                    Some(v.parse::<i64>().ok().filter(|d| (DEMO_HISTORY_DAYS..=BACKFILL_DAYS).contains(d)).ok_or_else(|| {
+                        AppError::new(
+                            422,
+                            "history_days_out_of_range",
+                            &format!("history_days is {DEMO_HISTORY_DAYS} to {BACKFILL_DAYS}"),
+                        )
+                    })?)
+                }
             };
             json(200, &seed_demo_chain(&ctx.env, &password, history_days).await?)
         }

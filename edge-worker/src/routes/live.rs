@@ -181,7 +181,7 @@ pub async fn create_live_order(mut req: Request, ctx: RouteContext<()>) -> worke
         async {
             let live = param(&ctx, "live", LiveSessionId::parse)?;
             let offer = param(&ctx, "offer", OfferId::parse)?;
-            let me = resident(&req, &ctx).await?;
+            let shopper = IdentityService::new(&ctx.env)?.shopper(&req).await?;
             let key = idempotency_key(&req)?;
             let buy: LiveBuy = read_json(&mut req).await?;
             let fault = match (env_text(&ctx.env, "FAULT_INJECTION").as_deref(), req.headers().get("X-Linli-Fault")?.as_deref()) {
@@ -189,7 +189,7 @@ pub async fn create_live_order(mut req: Request, ctx: RouteContext<()>) -> worke
                 _ => Fault::None,
             };
             let request = BuyRequest { offer: &offer, key: &key, buy: &buy, fault };
-            let (order, replayed) = LiveService::new(&ctx.env)?.buy(&me, &live, request, now()).await?;
+            let (order, replayed) = LiveService::new(&ctx.env)?.buy(&shopper, &live, request, now()).await?;
             json(if replayed { 200 } else { 201 }, &PlaceOrderResponse { order, replayed })
         }
         .await,

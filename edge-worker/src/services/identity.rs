@@ -25,7 +25,7 @@ use shared_model::{
     throttle::Limit,
     PersonId, StoreId,
 };
-use worker::{D1Database, Env, Request};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env, Request};
 
 pub struct IdentityService {
     db: D1Database,
@@ -358,16 +358,23 @@ impl IdentityService {
     pub async fn viewer(&self, req: &Request) -> AppResult<Option<Me>> {
         let Some(value) = cookie(req, session_cookie_name(req)) else { return Ok(None) };
         let Some(token) = session_token(&value) else { return Ok(None) };
-        let row: Option<PersonRow> = self
-            .db
+        Self::read_viewer(&Self::viewer_query(&self.db, &session_token_hash(token))?.all().await?)
+    }
+
+    /// The read behind [`Self::viewer`] for the session whose token hashes to
+    /// `session`, for a caller that batches it with its own reads (no service to build).
+    pub fn viewer_query(db: &D1Database, session: &str) -> AppResult<D1PreparedStatement> {
+        Ok(db
             .prepare(format!(
                 "SELECT {PERSON_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id \
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2"
             ))
-            .bind(&[session_token_hash(token).into(), now().to_rfc3339().into()])?
-            .first(None)
-            .await?;
-        row.map(PersonRow::into_me).transpose()
+            .bind(&[session.into(), now().to_rfc3339().into()])?)
+    }
+
+    /// The person [`Self::viewer_query`] found, if the session is still there.
+    pub fn read_viewer(result: &D1Result) -> AppResult<Option<Me>> {
+        result.results::<PersonRow>()?.into_iter().next().map(PersonRow::into_me).transpose()
     }
 
     /// The resident placing an order (401 without a session, 403 for an owner): from the

@@ -4,6 +4,7 @@
 
 use super::{
     catalog::CatalogService,
+    identity::{IdentityService, Shopper},
     orders::{Fault, OrderService, FAULT_HOLD_GRACE_MS},
 };
 use crate::{
@@ -19,7 +20,7 @@ use crate::{
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use shared_model::{
-    access::{authorize, may, member_of, Action},
+    access::{authorize, may, member_of, AccessError, Action},
     api::{
         LiveBuy, LiveCard, LiveDetail, LiveList, LiveNotice, LivePurchase, LiveViewer, Reminder, ResidentList, ResidentSummary,
     },
@@ -76,6 +77,9 @@ fn time_arg(t: Option<DateTime<Utc>>) -> wasm_bindgen::JsValue {
 
 /// What a buy needs from D1, read in one round trip.
 struct BuyContext {
+    /// The buyer, read with the rest: her session must still be there (signing out stops
+    /// her buying at once).
+    me: Me,
     session: LiveSession,
     pickup: Option<shared_model::store::PickupPoint>,
     /// The fingerprint of the order this key already made, if any.
@@ -376,17 +380,20 @@ impl LiveService {
     }
 
     /// One-tap buy: the same order, idempotency and pickup rules as the shop; the room
-    /// decides the stock and the price.
+    /// decides the stock and the price. One D1 batch of reads (the buyer with her session,
+    /// the live, the pickup point, the key's earlier order), then the room, which writes
+    /// the order to D1 in a batch shared with the buys around it (group commit).
     pub async fn buy(
         &self,
-        me: &Me,
+        shopper: &Shopper,
         live: &LiveSessionId,
         request: BuyRequest<'_>,
         now: DateTime<Utc>,
     ) -> AppResult<(Order, bool)> {
         let BuyRequest { offer, key, buy, fault } = request;
-        let order_id = order_id_for(&me.person_id, key);
-        let context = self.buy_context(me, live, buy, &order_id).await?;
+        let order_id = order_id_for(&shopper.person_id, key);
+        let context = self.buy_context(shopper, live, buy, &order_id).await?;
+        let me = &context.me;
         authorize(Some(me), Action::ShopAt(&context.session.store_id))?;
         let pickup = context.pickup.ok_or(StoreError::UnknownPickupPoint)?;
         let fingerprint = buy_fingerprint(offer, buy.quantity, &pickup.id);
@@ -433,7 +440,13 @@ impl LiveService {
         Ok((reply.order, reply.replayed))
     }
 
-    async fn buy_context(&self, me: &Me, live: &LiveSessionId, buy: &LiveBuy, order_id: &OrderId) -> AppResult<BuyContext> {
+    async fn buy_context(
+        &self,
+        shopper: &Shopper,
+        live: &LiveSessionId,
+        buy: &LiveBuy,
+        order_id: &OrderId,
+    ) -> AppResult<BuyContext> {
         #[derive(Deserialize)]
         struct FingerprintRow {
             fingerprint: String,
@@ -446,21 +459,28 @@ impl LiveService {
         let results = self
             .db
             .batch(vec![
+                IdentityService::viewer_query(&self.db, &shopper.session)?,
                 self.db
                     .prepare(format!("SELECT {SESSION_COLUMNS} FROM live_sessions ls WHERE ls.id = ?1"))
                     .bind(&[live.as_str().into()])?,
-                catalog.pickup_point_query(&me.store_id, buy.pickup_point_id.as_ref())?,
+                catalog.pickup_point_query(&shopper.store_id, buy.pickup_point_id.as_ref())?,
                 self.db.prepare("SELECT fingerprint FROM orders WHERE id = ?1").bind(&[order_id.as_str().into()])?,
                 self.db
                     .prepare(format!("SELECT {} AS completed", completed_orders("?1", "?2")))
-                    .bind(&[me.person_id.as_str().into(), OrderStatus::PickedUp.as_str().into()])?,
+                    .bind(&[shopper.person_id.as_str().into(), OrderStatus::PickedUp.as_str().into()])?,
             ])
             .await?;
-        let [session, pickup, existing, completed] = results.as_slice() else {
+        let [me, session, pickup, existing, completed] = results.as_slice() else {
             return Err(AppError::Internal("buy context batch returned a different shape".into()));
         };
+        // The seal and the session name the same resident unless the cookie was forged
+        // with the secret.
+        let me = IdentityService::read_viewer(me)?
+            .filter(|me| me.person_id == shopper.person_id && me.store_id == shopper.store_id)
+            .ok_or(AccessError::Unauthenticated)?;
         let session = session.results::<SessionRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?.into_session()?;
         Ok(BuyContext {
+            me,
             session,
             pickup: CatalogService::read_pickup_point(pickup)?,
             existing_fingerprint: existing.results::<FingerprintRow>()?.into_iter().next().map(|r| r.fingerprint),

@@ -17,8 +17,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use shared_model::{
     metrics::{
-        chain_days, chain_size, day_rollups, top_products, week_metrics, weekly, ChainNumbers, DayRollup, OrderFact, ProductDay,
-        StoreNumbers, StoreSize, StoreWeek, ACTIVE_WINDOW_DAYS, TOP_PRODUCTS_SHOWN, WEEKS_SHOWN, WEEK_DAYS,
+        chain_days, chain_size, day_rollups, top_products, week_first_day, week_metrics, weekly, ChainNumbers, DayRollup,
+        OrderFact, ProductDay, StoreNumbers, StoreSize, StoreWeek, ACTIVE_WINDOW_DAYS, TOP_PRODUCTS_SHOWN, WEEKS_SHOWN,
+        WEEK_DAYS,
     },
     order::OrderStatus,
     time::{local_date, local_day_at},
@@ -317,7 +318,7 @@ impl MetricsService {
         let as_of = today - Duration::days(1);
         let shown_days = WEEK_DAYS * i64::from(WEEKS_SHOWN);
         let first = (as_of - Duration::days(shown_days - 1)).format(DATE_FORMAT).to_string();
-        let week_first = (as_of - Duration::days(WEEK_DAYS - 1)).format(DATE_FORMAT).to_string();
+        let week_first = week_first_day(as_of).format(DATE_FORMAT).to_string();
         let read = || async {
             let reads = self
                 .db

@@ -9,7 +9,7 @@
 
 mod brain;
 mod community;
-mod history;
+pub mod history;
 mod supply;
 
 use super::{live::LiveService, metrics::MetricsService, recommendations::RecommendationService};

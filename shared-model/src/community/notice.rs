@@ -36,6 +36,7 @@
 use crate::{
     ids::{stored_forms, DemandId, ProductId, ReviewId, StoreId, TastingId},
     locale::{format_local, format_pickup_date, Locale},
+    tagged::tag_first,
     time::{local_date, local_day_at, local_naive},
 };
 use chrono::{DateTime, Utc};
@@ -90,71 +91,73 @@ impl NoticeKind {
     }
 }
 
-/// A notice with the facts its words and link need.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum CommunityNotice {
-    /// A wish she voted for is on sale.
-    DemandStocked {
-        /// The wish.
-        demand_id: DemandId,
-        /// What the wish said.
-        demand_text: String,
-        /// The product now sold.
-        product_id: ProductId,
-        /// Its name.
-        product_name: String,
-    },
-    /// Her waitlisted booking got its seats.
-    PromotedFromWaitlist {
-        /// The tasting.
-        tasting_id: TastingId,
-        /// Its title.
-        title: String,
-        /// When it starts.
-        starts_at: DateTime<Utc>,
-        /// Seats now hers.
-        seats: u32,
-    },
-    /// Her tasting is tomorrow.
-    TastingTomorrow {
-        /// The tasting.
-        tasting_id: TastingId,
-        /// Its title.
-        title: String,
-        /// When it starts.
-        starts_at: DateTime<Utc>,
-        /// Where.
-        place: String,
-    },
-    /// The owner hid her review.
-    ReviewHidden {
-        /// The review.
-        review_id: ReviewId,
-        /// The product it was about.
-        product_id: ProductId,
-        /// Its name.
-        product_name: String,
-        /// The owner's reason.
-        reason: String,
-    },
-    /// The owner issued a sign-in code for her phone at the counter.
-    CounterCodeIssued {
-        /// When.
-        issued_at: DateTime<Utc>,
-    },
-    /// A product she kept looking at, and the coupon for it that came with this notice.
-    BrowseFollowUp {
-        /// The product.
-        product_id: ProductId,
-        /// Its name.
-        product_name: String,
-        /// The coupon's money off.
-        amount: crate::Fen,
-        /// Its last usable day, store time.
-        usable_through: chrono::NaiveDate,
-    },
+tag_first! {
+    tag = "kind";
+    /// A notice with the facts its words and link need.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CommunityNotice {
+        /// A wish she voted for is on sale.
+        DemandStocked {
+            /// The wish.
+            demand_id: DemandId,
+            /// What the wish said.
+            demand_text: String,
+            /// The product now sold.
+            product_id: ProductId,
+            /// Its name.
+            product_name: String,
+        },
+        /// Her waitlisted booking got its seats.
+        PromotedFromWaitlist {
+            /// The tasting.
+            tasting_id: TastingId,
+            /// Its title.
+            title: String,
+            /// When it starts.
+            starts_at: DateTime<Utc>,
+            /// Seats now hers.
+            seats: u32,
+        },
+        /// Her tasting is tomorrow.
+        TastingTomorrow {
+            /// The tasting.
+            tasting_id: TastingId,
+            /// Its title.
+            title: String,
+            /// When it starts.
+            starts_at: DateTime<Utc>,
+            /// Where.
+            place: String,
+        },
+        /// The owner hid her review.
+        ReviewHidden {
+            /// The review.
+            review_id: ReviewId,
+            /// The product it was about.
+            product_id: ProductId,
+            /// Its name.
+            product_name: String,
+            /// The owner's reason.
+            reason: String,
+        },
+        /// The owner issued a sign-in code for her phone at the counter.
+        CounterCodeIssued {
+            /// When.
+            issued_at: DateTime<Utc>,
+        },
+        /// A product she kept looking at, and the coupon for it that came with this notice.
+        BrowseFollowUp {
+            /// The product.
+            product_id: ProductId,
+            /// Its name.
+            product_name: String,
+            /// The coupon's money off.
+            amount: crate::Fen,
+            /// Its last usable day, store time.
+            usable_through: chrono::NaiveDate,
+        },
+    }
 }
 
 impl CommunityNotice {

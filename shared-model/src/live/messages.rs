@@ -13,7 +13,7 @@ use super::{
     offer::{offer_state, Offer, OfferState},
     session::{LiveSession, LiveSessionStatus},
 };
-use crate::{problem::Problem, text::one_line};
+use crate::{problem::Problem, tagged::tag_first, text::one_line};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -63,34 +63,36 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, LiveError> {
     }
 }
 
-/// What the room sends a viewer, tagged by `type`: `{"type":"events","events":[…]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ServerMessage {
-    /// The whole room: the answer to a first `hello`, or to one the log can no longer
-    /// serve ([`Resume::Snapshot`](super::Resume::Snapshot)).
-    Snapshot {
-        /// The room as it stands.
-        room: Box<RoomSnapshot>,
-    },
-    /// Events in sequence order. One buy sends its 接龙 line and stock change together.
-    Events {
-        /// The events, oldest first.
-        events: Vec<RoomEvent>,
-    },
-    /// New comments, oldest first (numbered apart from the events).
-    Comments {
-        /// The comments.
-        comments: Vec<LiveComment>,
-    },
-    /// A frame the room refused; the socket stays open.
-    Error {
-        /// Why, as in every API error.
-        problem: Problem,
-    },
-    /// The answer to [`ClientMessage::Ping`].
-    Pong,
+tag_first! {
+    tag = "type";
+    /// What the room sends a viewer, tagged by `type`: `{"type":"events","events":[…]}`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum ServerMessage {
+        /// The whole room: the answer to a first `hello`, or to one the log can no longer
+        /// serve ([`Resume::Snapshot`](super::Resume::Snapshot)).
+        Snapshot {
+            /// The room as it stands.
+            room: Box<RoomSnapshot>,
+        },
+        /// Events in sequence order. One buy sends its 接龙 line and stock change together.
+        Events {
+            /// The events, oldest first.
+            events: Vec<RoomEvent>,
+        },
+        /// New comments, oldest first (numbered apart from the events).
+        Comments {
+            /// The comments.
+            comments: Vec<LiveComment>,
+        },
+        /// A frame the room refused; the socket stays open.
+        Error {
+            /// Why, as in every API error.
+            problem: Problem,
+        },
+        /// The answer to [`ClientMessage::Ping`].
+        Pong,
+    }
 }
 
 /// [`ClientMessage::Ping`] as sent, byte for byte: the room has the runtime answer it with
@@ -309,6 +311,22 @@ mod tests {
         assert_eq!(serde_json::to_string(&ClientMessage::Ping).unwrap(), PING_FRAME);
         assert_eq!(serde_json::to_string(&ServerMessage::Pong).unwrap(), PONG_FRAME);
         assert_eq!(parse_client_message(PING_FRAME), Ok(ClientMessage::Ping));
+    }
+
+    #[test]
+    fn every_server_message_reads_back_as_sent() {
+        let events = number_events(0, now(), vec![RoomEventKind::LiveStarted]);
+        let comments = vec![LiveComment::new(1, now(), "李阿姨", "新鲜吗".into(), false)];
+        for message in [
+            ServerMessage::Snapshot { room: Box::new(snapshot_with(vec![offer()])) },
+            ServerMessage::Events { events },
+            ServerMessage::Comments { comments },
+            ServerMessage::Error { problem: Problem::new(409, "sold_out", "已售罄") },
+            ServerMessage::Pong,
+        ] {
+            let frame = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<ServerMessage>(&frame).unwrap(), message, "{frame}");
+        }
     }
 
     #[test]

@@ -23,10 +23,13 @@ use worker::{D1Database, D1PreparedStatement};
 
 const HISTORY: &str = include_str!("../../../seed/history.json");
 
+/// The demo's own days of orders: what every seed writes, and the least a longer seed
+/// may ask for (`POST /api/v1/admin/seed?history_days=`).
+pub const DEMO_HISTORY_DAYS: i64 = 90;
+
 #[derive(Deserialize)]
 struct History {
     households_per_store: usize,
-    days: i64,
     surnames: Vec<String>,
     titles: Vec<String>,
     kinds: Vec<Kind>,
@@ -91,7 +94,7 @@ pub struct Shop<'a> {
 }
 
 /// Seeds `shop`'s households and their orders of the last days before `now` (the demo's
-/// own 90, or `days` when more); returns the rows inserted.
+/// own [`DEMO_HISTORY_DAYS`], or `days` when more); returns the rows inserted.
 pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>, days: i64) -> AppResult<u32> {
     let history: History = serde_json::from_str(HISTORY)?;
     let today = now.with_timezone(&store_tz()).date_naive();
@@ -99,7 +102,7 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>, 
     let mut people: Vec<[JsValue; 9]> = Vec::new();
     let mut orders: Vec<PastOrder> = Vec::new();
     // Days before the demo's own: drawn apart, so the demo's orders stay the same.
-    let days = history.days.max(days);
+    let days = DEMO_HISTORY_DAYS.max(days);
     let mut older = Draw(0x01D_u64.wrapping_mul(shop.index as u64 + 1));
     let mut older_orders: Vec<PastOrder> = Vec::new();
     for h in 0..history.households_per_store {
@@ -141,7 +144,7 @@ pub async fn seed_history(db: &D1Database, shop: &Shop<'_>, now: DateTime<Utc>, 
         // The demo's own days, then (when asked) the same household further back, drawn
         // from a generator of its own.
         for (until, prefix, draw, out) in
-            [(history.days, "o-hist", &mut draw, &mut orders), (days, "o-hist-old", &mut older, &mut older_orders)]
+            [(DEMO_HISTORY_DAYS, "o-hist", &mut draw, &mut orders), (days, "o-hist-old", &mut older, &mut older_orders)]
         {
             let mut k = 0;
             while day > -until {
