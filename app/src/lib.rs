@@ -86,9 +86,11 @@ impl Bundle {
     }
 
     /// The module script that loads the bundle and hydrates the page: `hydrate()` takes
-    /// the whole page over, or readies the islands, which are then each hydrated in
-    /// document order (an island inside another is hydrated by the outer one), each in a
-    /// task of its own, so the phone can answer a tap between them.
+    /// the whole page over, or readies the islands, which are then each hydrated in a
+    /// task of its own, so the phone can answer a tap between them: first the page's own
+    /// (in `<main>`: 立即抢购, 加入购物车), then the bars' (the notice bell and banner,
+    /// the cart bar), each group in document order. An island inside another is
+    /// hydrated by the outer one.
     fn boot_script(self, asset_version: &str) -> String {
         let (js, wasm) = (self.js_path(asset_version), self.wasm_path(asset_version));
         if self.hydrates_whole_page() {
@@ -100,7 +102,8 @@ impl Bundle {
                  init({{ module_or_path: '{wasm}' }}).then(async () => {{\
                  await nextTask();\
                  islands.hydrate();\
-                 for (const el of document.querySelectorAll('leptos-island')) {{\
+                 const all = (s) => [...document.querySelectorAll(s)];\
+                 for (const el of new Set([...all('main leptos-island'), ...all('leptos-island')])) {{\
                  if (el.parentElement.closest('leptos-island')) continue;\
                  await nextTask();\
                  islands[el.dataset.component]?.(el);\

@@ -47,12 +47,15 @@ async function liveOnAir() {
 }
 
 const { live, product } = await liveOnAir();
+// LIGHTHOUSE_PAGES=shop,live audits only those; LIGHTHOUSE_RUNS=3 audits each three times.
+const only = process.env.LIGHTHOUSE_PAGES?.split(',');
+const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 1);
 const pages = [
   ['stores', '/'],
   ['shop', `/s/${STORE}`],
   ['product', `/s/${STORE}/p/${product}`],
   ['live', `/l/${live}`],
-];
+].filter(([name]) => !only || only.includes(name)).flatMap((page) => Array(runs).fill(page));
 
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',

@@ -10,7 +10,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use shared_model::{
     api::{StoreOrder, StoreOrderList},
-    metrics::{ChainNumbers, StoreNumbers, WeekMetrics, ACTIVE_WINDOW_DAYS, WEEKS_SHOWN, WEEK_DAYS},
+    metrics::{week_first_day, ChainNumbers, StoreNumbers, WeekMetrics, ACTIVE_WINDOW_DAYS, WEEKS_SHOWN, WEEK_DAYS},
     order::OrderStatus,
     time::local_date,
 };
@@ -53,11 +53,8 @@ fn recount(orders: &[StoreOrder], as_of: NaiveDate) -> Vec<(u32, i64, u32, u32)>
         .rev()
         .map(|back| {
             let last = as_of - Duration::days(WEEK_DAYS * back);
-            let week: Vec<&StoreOrder> = kept
-                .iter()
-                .filter(|(on, _)| (last - Duration::days(WEEK_DAYS - 1)..=last).contains(on))
-                .map(|(_, o)| *o)
-                .collect();
+            let week: Vec<&StoreOrder> =
+                kept.iter().filter(|(on, _)| (week_first_day(last)..=last).contains(on)).map(|(_, o)| *o).collect();
             let mut per_buyer: BTreeMap<(&str, &str, &str, &str), u32> = BTreeMap::new();
             for (on, o) in &kept {
                 if (last - Duration::days(ACTIVE_WINDOW_DAYS - 1)..=last).contains(on) {

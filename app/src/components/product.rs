@@ -48,8 +48,8 @@ pub fn ShelfPriceTag(price: Fen, markdown: Option<MarkdownTag>, #[prop(optional)
 }
 
 /// A product in the shop grid. A resident (`can_buy`) adds it with "+"; others get a
-/// "join to buy" link instead. The grid's first row (`first_row`) is on screen when the
-/// page opens: its photos load at once, first in line, the rest only as she scrolls.
+/// "join to buy" link instead. `first_row`: the grid's first row, when it is on screen as
+/// the page opens: its photos load at once, first in line, the rest only as she scrolls.
 #[component]
 pub fn ProductCard(
     product: ProductSummary,

@@ -140,8 +140,13 @@ pub fn ReviewItem(look: ReviewLook, #[prop(optional)] children: Option<Children>
     }
 }
 
+/// Featured cards a phone shows across the strip: their photos are on the first screen.
+const FEATURED_CARDS_ON_SCREEN: usize = 2;
+
 /// The store home's 邻居晒单: featured reviews with their photos, each opening its
-/// product; nothing at all when the owner has featured none.
+/// product; nothing at all when the owner has featured none. The strip sits above the
+/// product grid, so its first photos are the page's largest paint: they load at once,
+/// first in line, the rest only as she scrolls.
 #[component]
 pub fn FeaturedStrip(#[prop(into)] store: String, reviews: Vec<FeaturedReview>) -> impl IntoView {
     let t = use_i18n();
@@ -150,7 +155,9 @@ pub fn FeaturedStrip(#[prop(into)] store: String, reviews: Vec<FeaturedReview>) 
             <section class="featured-strip" data-testid="featured-reviews">
                 <h2 class="live-strip-title">{t.featured_reviews_title()}</h2>
                 <div class="featured-row">
-                    {reviews.into_iter().map(|r| view! { <FeaturedCard review=r store=store.clone()/> }).collect_view()}
+                    {reviews.into_iter().enumerate().map(|(i, r)| view! {
+                        <FeaturedCard review=r store=store.clone() on_first_screen={i < FEATURED_CARDS_ON_SCREEN}/>
+                    }).collect_view()}
                 </div>
             </section>
         }
@@ -158,13 +165,14 @@ pub fn FeaturedStrip(#[prop(into)] store: String, reviews: Vec<FeaturedReview>) 
 }
 
 #[component]
-fn FeaturedCard(review: FeaturedReview, store: String) -> impl IntoView {
+fn FeaturedCard(review: FeaturedReview, store: String, on_first_screen: bool) -> impl IntoView {
     let FeaturedReview { review, product_name } = review;
     let href = format!("/s/{store}/p/{}", review.product_id);
     view! {
         <a class="featured-card" href=href data-testid="featured-review">
             {review.photo_ids.first().map(|p| view! {
-                <img class="featured-photo" src=photo_path(p) alt=product_name.clone() loading="lazy" width="160" height="120"/>
+                <img class="featured-photo" src=photo_path(p) alt=product_name.clone() width="160" height="120"
+                    loading=if on_first_screen { "eager" } else { "lazy" } fetchpriority=on_first_screen.then_some("high")/>
             })}
             <span class="featured-body">
                 <strong class="featured-product">{product_name.clone()}</strong>

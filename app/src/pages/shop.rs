@@ -113,11 +113,14 @@ pub fn ShopPage() -> impl IntoView {
                         } else {
                             Some(view! { <p class="empty-state" data-testid="no-results">{t.no_results()}</p> }.into_any())
                         };
+                        let home = current.is_none() && words.is_none() && !deals;
+                        // With 邻居晒单 above it, the grid starts below the first screen.
+                        let grid_first_screen = !home || featured.is_empty();
                         view! {
                             {(!resident).then(|| view! {
                                 <a class="join-banner" href=join_href.clone() data-testid="join-banner">{t.join_to_buy()} " ›"</a>
                             })}
-                            {(current.is_none() && words.is_none() && !deals).then(|| view! {
+                            {home.then(|| view! {
                                 <LiveStrip store=s.clone() resident/>
                                 {resident.then(|| view! { <RecommendStrip/> })}
                                 <FeaturedStrip store=s.clone() reviews=featured/>
@@ -134,7 +137,7 @@ pub fn ShopPage() -> impl IntoView {
                             <div class="product-grid" data-testid="product-grid" data-q=words.clone().unwrap_or_default()
                                 data-category=current.clone().unwrap_or_default()>
                                 {list.products.into_iter().enumerate().map(|(i, p)| view! {
-                                    <ProductCard product=p can_buy=resident join_href=join_href.clone() first_row={i < SHOP_GRID_COLUMNS}/>
+                                    <ProductCard product=p can_buy=resident join_href=join_href.clone() first_row={grid_first_screen && i < SHOP_GRID_COLUMNS}/>
                                 }).collect_view()}
                             </div>
                         }.into_any()
