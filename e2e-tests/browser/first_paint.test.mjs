@@ -1,7 +1,8 @@
 // The first paint before (or without) the wasm, in real Chromium at 375 px: the server's
 // page is complete and its links work with scripting off, with a Chinese note saying
 // what needs it; and a button that only the wasm can run (立即抢购, the stepper, 加入购物车
-// and the comment box's 发送) shows disabled until the bundle has taken over, then works.
+// and the comment box's 发送) shows disabled until the bundle has taken over, then works;
+// the shop asks for its first screen's photos at once, and for the others as she scrolls.
 // Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,4 +90,28 @@ test('立即抢购 and 加入购物车 show disabled until the wasm has loaded, 
   // The aborted bundle fails its own loading (an unhandled rejection of the boot script);
   // nothing else may.
   assert.ok(resident.errors.every((e) => /wasm|fetch|WebAssembly|Failed/i.test(e)), resident.errors.join('\n'));
+});
+
+test("the photos on the shop's first screen are asked for at once, first in line; the rest as she scrolls", async () => {
+  const { context, page } = await phone({ javaScriptEnabled: false });
+  const shop = new ShopPage(page);
+  /** [loading, fetchpriority] of each photo matching `selector`, in page order. */
+  const priorities = (selector) => page.locator(selector).evaluateAll((imgs) => imgs.map((i) => [i.loading, i.getAttribute('fetchpriority')]));
+
+  // The store home: 邻居晒单 sits above the grid, so its first two photos are the first screen.
+  await shop.open({ hydrate: false });
+  const featured = await priorities('.featured-photo');
+  assert.ok(featured.length >= 2, 'the demo store features reviews with photos');
+  assert.deepEqual(featured.slice(0, 2), [['eager', 'high'], ['eager', 'high']]);
+  assert.ok(featured.slice(2).every(([loading, priority]) => loading === 'lazy' && priority === null), JSON.stringify(featured));
+  assert.ok((await priorities('.product-image')).every(([loading, priority]) => loading === 'lazy' && priority === null),
+    "below the strip, the grid's photos wait for her to scroll");
+
+  // A category has no strip: the grid's first row is the first screen.
+  await page.goto(`${BASE}${await page.locator('nav.tabs a').nth(2).getAttribute('href')}`);
+  const grid = await priorities('.product-image');
+  assert.ok(grid.length > 2, 'the category lists products');
+  assert.deepEqual(grid.slice(0, 2), [['eager', 'high'], ['eager', 'high']]);
+  assert.ok(grid.slice(2).every(([loading]) => loading === 'lazy'), JSON.stringify(grid));
+  await context.close();
 });
