@@ -123,16 +123,16 @@ document.addEventListener('click', (event) => {
   });
 })();
 
-// The service worker (sw.js), registered once the page has loaded so it never competes
-// with the page's own downloads. It is given this file's asset version (`?v=`, the same
-// for the bundle, app.css and page.js), which names its cache.
+// The service worker (sw.js), registered once the page's wasm has hydrated it (the boot
+// script's `linli:hydrated`, app/src/lib.rs), so that its downloads (the shell, the other
+// bundle) never compete with the page's own. It is given this file's asset version (`?v=`,
+// the same for the bundle, app.css and page.js), which names its cache.
 (function () {
   if (!('serviceWorker' in navigator) || !document.currentScript) return;
   const version = new URL(document.currentScript.src).searchParams.get('v');
   if (!version) return;
   const register = () => navigator.serviceWorker.register(`/sw.js?v=${version}`).catch(() => {});
-  if (document.readyState === 'complete') register();
-  else window.addEventListener('load', register);
+  window.addEventListener('linli:hydrated', register, { once: true });
 })();
 
 // The shop's selected category chip, scrolled to the middle of its row (as far as the row

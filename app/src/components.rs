@@ -5,6 +5,7 @@ pub mod hydration;
 pub mod layout;
 pub mod live;
 pub mod member;
+pub mod photo;
 pub mod problem;
 pub mod product;
 pub mod recommend;

@@ -45,6 +45,9 @@ pub enum Bundle {
     Owner,
 }
 
+/// What the boot script does once the page is hydrated: the event page.js waits for.
+const HYDRATED: &str = "dispatchEvent(new Event('linli:hydrated'))";
+
 impl Bundle {
     pub const ALL: [Bundle; 4] = [Bundle::Shop, Bundle::Live, Bundle::Resident, Bundle::Owner];
 
@@ -90,11 +93,15 @@ impl Bundle {
     /// task of its own, so the phone can answer a tap between them: first the page's own
     /// (in `<main>`: 立即抢购, 加入购物车), then the bars' (the notice bell and banner,
     /// the cart bar), each group in document order. An island inside another is
-    /// hydrated by the outer one.
+    /// hydrated by the outer one. Then it tells page.js ([`HYDRATED`]), which registers
+    /// the service worker only now, so that its downloads never compete with the page's.
     fn boot_script(self, asset_version: &str) -> String {
         let (js, wasm) = (self.js_path(asset_version), self.wasm_path(asset_version));
         if self.hydrates_whole_page() {
-            format!("import init, {{ hydrate }} from '{js}';init({{ module_or_path: '{wasm}' }}).then(() => hydrate());")
+            format!(
+                "import init, {{ hydrate }} from '{js}';\
+                 init({{ module_or_path: '{wasm}' }}).then(() => {{ hydrate(); {HYDRATED}; }});"
+            )
         } else {
             format!(
                 "import init, * as islands from '{js}';\
@@ -108,6 +115,7 @@ impl Bundle {
                  await nextTask();\
                  islands[el.dataset.component]?.(el);\
                  }}\
+                 {HYDRATED};\
                  }});"
             )
         }
@@ -431,6 +439,7 @@ mod tests {
             assert!(script.contains(&format!("/pkg/{}.js?v=v1", bundle.name())));
             assert!(script.contains(&format!("/pkg/{}_bg.wasm?v=v1", bundle.name())));
             assert_eq!(script.contains("leptos-island"), !bundle.hydrates_whole_page(), "{bundle:?}");
+            assert!(script.contains(HYDRATED), "{bundle:?}");
         }
     }
 }

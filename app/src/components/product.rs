@@ -1,7 +1,10 @@
 //! Product pieces: the card in the shop grid and the stock badge.
 
 use crate::{
-    components::cart::{AddLook, AddToCart},
+    components::{
+        cart::{AddLook, AddToCart},
+        photo,
+    },
     i18n::{use_i18n, I18n},
 };
 use leptos::prelude::*;
@@ -70,7 +73,7 @@ pub fn ProductCard(
         <article class="product-card" class:sold-out=sold_out data-testid="product-card" data-product=product.id.to_string()>
             <a href=href.clone() class="product-image-link">
                 <img class="product-image" src=product.image_url.clone() alt=product.name.clone() width="400" height="400"
-                    loading=if first_row { "eager" } else { "lazy" } fetchpriority=first_row.then_some("high")/>
+                    loading=photo::loading(first_row) fetchpriority=photo::fetch_priority(first_row)/>
             </a>
             <div class="product-body">
                 <a href=href class="product-name" data-testid="product-name">{product.name.clone()}</a>

@@ -2,7 +2,10 @@
 //! photos; or the product, how it is shown and why hidden) and the store home's 邻居晒单
 //! strip.
 
-use crate::i18n::{use_i18n, I18n};
+use crate::{
+    components::photo,
+    i18n::{use_i18n, I18n},
+};
 use leptos::prelude::*;
 use shared_model::{
     api::{FeaturedReview, ReviewCard},
@@ -172,7 +175,7 @@ fn FeaturedCard(review: FeaturedReview, store: String, on_first_screen: bool) ->
         <a class="featured-card" href=href data-testid="featured-review">
             {review.photo_ids.first().map(|p| view! {
                 <img class="featured-photo" src=photo_path(p) alt=product_name.clone() width="160" height="120"
-                    loading=if on_first_screen { "eager" } else { "lazy" } fetchpriority=on_first_screen.then_some("high")/>
+                    loading=photo::loading(on_first_screen) fetchpriority=photo::fetch_priority(on_first_screen)/>
             })}
             <span class="featured-body">
                 <strong class="featured-product">{product_name.clone()}</strong>
