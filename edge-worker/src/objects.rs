@@ -53,6 +53,9 @@ pub struct ObjectStorage {
     alarm_at: Cell<Option<i64>>,
 }
 
+/// The most parameters one SQLite statement of a Durable Object may bind.
+const MAX_BOUND_PARAMETERS: usize = 100;
+
 #[derive(Deserialize)]
 struct NumberRow {
     n: Option<i64>,
@@ -95,6 +98,24 @@ impl ObjectStorage {
         Ok(())
     }
 
+    /// Inserts rows of `width` values each (`values`, row after row) into `into`
+    /// (`"table (a, b)"`) with as few statements as the limit on bound parameters allows:
+    /// a group of 50 buys' events take two statements instead of a hundred.
+    pub fn insert_rows(&self, into: &str, width: usize, values: Vec<SqlStorageValue>) -> AppResult<()> {
+        let row = format!("({})", vec!["?"; width].join(", "));
+        for chunk in values.chunks(MAX_BOUND_PARAMETERS / width * width) {
+            let rows = vec![row.as_str(); chunk.len() / width].join(", ");
+            self.exec(&format!("INSERT INTO {into} VALUES {rows}"), chunk.to_vec())?;
+        }
+        Ok(())
+    }
+
+    /// Whether the alarm is known to be set for `at` (ms) or sooner: then something new
+    /// due at `at` needs no call to storage (a rush's holds all expire after the first).
+    pub fn alarm_set_by(&self, at: i64) -> bool {
+        self.alarm_at.get().is_some_and(|set| set <= at)
+    }
+
     /// Call first thing in `alarm`: the alarm that was set has fired.
     pub fn alarm_fired(&self) {
         self.alarm_at.set(None);
@@ -104,7 +125,7 @@ impl ObjectStorage {
     /// due) leaves the alarm as it is.
     pub async fn schedule_alarm(&self, next: Option<i64>) -> AppResult<()> {
         let Some(next) = next else { return Ok(()) };
-        if self.alarm_at.get().is_some_and(|at| at <= next) {
+        if self.alarm_set_by(next) {
             return Ok(());
         }
         let storage = self.state.storage();

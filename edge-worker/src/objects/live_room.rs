@@ -257,11 +257,12 @@ struct HoldRow {
     building: String,
 }
 
-/// What a buy holds: the order (priced, not yet written), whether this call made the hold
-/// (`false` for a retry of the key), the price tier and the live.
+/// What a buy holds: the order (priced, not yet written), the price tier and the live.
 struct Held {
     order: Order,
-    first_time: bool,
+    /// When this call's new hold goes to the sweep if its order has not landed (ms);
+    /// `None` for a retry of the key, whose hold was made before.
+    new_hold_expires_ms: Option<i64>,
     tier: PriceTier,
     live_id: LiveSessionId,
 }
@@ -524,12 +525,11 @@ impl LiveRoom {
     fn append(&self, at: DateTime<Utc>, kinds: Vec<RoomEventKind>) -> AppResult<Vec<RoomEvent>> {
         let last_seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM events", vec![])?).unwrap_or(0);
         let events = number_events(last_seq, at, kinds);
+        let mut values = Vec::with_capacity(events.len() * 3);
         for event in &events {
-            self.sql().exec(
-                "INSERT INTO events (seq, kind, json) VALUES (?, ?, ?)",
-                vec![int(event.seq), event.kind.tag().into(), serde_json::to_string(event)?.into()],
-            )?;
+            values.extend([int(event.seq), event.kind.tag().into(), serde_json::to_string(event)?.into()]);
         }
+        self.storage.insert_rows("events (seq, kind, json)", 3, values)?;
         if let Some(newest) = events.last() {
             self.sql().exec("DELETE FROM events WHERE seq < ?", vec![int(oldest_kept(newest.seq))])?;
         }
@@ -714,10 +714,12 @@ impl LiveRoom {
     /// Decides the buy (synchronously), writes the order to D1 with the next group, whose
     /// landing confirms the hold (the 接龙 line). A repeated key replays.
     async fn handle_buy(&self, call: BuyCall) -> AppResult<BuyReply> {
-        let Held { order, first_time, tier, live_id } = self.hold_for(&call)?;
-        if first_time {
+        let Held { order, new_hold_expires_ms, tier, live_id } = self.hold_for(&call)?;
+        // A new hold adds only its own expiry to what the alarm must cover.
+        if new_hold_expires_ms.is_some_and(|at| !self.storage.alarm_set_by(at)) {
             self.schedule_alarm().await?;
         }
+        let first_time = new_hold_expires_ms.is_some();
         if call.abandon_after_hold {
             return Err(AppError::Internal("fault injected: abandoned after holding".into()));
         }
@@ -778,11 +780,17 @@ impl LiveRoom {
             self.writing.set(self.writing.get() + 1);
             let _writing = WritingGuard { room: self, tickets: group.iter().map(|w| w.ticket).collect() };
             let outcomes = self.write_group(group).await;
-            let at = now();
+            let landed: Vec<&OrderId> =
+                outcomes.iter().filter(|(_, landed)| landed.is_ok()).map(|(write, _)| &write.order_id).collect();
+            let mut confirmed = self.confirm(&landed, now()).into_iter();
             let mut written = self.written.borrow_mut();
             for (write, landed) in outcomes {
                 let outcome = match landed {
-                    Ok(()) => self.confirm(&write.order_id, at).map_or_else(Written::Unsettled, |()| Written::Landed),
+                    Ok(()) => match confirmed.next() {
+                        Some(Ok(())) => Written::Landed,
+                        Some(Err(e)) => Written::Unsettled(e),
+                        None => Written::Unsettled(AppError::Internal("landed order not confirmed".into())),
+                    },
                     Err(e) => Written::Lost(e),
                 };
                 written.insert(write.ticket, outcome);
@@ -852,7 +860,7 @@ impl LiveRoom {
             if hold.fingerprint != call.fingerprint {
                 return Err(OrderError::IdempotencyKeyReused.into());
             }
-            return Ok(Held { order: parse(&hold.order_json)?, first_time: false, tier, live_id });
+            return Ok(Held { order: parse(&hold.order_json)?, new_hold_expires_ms: None, tier, live_id });
         }
         let (sold_states, mut args) = state_args(HoldState::SOLD);
         args.splice(0..0, [call.offer_id.as_str().into(), call.placement.person_id.as_str().into()]);
@@ -865,6 +873,7 @@ impl LiveRoom {
         let line = OrderLine::new(offer.product_id.clone(), offer.name.clone(), offer.unit.clone(), unit_price, call.quantity)
             .ok_or(OrderError::TotalTooLarge)?;
         let order = Order::place(call.placement.clone(), vec![line])?;
+        let expires_at_ms = now_ms().saturating_add(i64::try_from(call.hold_grace_ms).unwrap_or(i64::MAX));
         self.sql().exec(
             "INSERT INTO holds (order_id, offer_id, person_id, quantity, state, expires_at, fingerprint, order_json, \
              buyer_display, building) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -874,7 +883,7 @@ impl LiveRoom {
                 order.person_id.as_str().into(),
                 int(call.quantity),
                 HoldState::Held.as_str().into(),
-                int(now_ms().saturating_add(i64::try_from(call.hold_grace_ms).unwrap_or(i64::MAX))),
+                int(expires_at_ms),
                 call.fingerprint.as_str().into(),
                 serde_json::to_string(&order)?.into(),
                 mask_name(&call.nickname).into(),
@@ -882,24 +891,52 @@ impl LiveRoom {
             ],
         )?;
         self.set_sold(&offer.id, sold)?;
-        Ok(Held { order, first_time: true, tier, live_id })
+        Ok(Held { order, new_hold_expires_ms: Some(expires_at_ms), tier, live_id })
     }
 
-    /// Marks a held order as written and shows it: the next 接龙 line and the stock bar.
-    /// Does nothing for a hold already confirmed (a replay).
-    fn confirm(&self, order_id: &OrderId, at: DateTime<Utc>) -> AppResult<()> {
-        let Some(hold) = self.move_hold(order_id, &[HoldState::Held], HoldState::Confirmed)? else { return Ok(()) };
+    /// Marks held orders as written and shows them: for each, the next 接龙 line and the
+    /// stock bar after it, appended for the whole group at once (one read of the last
+    /// numbers and one trim of the log, instead of one per order). Returns each order's
+    /// outcome, in order; a hold already confirmed (a replay) confirms as nothing.
+    fn confirm(&self, order_ids: &[&OrderId], at: DateTime<Utc>) -> Vec<AppResult<()>> {
+        let Ok(last) = self.number("SELECT MAX(seq) AS n FROM chain", vec![]) else {
+            return order_ids.iter().map(|_| Err(AppError::Internal("live room: chain unreadable".into()))).collect();
+        };
+        let mut seq = u64::try_from(last).unwrap_or(0);
+        let mut kinds = Vec::new();
+        let shown: Vec<AppResult<bool>> =
+            order_ids.iter().map(|order_id| self.confirm_one(order_id, &mut seq, &mut kinds, at)).collect();
+        let appended = kinds.is_empty()
+            || self.append_and_broadcast(at, kinds).map_err(|e| worker::console_error!("live room events: {e:?}")).is_ok();
+        shown
+            .into_iter()
+            .map(|shown| match shown {
+                Ok(true) if !appended => Err(AppError::Internal("live room: events not appended".into())),
+                shown => shown.map(drop),
+            })
+            .collect()
+    }
+
+    /// Confirms one held order as the 接龙 line after `seq` (moved on), adding its two
+    /// events to `kinds`; `false` if it was not held.
+    fn confirm_one(
+        &self,
+        order_id: &OrderId,
+        seq: &mut u64,
+        kinds: &mut Vec<RoomEventKind>,
+        at: DateTime<Utc>,
+    ) -> AppResult<bool> {
+        let Some(hold) = self.move_hold(order_id, &[HoldState::Held], HoldState::Confirmed)? else { return Ok(false) };
         let (offer, _) = self.offer(&OfferId::new_unchecked(hold.offer_id.clone()))?;
-        let seq = u64::try_from(self.number("SELECT MAX(seq) AS n FROM chain", vec![])?).unwrap_or(0) + 1;
-        let entry = ChainEntry::new(seq, &hold.buyer_display, &hold.building, to_u32(hold.quantity), at);
-        self.sql().exec("INSERT INTO chain (seq, json) VALUES (?, ?)", vec![int(seq), serde_json::to_string(&entry)?.into()])?;
-        self.append_and_broadcast(
-            at,
-            vec![
-                RoomEventKind::ChainAppended { entry },
-                RoomEventKind::StockChanged { offer_id: offer.id, sold: offer.sold, allotted: offer.allotted },
-            ],
-        )
+        let entry = ChainEntry::new(*seq + 1, &hold.buyer_display, &hold.building, to_u32(hold.quantity), at);
+        self.sql()
+            .exec("INSERT INTO chain (seq, json) VALUES (?, ?)", vec![int(entry.seq), serde_json::to_string(&entry)?.into()])?;
+        *seq = entry.seq;
+        kinds.extend([
+            RoomEventKind::ChainAppended { entry },
+            RoomEventKind::StockChanged { offer_id: offer.id, sold: offer.sold, allotted: offer.allotted },
+        ]);
+        Ok(true)
     }
 
     /// Moves a hold from one of `from` to `to`, returning it if it moved.
@@ -1225,7 +1262,7 @@ impl HoldBook for LiveRoom {
     }
 
     fn hold_landed(&self, key: &str, now: DateTime<Utc>) -> AppResult<()> {
-        self.confirm(&OrderId::new_unchecked(key.to_owned()), now)
+        self.confirm(&[&OrderId::new_unchecked(key.to_owned())], now).pop().unwrap_or(Ok(()))
     }
 
     fn hold_lost(&self, key: &str) -> AppResult<()> {

@@ -380,9 +380,10 @@ impl LiveService {
     }
 
     /// One-tap buy: the same order, idempotency and pickup rules as the shop; the room
-    /// decides the stock and the price. One D1 batch of reads (the buyer with her session,
-    /// the live, the pickup point, the key's earlier order), then the room, which writes
-    /// the order to D1 in a batch shared with the buys around it (group commit).
+    /// decides the stock and the price. One D1 batch of three reads (the buyer with her
+    /// session; the live with the key's earlier order and her completed orders; the pickup
+    /// point), then the room, which writes the order to D1 in a batch shared with the buys
+    /// around it (group commit).
     pub async fn buy(
         &self,
         shopper: &Shopper,
@@ -447,12 +448,10 @@ impl LiveService {
         buy: &LiveBuy,
         order_id: &OrderId,
     ) -> AppResult<BuyContext> {
+        /// What the buy needs of her orders, read with the live's row.
         #[derive(Deserialize)]
-        struct FingerprintRow {
-            fingerprint: String,
-        }
-        #[derive(Deserialize)]
-        struct CountRow {
+        struct OrdersRow {
+            existing_fingerprint: Option<String>,
             completed: u32,
         }
         let catalog = CatalogService::new(&self.env)?;
@@ -461,16 +460,21 @@ impl LiveService {
             .batch(vec![
                 IdentityService::viewer_query(&self.db, &shopper.session)?,
                 self.db
-                    .prepare(format!("SELECT {SESSION_COLUMNS} FROM live_sessions ls WHERE ls.id = ?1"))
-                    .bind(&[live.as_str().into()])?,
+                    .prepare(format!(
+                        "SELECT {SESSION_COLUMNS}, (SELECT fingerprint FROM orders WHERE id = ?2) AS existing_fingerprint, \
+                         {} AS completed FROM live_sessions ls WHERE ls.id = ?1",
+                        completed_orders("?3", "?4")
+                    ))
+                    .bind(&[
+                        live.as_str().into(),
+                        order_id.as_str().into(),
+                        shopper.person_id.as_str().into(),
+                        OrderStatus::PickedUp.as_str().into(),
+                    ])?,
                 catalog.pickup_point_query(&shopper.store_id, buy.pickup_point_id.as_ref())?,
-                self.db.prepare("SELECT fingerprint FROM orders WHERE id = ?1").bind(&[order_id.as_str().into()])?,
-                self.db
-                    .prepare(format!("SELECT {} AS completed", completed_orders("?1", "?2")))
-                    .bind(&[shopper.person_id.as_str().into(), OrderStatus::PickedUp.as_str().into()])?,
             ])
             .await?;
-        let [me, session, pickup, existing, completed] = results.as_slice() else {
+        let [me, session, pickup] = results.as_slice() else {
             return Err(AppError::Internal("buy context batch returned a different shape".into()));
         };
         // The seal and the session name the same resident unless the cookie was forged
@@ -478,13 +482,14 @@ impl LiveService {
         let me = IdentityService::read_viewer(me)?
             .filter(|me| me.person_id == shopper.person_id && me.store_id == shopper.store_id)
             .ok_or(AccessError::Unauthenticated)?;
+        let orders = session.results::<OrdersRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?;
         let session = session.results::<SessionRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?.into_session()?;
         Ok(BuyContext {
             me,
             session,
             pickup: CatalogService::read_pickup_point(pickup)?,
-            existing_fingerprint: existing.results::<FingerprintRow>()?.into_iter().next().map(|r| r.fingerprint),
-            completed_orders: completed.results::<CountRow>()?.first().map_or(0, |r| r.completed),
+            existing_fingerprint: orders.existing_fingerprint,
+            completed_orders: orders.completed,
         })
     }
 
