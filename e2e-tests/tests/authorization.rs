@@ -49,7 +49,6 @@ fn table() -> Vec<Route> {
     vec![
         //                                                                   anon  res A res B KOC   own A own B
         route("GET",    "/api/v1/health",                                   [200,  200,  200,  200,  200,  200]),
-        route("GET",    "/api/v1/openapi.json",                             [200,  200,  200,  200,  200,  200]),
         route("GET",    "/api/v1/stores",                                   [200,  200,  200,  200,  200,  200]),
         route("GET",    "/api/v1/stores/{store}",                           [200,  200,  200,  200,  200,  200]),
         route("GET",    "/api/v1/stores/{store}/join-qr.svg",               [200,  200,  200,  200,  200,  200]),

@@ -1,9 +1,10 @@
-//! The API about itself: whether it is up, and its OpenAPI document.
+//! The API about itself: whether it is up. (Its OpenAPI document is a static file, made
+//! by `routes::openapi`.)
 
-use super::{openapi::document_json, respond};
+use super::respond;
 use crate::http::json;
 use serde::Serialize;
-use worker::{Headers, Request, Response, RouteContext};
+use worker::{Request, Response, RouteContext};
 
 /// `GET /api/v1/health`.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -16,22 +17,4 @@ pub struct Health {
 #[utoipa::path(get, path = "/api/v1/health", responses((status = 200, description = "The edge is up", body = Health)))]
 pub async fn get_health(_req: Request, _ctx: RouteContext<()>) -> worker::Result<Response> {
     respond(json(200, &Health { status: "ok" }))
-}
-
-/// This document, made from the routes and types (`routes::openapi`).
-#[utoipa::path(
-    get,
-    path = "/api/v1/openapi.json",
-    responses((status = 200, description = "The OpenAPI 3.1 document of `/api/v1`", body = Object)),
-)]
-pub async fn get_openapi(_req: Request, _ctx: RouteContext<()>) -> worker::Result<Response> {
-    respond(
-        async {
-            let headers = Headers::new();
-            headers.set("Content-Type", "application/json; charset=utf-8")?;
-            headers.set("Cache-Control", "public, max-age=300")?;
-            Ok(Response::ok(document_json())?.with_headers(headers))
-        }
-        .await,
-    )
 }

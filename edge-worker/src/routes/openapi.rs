@@ -1,7 +1,12 @@
 //! The API's contract: an OpenAPI 3.1 document of every `/api/v1/` route, made from the
 //! code (the route list in `routes`, each handler's `#[utoipa::path]`, shared-model's
-//! types with their `openapi` feature), served at `GET /api/v1/openapi.json` and fuzzed
-//! against the local edge by schemathesis (`scripts/fuzz-api`).
+//! types with their `openapi` feature), and fuzzed against the local edge by schemathesis
+//! (`scripts/fuzz-api`).
+//!
+//! It is made here, natively, and kept as `public/api/v1/openapi.json`, which Workers
+//! Static Assets serve at `GET /api/v1/openapi.json`: built inside the worker, utoipa's
+//! builders were about 550 KB of its wasm. A unit test below fails when the file is not
+//! the document this code makes (`LINLI_WRITE_OPENAPI=1` rewrites it).
 //!
 //! What a handler's annotation leaves to this module, so that each is said once:
 //! - **Path parameters.** A `{name}` in a path is the ID its name says
@@ -21,7 +26,7 @@ use shared_model::{
     problem::PROBLEM_CONTENT_TYPE,
     DemandId, LiveSessionId, OfferId, OrderId, PersonId, PhotoId, Problem, ProductId, ReviewId, StoreId, TastingId,
 };
-use std::{borrow::Cow, collections::BTreeMap, sync::OnceLock};
+use std::{borrow::Cow, collections::BTreeMap};
 use utoipa::{
     openapi::{
         path::{Operation, ParameterBuilder, ParameterIn, PathItem},
@@ -45,7 +50,7 @@ use utoipa::{
         ClientMessage, ServerMessage,
     )),
     tags(
-        (name = "meta", description = "Health, and this document"),
+        (name = "meta", description = "Health"),
         (name = "catalog", description = "Stores, their products, the owner's stock and per-buyer caps"),
         (name = "identity", description = "Joining a store, signing in and out, who is signed in"),
         (name = "cart", description = "The resident's cart"),
@@ -94,12 +99,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
         }
     }
     doc
-}
-
-/// The document as served, made once per isolate.
-pub fn document_json() -> &'static str {
-    static JSON: OnceLock<String> = OnceLock::new();
-    JSON.get_or_init(|| document().to_json().unwrap_or_default())
 }
 
 /// The names of a path's parameters (`{store}` → `store`).
@@ -243,6 +242,23 @@ mod tests {
         );
     }
 
+    /// The file Static Assets serve must be this code's document: a route or a type
+    /// changed without rewriting it fails here.
+    #[test]
+    fn the_served_file_is_this_document() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/api/v1/openapi.json");
+        let made = document().to_pretty_json().expect("the document as JSON") + "\n";
+        if std::env::var_os("LINLI_WRITE_OPENAPI").is_some() {
+            std::fs::write(path, &made).expect("public/api/v1/openapi.json written");
+        }
+        let served = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            served == made,
+            "public/api/v1/openapi.json is not the document the code makes: rewrite it with \
+             `LINLI_WRITE_OPENAPI=1 cargo test -p edge-worker --lib openapi` and commit it"
+        );
+    }
+
     #[test]
     fn router_paths_become_openapi_paths() {
         assert_eq!(openapi_path("/api/v1/stores/:store/products/:product"), "/api/v1/stores/{store}/products/{product}");
@@ -334,7 +350,7 @@ mod tests {
     /// tag an operation uses.
     #[test]
     fn document_carries_its_components() {
-        let json: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+        let json = serde_json::to_value(document()).unwrap();
         assert_eq!(json["openapi"], "3.1.0");
         assert!(json.pointer("/components/schemas/Problem/properties/code").is_some());
         assert_eq!(json.pointer("/components/securitySchemes/session/in").unwrap(), "cookie");
