@@ -5,7 +5,7 @@
 //!
 //! It is made here, natively, and kept as `public/api/v1/openapi.json`, which Workers
 //! Static Assets serve at `GET /api/v1/openapi.json`: built inside the worker, utoipa's
-//! builders were about 550 KB of its wasm. A unit test below fails when the file is not
+//! builders were about 540 KB of its wasm. A unit test below fails when the file is not
 //! the document this code makes (`LINLI_WRITE_OPENAPI=1` rewrites it).
 //!
 //! What a handler's annotation leaves to this module, so that each is said once:
