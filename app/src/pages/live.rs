@@ -80,13 +80,15 @@ fn LiveMeta(detail: LiveDetail, origin: String) -> impl IntoView {
 }
 
 /// The room's live state, shared by the page's islands: the snapshot the socket keeps
-/// current, the room's clock and the socket's own state.
+/// current, the room's clock, who is watching and the socket's own state.
 #[derive(Clone, Copy)]
 struct RoomState {
     room: RwSignal<RoomSnapshot>,
     /// The snapshot's `now` on first paint (server and browser agree), then ticking in the
     /// browser, corrected for a phone whose clock is off.
     now: RwSignal<DateTime<Utc>>,
+    /// Who is watching; what she bought in this live grows with each buy.
+    viewer: RwSignal<LiveViewer>,
     socket_problem: RwSignal<Option<Problem>>,
     reconnecting: RwSignal<bool>,
     /// Sends a message over the socket (false when it is not open).
@@ -95,16 +97,17 @@ struct RoomState {
 
 #[cfg(feature = "hydrate")]
 thread_local! {
-    /// The page's room, once [`LiveStage`] (the first of its islands) has opened it.
+    /// The page's room, once [`LiveRoomOpener`] (the first of its islands) has opened it.
     static PAGE_ROOM: std::cell::Cell<Option<RoomState>> = const { std::cell::Cell::new(None) };
 }
 
 impl RoomState {
     /// The room's signals, from the snapshot the page was rendered with; no socket yet.
-    fn new(room: RoomSnapshot) -> Self {
+    fn new(LiveDetail { room, viewer }: LiveDetail) -> Self {
         Self {
             now: RwSignal::new(room.now),
             room: RwSignal::new(room),
+            viewer: RwSignal::new(viewer),
             socket_problem: RwSignal::new(None),
             reconnecting: RwSignal::new(false),
             send: Callback::new(|_: ClientMessage| false),
@@ -120,30 +123,36 @@ impl RoomState {
         self
     }
 
-    /// The room of this page: opened by [`LiveStage`] in the browser (islands are
-    /// hydrated in document order, the stage first), provided by [`LiveRoom`] on the server.
+    /// The room of this page: opened by [`LiveRoomOpener`] in the browser (islands are
+    /// hydrated in document order, it first), provided by [`LiveRoom`] on the server.
     fn of_page() -> Self {
         #[cfg(feature = "hydrate")]
-        return PAGE_ROOM.get().expect("the live stage opens the room before the other islands");
+        return PAGE_ROOM.get().expect("the room opener is hydrated before the other islands");
         #[cfg(not(feature = "hydrate"))]
         expect_context::<Self>()
     }
 }
 
 /// The room itself, once its first snapshot is here. Only its live parts hydrate, each an
-/// island of its own so the phone can answer a tap between them: the stage with the
-/// offer card (first, so 立即抢购 works soonest), the 接龙 list and the comments. Only the
-/// stage carries the snapshot to the browser; the others share the room it opens.
+/// island of its own, hydrated in a task of its own so the phone can answer a tap between
+/// them (the first hydration of each part also pays for compiling its code): the room's
+/// snapshot and socket, the stage, the offer card (so 立即抢购 works soonest), the 接龙
+/// list and the comments. Only [`LiveRoomOpener`] carries the snapshot to the browser;
+/// the others share the room it opens.
 #[component]
 fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let session = &detail.room.session;
     let (title, store, live_id) = (session.title.clone(), session.store_id.to_string(), session.id.to_string());
     let signed_in = detail.viewer.signed_in;
-    provide_context(RoomState::new(detail.room.clone()));
+    provide_context(RoomState::new(detail.clone()));
     view! {
         <TopBar title=title back=format!("/s/{store}")/>
         <main class="live-page" data-testid="live-room" data-live=live_id>
-            <LiveStage detail/>
+            <LiveRoomOpener detail/>
+            <section class="live-stage">
+                <LiveStage/>
+                <LiveOffer/>
+            </section>
             <LiveChain/>
             <LiveComments signed_in/>
         </main>
@@ -151,26 +160,99 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     .into_any()
 }
 
-/// The video (or, before and after, the cover with the start time and a reminder), the
-/// status, and the featured offer's card. Opens the room's socket in the browser.
+/// Opens the room in the browser, from the snapshot the page was rendered with, follows its
+/// socket and leaves it where the page's other islands find it. Shows nothing: an island
+/// only so that reading the snapshot (and compiling the code that does) is a task of its
+/// own, the first.
 #[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
 #[cfg_attr(any(feature = "ssr", feature = "live"), island)]
-fn LiveStage(detail: LiveDetail) -> impl IntoView {
-    let t = use_i18n();
-    let LiveDetail { room, viewer } = detail;
-    let (is_owner, signed_in, reminded) = (viewer.is_owner, viewer.signed_in, viewer.reminded);
-    // What she bought in this live grows with each buy, so it outlives the offer card.
-    let viewer = RwSignal::new(viewer);
-    let store = room.session.store_id.to_string();
-    let live_id = room.session.id.to_string();
-    let title = room.session.title.clone();
-    // In the browser the stage opens the room, its socket with it; on the server the page
-    // holds it already, made from the same snapshot.
+fn LiveRoomOpener(detail: LiveDetail) -> impl IntoView {
+    // On the server the page holds the room already, made from the same snapshot.
     #[cfg(feature = "hydrate")]
-    let RoomState { room, now, reconnecting, .. } = RoomState::new(room).follow(live_id.clone());
+    {
+        let live = detail.room.session.id.to_string();
+        RoomState::new(detail).follow(live);
+    }
     #[cfg(not(feature = "hydrate"))]
-    let RoomState { room, now, reconnecting, .. } = RoomState::of_page();
+    let _ = detail;
+}
 
+/// The video (or, before and after, the cover with the start time and a reminder) and the
+/// status.
+#[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "live"), island)]
+fn LiveStage() -> impl IntoView {
+    let t = use_i18n();
+    let RoomState { room, now, viewer, reconnecting, .. } = RoomState::of_page();
+    let (is_owner, signed_in, reminded) = viewer.with_untracked(|v| (v.is_owner, v.signed_in, v.reminded));
+    let (store, live_id, title) =
+        room.with_untracked(|r| (r.session.store_id.to_string(), r.session.id.to_string(), r.session.title.clone()));
+
+    let status = Memo::new(move |_| room.with(|r| r.session.status));
+
+    let stage = move || {
+        let (stream, cover, starts_at) =
+            room.with_untracked(|r| (r.session.stream_url.clone(), r.session.cover_url.clone(), r.session.starts_at));
+        let status = status.get();
+        match stream.filter(|_| status != LiveSessionStatus::Scheduled) {
+            Some(src) => view! {
+                <video class="live-video" src=src poster=cover muted=true autoplay=true loop=true playsinline=true
+                    prop:muted=true data-testid="live-video"></video>
+            }
+            .into_any(),
+            None => {
+                let scheduled = status == LiveSessionStatus::Scheduled;
+                let (live, store) = (live_id.clone(), store.clone());
+                view! {
+                    <div class="live-placeholder" data-testid="live-placeholder">
+                        {cover.map(|c| view! { <img class="live-placeholder-cover" src=c alt=""/> })}
+                        <div class="live-placeholder-panel">
+                            <p class="live-placeholder-title">{title.clone()}</p>
+                            <p class="live-placeholder-meta">
+                                {if scheduled {
+                                    format!("{} {}", t.live_starts_at(), t.when(starts_at))
+                                } else {
+                                    live_status_label(t, status).to_string()
+                                }}
+                            </p>
+                            {scheduled.then(|| view! {
+                                <p class="live-placeholder-countdown" data-testid="live-starts-in">
+                                    {move || {
+                                        let secs = u64::try_from((starts_at - now.get()).num_seconds()).unwrap_or(0);
+                                        format!("{} {}", t.live_starts_in(), format_countdown(secs))
+                                    }}
+                                </p>
+                            })}
+                            {(scheduled && !is_owner).then(|| if signed_in {
+                                view! { <ReminderToggle live reminded=reminded/> }.into_any()
+                            } else {
+                                view! { <a class="btn btn-small live-remind" href=format!("/s/{store}/join")>{t.live_remind_me()}</a> }.into_any()
+                            })}
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        {stage}
+        <div class="live-stage-top">
+            {move || view! { <LiveStatusBadge status=status.get()/> }}
+        </div>
+        {move || reconnecting.get().then(|| view! { <p class="live-reconnecting" role="status">{t.live_reconnecting()}</p> })}
+    }
+    .into_any()
+}
+
+/// Over the stage: the featured offer's card, or a note that none is pinned while on air.
+#[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "live"), island)]
+fn LiveOffer() -> impl IntoView {
+    let t = use_i18n();
+    let RoomState { room, now, viewer, .. } = RoomState::of_page();
+    let (live_id, store) = room.with_untracked(|r| (r.session.id.to_string(), r.session.store_id.to_string()));
     let status = Memo::new(move |_| room.with(|r| r.session.status));
     // Which offer is featured changes at most once a second; the clock ticks faster.
     let second = Memo::new(move |_| now.get().timestamp());
@@ -179,84 +261,21 @@ fn LiveStage(detail: LiveDetail) -> impl IntoView {
         room.with(|r| r.featured_offer(at).cloned())
     });
     let featured_id = Memo::new(move |_| featured.with(|o| o.as_ref().map(|o| o.id.to_string())));
-
-    let stage = {
-        let (title, live_id, store) = (title.clone(), live_id.clone(), store.clone());
-        move || {
-            let (stream, cover, starts_at) =
-                room.with_untracked(|r| (r.session.stream_url.clone(), r.session.cover_url.clone(), r.session.starts_at));
-            let status = status.get();
-            match stream.filter(|_| status != LiveSessionStatus::Scheduled) {
-                Some(src) => view! {
-                    <video class="live-video" src=src poster=cover muted=true autoplay=true loop=true playsinline=true
-                        prop:muted=true data-testid="live-video"></video>
-                }
-                .into_any(),
-                None => {
-                    let scheduled = status == LiveSessionStatus::Scheduled;
-                    let (live, store) = (live_id.clone(), store.clone());
-                    view! {
-                        <div class="live-placeholder" data-testid="live-placeholder">
-                            {cover.map(|c| view! { <img class="live-placeholder-cover" src=c alt=""/> })}
-                            <div class="live-placeholder-panel">
-                                <p class="live-placeholder-title">{title.clone()}</p>
-                                <p class="live-placeholder-meta">
-                                    {if scheduled {
-                                        format!("{} {}", t.live_starts_at(), t.when(starts_at))
-                                    } else {
-                                        live_status_label(t, status).to_string()
-                                    }}
-                                </p>
-                                {scheduled.then(|| view! {
-                                    <p class="live-placeholder-countdown" data-testid="live-starts-in">
-                                        {move || {
-                                            let secs = u64::try_from((starts_at - now.get()).num_seconds()).unwrap_or(0);
-                                            format!("{} {}", t.live_starts_in(), format_countdown(secs))
-                                        }}
-                                    </p>
-                                })}
-                                {(scheduled && !is_owner).then(|| if signed_in {
-                                    view! { <ReminderToggle live reminded=reminded/> }.into_any()
-                                } else {
-                                    view! { <a class="btn btn-small live-remind" href=format!("/s/{store}/join")>{t.live_remind_me()}</a> }.into_any()
-                                })}
-                            </div>
-                        </div>
-                    }
-                    .into_any()
-                }
-            }
-        }
-    };
-
     let quantity = RwSignal::new(1u32);
     // A new offer on the card starts again at one unit.
     Effect::new(move |_| {
         featured_id.track();
         quantity.set(1);
     });
-
-    view! {
-        <section class="live-stage">
-            {stage}
-            <div class="live-stage-top">
-                {move || view! { <LiveStatusBadge status=status.get()/> }}
-            </div>
-            {move || reconnecting.get().then(|| view! { <p class="live-reconnecting" role="status">{t.live_reconnecting()}</p> })}
-            {
-                let (live_id, store) = (live_id.clone(), store.clone());
-                move || match featured_id.get() {
-                    Some(_) => view! {
-                        <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
-                    }.into_any(),
-                    None => (status.get() == LiveSessionStatus::Live).then(|| view! {
-                        <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p>
-                    }).into_any(),
-                }
-            }
-        </section>
+    move || match featured_id.get() {
+        Some(_) => view! {
+            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
+        }
+        .into_any(),
+        None => (status.get() == LiveSessionStatus::Live)
+            .then(|| view! { <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p> })
+            .into_any(),
     }
-    .into_any()
 }
 
 /// The 接龙 list, following the room.
