@@ -117,10 +117,9 @@ impl RoomState {
     /// In the browser: follows the room's socket, and leaves the room where the page's
     /// later islands find it.
     #[cfg(feature = "hydrate")]
-    fn follow(mut self, live: String) -> Self {
+    fn follow(mut self, live: String) {
         self.send = crate::live_socket::follow_room(live, self.room, self.now, self.socket_problem, self.reconnecting);
         PAGE_ROOM.set(Some(self));
-        self
     }
 
     /// The room of this page: opened by [`LiveRoomOpener`] in the browser (islands are
