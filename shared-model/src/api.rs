@@ -40,6 +40,7 @@ pub struct CartView {
     /// The priced cart.
     pub cart: CartSummary,
     /// Pickup date of an order placed now (`time::pickup_date_for`).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     /// Her usable coupons for this cart, the best first (`coupon::coupons_for_cart`).
     #[serde(default)]
@@ -150,6 +151,7 @@ pub struct StoreOrder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreOrderList {
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     pub orders: Vec<StoreOrder>,
     /// Where the next page starts (`cursor=`), absent on the last page.
@@ -254,6 +256,7 @@ pub struct StockItem {
     /// Units free on the shelf (not held by orders).
     pub available: u32,
     /// The oldest batch's best-before date.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub best_before: NaiveDate,
 }
 
@@ -274,11 +277,13 @@ pub struct StockMovement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::opt_date"))]
     pub best_before: Option<NaiveDate>,
     /// Units lost at the unit cost of the moment (the loss rate's 报损).
     pub loss: Fen,
     /// Units on the shelf just after.
     pub available_after: u32,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -347,6 +352,7 @@ pub struct ViewTime {
 pub struct RunFollowUps {
     /// The instant to run them at.
     #[serde(default)]
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::opt_instant"))]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -395,6 +401,7 @@ pub struct MarkdownItem {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MarkdownBoard {
     /// Store-local date the plans are for.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub today: NaiveDate,
     /// Batches 1..=3 selling days from their best-before date.
     pub items: Vec<MarkdownItem>,
@@ -650,6 +657,7 @@ pub struct LiveNotice {
     /// Its title.
     pub title: String,
     /// When it went on air.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub started_at: Option<DateTime<Utc>>,
 }
 
@@ -718,6 +726,7 @@ pub struct CommunityNoticeCard {
     pub text: String,
     /// The app page it opens.
     pub path: String,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }
@@ -820,7 +829,9 @@ pub struct BookingLine {
     pub status: crate::community::BookingStatus,
     /// Place on the waitlist, while waiting.
     pub position: Option<u32>,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub booked_at: DateTime<Utc>,
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
@@ -943,6 +954,7 @@ pub struct ProfileBuild {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupplyPlan {
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     /// The day's 22:00 cut-off has passed: its orders are final.
     pub orders_final: bool,
@@ -959,6 +971,7 @@ pub struct SupplyPlan {
 pub struct PurchaseOrderView {
     pub id: crate::PurchaseOrderId,
     pub supplier: crate::supply::Supplier,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     pub lines: Vec<crate::supply::PurchaseLine>,
     /// Absent until it is sent.
@@ -972,10 +985,12 @@ pub struct PurchaseOrderView {
 pub struct Delivery {
     pub status: crate::supply::DeliveryStatus,
     /// When the owner (last) sent it.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub sent_at: DateTime<Utc>,
     /// Each try to deliver it, oldest first.
     pub attempts: Vec<DeliveryAttempt>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::opt_instant"))]
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
@@ -985,6 +1000,7 @@ pub struct Delivery {
 pub struct DeliveryAttempt {
     /// 1 for the first try (counted across resends).
     pub attempt: u32,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
     /// The supplier's HTTP status, absent when it could not be reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -992,6 +1008,7 @@ pub struct DeliveryAttempt {
     pub delivered: bool,
     /// When the queue tries again, after a failed try.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::opt_instant"))]
     pub next_retry_at: Option<DateTime<Utc>>,
 }
 
@@ -1001,6 +1018,7 @@ pub struct DeliveryAttempt {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendPurchaseOrder {
     pub supplier_id: crate::SupplierId,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
 }
 
@@ -1027,9 +1045,11 @@ pub struct SupplyDeliveries {
 pub struct DeadLetter {
     pub purchase_order_id: crate::PurchaseOrderId,
     pub supplier_name: String,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     /// Tries made before it was given up.
     pub attempts: u32,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub dead_at: DateTime<Utc>,
 }
 
@@ -1050,6 +1070,7 @@ pub struct PurchaseOrderDocument {
     pub store_name: String,
     pub supplier_id: crate::SupplierId,
     /// The day the goods are for.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     pub lines: Vec<SupplierLine>,
 }
@@ -1081,6 +1102,7 @@ pub struct DemoInbox {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceivedPurchaseOrder {
     pub purchase_order_id: crate::PurchaseOrderId,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub received_at: DateTime<Utc>,
     /// Deliveries of it that reached the inbox (a repeat is answered, never stored again).
     pub deliveries: u32,

@@ -95,6 +95,7 @@ pub struct ProductSummary {
     /// Where it comes from, e.g. `山东寿光`.
     pub origin: String,
     /// Best before date of the current batch.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub best_before: NaiveDate,
     /// Link or reference to a produce test report, when the supplier gave one.
     pub test_report: Option<String>,

@@ -156,8 +156,10 @@ pub struct Coupon {
     /// The one product it is for, if any.
     pub product_id: Option<ProductId>,
     /// When it was issued.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub issued_at: DateTime<Utc>,
     /// Usable until (not including) this instant.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub expires_at: DateTime<Utc>,
     /// The order that redeemed it, once redeemed.
     pub redeemed_by: Option<OrderId>,

@@ -338,6 +338,7 @@ pub struct SignInCodeSent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistedSignInCode {
     pub code: String,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub expires_at: DateTime<Utc>,
     pub nickname: String,
     pub building: String,
@@ -359,6 +360,7 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceCode {
     pub code: String,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub expires_at: DateTime<Utc>,
 }
 

@@ -140,6 +140,7 @@ pub struct BatchFacts {
     /// Units on hand.
     pub stock: u32,
     /// Best-before date of the batch on hand.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub best_before: NaiveDate,
     /// Units sold in the last [`SELL_THROUGH_DAYS`] days (orders not cancelled).
     pub sold_last_7_days: u32,
@@ -316,8 +317,10 @@ pub struct Markdown {
     /// The price it sets, fixed when applied.
     pub price: Fen,
     /// The batch it belongs to.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub best_before: NaiveDate,
     /// Orders placed from this instant on pay `price`.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub applied_at: DateTime<Utc>,
 }
 
@@ -356,6 +359,7 @@ pub struct MarkdownTag {
     /// The rate.
     pub rate: MarkdownRate,
     /// Best-before date of the batch.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub best_before: NaiveDate,
     /// The regular price, shown struck through.
     pub regular_price: Fen,

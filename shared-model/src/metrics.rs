@@ -48,6 +48,7 @@ pub const WEEKS_SHOWN: u32 = 13;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayRollup {
     /// The store-local day.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub date: NaiveDate,
     /// Orders placed that day, not cancelled.
     pub orders: u32,
@@ -190,6 +191,7 @@ fn add(a: Fen, b: Fen) -> Fen {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekMetrics {
     /// The week's last store-local day.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub week_ending: NaiveDate,
     /// Orders, not cancelled.
     pub orders: u32,
@@ -349,6 +351,7 @@ pub fn day_rollups<K: Ord + Clone>(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDay {
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub date: NaiveDate,
     pub product_id: ProductId,
     pub name: String,
@@ -401,8 +404,10 @@ pub struct StoreNumbers {
     pub size: StoreSize,
     /// The weeks' last day: yesterday, store time, the last whole day (a week ending on a
     /// day half gone would compare a part with a whole).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub as_of: NaiveDate,
     /// When the rollups read were last brought up to date.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub updated_at: DateTime<Utc>,
     /// [`WEEKS_SHOWN`] weeks ending on `as_of`, oldest first.
     pub weeks: Vec<WeekMetrics>,
@@ -508,6 +513,7 @@ pub struct StoreWeek {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainNumbers {
     /// The weeks' last day: yesterday, store time.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub as_of: NaiveDate,
     /// The stores, by store ID.
     pub stores: Vec<StoreWeek>,

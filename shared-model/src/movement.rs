@@ -106,6 +106,7 @@ pub struct ReceiptLine {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99_999))]
     pub quantity: u32,
     /// The batch's best-before date.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub best_before: NaiveDate,
 }
 

@@ -323,6 +323,7 @@ pub struct StatusChange {
     /// The status entered.
     pub status: OrderStatus,
     /// When.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 
@@ -345,6 +346,7 @@ pub struct Order {
     /// Where to collect it.
     pub pickup_point: PickupPoint,
     /// Local date of pickup.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     /// 6-digit code to show at pickup: the buyer's alone, absent for anyone else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,8 +354,10 @@ pub struct Order {
     /// The resident's note.
     pub note: Option<String>,
     /// When it was placed.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub placed_at: DateTime<Utc>,
     /// Cancelling is possible until (not including) this instant.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub cancel_deadline: DateTime<Utc>,
     /// Every status change, oldest first.
     pub timeline: Vec<StatusChange>,
@@ -395,6 +399,7 @@ pub struct Placement {
     /// The resident's note, already cleaned ([`NewOrder::clean_note`]).
     pub note: Option<String>,
     /// When it is placed.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub placed_at: DateTime<Utc>,
 }
 
@@ -501,6 +506,7 @@ pub struct ProgressStep {
     /// The status this step entered.
     pub status: OrderStatus,
     /// When, if the timeline has it.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub at: Option<DateTime<Utc>>,
     /// The step the order is at now (the last one; its status is the order's).
     pub current: bool,
@@ -523,8 +529,10 @@ pub struct OrderSummary {
     #[serde(default)]
     pub line_count: u32,
     /// Local date of pickup.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     /// When it was placed.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub placed_at: DateTime<Utc>,
     /// Name of the first line, for `白菜 等 2 种商品，共 3 件`.
     pub first_item_name: String,

@@ -230,6 +230,7 @@ impl PurchaseLine {
 pub struct PurchasePlan {
     pub id: PurchaseOrderId,
     pub supplier: Supplier,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub pickup_date: NaiveDate,
     pub lines: Vec<PurchaseLine>,
 }

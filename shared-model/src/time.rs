@@ -17,6 +17,8 @@
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
+pub mod wire;
+
 /// Offset of the store time zone from UTC, in seconds (UTC+08:00).
 pub const STORE_UTC_OFFSET_SECS: i32 = 8 * 3600;
 
@@ -80,10 +82,9 @@ pub fn can_cancel(now: DateTime<Utc>, pickup_date: NaiveDate) -> bool {
 /// Parses an `<input type="datetime-local">` value (`2026-11-25T20:00`, seconds optional)
 /// as store time (Asia/Shanghai) into an instant; `None` when blank or malformed.
 pub fn parse_local_input(value: &str) -> Option<DateTime<Utc>> {
-    let value = value.trim();
-    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
+    let (date, rest) = wire::split_date(value.trim())?;
+    let (hour, minute, second, "") = wire::split_clock(rest.strip_prefix('T')?)? else { return None };
+    let naive = date.and_hms_opt(hour, minute, second.unwrap_or(0))?;
     store_tz().from_local_datetime(&naive).single().map(|at| at.with_timezone(&Utc))
 }
 

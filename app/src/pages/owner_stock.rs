@@ -184,7 +184,8 @@ fn ReceiptForm(products: Vec<StockItem>, record: Action<Sending, ApiResult<Movem
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let id = ProductId::parse(&product.get_untracked()).ok();
-        let date = chrono::NaiveDate::parse_from_str(&best_before.get_untracked(), "%Y-%m-%d").ok();
+        // An `<input type="date">` value is `YYYY-MM-DD`, as the API writes dates.
+        let date = shared_model::time::wire::parse_date(best_before.get_untracked().trim());
         let line = match (id, units(&quantity.get_untracked()), date) {
             (Some(product_id), Some(quantity), Some(best_before)) => Some(ReceiptLine { product_id, quantity, best_before }),
             _ => None,

@@ -66,6 +66,7 @@ pub struct ProductView {
     /// At what.
     pub product_id: ProductId,
     /// When the page was opened.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
     /// Seconds it stayed open (0 when unknown).
     pub seconds: u32,
@@ -79,6 +80,7 @@ pub struct Ordered {
     /// What.
     pub product_id: ProductId,
     /// When the order was placed.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 
@@ -110,6 +112,7 @@ pub struct BrowseFollowUp {
     /// Seconds on the page counted.
     pub seconds: u32,
     /// Her last view.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub last_viewed_at: DateTime<Utc>,
     /// The coupon to issue with it.
     pub coupon: CouponTerms,

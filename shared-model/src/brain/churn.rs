@@ -34,10 +34,12 @@ pub struct PurchaseRhythm {
     /// The resident.
     pub person: PersonId,
     /// Days she placed orders on.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::dates"))]
     pub order_days: Vec<NaiveDate>,
     /// Her median order total, in fen.
     pub usual_basket: crate::Fen,
     /// When she was last sent a returning coupon.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_date"))]
     pub last_returning_coupon: Option<NaiveDate>,
 }
 

@@ -263,6 +263,7 @@ pub struct Voice {
     /// What, as written.
     pub text: String,
     /// When.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 
@@ -281,6 +282,7 @@ pub struct Evidence {
     /// What was said.
     pub text: String,
     /// When.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 

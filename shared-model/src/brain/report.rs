@@ -80,8 +80,10 @@ pub struct StoreBrain {
     /// The store.
     pub store_id: StoreId,
     /// When it was computed.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub computed_at: DateTime<Utc>,
     /// The store-local date it was computed for.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
     pub local_date: NaiveDate,
     /// Wall time of gathering the facts and computing, in milliseconds.
     pub compute_ms: u32,

@@ -424,6 +424,7 @@ pub struct ProductReview {
     /// The text.
     pub text: String,
     /// When it was written.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 

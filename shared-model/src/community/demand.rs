@@ -188,8 +188,10 @@ pub struct Demand {
     /// Why not, once declined.
     pub decline_reason: Option<String>,
     /// When it was written.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub created_at: DateTime<Utc>,
     /// When its status last changed (its creation, until the owner answers).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -115,6 +115,7 @@ tag_first! {
             /// Its title.
             title: String,
             /// When it starts.
+            #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
             starts_at: DateTime<Utc>,
             /// Seats now hers.
             seats: u32,
@@ -126,6 +127,7 @@ tag_first! {
             /// Its title.
             title: String,
             /// When it starts.
+            #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
             starts_at: DateTime<Utc>,
             /// Where.
             place: String,
@@ -144,6 +146,7 @@ tag_first! {
         /// The owner issued a sign-in code for her phone at the counter.
         CounterCodeIssued {
             /// When.
+            #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
             issued_at: DateTime<Utc>,
         },
         /// A product she kept looking at, and the coupon for it that came with this notice.
@@ -155,6 +158,7 @@ tag_first! {
             /// The coupon's money off.
             amount: crate::Fen,
             /// Its last usable day, store time.
+            #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::date"))]
             usable_through: chrono::NaiveDate,
         },
     }

@@ -503,6 +503,7 @@ pub struct Review {
     /// Why it is hidden, while hidden.
     pub hidden_reason: Option<String>,
     /// When it was written.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -622,6 +623,7 @@ pub struct ShownReview {
     /// Shown first, with a 精选 label.
     pub featured: bool,
     /// When it was written.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub created_at: DateTime<Utc>,
 }
 

@@ -210,6 +210,7 @@ pub struct NewTasting {
     /// Title, e.g. `崇明白扁豆 试吃会`.
     pub title: String,
     /// When it starts.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub starts_at: DateTime<Utc>,
     /// Where, e.g. `店内二楼品鉴区`.
     pub place: String,
@@ -298,6 +299,7 @@ pub struct Tasting {
     /// Title.
     pub title: String,
     /// When it starts.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub starts_at: DateTime<Utc>,
     /// Where.
     pub place: String,
@@ -312,6 +314,7 @@ pub struct Tasting {
     /// Still on, or called off.
     pub status: TastingStatus,
     /// When the owner announced it.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -496,6 +499,7 @@ pub struct WaitlistEntry {
     /// Seats it asks for.
     pub seats: u32,
     /// When it was made: its place in the queue.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub booked_at: DateTime<Utc>,
 }
 
@@ -563,10 +567,13 @@ pub struct Booking {
     /// Where it stands.
     pub status: BookingStatus,
     /// When it was made (its place in the waitlist).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub booked_at: DateTime<Utc>,
     /// When she checked in.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub checked_in_at: Option<DateTime<Utc>>,
     /// When it was cancelled.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 

@@ -21,6 +21,7 @@ pub struct ChainEntry {
     /// Units bought.
     pub quantity: u32,
     /// When the order was accepted.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 

@@ -19,6 +19,7 @@ pub struct LiveComment {
     /// Its number in the room's comments: 1, 2, 3… (a stable key for the list).
     pub seq: u64,
     /// When it was posted.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
     /// The author's masked nickname, e.g. `王**`.
     pub author: String,

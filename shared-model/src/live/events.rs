@@ -21,6 +21,7 @@ pub struct RoomEvent {
     /// Sequence number: 1 for the room's first event, then +1 each, no gaps.
     pub seq: u64,
     /// When it happened.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
     /// What happened.
     pub kind: RoomEventKind,

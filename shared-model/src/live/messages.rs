@@ -126,6 +126,7 @@ pub struct RoomSnapshot {
     /// Number of the newest event folded in; a viewer resumes after it.
     pub last_seq: u64,
     /// The room's clock when sent, so a phone with a wrong clock still counts down right.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub now: DateTime<Utc>,
 }
 
@@ -287,6 +288,22 @@ mod tests {
         assert!(public.chain.iter().all(|e| e.building.is_empty()));
         assert_eq!(chain_line(&public.chain[0]), "6. 王** +1");
         assert_eq!(room.clone().shown_to(Audience::Neighbours), room);
+    }
+
+    /// What the server writes reads back the same: with chrono's reader natively, and
+    /// with `time::wire`'s in the browser (`cargo test --features browser`).
+    #[test]
+    fn a_snapshot_reads_back_as_written() {
+        let mut room = snapshot_with(vec![offer()]);
+        room.now = now() + Duration::nanoseconds(123_456_789);
+        let kinds = vec![RoomEventKind::ChainAppended { entry: ChainEntry::new(1, "王小明", "3栋", 2, now()) }];
+        number_events(0, now(), kinds).iter().for_each(|e| assert_eq!(room.apply(e), Applied::Applied));
+        assert!(room.apply_comments(&[LiveComment::new(1, now(), "李阿姨", "还有吗".into(), true)]));
+        let json = serde_json::to_string(&ServerMessage::Snapshot { room: Box::new(room.clone()) }).unwrap();
+        match serde_json::from_str::<ServerMessage>(&json).unwrap() {
+            ServerMessage::Snapshot { room: read } => assert_eq!(*read, room),
+            other => panic!("read back as {other:?}"),
+        }
     }
 
     #[test]

@@ -42,8 +42,10 @@ pub struct NewOffer {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub per_buyer_cap: Option<u32>,
     /// When buying opens (the countdown runs to here).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub opens_at: DateTime<Utc>,
     /// When buying closes (exclusive).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub closes_at: DateTime<Utc>,
     /// A gift line, e.g. `送葱一把`.
     #[serde(default)]
@@ -116,10 +118,13 @@ pub struct Offer {
     /// Most units one buyer may take from this offer, if limited.
     pub per_buyer_cap: Option<u32>,
     /// When it was pinned.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub pinned_at: DateTime<Utc>,
     /// When buying opens.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub opens_at: DateTime<Utc>,
     /// When buying closes (exclusive).
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub closes_at: DateTime<Utc>,
     /// Gift line, if any.
     pub gift: Option<String>,

@@ -91,6 +91,7 @@ pub struct NewLiveSession {
     /// Title shown on the card and in the room, e.g. `今晚8点 山东寿光白菜专场`.
     pub title: String,
     /// When it is announced to start.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub starts_at: DateTime<Utc>,
     /// Cover image, `http(s)://…` or a site path `/…`.
     #[serde(default)]
@@ -125,6 +126,7 @@ pub struct LiveSession {
     /// Title, 1..=40 characters.
     pub title: String,
     /// Announced start.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub starts_at: DateTime<Utc>,
     /// Cover image.
     pub cover_url: Option<String>,
@@ -133,8 +135,10 @@ pub struct LiveSession {
     /// Where it is in its life cycle.
     pub status: LiveSessionStatus,
     /// When it actually went on air.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub started_at: Option<DateTime<Utc>>,
     /// When it went off air.
+    #[cfg_attr(feature = "browser", serde(default, with = "crate::time::wire::opt_instant"))]
     pub ended_at: Option<DateTime<Utc>>,
 }
 

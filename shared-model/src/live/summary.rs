@@ -74,6 +74,7 @@ pub struct LiveOrder {
     /// had a returning price.
     pub returning_customer: bool,
     /// When it was accepted.
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
     pub at: DateTime<Utc>,
 }
 
