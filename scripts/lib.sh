@@ -95,6 +95,9 @@ build_bundle() {
   RUSTFLAGS="$WASM_RUSTFLAGS" cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features "$features" --target-dir "$HYDRATE_TARGET_DIR"
   wasm-bindgen --target web --no-typescript --out-dir public/pkg --out-name "$name" \
     "$HYDRATE_TARGET_DIR/wasm32-unknown-unknown/release/linli_app.wasm"
+  # Hydration calls most of the glue: V8 (Chrome 136+) then compiles it all off the main
+  # thread as it loads, not each function on the main thread at its first call.
+  sed -i '1i //# allFunctionsCalledOnLoad' "public/pkg/${name}.js"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue --enable-mutable-globals \
     "public/pkg/${name}_bg.wasm" -o "public/pkg/${name}_bg.wasm"
