@@ -7,8 +7,8 @@
 //! browser (feature `browser`) reads them with the small strict reader below, which takes
 //! exactly what the server writes: chrono's reader is a general format interpreter, about
 //! 18 KB of each browser bundle's wasm and an eighth of the code the live room compiles
-//! before its first island works. Only under the feature, because each `with` adds a wrapper per
-//! field that the server's wasm would carry for nothing.
+//! before its first island works. Only under the feature: each `with` adds a wrapper per
+//! field, which the server's wasm would carry for nothing.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
