@@ -136,8 +136,8 @@ impl RoomState {
 /// island of its own, hydrated in a task of its own so the phone can answer a tap between
 /// them (the first hydration of each part also pays for compiling its code): the room's
 /// snapshot and socket, the stage, the offer card (before the 接龙 list and the comments,
-/// so 立即抢购 works sooner), the 接龙 list and the comments. Only [`LiveRoomOpener`] carries the snapshot to the browser;
-/// the others share the room it opens.
+/// so 立即抢购 works sooner), the 接龙 list and the comments. Only [`LiveRoomOpener`]
+/// carries the snapshot to the browser; the others share the room it opens.
 #[component]
 fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let session = &detail.room.session;
