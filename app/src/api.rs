@@ -493,13 +493,13 @@ pub fn get_live(live: &str) -> impl Future<Output = ApiResult<shared_model::api:
 }
 
 /// One-tap buy of a pinned offer. Like [`place_order`], a retry with the same
-/// `idempotency_key` lands on the same order.
+/// `idempotency_key` lands on the same order. Read briefly: the live room needs no more.
 pub fn buy_live_offer(
     live: &str,
     offer: &str,
     buy: &shared_model::api::LiveBuy,
     idempotency_key: String,
-) -> impl Future<Output = ApiResult<PlaceOrderResponse>> + Send {
+) -> impl Future<Output = ApiResult<shared_model::api::PlacedOrderBrief>> + Send {
     send("POST", format!("/api/v1/lives/{live}/offers/{offer}/orders"), Some(buy), Some(idempotency_key))
 }
 
@@ -510,7 +510,7 @@ pub fn set_reminder(live: &str, on: bool) -> impl Future<Output = ApiResult<shar
 
 /// The signed-in resident's notices: lives on air she asked about, her community notices
 /// and how many are unread (empty for a visitor).
-pub fn list_notices() -> impl Future<Output = ApiResult<shared_model::api::NoticeList>> + Send {
+pub fn list_notices() -> impl Future<Output = ApiResult<shared_model::api::NoticeListBrief>> + Send {
     get("/api/v1/me/notices".into())
 }
 

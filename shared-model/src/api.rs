@@ -173,6 +173,41 @@ pub struct PlaceOrderResponse {
     pub replayed: bool,
 }
 
+/// What the live room's 立即抢购 reads of its [`PlaceOrderResponse`]: the order's ID,
+/// pickup code and units. serde passes over the rest, so the live room's bundle carries
+/// no reader for a whole [`Order`] (its lines' prices, pickup point, timeline, coupon).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PlacedOrderBrief {
+    /// The order, briefly.
+    pub order: OrderBrief,
+}
+
+/// An [`Order`] as [`PlacedOrderBrief`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OrderBrief {
+    /// The order.
+    pub id: OrderId,
+    /// Its lines' units.
+    pub lines: Vec<LineUnits>,
+    /// The code to show at pickup (the buyer's own order always has one).
+    #[serde(default)]
+    pub pickup_code: Option<String>,
+}
+
+/// An order line's units, as [`OrderBrief`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct LineUnits {
+    /// Units of the line.
+    pub quantity: u32,
+}
+
+impl OrderBrief {
+    /// Units bought in all.
+    pub fn units(&self) -> u32 {
+        self.lines.iter().fold(0u32, |n, l| n.saturating_add(l.quantity))
+    }
+}
+
 /// `POST /api/v1/orders/{order}/cancellation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -444,6 +479,19 @@ mod tests {
         let json = serde_json::to_string(&card).unwrap();
         assert!(json.starts_with(r#"{"id":7,"kind":"promoted_from_waitlist","#), "{json}");
         assert_eq!(serde_json::from_str::<CommunityNoticeCard>(&json).unwrap(), card);
+
+        // As the browser reads it, in a list.
+        let list = NoticeList { notices: Vec::new(), community: vec![card.clone()], unread: 1, store_id: None };
+        let brief: NoticeListBrief = serde_json::from_str(&serde_json::to_string(&list).unwrap()).unwrap();
+        let expected = NoticeCardBrief {
+            id: 7,
+            headline: card.headline,
+            text: card.text,
+            path: card.path,
+            created_at: card.created_at,
+            read: false,
+        };
+        assert_eq!(brief, NoticeListBrief { notices: Vec::new(), community: vec![expected], unread: 1, store_id: None });
     }
 
     #[test]
@@ -722,6 +770,40 @@ pub struct CommunityNoticeCard {
     #[serde(flatten)]
     pub notice: crate::community::CommunityNotice,
     /// Its headline and words, in Chinese (`CommunityNotice::headline_zh`, `text_zh`).
+    pub headline: String,
+    pub text: String,
+    /// The app page it opens.
+    pub path: String,
+    #[cfg_attr(feature = "browser", serde(with = "crate::time::wire::instant"))]
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// [`NoticeList`] as the browser reads it: each community notice as a
+/// [`NoticeCardBrief`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NoticeListBrief {
+    /// Newest first.
+    pub notices: Vec<LiveNotice>,
+    /// Newest first.
+    #[serde(default)]
+    pub community: Vec<NoticeCardBrief>,
+    /// Her unread community notices, all of them (not only those listed).
+    #[serde(default)]
+    pub unread: u32,
+    /// The signed-in resident's store; `None` for a visitor or an owner.
+    #[serde(default)]
+    pub store_id: Option<StoreId>,
+}
+
+/// A [`CommunityNoticeCard`] as the browser reads it: what the bell, the banner and the
+/// notice list show. The notice itself (`kind` and its fields, flattened into the card)
+/// is passed over, and with it serde's buffering of flattened fields, which the shop's
+/// and the live room's bundles would otherwise carry for this one card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeCardBrief {
+    pub id: i64,
+    /// Its headline and words, in Chinese.
     pub headline: String,
     pub text: String,
     /// The app page it opens.

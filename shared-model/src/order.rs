@@ -874,6 +874,21 @@ mod tests {
         assert!(serde_json::to_value(&owners).unwrap().get("pickup_code").is_none());
     }
 
+    #[test]
+    fn a_placed_order_reads_back_briefly_as_the_live_room_reads_it() {
+        let lines = [("a", 2), ("b", 3)]
+            .map(|(id, quantity)| {
+                OrderLine::new(ProductId::parse(id).unwrap(), "白菜".into(), "500g".into(), Fen::from_fen(350), quantity).unwrap()
+            })
+            .to_vec();
+        let order = Order::place(placement(utc("2026-11-25T10:00:00Z")), lines).unwrap();
+        let placed = crate::api::PlaceOrderResponse { order, replayed: false };
+        let brief: crate::api::PlacedOrderBrief = serde_json::from_str(&serde_json::to_string(&placed).unwrap()).unwrap();
+        assert_eq!(brief.order.id, placed.order.id);
+        assert_eq!(brief.order.pickup_code.as_deref(), Some("012345"));
+        assert_eq!(brief.order.units(), 5);
+    }
+
     /// Order o-1 of resident r-1 at store s-1's counter, placed at `placed_at`.
     fn placement(placed_at: DateTime<Utc>) -> Placement {
         Placement {

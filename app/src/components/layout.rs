@@ -4,7 +4,7 @@
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use shared_model::{
-    api::{CommunityNoticeCard, LiveNotice},
+    api::{LiveNotice, NoticeCardBrief},
     community::{notices_path, unread_badge},
     StoreId,
 };
@@ -18,7 +18,7 @@ pub struct NoticeInbox {
     /// Lives on air she asked to be reminded of.
     pub lives: RwSignal<Vec<LiveNotice>>,
     /// Her community notices, newest first.
-    pub community: RwSignal<Vec<CommunityNoticeCard>>,
+    pub community: RwSignal<Vec<NoticeCardBrief>>,
     /// How many of them are unread (all, not only those listed).
     pub unread: RwSignal<u32>,
     /// Her store while she is a signed-in resident; `None` hides the bell.
@@ -40,7 +40,7 @@ impl NoticeInbox {
 
     /// Takes a list that was asked for at `epoch`, unless notices were marked read since.
     #[cfg(feature = "hydrate")]
-    fn load(self, epoch: u32, list: shared_model::api::NoticeList) {
+    fn load(self, epoch: u32, list: shared_model::api::NoticeListBrief) {
         if self.epoch.get_untracked() != epoch {
             return;
         }
