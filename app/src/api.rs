@@ -414,7 +414,9 @@ pub fn sign_out() -> impl Future<Output = ApiResult<serde_json::Value>> + Send {
     send::<(), _>("DELETE", "/api/v1/sessions/current".into(), None, None)
 }
 
-pub fn get_cart() -> impl Future<Output = ApiResult<CartView>> + Send {
+/// The cart: a [`CartView`], or for the shop's islands an [`IslandCartView`] (on the server
+/// the same type, so one reading serves both pages).
+pub fn get_cart<T: DeserializeOwned>() -> impl Future<Output = ApiResult<T>> + Send {
     get("/api/v1/cart".into())
 }
 
@@ -422,11 +424,28 @@ pub fn set_cart_quantity(product: &str, quantity: i64) -> impl Future<Output = A
     send("PUT", format!("/api/v1/cart/items/{product}"), Some(&SetCartQuantity { quantity }), None)
 }
 
+/// The cart's answer as the shop's islands read it. In the browser, briefly
+/// ([`shared_model::api::CartViewBrief`]): the shop's bundle has no reader for a cart's
+/// names, photos, availability, markdowns or coupons. On the server, which renders those
+/// islands but never runs their actions, whole: the cart page reads it so already, and a
+/// second type there would build the islands' reactive code over again for it (11 KB of
+/// the worker).
+#[cfg(feature = "ssr")]
+pub type IslandCartView = CartView;
+#[cfg(not(feature = "ssr"))]
+pub type IslandCartView = shared_model::api::CartViewBrief;
+
+/// The cart in an [`IslandCartView`].
+#[cfg(feature = "ssr")]
+pub type IslandCart = shared_model::cart::CartSummary;
+#[cfg(not(feature = "ssr"))]
+pub type IslandCart = shared_model::cart::CartBrief;
+
 /// Adds one more of a product: the cart's quantity plus one (browser actions only).
-pub async fn add_one_to_cart(product: String) -> ApiResult<CartView> {
-    let cart = get_cart().await?;
-    let held = cart.cart.lines.iter().find(|l| l.product_id.as_str() == product).map_or(0, |l| l.quantity);
-    set_cart_quantity(&product, i64::from(held) + 1).await
+pub async fn add_one_to_cart(product: String) -> ApiResult<IslandCartView> {
+    let view: IslandCartView = get_cart().await?;
+    let held = view.cart.lines.iter().find(|l| l.product_id.as_str() == product).map_or(0, |l| l.quantity);
+    send("PUT", format!("/api/v1/cart/items/{product}"), Some(&SetCartQuantity { quantity: i64::from(held) + 1 }), None).await
 }
 
 pub fn remove_from_cart(product: &str) -> impl Future<Output = ApiResult<CartView>> + Send {

@@ -4,7 +4,7 @@
 //! so fields can be added later without breaking clients.
 
 use crate::{
-    cart::CartSummary,
+    cart::{CartBrief, CartSummary},
     catalog::{validate_cap, validate_stock, CatalogError, Category, ProductSummary},
     coupon::{coupons_for_cart, CartCoupon, Coupon, CouponState, CouponTerms},
     ids::{LiveSessionId, OfferId, OrderId, PersonId, PickupPointId, ProductId, StoreId},
@@ -54,6 +54,12 @@ impl CartView {
         let coupons = coupons_for_cart(coupons, &lines, person, store, now);
         CartView { cart, pickup_date: pickup_date_for(now), coupons }
     }
+}
+
+/// A [`CartView`] as the shop's add buttons read it: the cart, briefly ([`CartBrief`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartViewBrief {
+    pub cart: CartBrief,
 }
 
 /// `POST /api/v1/stores/{store}/coupons`: the owner gives coupons on `terms` to residents.

@@ -207,6 +207,26 @@ impl CartSummary {
     }
 }
 
+/// A [`CartSummary`] as the shop's islands read it: what the cart bar shows and what an add
+/// button counts from. serde passes over the rest of the cart's answer (names, photos,
+/// availability, markdowns, coupons), so the shop's bundle carries no reader for them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CartBrief {
+    /// Each line's product and units, in cart order.
+    pub lines: Vec<HeldLine>,
+    /// As [`CartSummary::total`].
+    pub total: Fen,
+    /// As [`CartSummary::item_count`].
+    pub item_count: u32,
+}
+
+/// A cart line as [`CartBrief`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldLine {
+    pub product_id: ProductId,
+    pub quantity: u32,
+}
+
 impl LineAvailability {
     /// Why the line cannot be ordered, as the problem ordering it would meet (so the
     /// line says it in the same words, with the same numbers); `None` when it can.
@@ -365,6 +385,30 @@ mod tests {
 
     fn none() -> BTreeMap<ProductId, u32> {
         BTreeMap::new()
+    }
+
+    #[test]
+    fn a_cart_reads_back_briefly_as_the_shop_reads_it() {
+        // A line over the cap and one gone: the brief keeps each line's units all the same.
+        let catalog = [product("p-tofu", 350, 10, None), product("p-eggs", 1290, 10, Some(2))];
+        let cart = price_cart(&[line("p-tofu", 2), line("p-eggs", 3), line("p-gone", 1)], &catalog, &none());
+        let view = crate::api::CartView {
+            cart: cart.clone(),
+            pickup_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            coupons: Vec::new(),
+        };
+        let brief: crate::api::CartViewBrief = serde_json::from_str(&serde_json::to_string(&view).unwrap()).unwrap();
+        let held = |id: &str, quantity| HeldLine { product_id: pid(id), quantity };
+        let expected = CartBrief {
+            lines: vec![held("p-tofu", 2), held("p-eggs", 3), held("p-gone", 1)],
+            total: cart.total,
+            item_count: cart.item_count,
+        };
+        assert_eq!(brief.cart, expected);
+        assert_eq!((cart.total, cart.item_count), (Fen::from_fen(700), 6));
+        // As the cart bar's prop, the server's whole cart reads back as the brief too.
+        let prop: CartBrief = serde_json::from_str(&serde_json::to_string(&cart).unwrap()).unwrap();
+        assert_eq!(prop, expected);
     }
 
     #[test]

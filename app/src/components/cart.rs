@@ -9,12 +9,12 @@ use crate::{
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared_model::{cart::CartSummary, locale::Noun};
+use shared_model::locale::Noun;
 
 /// The last cart the server confirmed on this page (`None` until an add succeeds): the cart
 /// bar shows it. A failed tap (offline, over the cap) leaves it as it was.
-fn use_last_cart() -> RwSignal<Option<CartSummary>> {
-    crate::browser::page_wide!(RwSignal<Option<CartSummary>>, || RwSignal::new(None))
+fn use_last_cart() -> RwSignal<Option<api::IslandCart>> {
+    crate::browser::page_wide!(RwSignal<Option<api::IslandCart>>, || RwSignal::new(None))
 }
 
 /// How an add button looks: the round "+" of a card (named for screen readers), or the
@@ -69,7 +69,7 @@ pub fn AddToCart(product: String, name: String, sold_out: bool, look: AddLook) -
 /// while the cart holds something. `first` is the cart as the page was rendered with.
 #[cfg_attr(not(any(feature = "ssr", feature = "shop")), component)]
 #[cfg_attr(any(feature = "ssr", feature = "shop"), island)]
-pub fn CartBar(store: String, first: Option<CartSummary>) -> impl IntoView {
+pub fn CartBar(store: String, first: Option<api::IslandCart>) -> impl IntoView {
     let t = use_i18n();
     let last_cart = use_last_cart();
     move || {

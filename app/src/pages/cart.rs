@@ -33,7 +33,7 @@ pub fn CartPage() -> impl IntoView {
     let t = use_i18n();
     let store = use_param("store");
     let store_info = Resource::new(move || store.get(), |s| api::get_store(&s));
-    let cart = Resource::new(|| (), |_| api::get_cart());
+    let cart = Resource::new(|| (), |_| api::get_cart::<CartView>());
 
     view! {
         <Title text=t.cart()/>

@@ -52,7 +52,7 @@ pub fn ShopPage() -> impl IntoView {
     );
     let products = Resource::new(move || (store.get(), category.get(), search.get()), |(s, c, q)| api::list_products(&s, c, q));
 
-    let cart = Resource::new(|| (), |_| api::get_cart());
+    let cart = Resource::new(|| (), |_| api::get_cart::<api::IslandCartView>());
 
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
