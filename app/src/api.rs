@@ -420,7 +420,8 @@ pub fn get_cart<T: DeserializeOwned>() -> impl Future<Output = ApiResult<T>> + S
     get("/api/v1/cart".into())
 }
 
-pub fn set_cart_quantity(product: &str, quantity: i64) -> impl Future<Output = ApiResult<CartView>> + Send {
+/// Sets a line's quantity; answered like [`get_cart`].
+pub fn set_cart_quantity<T: DeserializeOwned>(product: &str, quantity: i64) -> impl Future<Output = ApiResult<T>> + Send {
     send("PUT", format!("/api/v1/cart/items/{product}"), Some(&SetCartQuantity { quantity }), None)
 }
 
@@ -445,7 +446,7 @@ pub type IslandCart = shared_model::cart::CartBrief;
 pub async fn add_one_to_cart(product: String) -> ApiResult<IslandCartView> {
     let view: IslandCartView = get_cart().await?;
     let held = view.cart.lines.iter().find(|l| l.product_id.as_str() == product).map_or(0, |l| l.quantity);
-    send("PUT", format!("/api/v1/cart/items/{product}"), Some(&SetCartQuantity { quantity: i64::from(held) + 1 }), None).await
+    set_cart_quantity(&product, i64::from(held) + 1).await
 }
 
 pub fn remove_from_cart(product: &str) -> impl Future<Output = ApiResult<CartView>> + Send {

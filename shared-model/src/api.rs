@@ -208,9 +208,9 @@ pub struct LineUnits {
 }
 
 impl OrderBrief {
-    /// Units bought in all.
-    pub fn units(&self) -> u32 {
-        self.lines.iter().fold(0u32, |n, l| n.saturating_add(l.quantity))
+    /// Units bought in all, as [`Order::item_count`].
+    pub fn item_count(&self) -> u32 {
+        crate::order::item_count(self.lines.iter().map(|l| l.quantity))
     }
 }
 

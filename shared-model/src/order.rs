@@ -453,7 +453,7 @@ impl Order {
 
     /// Units across all lines (saturating).
     pub fn item_count(&self) -> u32 {
-        self.lines.iter().fold(0u32, |n, l| n.saturating_add(l.quantity))
+        item_count(self.lines.iter().map(|l| l.quantity))
     }
 
     /// Whether the resident can cancel it at `now` (status and cut-off).
@@ -652,6 +652,12 @@ impl OrderError {
 }
 
 crate::problem::impl_error_code!(OrderError, field);
+
+/// Units across an order's lines, saturating: [`Order::item_count`], and the same count of
+/// an order read briefly ([`crate::api::OrderBrief::item_count`]).
+pub fn item_count(quantities: impl IntoIterator<Item = u32>) -> u32 {
+    quantities.into_iter().fold(0u32, u32::saturating_add)
+}
 
 #[cfg(test)]
 mod tests {
@@ -886,7 +892,7 @@ mod tests {
         let brief: crate::api::PlacedOrderBrief = serde_json::from_str(&serde_json::to_string(&placed).unwrap()).unwrap();
         assert_eq!(brief.order.id, placed.order.id);
         assert_eq!(brief.order.pickup_code.as_deref(), Some("012345"));
-        assert_eq!(brief.order.units(), 5);
+        assert_eq!(brief.order.item_count(), 5);
     }
 
     /// Order o-1 of resident r-1 at store s-1's counter, placed at `placed_at`.

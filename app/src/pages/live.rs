@@ -336,7 +336,7 @@ fn OfferCard(
     Effect::new(move |_| match buy.value().get() {
         Some(Ok(placed)) => {
             pending_key.set(None);
-            let units = placed.order.units();
+            let units = placed.order.item_count();
             if let Some(offer_id) = offer.with_untracked(|o| o.as_ref().map(|o| o.id.clone())) {
                 viewer.update(|v| {
                     v.record(LivePurchase {
