@@ -73,28 +73,35 @@ HYDRATE_TARGET_DIR="$ROOT/target/hydrate"
 # worker come out about a quarter smaller. Both builds take it, so they render alike.
 WASM_RUSTFLAGS="--cfg erase_components"
 
-# tachys (Leptos' renderer) with scripts/patches/tachys-sync-hydration.patch applied, for
-# the browser bundles: its folder under the bundles' target dir, made again only when the
-# patch or tachys' version changes.
-patched_tachys() {
-  local patch="$ROOT/scripts/patches/tachys-sync-hydration.patch" version src dir stamp
-  read -r version src < <(cargo metadata --format-version 1 --locked --filter-platform wasm32-unknown-unknown | node -e '
-    let json = "";
-    process.stdin.on("data", (d) => (json += d)).on("end", () => {
-      const tachys = JSON.parse(json).packages.find((p) => p.name === "tachys");
-      console.log(tachys.version, require("path").dirname(tachys.manifest_path));
-    });')
-  [ -d "$src" ] || { log "tachys not found in cargo's metadata"; return 1; }
-  dir="$HYDRATE_TARGET_DIR/patched/tachys-$version"
-  stamp="$version $(sha256sum <"$patch" | cut -c1-16)"
-  if [ "$(cat "$dir/.linli-patch" 2>/dev/null)" != "$stamp" ]; then
-    log "patching tachys $version for the browser bundles"
-    rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && cp -R "$src" "$dir"
-    (cd "$dir" && git apply "$patch") \
-      || { log "scripts/patches/tachys-sync-hydration.patch does not apply to tachys $version: make it again"; return 1; }
-    echo "$stamp" >"$dir/.linli-patch"
-  fi
-  echo "$dir"
+# The crates the browser bundles build patched: each `scripts/patches/CRATE-WHAT.patch`
+# (its header says why) applied to a copy of the locked CRATE under the bundles' target
+# dir, made again only when the patch or the crate's version changes. Prints cargo's
+# `paths` override for them: the same versions from other folders, so Cargo.lock is
+# untouched and the worker builds the crates as published.
+patched_crates() {
+  local metadata patch crate version src dir stamp paths=""
+  metadata="$(cargo metadata --format-version 1 --locked --filter-platform wasm32-unknown-unknown)"
+  for patch in "$ROOT"/scripts/patches/*.patch; do
+    crate="$(basename "$patch")" && crate="${crate%%-*}"
+    read -r version src < <(CRATE="$crate" node -e '
+      let json = "";
+      process.stdin.on("data", (d) => (json += d)).on("end", () => {
+        const found = JSON.parse(json).packages.find((p) => p.name === process.env.CRATE);
+        if (found) console.log(found.version, require("path").dirname(found.manifest_path));
+      });' <<<"$metadata") || true
+    [ -d "${src:-}" ] || { log "$crate not found in cargo's metadata"; return 1; }
+    dir="$HYDRATE_TARGET_DIR/patched/$crate-$version"
+    stamp="$version $(sha256sum <"$patch" | cut -c1-16)"
+    if [ "$(cat "$dir/.linli-patch" 2>/dev/null)" != "$stamp" ]; then
+      log "patching $crate $version for the browser bundles ($(basename "$patch"))"
+      rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && cp -R "$src" "$dir"
+      (cd "$dir" && git apply "$patch") \
+        || { log "scripts/patches/$(basename "$patch") does not apply to $crate $version: make it again"; return 1; }
+      echo "$stamp" >"$dir/.linli-patch"
+    fi
+    paths+="${paths:+, }\"$dir\""
+  done
+  echo "paths = [$paths]"
 }
 
 # Builds the browser bundles into public/pkg and the worker into edge-worker/build.
@@ -115,11 +122,10 @@ build_all() {
 
 # One browser bundle: the app with FEATURES, as public/pkg/NAME.js and NAME_bg.wasm.
 build_bundle() {
-  local features="$1" name="$2" tachys
-  tachys="$(patched_tachys)"
-  # cargo's path override: the same version from another folder, so Cargo.lock is untouched.
+  local features="$1" name="$2" patched
+  patched="$(patched_crates)"
   RUSTFLAGS="$WASM_RUSTFLAGS" cargo build -p linli-app --lib --release --target wasm32-unknown-unknown --features "$features" \
-    --target-dir "$HYDRATE_TARGET_DIR" --config "paths = [\"$tachys\"]"
+    --target-dir "$HYDRATE_TARGET_DIR" --config "$patched"
   wasm-bindgen --target web --no-typescript --out-dir public/pkg --out-name "$name" \
     "$HYDRATE_TARGET_DIR/wasm32-unknown-unknown/release/linli_app.wasm"
   # Hydration calls most of the glue: V8 (Chrome 136+) then compiles it all off the main
