@@ -110,7 +110,9 @@ build_all() {
   rm -rf public/pkg
   build_bundle hydrate,shop linli_shop
   build_bundle hydrate,live linli_live
+  build_bundle hydrate,cart linli_cart
   build_bundle hydrate,resident linli_resident
+  build_bundle hydrate,community linli_community
   build_bundle hydrate,owner linli_owner
   LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/app.css public/page.js | sha256sum | cut -c1-12)"
   export LINLI_ASSET_VERSION

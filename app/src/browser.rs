@@ -13,11 +13,11 @@ pub fn current_path() -> String {
 /// The page's path: the router's where one runs (on the server, and in a whole-page
 /// bundle, where it follows navigation), else the browser's address.
 pub fn use_path() -> Signal<String> {
-    #[cfg(any(feature = "shop", feature = "live"))]
+    #[cfg(all(feature = "hydrate", not(feature = "owner")))]
     {
         Signal::stored(current_path())
     }
-    #[cfg(not(any(feature = "shop", feature = "live")))]
+    #[cfg(not(all(feature = "hydrate", not(feature = "owner"))))]
     {
         leptos_router::hooks::use_location().pathname.into()
     }
@@ -55,4 +55,15 @@ pub fn in_page_root<T>(make: impl FnOnce() -> T) -> T {
     }
     std::mem::forget(root);
     value
+}
+
+/// Opens the page at `path` (an island has no router to navigate with); nothing on the
+/// server.
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
 }

@@ -29,18 +29,22 @@ pub const OWNER_PATH: &str = "/owner";
 pub const HQ_PATH: &str = "/hq";
 
 /// The browser bundles: each page loads only its group's, so a resident never downloads
-/// the console, nor the shop the code of the live room. The shop's pages and the live room
-/// are server pages with islands (`#[island]`: only their interactive parts hydrate, and
-/// only those parts' code is in the bundle); a resident's other pages and the console
-/// hydrate whole, with client-side navigation inside their group.
+/// the console, nor the shop the code of the live room. A resident's pages are server pages
+/// with islands (`#[island]`: only their interactive parts hydrate, and only those parts'
+/// code is in the bundle, with no router); the console hydrates whole, with client-side
+/// navigation between its pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bundle {
     /// The store list, a store's shop and its product pages (islands).
     Shop,
     /// The live room (islands).
     Live,
-    /// A resident's other pages: cart, orders, wishes, tastings, joining… (whole page).
+    /// The cart and checkout (islands).
+    Cart,
+    /// A resident's own pages: her orders, joining and signing in (islands).
     Resident,
+    /// The store's community: wishes, tastings, reviews, her notices (islands).
+    Community,
     /// The owner's console, and HQ's pages (whole page).
     Owner,
 }
@@ -49,7 +53,7 @@ pub enum Bundle {
 const HYDRATED: &str = "dispatchEvent(new Event('linli:hydrated'))";
 
 impl Bundle {
-    pub const ALL: [Bundle; 4] = [Bundle::Shop, Bundle::Live, Bundle::Resident, Bundle::Owner];
+    pub const ALL: [Bundle; 6] = [Bundle::Shop, Bundle::Live, Bundle::Cart, Bundle::Resident, Bundle::Community, Bundle::Owner];
 
     /// The bundle that hydrates the page at `path` (query and fragment ignored).
     pub fn for_path(path: &str) -> Self {
@@ -58,6 +62,10 @@ impl Bundle {
         match segments.as_slice() {
             [] | ["s", _] | ["s", _, "p", _] => Bundle::Shop,
             ["l", _] => Bundle::Live,
+            ["s", _, "cart"] => Bundle::Cart,
+            ["s", _, "wishes" | "tastings", ..] | ["s", _, "me", "notices" | "reviews"] | ["s", _, "orders", _, "review", _] => {
+                Bundle::Community
+            }
             [first, ..] if format!("/{first}") == OWNER_PATH || format!("/{first}") == HQ_PATH => Bundle::Owner,
             _ => Bundle::Resident,
         }
@@ -68,14 +76,16 @@ impl Bundle {
         match self {
             Bundle::Shop => "linli_shop",
             Bundle::Live => "linli_live",
+            Bundle::Cart => "linli_cart",
             Bundle::Resident => "linli_resident",
+            Bundle::Community => "linli_community",
             Bundle::Owner => "linli_owner",
         }
     }
 
     /// Whether its pages hydrate whole (else only their islands do).
     pub fn hydrates_whole_page(self) -> bool {
-        matches!(self, Bundle::Resident | Bundle::Owner)
+        self == Bundle::Owner
     }
 
     /// Its JS glue, by the assets' version.
@@ -267,8 +277,8 @@ fn LiveRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! { <Route path=path!("/l/:live") view=Elsewhere/> }.into_inner()
 }
 
-/// [`Bundle::Resident`]'s pages.
-#[cfg(any(feature = "ssr", feature = "resident"))]
+/// [`Bundle::Resident`]'s pages: islands, so only the server routes them.
+#[cfg(feature = "ssr")]
 #[component(transparent)]
 fn ResidentRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
@@ -288,7 +298,7 @@ fn ResidentRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-#[cfg(not(any(feature = "ssr", feature = "resident")))]
+#[cfg(not(feature = "ssr"))]
 #[component(transparent)]
 fn ResidentRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! { <Route path=path!("/s/:store/*any") view=Elsewhere/> }.into_inner()
@@ -358,21 +368,22 @@ fn HqRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 /// An unknown address: the not-found page where this build has it, else from the server.
 #[component]
 fn Fallback() -> impl IntoView {
-    #[cfg(any(feature = "ssr", feature = "resident"))]
+    #[cfg(feature = "ssr")]
     return view! { <pages::not_found::NotFound/> };
-    #[cfg(not(any(feature = "ssr", feature = "resident")))]
+    #[cfg(not(feature = "ssr"))]
     view! { <Elsewhere/> }
 }
 
-/// A page of another bundle's group, reached by a link inside the app: loads it from the
-/// server, which sends the page with its own bundle. (Never for the page this bundle was
-/// loaded with, so an address the server and this router disagree on cannot reload forever.)
+/// A page of another bundle's group, reached by a link inside the console (the one bundle
+/// whose router runs in the browser): loads it from the server, which sends the page with
+/// its own bundle. (Never for a console page, so an address the server and this router
+/// disagree on cannot reload forever.)
 #[component]
 fn Elsewhere() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
         let here = browser::current_path();
-        if Bundle::for_path(&here) != this_bundle() {
+        if Bundle::for_path(&here) != Bundle::Owner {
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }
@@ -381,25 +392,15 @@ fn Elsewhere() -> impl IntoView {
     view! { <p class="loading">{i18n::use_i18n().loading()}</p> }
 }
 
-/// The whole-page bundle this build is.
-#[cfg(feature = "hydrate")]
-fn this_bundle() -> Bundle {
-    if cfg!(feature = "owner") {
-        Bundle::Owner
-    } else {
-        Bundle::Resident
-    }
-}
-
 /// Browser entry point, called by [`Bundle::boot_script`]: hydrates the whole page, or,
 /// in an islands bundle, readies the islands (the boot script then hydrates each).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    #[cfg(any(feature = "shop", feature = "live"))]
+    #[cfg(not(feature = "owner"))]
     leptos::mount::hydrate_islands();
-    #[cfg(not(any(feature = "shop", feature = "live")))]
+    #[cfg(feature = "owner")]
     leptos::mount::hydrate_body(App);
 }
 
@@ -415,8 +416,14 @@ mod tests {
             ("/s/st-gubei/?c=fruit", Bundle::Shop),
             ("/s/st-gubei/p/p-apple", Bundle::Shop),
             ("/l/live-1?owner=1", Bundle::Live),
-            ("/s/st-gubei/cart", Bundle::Resident),
-            ("/s/st-gubei/orders/o-1/review/p-1", Bundle::Resident),
+            ("/s/st-gubei/cart", Bundle::Cart),
+            ("/s/st-gubei/orders/o-1", Bundle::Resident),
+            ("/s/st-gubei/join?next=/s/st-gubei/wishes", Bundle::Resident),
+            ("/s/st-gubei/orders/o-1/review/p-1", Bundle::Community),
+            ("/s/st-gubei/wishes", Bundle::Community),
+            ("/s/st-gubei/tastings/t-1", Bundle::Community),
+            ("/s/st-gubei/me/notices", Bundle::Community),
+            ("/s/st-gubei/me/reviews", Bundle::Community),
             ("/s/st-gubei/owner", Bundle::Resident),
             ("/owners", Bundle::Resident),
             ("/hq", Bundle::Owner),

@@ -49,7 +49,7 @@ test('the last seat, the waitlist, a cancellation that promotes, and the door', 
   await hers.bookButton.waitFor();
   await hydrated(first.page);
   await shot(first.page, 'tasting-01-before-booking');
-  assert.deepEqual(await bundles(first.page), ['linli_resident'], 'a resident page loads only its group\'s bundle');
+  assert.deepEqual(await bundles(first.page), ['linli_community'], 'a community page loads only its group\'s bundle');
   await hers.book();
   assert.match(await hers.myBooking.innerText(), /已报名/);
   assert.match(await hers.code.innerText(), /^\d{6}$/);

@@ -25,6 +25,7 @@ use crate::{
     money::Fen,
     problem::Problem,
     stock::{check_cap, ReserveError},
+    tagged::tag_first,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,30 +119,32 @@ pub struct ProductPricing {
     pub markdown: Option<MarkdownTag>,
 }
 
-/// Whether a cart line can be ordered as it stands, and if not, why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LineAvailability {
-    /// Can be ordered.
-    Ok,
-    /// Fewer units left than wanted.
-    Insufficient {
-        /// Units left.
-        available: u32,
-    },
-    /// None left.
-    SoldOut,
-    /// More than one buyer may take, counting what they already ordered for the day.
-    OverCap {
-        /// The per-buyer cap.
-        cap: u32,
-        /// Units the buyer already holds in orders for the same pickup day.
-        #[serde(default)]
-        already: u32,
-    },
-    /// Unknown here or no longer on sale.
-    Unavailable,
+tag_first! {
+    tag = "kind";
+    /// Whether a cart line can be ordered as it stands, and if not, why.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum LineAvailability {
+        /// Can be ordered.
+        Ok,
+        /// Fewer units left than wanted.
+        Insufficient {
+            /// Units left.
+            available: u32,
+        },
+        /// None left.
+        SoldOut,
+        /// More than one buyer may take, counting what they already ordered for the day.
+        OverCap {
+            /// The per-buyer cap.
+            cap: u32,
+            /// Units the buyer already holds in orders for the same pickup day.
+            #[serde(default)]
+            already: u32,
+        },
+        /// Unknown here or no longer on sale.
+        Unavailable,
+    }
 }
 
 /// A cart line with today's price and availability.
@@ -588,8 +591,8 @@ mod tests {
             serde_json::to_value(LineAvailability::OverCap { cap: 2, already: 0 }).unwrap(),
             serde_json::json!({ "kind": "over_cap", "cap": 2, "already": 0 })
         );
-        // An older answer without `already` still reads.
-        let old: LineAvailability = serde_json::from_value(serde_json::json!({ "kind": "over_cap", "cap": 2 })).unwrap();
+        // An older answer without `already` still reads (as written: the tag first).
+        let old: LineAvailability = serde_json::from_str(r#"{"kind":"over_cap","cap":2}"#).unwrap();
         assert_eq!(old, LineAvailability::OverCap { cap: 2, already: 0 });
         let cart = price_cart(&[line("a", 1)], &[product("a", 100, 1, None)], &none());
         let back: CartSummary = serde_json::from_str(&serde_json::to_string(&cart).unwrap()).unwrap();

@@ -28,7 +28,7 @@ pub(crate) fn first_tag<'de, A: MapAccess<'de>>(map: &mut A, tag: &'static str) 
 /// their meaning.
 macro_rules! tag_first {
     (
-        tag = $tag:literal;
+        tag = $tag:tt;
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
             $(

@@ -67,9 +67,10 @@ pub fn use_notice_inbox() -> NoticeInbox {
 const ICON_BELL: &str = "M6 17V11a6 6 0 0 1 12 0v6l1.5 1.5h-15zM10 20.5a2 2 0 0 0 4 0";
 
 /// The bell in the top bar: a link to her notices with the unread count, for a signed-in
-/// resident only (nothing for a visitor or an owner).
-#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
-#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
+/// resident only (nothing for a visitor or an owner). An island in every bundle but the
+/// console's, which hydrates whole pages.
+#[cfg_attr(feature = "owner", component)]
+#[cfg_attr(not(feature = "owner"), island)]
 fn NoticeBell() -> impl IntoView {
     let t = use_i18n();
     let inbox = use_notice_inbox();
@@ -111,9 +112,9 @@ const DISMISSED_KEY: &str = "linli-dismissed-live-notices";
 /// they asked to be reminded of that is on air now, and else her newest unread community
 /// notice ("你想要的「…」上架了"), except on her notice list. Loads the [`NoticeInbox`] in
 /// the browser only (on load, then every 30 s), so the server's first paint never waits
-/// for it; dismissible.
-#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
-#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
+/// for it; dismissible. An island, as the bell is.
+#[cfg_attr(feature = "owner", component)]
+#[cfg_attr(not(feature = "owner"), island)]
 pub fn LiveNoticeBanner() -> impl IntoView {
     let t = use_i18n();
     let inbox = use_notice_inbox();

@@ -71,9 +71,10 @@ impl Toast {
 }
 
 /// The toast itself, rendered once at the end of the app. Listens for the browser's
-/// `online` event to take a connection problem away.
-#[cfg_attr(not(any(feature = "ssr", feature = "shop", feature = "live")), component)]
-#[cfg_attr(any(feature = "ssr", feature = "shop", feature = "live"), island)]
+/// `online` event to take a connection problem away. An island in every bundle but the
+/// console's, which hydrates whole pages.
+#[cfg_attr(feature = "owner", component)]
+#[cfg_attr(not(feature = "owner"), island)]
 pub fn ProblemToast() -> impl IntoView {
     let t = use_i18n();
     let toast = use_toast();

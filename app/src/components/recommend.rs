@@ -102,41 +102,48 @@ fn PickCard(pick: Recommendation) -> impl IntoView {
     }
 }
 
-/// 凑单推荐 under the cart's lines: two or three products that go with it. `version`
-/// changes whenever the cart does, so the suggestions follow it.
+/// 凑单推荐 under the cart's lines: two or three products that go with it, read in the
+/// browser only (the cart shows at once, they follow). `version` changes whenever the
+/// cart does, so the suggestions follow it; an answer for an older cart is dropped.
 #[component]
 pub fn CartSuggestionList(version: Signal<usize>, on_add: Callback<String>) -> impl IntoView {
     let t = use_i18n();
-    let suggestions = Resource::new(move || version.get(), |_| api::cart_suggestions());
-    view! {
-        <Transition>
-            {move || Suspend::new(async move {
-                let picks = suggestions.await.map(|s| s.suggestions).unwrap_or_default();
-                (!picks.is_empty()).then(|| view! {
-                    <section class="cart-suggestions" data-testid="cart-suggestions" aria-labelledby="cart-suggestions-title">
-                        <h2 class="live-strip-title" id="cart-suggestions-title">{t.rec_cart_title()}</h2>
-                        <ul class="suggestion-list">
-                            {picks.into_iter().map(|pick| {
-                                let Recommendation { product, reason } = pick;
-                                let id = product.id.to_string();
-                                let label = format!("{} {}", t.add_to_cart(), product.name);
-                                view! {
-                                    <li class="suggestion" data-testid="cart-suggestion" data-product=product.id.to_string()>
-                                        <img src=product.image_url.clone() alt="" width="48" height="48"/>
-                                        <span class="suggestion-body">
-                                            <a class="suggestion-name" href=format!("/s/{}/p/{}", product.store_id, product.id)>{product.name.clone()}</a>
-                                            <span class="rec-reason">{reason_text(t, &reason)}</span>
-                                        </span>
-                                        <span class="price">{product.price.to_string()}</span>
-                                        <button class="btn btn-add" type="button" aria-label=label on:click=move |_| on_add.run(id.clone())>"+"</button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })
-            })}
-        </Transition>
+    let picks = RwSignal::new(Vec::<Recommendation>::new());
+    Effect::new(move |_| {
+        let asked_for = version.get();
+        leptos::task::spawn_local(async move {
+            if let Ok(answer) = api::cart_suggestions().await {
+                if version.get_untracked() == asked_for {
+                    picks.set(answer.suggestions);
+                }
+            }
+        });
+    });
+    move || {
+        let picks = picks.get();
+        (!picks.is_empty()).then(|| view! {
+            <section class="cart-suggestions" data-testid="cart-suggestions" aria-labelledby="cart-suggestions-title">
+                <h2 class="live-strip-title" id="cart-suggestions-title">{t.rec_cart_title()}</h2>
+                <ul class="suggestion-list">
+                    {picks.into_iter().map(|pick| {
+                        let Recommendation { product, reason } = pick;
+                        let id = product.id.to_string();
+                        let label = format!("{} {}", t.add_to_cart(), product.name);
+                        view! {
+                            <li class="suggestion" data-testid="cart-suggestion" data-product=product.id.to_string()>
+                                <img src=product.image_url.clone() alt="" width="48" height="48"/>
+                                <span class="suggestion-body">
+                                    <a class="suggestion-name" href=format!("/s/{}/p/{}", product.store_id, product.id)>{product.name.clone()}</a>
+                                    <span class="rec-reason">{reason_text(t, &reason)}</span>
+                                </span>
+                                <span class="price">{product.price.to_string()}</span>
+                                <button class="btn btn-add" type="button" aria-label=label on:click=move |_| on_add.run(id.clone())>"+"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }
 

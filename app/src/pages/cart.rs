@@ -8,6 +8,7 @@ use super::{new_idempotency_key, not_found::PageProblem, use_param};
 use crate::{
     api::{self, ApiResult},
     components::{
+        hydration::use_hydrated,
         layout::{BottomNav, TopBar},
         member::SignInOrJoin,
         problem::ActionProblem,
@@ -18,7 +19,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 use shared_model::{
     api::CartView,
     cart::{LineAvailability, PricedLine},
@@ -58,8 +58,9 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
-/// The cart as it stands: lines with their steppers, and the checkout form.
-#[component]
+/// The cart as it stands: lines with their steppers, and the checkout form (an island).
+#[cfg_attr(not(any(feature = "ssr", feature = "cart")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "cart"), island)]
 fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl IntoView {
     let t = use_i18n();
     let current = RwSignal::new(initial);
@@ -111,13 +112,12 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
         let key = idempotency_key.get_untracked();
         api::place_order(&order, key)
     });
-    let navigate = use_navigate();
     Effect::new({
         let store = store.clone();
         move |_| match place.value().get() {
             Some(Ok(placed)) => {
                 idempotency_key.set(String::new());
-                navigate(&format!("/s/{store}/orders/{}", placed.order.id), Default::default());
+                crate::browser::go_to(&format!("/s/{store}/orders/{}", placed.order.id));
             }
             // A refusal is final for this attempt; the next tap is a new attempt.
             Some(Err(e)) if !e.may_have_succeeded() => idempotency_key.set(String::new()),
@@ -139,6 +139,8 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
         });
     };
 
+    // Placing the order runs in the wasm: the button waits for it.
+    let hydrated = use_hydrated();
     let empty = Memo::new(move |_| current.with(|v| v.cart.lines.is_empty()));
     let orderable = Memo::new(move |_| current.with(|v| v.cart.orderable));
     let shop_href = format!("/s/{store}");
@@ -186,7 +188,7 @@ fn CartBody(initial: CartView, points: Vec<PickupPoint>, store: String) -> impl 
                         {move || chosen.get().and_then(|c| c.pays).unwrap_or_else(|| current.with(|v| v.cart.total)).to_string()}
                     </strong>
                 </span>
-                <button class="btn btn-primary" type="submit" disabled=move || !orderable.get() || place.pending().get() data-testid="place-order">
+                <button class="btn btn-primary" type="submit" disabled=move || !hydrated.get() || !orderable.get() || place.pending().get() data-testid="place-order">
                     {move || if place.pending().get() { t.placing() } else { t.place_order() }}
                 </button>
             </div>

@@ -7,6 +7,7 @@ use super::use_param;
 use crate::{
     api,
     components::{
+        hydration::use_hydrated,
         layout::TopBar,
         problem::{ActionProblem, ProblemNotice},
     },
@@ -14,7 +15,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared_model::identity::{HouseholdTag, JoinRequest, ResidentSignIn};
 
 const TAGS: [HouseholdTag; 4] =
@@ -42,35 +43,50 @@ fn with_joined_flag(path: &str) -> String {
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let t = use_i18n();
-    let store = use_param("store");
+    let store = use_param("store").get_untracked();
+    let query = use_query_map();
+    let next = return_path(query.read_untracked().get("next").as_deref());
+    let open_sign_in = query.read_untracked().get("sign_in").is_some();
+    view! {
+        <Title text=t.join_title()/>
+        <TopBar title=t.join_title() back=format!("/s/{store}")/>
+        <main class="page">
+            <p class="intro">{t.join_intro()}</p>
+            <JoinForms store next open_sign_in/>
+        </main>
+    }
+}
+
+/// Joining, and signing in again with a texted code (an island): either way she then goes
+/// back to `next`, or to the shop.
+#[cfg_attr(not(any(feature = "ssr", feature = "resident")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "resident"), island)]
+fn JoinForms(store: String, next: Option<String>, open_sign_in: bool) -> impl IntoView {
+    let t = use_i18n();
     let nickname = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let building = RwSignal::new(String::new());
     let unit = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<HouseholdTag>::new());
 
-    let query = use_query_map();
-    let next = Memo::new(move |_| return_path(query.read().get("next").as_deref()));
-    let open_sign_in = query.read_untracked().get("sign_in").is_some();
-
-    let join = Action::new(move |req: &JoinRequest| api::join_store(&store.get_untracked(), req));
-    let sign_in = Action::new(move |req: &ResidentSignIn| api::sign_in_resident(&store.get_untracked(), req));
-    let navigate = use_navigate();
+    let store = StoredValue::new(store);
+    let join = Action::new(move |req: &JoinRequest| api::join_store(&store.read_value(), req));
+    let sign_in = Action::new(move |req: &ResidentSignIn| api::sign_in_resident(&store.read_value(), req));
     Effect::new(move |_| {
         let joined = matches!(join.value().get(), Some(Ok(_)));
         let signed_in = matches!(sign_in.value().get(), Some(Ok(_)));
-        let target = match next.get_untracked() {
-            Some(path) if joined => with_joined_flag(&path),
-            Some(path) => path,
-            None => format!("/s/{}", store.get_untracked()),
+        let target = match &next {
+            Some(path) if joined => with_joined_flag(path),
+            Some(path) => path.clone(),
+            None => format!("/s/{}", store.read_value()),
         };
         if joined || signed_in {
-            navigate(&target, Default::default());
+            crate::browser::go_to(&target);
         }
     });
     let code_phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let send_code = Action::new(move |phone: &String| api::request_sign_in_code(&store.get_untracked(), phone));
+    let send_code = Action::new(move |phone: &String| api::request_sign_in_code(&store.read_value(), phone));
     let submit_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sign_in.dispatch(ResidentSignIn { phone: code_phone.get_untracked(), code: code.get_untracked() });
@@ -96,63 +112,59 @@ pub fn JoinPage() -> impl IntoView {
                 </label>
             }
         };
+    let hydrated = use_hydrated();
     view! {
-        <Title text=t.join_title()/>
-        <TopBar title=t.join_title() back=format!("/s/{}", store.get_untracked())/>
-        <main class="page">
-            <p class="intro">{t.join_intro()}</p>
-            <form class="form" on:submit=submit>
-                {field(t.nickname(), "nickname", "text", nickname, "text")}
-                {field(t.phone(), "phone", "tel", phone, "numeric")}
-                <div class="field-row">
-                    {field(t.building(), "building", "text", building, "text")}
-                    {field(t.unit(), "unit", "text", unit, "text")}
+        <form class="form" on:submit=submit>
+            {field(t.nickname(), "nickname", "text", nickname, "text")}
+            {field(t.phone(), "phone", "tel", phone, "numeric")}
+            <div class="field-row">
+                {field(t.building(), "building", "text", building, "text")}
+                {field(t.unit(), "unit", "text", unit, "text")}
+            </div>
+            <fieldset class="field">
+                <legend>{t.household()}</legend>
+                <div class="chips">
+                    {TAGS.into_iter().map(|tag| {
+                        let label = if t.0 == Locale::ZhCn { tag.label_zh() } else { tag.label_en() };
+                        view! {
+                            <label class="chip">
+                                <input type="checkbox" prop:checked=move || tags.read().contains(&tag)
+                                    on:change:target=move |ev| {
+                                        let on = ev.target().checked();
+                                        tags.update(|list| { list.retain(|x| *x != tag); if on { list.push(tag); } });
+                                    }/>
+                                <span>{label}</span>
+                            </label>
+                        }
+                    }).collect_view()}
                 </div>
-                <fieldset class="field">
-                    <legend>{t.household()}</legend>
-                    <div class="chips">
-                        {TAGS.into_iter().map(|tag| {
-                            let label = if t.0 == Locale::ZhCn { tag.label_zh() } else { tag.label_en() };
-                            view! {
-                                <label class="chip">
-                                    <input type="checkbox" prop:checked=move || tags.read().contains(&tag)
-                                        on:change:target=move |ev| {
-                                            let on = ev.target().checked();
-                                            tags.update(|list| { list.retain(|x| *x != tag); if on { list.push(tag); } });
-                                        }/>
-                                    <span>{label}</span>
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-                <ActionProblem result=join.value().into()/>
-                <button class="btn btn-primary btn-block" type="submit" disabled=move || join.pending().get() data-testid="join-submit">
-                    {t.join_button()}
+            </fieldset>
+            <ActionProblem result=join.value().into()/>
+            <button class="btn btn-primary btn-block" type="submit" disabled=move || !hydrated.get() || join.pending().get() data-testid="join-submit">
+                {t.join_button()}
+            </button>
+        </form>
+        <details class="form device-sign-in" id="sign-in" open=open_sign_in>
+            <summary>{t.already_joined()}</summary>
+            <p class="muted small">{t.sign_in_code_hint()}</p>
+            <form class="form-inner" on:submit=submit_code>
+                {field(t.phone(), "code-phone", "tel", code_phone, "numeric")}
+                <button class="btn btn-block" type="button" disabled=move || !hydrated.get() || send_code.pending().get() data-testid="send-code"
+                    on:click=move |_| { send_code.dispatch(code_phone.get_untracked()); }>
+                    {move || if send_code.pending().get() { t.sending_code() } else { t.send_code() }}
                 </button>
+                {move || match send_code.value().get() {
+                    Some(Ok(sent)) => Some(view! {
+                        <p class="notice notice-info" role="status" data-testid="code-sent">{t.code_sent_to(&sent.phone_masked, sent.valid_minutes)}</p>
+                    }.into_any()),
+                    Some(Err(error)) => Some(view! { <ProblemNotice error/> }.into_any()),
+                    None => None,
+                }}
+                {field(t.sign_in_code(), "code", "text", code, "numeric")}
+                <ActionProblem result=sign_in.value().into()/>
+                <button class="btn btn-primary btn-block" type="submit" disabled=move || !hydrated.get() || sign_in.pending().get()>{t.sign_in()}</button>
             </form>
-            <details class="form device-sign-in" id="sign-in" open=open_sign_in>
-                <summary>{t.already_joined()}</summary>
-                <p class="muted small">{t.sign_in_code_hint()}</p>
-                <form class="form-inner" on:submit=submit_code>
-                    {field(t.phone(), "code-phone", "tel", code_phone, "numeric")}
-                    <button class="btn btn-block" type="button" disabled=move || send_code.pending().get() data-testid="send-code"
-                        on:click=move |_| { send_code.dispatch(code_phone.get_untracked()); }>
-                        {move || if send_code.pending().get() { t.sending_code() } else { t.send_code() }}
-                    </button>
-                    {move || match send_code.value().get() {
-                        Some(Ok(sent)) => Some(view! {
-                            <p class="notice notice-info" role="status" data-testid="code-sent">{t.code_sent_to(&sent.phone_masked, sent.valid_minutes)}</p>
-                        }.into_any()),
-                        Some(Err(error)) => Some(view! { <ProblemNotice error/> }.into_any()),
-                        None => None,
-                    }}
-                    {field(t.sign_in_code(), "code", "text", code, "numeric")}
-                    <ActionProblem result=sign_in.value().into()/>
-                    <button class="btn btn-primary btn-block" type="submit" disabled=move || sign_in.pending().get()>{t.sign_in()}</button>
-                </form>
-            </details>
-        </main>
+        </details>
     }
 }
 

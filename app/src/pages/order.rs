@@ -63,7 +63,9 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The order as it stands, and cancelling it (an island).
+#[cfg_attr(not(any(feature = "ssr", feature = "resident")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "resident"), island)]
 fn OrderBody(initial: Order, reviewed: Vec<ProductId>) -> impl IntoView {
     let t = use_i18n();
     let current = RwSignal::new(initial);

@@ -68,8 +68,9 @@ pub fn OrdersPage() -> impl IntoView {
     }
 }
 
-/// Who is signed in, a way onto another device, and signing out.
-#[component]
+/// Who is signed in, a way onto another device, and signing out (an island).
+#[cfg_attr(not(any(feature = "ssr", feature = "resident")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "resident"), island)]
 fn MeCard(me: shared_model::identity::Me) -> impl IntoView {
     let t = use_i18n();
     let device_code = Action::new(|_: &()| api::create_device_code());

@@ -113,36 +113,54 @@ pub fn TastingPage() -> impl IntoView {
     let store = use_param("store");
     let id = use_param("tasting");
     let me = use_me();
-    let book = Action::new(move |request: &NewBooking| api::book_tasting(&id.get_untracked(), request));
-    let cancel = Action::new(move |_: &()| api::cancel_booking(&id.get_untracked()));
-    let answer = Action::new(move |a: &NpsAnswer| api::answer_survey(&id.get_untracked(), a));
-    let tasting = Resource::new(
-        move || (id.get(), book.version().get(), cancel.version().get(), answer.version().get()),
-        |(id, ..)| api::get_tasting(&id),
-    );
+    let tasting = Resource::new(move || id.get(), |id| api::get_tasting(&id));
     view! {
         <Title text=t.tastings_title()/>
         <TopBar title=t.tastings_title() back=format!("/s/{}/tastings", store.get_untracked())/>
         <main class="page page-with-nav">
-            <ActionProblem result=book.value().into()/>
-            <ActionProblem result=cancel.value().into()/>
-            <ActionProblem result=answer.value().into()/>
-            <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
                 {move || Suspend::new(async move {
                     let viewer = me.await.ok().flatten();
-                    let s = store.get_untracked();
+                    let store = store.get_untracked();
                     match tasting.await {
                         Ok(card) => {
-                            let member = may_shop_at(&viewer, &s);
-                            view! { <TastingDetail card member store=s book cancel answer/> }.into_any()
+                            let member = may_shop_at(&viewer, &store);
+                            view! { <TastingBoard initial=card member store/> }.into_any()
                         }
                         Err(error) => view! { <ProblemNotice error/> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </main>
         <BottomNav store=store.get_untracked() active="shop"/>
     }
+}
+
+/// The tasting with what she can do there: book, cancel, answer the survey (an island).
+/// Each of these answers with the tasting as it now is, which replaces what is shown.
+#[cfg_attr(not(any(feature = "ssr", feature = "community")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "community"), island)]
+fn TastingBoard(initial: TastingCard, member: bool, store: String) -> impl IntoView {
+    let current = RwSignal::new(initial);
+    let id = StoredValue::new(current.with_untracked(|c| c.tasting.id.to_string()));
+    let book = Action::new(move |request: &NewBooking| api::book_tasting(&id.read_value(), request));
+    let cancel = Action::new(move |_: &()| api::cancel_booking(&id.read_value()));
+    let answer = Action::new(move |a: &NpsAnswer| api::answer_survey(&id.read_value(), a));
+    for answered in [book.value(), cancel.value(), answer.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(card)) = answered.get() {
+                current.set(card);
+            }
+        });
+    }
+    view! {
+        <ActionProblem result=book.value().into()/>
+        <ActionProblem result=cancel.value().into()/>
+        <ActionProblem result=answer.value().into()/>
+        {move || view! { <TastingDetail card=current.get() member store=store.clone() book cancel answer/> }}
+    }
+    // Erased: the native build (tests) otherwise nests too deep a type for the compiler.
+    .into_any()
 }
 
 type CardAction<T> = Action<T, api::ApiResult<TastingCard>>;

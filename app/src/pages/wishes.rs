@@ -5,6 +5,7 @@ use super::{may_shop_at, use_me, use_param};
 use crate::{
     api,
     components::{
+        hydration::use_hydrated,
         layout::{BottomNav, TopBar},
         problem::{ActionProblem, ProblemNotice},
     },
@@ -22,20 +23,58 @@ pub fn WishesPage() -> impl IntoView {
     let t = use_i18n();
     let store = use_param("store");
     let me = use_me();
+    let wishes = Resource::new(move || store.get(), |store| api::list_demands(&store));
+    view! {
+        <Title text=t.wishes_title()/>
+        <TopBar title=t.wishes_title() back=format!("/s/{}", store.get_untracked())/>
+        <main class="page page-with-nav">
+            <p class="intro">{t.wishes_intro()}</p>
+            <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
+                {move || Suspend::new(async move {
+                    let viewer = me.await.ok().flatten();
+                    let store = store.get_untracked();
+                    let member = may_shop_at(&viewer, &store);
+                    match wishes.await {
+                        Ok(list) => view! { <WishBoard store member initial=list.demands/> }.into_any(),
+                        Err(error) => view! { <ProblemNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+        <BottomNav store=store.get_untracked() active="shop"/>
+    }
+}
+
+/// The wish form (for a resident of the store; a way to join for anyone else) and the
+/// wishes with their +1s (an island). After a wish or a +1 the list is read again, since
+/// its order follows the votes.
+#[cfg_attr(not(any(feature = "ssr", feature = "community")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "community"), island)]
+fn WishBoard(store: String, member: bool, initial: Vec<DemandCard>) -> impl IntoView {
+    let t = use_i18n();
+    let wishes = RwSignal::new(initial);
     let text = RwSignal::new(String::new());
     let price = RwSignal::new(String::new());
-    let write = Action::new(move |new: &NewDemand| api::write_demand(&store.get_untracked(), new));
+    let store = StoredValue::new(store);
+    let write = Action::new(move |new: &NewDemand| api::write_demand(&store.read_value(), new));
     let vote = Action::new(move |(demand, want): &(String, bool)| api::vote_demand(demand, *want));
-    let wishes = Resource::new(
-        move || (store.get(), write.version().get(), vote.version().get()),
-        |(store, _, _)| api::list_demands(&store),
-    );
     Effect::new(move |_| {
         if let Some(Ok(_)) = write.value().get() {
             text.set(String::new());
             price.set(String::new());
         }
     });
+    Effect::new(move |_| {
+        if write.version().get() + vote.version().get() > 0 {
+            let store = store.get_value();
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = api::list_demands(&store).await {
+                    wishes.set(list.demands);
+                }
+            });
+        }
+    });
+    let hydrated = use_hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let price = price.get_untracked();
@@ -45,53 +84,45 @@ pub fn WishesPage() -> impl IntoView {
             price_yuan: (!price.trim().is_empty()).then_some(price),
         });
     };
+    let form = if member {
+        view! {
+            <form class="form wish-form" on:submit=submit>
+                <label class="field"><span>{t.wish_text_label()}</span>
+                    <textarea rows="2" maxlength=MAX_DEMAND_CHARS placeholder=t.wish_text_placeholder()
+                        prop:value=move || text.get() on:input:target=move |ev| text.set(ev.target().value())
+                        data-testid="wish-text"></textarea>
+                </label>
+                <label class="field"><span>{t.wish_price_label()}</span>
+                    <input type="text" inputmode="decimal" placeholder="¥" prop:value=move || price.get()
+                        on:input:target=move |ev| price.set(ev.target().value()) data-testid="wish-price"/>
+                </label>
+                <ActionProblem result=write.value().into()/>
+                <button class="btn btn-primary btn-block" type="submit" disabled=move || !hydrated.get() || write.pending().get()>
+                    {t.wish_submit()}
+                </button>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! { <a class="join-banner" href=format!("/s/{}/join", store.read_value())>{t.wish_join_first()} " ›"</a> }.into_any()
+    };
     view! {
-        <Title text=t.wishes_title()/>
-        <TopBar title=t.wishes_title() back=format!("/s/{}", store.get_untracked())/>
-        <main class="page page-with-nav">
-            <p class="intro">{t.wishes_intro()}</p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    let viewer = me.await.ok().flatten();
-                    let s = store.get_untracked();
-                    if may_shop_at(&viewer, &s) {
-                        view! {
-                            <form class="form wish-form" on:submit=submit>
-                                <label class="field"><span>{t.wish_text_label()}</span>
-                                    <textarea rows="2" maxlength=MAX_DEMAND_CHARS placeholder=t.wish_text_placeholder()
-                                        prop:value=move || text.get() on:input:target=move |ev| text.set(ev.target().value())
-                                        data-testid="wish-text"></textarea>
-                                </label>
-                                <label class="field"><span>{t.wish_price_label()}</span>
-                                    <input type="text" inputmode="decimal" placeholder="¥" prop:value=move || price.get()
-                                        on:input:target=move |ev| price.set(ev.target().value()) data-testid="wish-price"/>
-                                </label>
-                                <ActionProblem result=write.value().into()/>
-                                <button class="btn btn-primary btn-block" type="submit" disabled=move || write.pending().get()>{t.wish_submit()}</button>
-                            </form>
-                        }.into_any()
-                    } else {
-                        view! { <a class="join-banner" href=format!("/s/{s}/join")>{t.wish_join_first()} " ›"</a> }.into_any()
-                    }
-                })}
-            </Suspense>
-            <ActionProblem result=vote.value().into()/>
-            <Transition fallback=move || view! { <p class="loading">{t.loading()}</p> }>
-                {move || Suspend::new(async move {
-                    let s = store.get_untracked();
-                    match wishes.await {
-                        Ok(list) if list.demands.is_empty() => view! { <p class="empty-state">{t.wishes_empty()}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="wish-list" data-testid="wish-list">
-                                {list.demands.into_iter().map(|card| view! { <WishRow card store=s.clone() vote/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <ProblemNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </main>
-        <BottomNav store=store.get_untracked() active="shop"/>
+        {form}
+        <ActionProblem result=vote.value().into()/>
+        {move || {
+            let list = wishes.get();
+            if list.is_empty() {
+                view! { <p class="empty-state">{t.wishes_empty()}</p> }.into_any()
+            } else {
+                let store = store.get_value();
+                view! {
+                    <ul class="wish-list" data-testid="wish-list">
+                        {list.into_iter().map(|card| view! { <WishRow card store=store.clone() vote/> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        }}
     }
 }
 

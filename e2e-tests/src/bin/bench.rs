@@ -789,8 +789,12 @@ async fn main() {
         "public/pkg/linli_shop.js",
         "public/pkg/linli_live_bg.wasm",
         "public/pkg/linli_live.js",
+        "public/pkg/linli_cart_bg.wasm",
+        "public/pkg/linli_cart.js",
         "public/pkg/linli_resident_bg.wasm",
         "public/pkg/linli_resident.js",
+        "public/pkg/linli_community_bg.wasm",
+        "public/pkg/linli_community.js",
         "public/pkg/linli_owner_bg.wasm",
         "public/pkg/linli_owner.js",
     ] {

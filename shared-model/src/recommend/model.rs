@@ -65,8 +65,9 @@ impl Default for Knobs {
     }
 }
 
-/// Why a product was picked; the app says it in the resident's language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Why a product was picked; the app says it in the resident's language. Written with
+/// its `kind` first by serde's derive, and read back tag first (below).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason<K> {
@@ -83,6 +84,63 @@ pub enum Reason<K> {
     /// 常和 X 一起买: bought together with something in her cart.
     GoesWith { item: K },
 }
+
+/// Reads a reason with its `kind` first, as `crate::tagged::tag_first!` reads the enums
+/// it declares (the macro takes no type parameter): serde's derive would buffer each
+/// reason and bring its buffering code into the cart's bundle, where 凑单推荐 read them.
+impl<'de, K: Deserialize<'de>> Deserialize<'de> for Reason<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KindFirst<K>(std::marker::PhantomData<K>);
+        impl<'de, K: Deserialize<'de>> serde::de::Visitor<'de> for KindFirst<K> {
+            type Value = Reason<K>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Reason with `kind` first")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Reason<K>, A::Error> {
+                #[derive(Deserialize)]
+                struct Usual {
+                    times: u32,
+                    days_since_last: u32,
+                }
+                #[derive(Deserialize)]
+                struct Because<K> {
+                    because: K,
+                }
+                #[derive(Deserialize)]
+                struct Household {
+                    tag: HouseholdTag,
+                }
+                #[derive(Deserialize)]
+                struct Item<K> {
+                    item: K,
+                }
+                #[derive(Deserialize)]
+                struct Nothing {}
+
+                let kind = crate::tagged::first_tag(&mut map, "kind")?;
+                let rest = serde::de::value::MapAccessDeserializer::new(map);
+                Ok(match kind.as_ref() {
+                    "usual" => {
+                        let Usual { times, days_since_last } = Usual::deserialize(rest)?;
+                        Reason::Usual { times, days_since_last }
+                    }
+                    "neighbours_also_buy" => Reason::NeighboursAlsoBuy { because: Because::deserialize(rest)?.because },
+                    "household" => Reason::Household { tag: Household::deserialize(rest)?.tag },
+                    "popular_this_week" => Nothing::deserialize(rest).map(|_| Reason::PopularThisWeek)?,
+                    "store_pick" => Nothing::deserialize(rest).map(|_| Reason::StorePick)?,
+                    "goes_with" => Reason::GoesWith { item: Item::deserialize(rest)?.item },
+                    other => return Err(serde::de::Error::unknown_variant(other, REASON_KINDS)),
+                })
+            }
+        }
+        deserializer.deserialize_map(KindFirst(std::marker::PhantomData))
+    }
+}
+
+/// The kinds of [`Reason`], as written.
+const REASON_KINDS: &[&str] = &["usual", "neighbours_also_buy", "household", "popular_this_week", "store_pick", "goes_with"];
 
 impl<K> Reason<K> {
     /// The same reason naming its product differently (an id as the id and name shown).
@@ -296,6 +354,27 @@ pub(crate) fn sort_picks<K: Ord>(picks: &mut [Pick<K>]) {
 mod tests {
     use super::*;
     use crate::recommend::build_profile;
+
+    #[test]
+    fn every_reason_reads_back_as_serde_wrote_it() {
+        let reasons: Vec<Reason<String>> = vec![
+            Reason::Usual { times: 3, days_since_last: 6 },
+            Reason::NeighboursAlsoBuy { because: "p-eggs".into() },
+            Reason::Household { tag: HouseholdTag::HasChildren },
+            Reason::PopularThisWeek,
+            Reason::StorePick,
+            Reason::GoesWith { item: "p-tofu".into() },
+        ];
+        for reason in reasons {
+            let json = serde_json::to_string(&reason).unwrap();
+            assert!(json.starts_with(r#"{"kind":"#), "{json}");
+            assert_eq!(serde_json::from_str::<Reason<String>>(&json).unwrap(), reason, "{json}");
+        }
+        let refused = |json: &str| serde_json::from_str::<Reason<String>>(json).unwrap_err().to_string();
+        assert!(refused(r#"{"kind":"hunch"}"#).contains("unknown variant `hunch`"));
+        assert!(refused(r#"{"times":1,"kind":"usual"}"#).contains("expected `kind` as the first key"));
+        assert!(refused(r#"{"kind":"goes_with"}"#).contains("missing field `item`"));
+    }
 
     fn basket(day: i32, items: &[&'static str]) -> Basket<&'static str> {
         Basket { day, items: items.to_vec() }
