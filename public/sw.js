@@ -32,10 +32,10 @@ self.addEventListener('activate', (event) => {
 });
 
 /** An asset of this version: a bundle under /pkg/ (those not in the shell are cached when
- * first used), the stylesheet or page.js, named with this worker's `?v=`. */
+ * first used), a stylesheet or a page script, named with this worker's `?v=`. */
 function isVersionedAsset(url) {
   return VERSIONED && url.searchParams.get('v') === VERSION
-    && (url.pathname.startsWith('/pkg/') || url.pathname === '/app.css' || url.pathname === '/page.js');
+    && (url.pathname.startsWith('/pkg/') || ['/app.css', '/owner.css', '/page.js', '/owner.js'].includes(url.pathname));
 }
 
 async function cacheFirst(request) {

@@ -114,7 +114,7 @@ build_all() {
   build_bundle hydrate,resident linli_resident
   build_bundle hydrate,community linli_community
   build_bundle hydrate,owner linli_owner
-  LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/app.css public/page.js | sha256sum | cut -c1-12)"
+  LINLI_ASSET_VERSION="$(cat public/pkg/*.js public/pkg/*_bg.wasm public/*.css public/*.js | sha256sum | cut -c1-12)"
   export LINLI_ASSET_VERSION
   log "building the edge worker (ssr + API), assets $LINLI_ASSET_VERSION"
   (cd edge-worker && RUSTFLAGS="$WASM_RUSTFLAGS" worker-build --release)

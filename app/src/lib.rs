@@ -140,6 +140,7 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
     let t = i18n::use_i18n();
     let bundle = Bundle::for_path(path);
     let boot = bundle.boot_script(&asset_version);
+    let console = bundle == Bundle::Owner;
     view! {
         <!DOCTYPE html>
         <html lang=locale.html_lang()>
@@ -152,6 +153,9 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=format!("/app.css?v={asset_version}")/>
+                // The console's own styles, and its script (barcode scanning): a resident's
+                // page never downloads them.
+                {console.then(|| view! { <link rel="stylesheet" href=format!("/owner.css?v={asset_version}")/> })}
                 <link rel="modulepreload" href=bundle.js_path(&asset_version)/>
                 // The wasm is most of the bytes: asked for with the HTML, not after its
                 // script has run (the script's `fetch` then takes this response), and after
@@ -162,6 +166,7 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
                 // What must work before the wasm has loaded: review photos, the language
                 // switch, printing (a few lines of JS, not in the wasm).
                 <script src=format!("/page.js?v={asset_version}") defer></script>
+                {console.then(|| view! { <script src=format!("/owner.js?v={asset_version}") defer></script> })}
                 <MetaTags/>
             </head>
             <body>

@@ -15,6 +15,7 @@ use crate::{
         hydration::use_hydrated,
         layout::TopBar,
         live::{live_status_label, Audience, ChainPanel, CommentPanel, LiveStatusBadge, ReminderToggle},
+        photo,
         problem::{ActionProblem, ProblemNotice},
     },
     i18n::{use_i18n, I18n},
@@ -204,7 +205,11 @@ fn LiveStage() -> impl IntoView {
                 let (live, store) = (live_id.clone(), store.clone());
                 view! {
                     <div class="live-placeholder" data-testid="live-placeholder">
-                        {cover.map(|c| view! { <img class="live-placeholder-cover" src=c alt=""/> })}
+                        // The room's largest paint until its stream plays: loads at once.
+                        {cover.map(|c| view! {
+                            <img class="live-placeholder-cover" src=c alt="" loading=photo::loading(true)
+                                fetchpriority=photo::fetch_priority(true)/>
+                        })}
                         <div class="live-placeholder-panel">
                             <p class="live-placeholder-title">{title.clone()}</p>
                             <p class="live-placeholder-meta">
