@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared_model::{
     api::DemandCard,
-    community::{DemandStatus, NewDemand, MAX_DEMAND_CHARS},
+    community::{board_rank, DemandStatus, NewDemand, MAX_DEMAND_CHARS},
 };
 
 #[component]
@@ -46,8 +46,8 @@ pub fn WishesPage() -> impl IntoView {
 }
 
 /// The wish form (for a resident of the store; a way to join for anyone else) and the
-/// wishes with their +1s (an island). After a wish or a +1 the list is read again, since
-/// its order follows the votes.
+/// wishes with their +1s (an island). A wish written or voted for is put back in its
+/// place by the board's order ([`board_rank`]: it follows the votes).
 #[cfg_attr(not(any(feature = "ssr", feature = "community")), component)]
 #[cfg_attr(any(feature = "ssr", feature = "community"), island)]
 fn WishBoard(store: String, member: bool, initial: Vec<DemandCard>) -> impl IntoView {
@@ -58,20 +58,24 @@ fn WishBoard(store: String, member: bool, initial: Vec<DemandCard>) -> impl Into
     let store = StoredValue::new(store);
     let write = Action::new(move |new: &NewDemand| api::write_demand(&store.read_value(), new));
     let vote = Action::new(move |(demand, want): &(String, bool)| api::vote_demand(demand, *want));
+    // Each answer is the wish as it now stands, so the list is not read again.
+    let place = move |card: DemandCard| {
+        wishes.update(|list| {
+            list.retain(|c| c.demand.id != card.demand.id);
+            list.push(card);
+            list.sort_by(|a, b| board_rank(&a.demand, &b.demand));
+        })
+    };
     Effect::new(move |_| {
-        if let Some(Ok(_)) = write.value().get() {
+        if let Some(Ok(card)) = write.value().get() {
             text.set(String::new());
             price.set(String::new());
+            place(card);
         }
     });
     Effect::new(move |_| {
-        if write.version().get() + vote.version().get() > 0 {
-            let store = store.get_value();
-            leptos::task::spawn_local(async move {
-                if let Ok(list) = api::list_demands(&store).await {
-                    wishes.set(list.demands);
-                }
-            });
+        if let Some(Ok(card)) = vote.value().get() {
+            place(card);
         }
     });
     let hydrated = use_hydrated();

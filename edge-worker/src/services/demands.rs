@@ -15,7 +15,7 @@ use shared_model::{
     access::{authorize, Action},
     api::{DemandCard, DemandList},
     community::{
-        check_open_demands, owner_rank, set_vote, CommunityNotice, Demand, DemandChange, DemandError, DemandStatus, NewDemand,
+        board_rank, check_open_demands, set_vote, CommunityNotice, Demand, DemandChange, DemandError, DemandStatus, NewDemand,
         MAX_OPEN_DEMANDS,
     },
     identity::Me,
@@ -91,12 +91,9 @@ impl DemandService {
             .all()
             .await?
             .results()?;
-        let cards = rows.into_iter().map(|r| r.into_card(viewer.as_ref())).collect::<AppResult<Vec<_>>>()?;
-        let (mut open, mut answered): (Vec<_>, Vec<_>) = cards.into_iter().partition(|c| !c.demand.status.is_final());
-        open.sort_by(|a, b| owner_rank(&a.demand, &b.demand));
-        answered.sort_by_key(|c| std::cmp::Reverse(c.demand.updated_at));
-        open.extend(answered);
-        Ok(DemandList { demands: open })
+        let mut demands = rows.into_iter().map(|r| r.into_card(viewer.as_ref())).collect::<AppResult<Vec<_>>>()?;
+        demands.sort_by(|a, b| board_rank(&a.demand, &b.demand));
+        Ok(DemandList { demands })
     }
 
     async fn card(&self, id: &DemandId, viewer: &PersonId) -> AppResult<DemandCard> {

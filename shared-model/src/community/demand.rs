@@ -315,6 +315,20 @@ pub fn rank_for_owner(demands: &mut [Demand]) {
     demands.sort_by(owner_rank);
 }
 
+/// The order of a store's wish board: the open wishes first, in the owner's order
+/// ([`owner_rank`]), then the answered ones, the newest answer first. The server lists
+/// them so, and the app puts a wish it has just written or voted for back in its place.
+pub fn board_rank(a: &Demand, b: &Demand) -> Ordering {
+    let answered = |d: &Demand| d.status.is_final();
+    answered(a).cmp(&answered(b)).then_with(|| {
+        if answered(a) {
+            b.updated_at.cmp(&a.updated_at).then_with(|| b.created_at.cmp(&a.created_at)).then_with(|| a.id.cmp(&b.id))
+        } else {
+            owner_rank(a, b)
+        }
+    })
+}
+
 /// Why a wish or a vote is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DemandError {
@@ -658,6 +672,22 @@ pub(super) mod tests {
         rank_for_owner(&mut list);
         let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["d-b", "d-d", "d-c", "d-e", "d-a"]);
+    }
+
+    #[test]
+    fn the_board_lists_open_wishes_then_the_newest_answers() {
+        let t = |h: i64| now() + Duration::hours(h);
+        let answered = |id: &str, status: DemandStatus, at: i64| Demand { status, updated_at: t(at), ..demand(id, 9, t(0)) };
+        let mut list = [
+            answered("d-old", DemandStatus::Declined, 1),
+            demand("d-a", 2, t(0)),
+            answered("d-new", DemandStatus::Stocked, 5),
+            demand("d-b", 5, t(1)),
+            demand("d-c", 2, t(3)),
+        ];
+        list.sort_by(board_rank);
+        let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["d-b", "d-c", "d-a", "d-new", "d-old"]);
     }
 
     #[test]
