@@ -123,15 +123,17 @@ document.addEventListener('click', (event) => {
 })();
 
 // The service worker (sw.js), registered once the page's wasm has hydrated it (the boot
-// script's `linli:hydrated`, app/src/lib.rs), so that its downloads (the shell, the other
-// bundle) never compete with the page's own. It is given this file's asset version (`?v=`,
-// the same for the bundle, app.css and page.js), which names its cache.
+// script's `linli:hydrated`, app/src/lib.rs), or once a page with nothing to hydrate (no
+// boot script: a visitor's shop) has loaded, so that its downloads (the shell, the
+// bundles) never compete with the page's own. It is given this file's asset version
+// (`?v=`, the same for the bundle, app.css and page.js), which names its cache.
 (function () {
   if (!('serviceWorker' in navigator) || !document.currentScript) return;
   const version = new URL(document.currentScript.src).searchParams.get('v');
   if (!version) return;
   const register = () => navigator.serviceWorker.register(`/sw.js?v=${version}`).catch(() => {});
-  window.addEventListener('linli:hydrated', register, { once: true });
+  const boots = document.querySelector('script[type=module]') !== null;
+  window.addEventListener(boots ? 'linli:hydrated' : 'load', register, { once: true });
 })();
 
 // The shop's selected category chip, scrolled to the middle of its row (as far as the row

@@ -98,6 +98,33 @@ impl Bundle {
         format!("{PKG_DIR}/{}_bg.wasm?v={asset_version}", self.name())
     }
 
+    /// The page `html` this bundle's group rendered, with the tags that load the bundle and
+    /// hydrate it at the end of `<head>`, if it has anything to hydrate: a whole-page
+    /// bundle always, an islands page when it holds an island other than the toast (which
+    /// shows only what other islands raise). A visitor's shop, product page or store list
+    /// holds none (her buttons there are links to joining): her phone downloads no wasm.
+    /// `nonce` is the page's script nonce.
+    pub fn with_boot(self, html: String, asset_version: &str, nonce: &str) -> String {
+        const ISLAND: &str = "<leptos-island data-component=\"";
+        let hydrates = self.hydrates_whole_page()
+            || html.match_indices(ISLAND).any(|(at, _)| !html[at + ISLAND.len()..].starts_with("ProblemToast_"));
+        if !hydrates {
+            return html;
+        }
+        // The wasm is most of the bytes: asked for with the HTML, not after its script has
+        // run (the script's `fetch` then takes this response), and after the page's own
+        // images, which paint first.
+        let tags = format!(
+            "<link rel=\"modulepreload\" href=\"{js}\"><link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" \
+             type=\"application/wasm\" crossorigin=\"anonymous\" fetchpriority=\"low\">\
+             <script type=\"module\" nonce=\"{nonce}\">{boot}</script></head>",
+            js = self.js_path(asset_version),
+            wasm = self.wasm_path(asset_version),
+            boot = self.boot_script(asset_version),
+        );
+        html.replacen("</head>", &tags, 1)
+    }
+
     /// The module script that loads the bundle and hydrates the page: `hydrate()` takes
     /// the whole page over, or readies the islands, which are then each hydrated in a
     /// task of its own, so the phone can answer a tap between them: first the page's own
@@ -132,15 +159,13 @@ impl Bundle {
     }
 }
 
-/// The whole HTML document for the page at `path`. Rendered only on the server; the
-/// browser hydrates `<body>`. `nonce` is the page's script nonce (its CSP runs no other
-/// inline script).
-pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView {
+/// The whole HTML document for the page at `path`, without its bundle's tags (the worker
+/// adds them with [`Bundle::with_boot`] when the page has anything to hydrate). Rendered
+/// only on the server; the browser hydrates `<body>`.
+pub fn shell(asset_version: String, path: &str) -> impl IntoView {
     let locale = i18n::use_locale();
     let t = i18n::use_i18n();
-    let bundle = Bundle::for_path(path);
-    let boot = bundle.boot_script(&asset_version);
-    let console = bundle == Bundle::Owner;
+    let console = Bundle::for_path(path) == Bundle::Owner;
     view! {
         <!DOCTYPE html>
         <html lang=locale.html_lang()>
@@ -156,15 +181,10 @@ pub fn shell(asset_version: String, path: &str, nonce: String) -> impl IntoView 
                 // The console's own styles, and its script (barcode scanning): a resident's
                 // page never downloads them.
                 {console.then(|| view! { <link rel="stylesheet" href=format!("/owner.css?v={asset_version}")/> })}
-                <link rel="modulepreload" href=bundle.js_path(&asset_version)/>
-                // The wasm is most of the bytes: asked for with the HTML, not after its
-                // script has run (the script's `fetch` then takes this response), and after
-                // the page's own images, which paint first.
-                <link rel="preload" href=bundle.wasm_path(&asset_version) r#as="fetch" r#type="application/wasm" crossorigin="anonymous"
-                    fetchpriority="low"/>
-                <script type="module" nonce=nonce>{boot}</script>
-                // What must work before the wasm has loaded: review photos, the language
-                // switch, printing (a few lines of JS, not in the wasm).
+                // The bundle's tags follow at the end of <head> when the page has anything
+                // to hydrate (`Bundle::with_boot`, once the page is rendered).
+                // What must work before the wasm has loaded, or without it: review photos,
+                // the language switch, printing (a few lines of JS, not in the wasm).
                 <script src=format!("/page.js?v={asset_version}") defer></script>
                 {console.then(|| view! { <script src=format!("/owner.js?v={asset_version}") defer></script> })}
                 <MetaTags/>
@@ -208,6 +228,23 @@ pub fn set_page_status(status: u16) {
 /// The site's origin (`https://host`), for absolute links in share metadata.
 #[derive(Clone, Debug, Default)]
 pub struct SiteOrigin(pub String);
+
+/// Whether the page's request carried a session cookie. Without one the visitor is
+/// surely signed out (she came from a link in her group chat), so the page leaves out
+/// what only a signed-in resident sees, the notice bell and banner and the shop's cart
+/// bar: islands that would otherwise hydrate, compile their code and ask the API for
+/// notices and a cart she cannot have.
+/// The server provides it for islands pages only: a page that hydrates whole must render
+/// the same in the browser, which cannot read the (HttpOnly) cookie; there it is absent.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionCookie(pub bool);
+
+impl SessionCookie {
+    /// Whether the visitor may be signed in: yes, unless the server knows she is not.
+    pub fn maybe_signed_in() -> bool {
+        use_context::<Self>().is_none_or(|cookie| cookie.0)
+    }
+}
 
 /// The application: router and the pages. The server renders every page with it; the
 /// whole-page bundles hydrate with it, each holding only its own group's pages.
@@ -453,5 +490,20 @@ mod tests {
             assert_eq!(script.contains("leptos-island"), !bundle.hydrates_whole_page(), "{bundle:?}");
             assert!(script.contains(HYDRATED), "{bundle:?}");
         }
+    }
+
+    #[test]
+    fn a_page_loads_its_bundle_only_when_it_has_something_to_hydrate() {
+        let page = |body: &str| format!("<html><head><title>t</title></head><body>{body}</body></html>");
+        let toast = "<leptos-island data-component=\"ProblemToast_12\" data-props=\"{}\"></leptos-island>";
+        let buy = "<leptos-island data-component=\"LiveOffer_34\" data-props=\"{}\"></leptos-island>";
+        let booted = |bundle: Bundle, body: &str| bundle.with_boot(page(body), "v1", "n0nce");
+        assert_eq!(booted(Bundle::Shop, toast), page(toast), "only the toast: no wasm");
+        assert_eq!(booted(Bundle::Shop, ""), page(""));
+        let live = booted(Bundle::Live, &format!("{buy}{toast}"));
+        assert!(live.contains("<link rel=\"preload\" href=\"/pkg/linli_live_bg.wasm?v=v1\""), "{live}");
+        assert!(live.contains("<script type=\"module\" nonce=\"n0nce\">import init"), "{live}");
+        assert!(live.contains("</script></head><body>"), "at the end of <head>: {live}");
+        assert!(booted(Bundle::Owner, "").contains("/pkg/linli_owner_bg.wasm?v=v1"), "the console hydrates whole");
     }
 }

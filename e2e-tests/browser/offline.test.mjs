@@ -6,7 +6,7 @@
 // Screenshots (375 px wide) are kept in e2e-tests/artifacts/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, STORE, api, hydrated, phone, shot, until, useBrowser } from './phone.mjs';
+import { BASE, STORE, api, hydrated, phone, shot, uniquePhone, until, useBrowser } from './phone.mjs';
 import { ShopPage } from './pages/shop_page.mjs';
 
 useBrowser();
@@ -45,7 +45,10 @@ test('a second visit takes the wasm from the service worker, and offline shows t
   assert.deepEqual(cached, ['/app.css', '/offline', '/page.js',
     '/pkg/linli_live.js', '/pkg/linli_live_bg.wasm', '/pkg/linli_shop.js', '/pkg/linli_shop_bg.wasm']);
 
-  // The second visit: the bundle and its wasm come from the worker's cache, and the page works.
+  // The second visit, now as a resident (a visitor's shop loads no bundle): the bundle and
+  // its wasm come from the worker's cache, and the page works.
+  await api(context, 'POST', `/api/v1/stores/${STORE}/residents`,
+    { nickname: '离线', phone: uniquePhone('134'), building: '2栋', unit: '', household_tags: [] });
   const fromWorker = new Map();
   page.on('response', (r) => {
     if (r.url().includes('/pkg/linli_shop')) fromWorker.set(new URL(r.url()).pathname, r.fromServiceWorker());
@@ -56,7 +59,7 @@ test('a second visit takes the wasm from the service worker, and offline shows t
   await shop.liveStrip.or(shop.grid).first().waitFor();
   assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the page is under the worker');
 
-  // The API never comes from the worker (the shop's islands ask it for the notice bell).
+  // The API never comes from the worker (her notice bell asks it for her notices).
   const apiFromWorker = [];
   page.on('response', (r) => { if (r.url().includes('/api/')) apiFromWorker.push(r.fromServiceWorker()); });
   await page.reload();

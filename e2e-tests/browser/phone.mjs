@@ -51,11 +51,15 @@ export const shot = (page, name, { fullPage = false } = {}) => page.screenshot({
 /** Where a journey's other files (a printed PDF) go: e2e-tests/artifacts/<name>. */
 export const artifact = (name) => join(ARTIFACTS, name);
 
-/** Waits until the page's wasm bundle (the residents' or, on /owner, the owner's) has
- * hydrated it (buttons then respond). */
+/** Waits until the page's wasm bundle (its group's, or on /owner the console's) has
+ * hydrated it (buttons then respond); a page with nothing to hydrate (a visitor's shop
+ * loads no bundle), until it has loaded. */
 export async function hydrated(page) {
-  await page.waitForFunction(() => performance.getEntriesByType('resource')
-    .some((r) => r.name.includes('/pkg/') && r.name.includes('_bg.wasm')));
+  await page.waitForLoadState('domcontentloaded');
+  if (await page.locator('script[type=module]').count()) {
+    await page.waitForFunction(() => performance.getEntriesByType('resource')
+      .some((r) => r.name.includes('/pkg/') && r.name.includes('_bg.wasm')));
+  }
   await page.waitForLoadState('networkidle');
 }
 

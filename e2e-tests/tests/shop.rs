@@ -172,8 +172,7 @@ async fn pages_are_server_rendered_with_products_and_share_metadata() {
     let list: Value = json_of(client().get(url(&format!("/api/v1/stores/{STORE_A}/products"))).send().await.unwrap()).await;
     let first = &list["products"][0];
     assert!(html.contains(first["name"].as_str().unwrap()), "first paint shows products");
-    assert!(html.contains("linli_shop.js"), "the shop's bundle linked");
-    assert!(!html.contains("linli_owner"), "never the console's");
+    assert!(!html.contains("linli_owner"), "never the console's bundle");
     assert!(html.contains("<leptos-island data-component=\"ProblemToast_"), "only its interactive parts hydrate: islands");
 
     let id = first["id"].as_str().unwrap();
@@ -200,6 +199,28 @@ async fn pages_are_server_rendered_with_products_and_share_metadata() {
         .await
         .unwrap();
     assert!(english.contains("<html lang=\"en\""));
+}
+
+/// A visitor with no session (she came from a link in her group chat) gets no notice bell,
+/// banner or cart bar: only a resident has notices and a cart. With nothing else to
+/// hydrate on the shop (her buttons are links to joining), her phone loads no wasm. A
+/// resident gets them, and the shop's bundle.
+#[tokio::test]
+async fn only_a_visitor_who_may_be_signed_in_gets_the_bell_and_the_cart_bar() {
+    let shop =
+        |c: reqwest::Client| async move { c.get(url(&format!("/s/{STORE_A}"))).send().await.unwrap().text().await.unwrap() };
+    let islands = ["data-component=\"NoticeBell_", "data-component=\"LiveNoticeBanner_", "data-component=\"CartBar_"];
+    let visitor = shop(client()).await;
+    assert!(visitor.contains("data-component=\"ProblemToast_"), "the toast stays");
+    for island in islands {
+        assert!(!visitor.contains(island), "a visitor's page has no {island}");
+    }
+    assert!(!visitor.contains("_bg.wasm"), "nothing to hydrate: no bundle");
+    let resident = shop(join(STORE_A, "铃铛").await).await;
+    for island in islands {
+        assert!(resident.contains(island), "a resident's page has {island}");
+    }
+    assert!(resident.contains("/pkg/linli_shop_bg.wasm?v="), "the shop's bundle");
 }
 
 /// A resident signs in on a second device with a one-time code; the cart follows them.

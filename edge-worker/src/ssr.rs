@@ -10,7 +10,7 @@ use leptos_router::location::RequestUrl;
 use linli_app::{
     api::{RawCall, RawReply, ServerApi},
     i18n::Locale,
-    Bundle, PageStatus, SiteOrigin,
+    Bundle, PageStatus, SessionCookie, SiteOrigin,
 };
 use send_wrapper::SendWrapper;
 use std::sync::Arc;
@@ -60,6 +60,7 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
         None => url.path().to_string(),
     };
     let cookie = req.headers().get("Cookie")?;
+    let has_session = crate::http::cookie(&req, crate::http::session_cookie_name(&req)).is_some();
     let locale = Locale::negotiate(cookie.as_deref(), req.headers().get("Accept-Language")?.as_deref());
 
     let origin = url.origin().ascii_serialization();
@@ -77,7 +78,8 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
     let (meta_context, meta_output) = ServerMetaContext::new();
     // A page that hydrates whole is rendered for hydration throughout (its islands as plain
     // components); an islands page only inside its islands.
-    let whole_page = Bundle::for_path(&path).hydrates_whole_page();
+    let bundle = Bundle::for_path(&path);
+    let whole_page = bundle.hydrates_whole_page();
     let shared_context = match whole_page {
         true => Arc::new(SsrSharedContext::new()),
         false => Arc::new(SsrSharedContext::new_islands()),
@@ -93,8 +95,10 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
         provide_context(SiteOrigin(origin));
         if whole_page {
             provide_context(IsHydrating(true));
+        } else {
+            provide_context(SessionCookie(has_session));
         }
-        linli_app::shell(ASSET_VERSION.to_string(), &path, nonce.clone()).to_html_stream_in_order()
+        linli_app::shell(ASSET_VERSION.to_string(), &path).to_html_stream_in_order()
     });
     let body: String = app.collect::<Vec<String>>().await.concat();
     while let Some(pending) = shared_context.await_deferred() {
@@ -110,6 +114,7 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
     };
     let document = futures::stream::once(futures::future::ready(body + &data));
     let html: String = meta_output.inject_meta_context(document).await.collect::<Vec<String>>().await.concat();
+    let html = bundle.with_boot(html, ASSET_VERSION, &nonce);
     owner.unset();
 
     let headers = Headers::new();

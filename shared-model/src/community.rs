@@ -34,9 +34,9 @@ mod review;
 mod tasting;
 
 pub use demand::{
-    board_rank, check_open_demands, owner_rank, rank_for_owner, set_vote, toggle_vote, Demand, DemandChange, DemandError,
-    DemandStatus, NewDemand, ValidDemand, VoteChange, MAX_DECLINE_REASON_CHARS, MAX_DEMAND_CHARS, MAX_DEMAND_PRICE,
-    MAX_OPEN_DEMANDS, MIN_DEMAND_CHARS,
+    board_rank, check_open_demands, owner_rank, set_vote, toggle_vote, Demand, DemandChange, DemandError, DemandStatus,
+    NewDemand, ValidDemand, VoteChange, MAX_DECLINE_REASON_CHARS, MAX_DEMAND_CHARS, MAX_DEMAND_PRICE, MAX_OPEN_DEMANDS,
+    MIN_DEMAND_CHARS,
 };
 pub use notice::{
     excerpt, my_reviews_path, notices_path, product_path, tasting_path, tasting_reminder_at, tasting_reminder_due, unread_badge,

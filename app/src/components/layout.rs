@@ -1,7 +1,7 @@
 //! The page frame: top bar with the store name, the resident's notice bell and the
 //! language switch, bottom navigation.
 
-use crate::i18n::use_i18n;
+use crate::{i18n::use_i18n, SessionCookie};
 use leptos::prelude::*;
 use shared_model::{
     api::{LiveNotice, NoticeCardBrief},
@@ -87,19 +87,21 @@ fn NoticeBell() -> impl IntoView {
     }
 }
 
-/// Top bar. `title` is the store or page name; `back` an optional link target.
+/// Top bar. `title` is the store or page name; `back` an optional link target. The bell
+/// and the banner only for a visitor who may be signed in ([`SessionCookie`]).
 #[component]
 pub fn TopBar(#[prop(into)] title: String, #[prop(optional, into)] back: Option<String>) -> impl IntoView {
     let t = use_i18n();
     let other = t.0.other();
+    let maybe_signed_in = SessionCookie::maybe_signed_in();
     view! {
         <header class="topbar">
             {back.map(|href| view! { <a class="topbar-back" href=href aria-label="back">"‹"</a> })}
             <h1 class="topbar-title">{title}</h1>
-            <NoticeBell/>
+            {maybe_signed_in.then(|| view! { <NoticeBell/> })}
             <button class="lang-switch" type="button" data-switch-lang=other.html_lang()>{t.switch_language()}</button>
         </header>
-        <LiveNoticeBanner/>
+        {maybe_signed_in.then(|| view! { <LiveNoticeBanner/> })}
     }
     .into_any()
 }

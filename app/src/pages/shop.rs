@@ -1,7 +1,8 @@
 //! `/s/:store`: the store's shop — search, today's lives, 为你推荐 for a resident, the
 //! neighbours' featured reviews (邻居晒单), category tabs, product grid, and a cart bar.
 //! Rendered on the server; in the browser only its islands hydrate (adding to the cart,
-//! the cart bar, reminders, the notice bell), and page.js keeps the chosen category in view.
+//! the cart bar and the notice bell for a resident, reminders), and page.js keeps the chosen
+//! category in view.
 //! An unknown store is the one not-found page (404), with nothing of a shop around it.
 
 use super::{
@@ -21,6 +22,7 @@ use crate::{
         review::FeaturedStrip,
     },
     i18n::{use_i18n, Locale},
+    SessionCookie,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -52,7 +54,8 @@ pub fn ShopPage() -> impl IntoView {
     );
     let products = Resource::new(move || (store.get(), category.get(), search.get()), |(s, c, q)| api::list_products(&s, c, q));
 
-    let cart = Resource::new(|| (), |_| api::get_cart::<api::IslandCartView>());
+    // Only a resident has a cart: a visitor's page neither reads one nor carries the bar.
+    let cart = SessionCookie::maybe_signed_in().then(|| Resource::new(|| (), |_| api::get_cart::<api::IslandCartView>()));
 
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t.loading()}</p> }>
@@ -167,11 +170,13 @@ pub fn ShopPage() -> impl IntoView {
                 })
             })}
         </Transition>
-        <Transition>
-            {move || Suspend::new(async move {
-                let first = store_info.await.ok().and(cart.await.ok()).map(|c| c.cart);
-                view! { <CartBar store=store.get_untracked() first/> }
-            })}
-        </Transition>
+        {cart.map(|cart| view! {
+            <Transition>
+                {move || Suspend::new(async move {
+                    let first = store_info.await.ok().and(cart.await.ok()).map(|c| c.cart);
+                    view! { <CartBar store=store.get_untracked() first/> }
+                })}
+            </Transition>
+        })}
     }
 }

@@ -28,8 +28,8 @@
 //!    read. Stocked names the product now sold. Stocked and declined are final: a wish
 //!    for the same thing next season is a new wish. The transition is checked before the
 //!    reason, so a final wish says so whatever was typed.
-//! 6. **The owner's list** ([`rank_for_owner`]): most votes first, then the newest, then
-//!    by id so the order is total.
+//! 6. **The owner's order** ([`owner_rank`]): most votes first, then the newest, then by id
+//!    so the order is total; the board lists the open wishes so ([`board_rank`]).
 //!
 //! When a wish is stocked, everyone who voted for it (its author included) is told
 //! ([`CommunityNotice::DemandStocked`](super::CommunityNotice::DemandStocked)).
@@ -308,11 +308,6 @@ pub fn toggle_vote(status: DemandStatus, is_author: bool, voted: bool) -> Result
 /// The owner's order of wishes: most votes first, then the newest, then by id.
 pub fn owner_rank(a: &Demand, b: &Demand) -> Ordering {
     b.votes.cmp(&a.votes).then_with(|| b.created_at.cmp(&a.created_at)).then_with(|| a.id.cmp(&b.id))
-}
-
-/// Sorts wishes into the owner's order ([`owner_rank`]).
-pub fn rank_for_owner(demands: &mut [Demand]) {
-    demands.sort_by(owner_rank);
 }
 
 /// The order of a store's wish board: the open wishes first, in the owner's order
@@ -669,7 +664,7 @@ pub(super) mod tests {
         let t = |h: i64| now() + Duration::hours(h);
         let mut list = vec![demand("d-a", 2, t(0)), demand("d-b", 5, t(1)), demand("d-c", 2, t(3)), demand("d-e", 2, t(3))];
         list.push(demand("d-d", 5, t(0)));
-        rank_for_owner(&mut list);
+        list.sort_by(owner_rank);
         let ids: Vec<&str> = list.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["d-b", "d-d", "d-c", "d-e", "d-a"]);
     }
