@@ -102,7 +102,7 @@ impl Bundle {
     /// hydrate it at the end of `<head>`, if it has anything to hydrate: a whole-page
     /// bundle always, an islands page when it holds an island other than the toast (which
     /// shows only what other islands raise). A visitor's shop, product page or store list
-    /// holds none (her buttons there are links to joining): her phone downloads no wasm.
+    /// holds none (her buttons there are links to joining): her page loads no wasm.
     /// `nonce` is the page's script nonce.
     pub fn with_boot(self, html: String, asset_version: &str, nonce: &str) -> String {
         const ISLAND: &str = "<leptos-island data-component=\"";
