@@ -95,9 +95,14 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
     })
 }
 
+/// The session cookie's value on this request, if it carries one (valid or not).
+pub fn session_cookie_value(req: &Request) -> Option<String> {
+    cookie(req, session_cookie_name(req))
+}
+
 /// The session cookie's name for this request: prefixed on https (plain http, used only
 /// locally, cannot carry the prefix).
-pub fn session_cookie_name(req: &Request) -> &'static str {
+fn session_cookie_name(req: &Request) -> &'static str {
     if is_https(req) {
         HOST_SESSION_COOKIE
     } else {

@@ -60,7 +60,7 @@ pub async fn render_page(req: Request, env: Env) -> worker::Result<Response> {
         None => url.path().to_string(),
     };
     let cookie = req.headers().get("Cookie")?;
-    let has_session = crate::http::cookie(&req, crate::http::session_cookie_name(&req)).is_some();
+    let has_session = crate::http::session_cookie_value(&req).is_some();
     let locale = Locale::negotiate(cookie.as_deref(), req.headers().get("Accept-Language")?.as_deref());
 
     let origin = url.origin().ascii_serialization();

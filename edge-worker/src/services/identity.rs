@@ -6,7 +6,7 @@
 use crate::{
     clients::{sms::SmsGateway, throttle::Throttles},
     error::{AppError, AppResult},
-    http::{cookie, env_text, hex, now, random_bytes, random_id, session_cookie_name, SESSION_DAYS},
+    http::{env_text, hex, now, random_bytes, random_id, session_cookie_value, SESSION_DAYS},
     storage::{changes, stored, stored_time},
 };
 use chrono::{DateTime, Utc};
@@ -356,7 +356,7 @@ impl IdentityService {
 
     /// Who sent this request, if its session cookie is valid and unexpired.
     pub async fn viewer(&self, req: &Request) -> AppResult<Option<Me>> {
-        let Some(value) = cookie(req, session_cookie_name(req)) else { return Ok(None) };
+        let Some(value) = session_cookie_value(req) else { return Ok(None) };
         let Some(token) = session_token(&value) else { return Ok(None) };
         Self::read_viewer(&Self::viewer_query(&self.db, &session_token_hash(token))?.all().await?)
     }
@@ -382,7 +382,7 @@ impl IdentityService {
     /// [`Self::viewer`]. Either way the order's write checks that the session is still
     /// there (`storage::orders::ShopGuards`), so a signed-out cookie places nothing.
     pub async fn shopper(&self, req: &Request) -> AppResult<Shopper> {
-        let value = cookie(req, session_cookie_name(req)).unwrap_or_default();
+        let value = session_cookie_value(req).unwrap_or_default();
         let session = session_token(&value).map(session_token_hash).unwrap_or_default();
         if let Some(claims) = session_claims(self.session_secret()?, &value, now()) {
             authorize_shop(claims.role)?;
@@ -400,7 +400,7 @@ impl IdentityService {
     }
 
     pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
-        if let Some(token) = cookie(req, session_cookie_name(req)).as_deref().and_then(session_token) {
+        if let Some(token) = session_cookie_value(req).as_deref().and_then(session_token) {
             self.db
                 .prepare("DELETE FROM sessions WHERE token_hash = ?1")
                 .bind(&[session_token_hash(token).into()])?
