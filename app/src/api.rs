@@ -67,7 +67,7 @@ impl ApiError {
 }
 
 /// Whether the browser says it has no network (`navigator.onLine`); never on the server.
-fn browser_offline() -> bool {
+pub(crate) fn browser_offline() -> bool {
     #[cfg(feature = "hydrate")]
     {
         web_sys::window().is_some_and(|w| !w.navigator().on_line())
@@ -521,6 +521,29 @@ pub fn buy_live_offer(
     idempotency_key: String,
 ) -> impl Future<Output = ApiResult<shared_model::api::PlacedOrderBrief>> + Send {
     send("POST", format!("/api/v1/lives/{live}/offers/{offer}/orders"), Some(buy), Some(idempotency_key))
+}
+
+/// The live room's answer to a buy sent over its socket (`live_socket::RoomSocket::buy`):
+/// the order, or why not. The channel closes unanswered when the socket does (or the
+/// answer is late), and [`buy_live_offer_over`] then asks over HTTP with the same key,
+/// which can never order twice.
+pub type BuyAnswer = futures::channel::oneshot::Receiver<Result<shared_model::api::OrderBrief, Problem>>;
+
+/// One-tap buy, over the room's socket when the page sent it there (`over_socket`), else
+/// (or when the socket gave no answer) with [`buy_live_offer`].
+pub async fn buy_live_offer_over(
+    over_socket: Option<BuyAnswer>,
+    live: String,
+    offer: String,
+    buy: shared_model::api::LiveBuy,
+    idempotency_key: String,
+) -> ApiResult<shared_model::api::PlacedOrderBrief> {
+    if let Some(over_socket) = over_socket {
+        if let Ok(answer) = over_socket.await {
+            return answer.map(|order| shared_model::api::PlacedOrderBrief { order }).map_err(ApiError);
+        }
+    }
+    buy_live_offer(&live, &offer, &buy, idempotency_key).await
 }
 
 /// Asks to be told when a live starts (`on`), or stops asking.

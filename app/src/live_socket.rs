@@ -5,12 +5,16 @@
 //! [`RoomSnapshot::apply_comments`], a resume on the same socket on a gap,
 //! reconnects with backoff, a ping every 20 s (and a reconnect when two go unanswered: a
 //! phone's half-open socket never closes). The resident's live page and the owner's
-//! console both keep their room current with [`follow_room`].
+//! console both keep their room current with [`follow_room`]. 立即抢购 goes over the same
+//! socket when it is open ([`RoomSocket::buy`]), and each answer comes back under its key.
 
+use crate::api::BuyAnswer;
 use chrono::{DateTime, Utc};
+use futures::channel::oneshot;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use shared_model::{
+    api::OrderBrief,
     live::{Applied, ClientMessage, RoomSnapshot, ServerMessage},
     Problem,
 };
@@ -25,6 +29,9 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 const PING_EVERY: Duration = Duration::from_secs(20);
 const TICK_EVERY: Duration = Duration::from_millis(250);
 const MAX_BACKOFF_MS: f64 = 15_000.0;
+/// How long a buy waits for its answer on the socket before the page asks over HTTP with
+/// the same key (a half-open socket says nothing; a closed one gives up at once).
+const BUY_ANSWER_WITHIN: Duration = Duration::from_secs(8);
 
 struct Handlers {
     _open: Closure<dyn FnMut(Event)>,
@@ -50,6 +57,9 @@ struct Follower {
     /// When the socket last brought anything (ms, phone clock), pongs included: a phone's
     /// half-open socket never closes, it just goes quiet.
     last_heard_ms: f64,
+    /// The buys sent on this socket and not yet answered, with their keys (one or two at
+    /// a time: a list is all it takes).
+    buys: Vec<(String, oneshot::Sender<Result<OrderBrief, Problem>>)>,
 }
 
 impl Follower {
@@ -58,9 +68,31 @@ impl Follower {
         serde_json::to_string(message).is_ok_and(|text| ws.send_with_str(&text).is_ok())
     }
 
+    /// Sends a buy and waits for its answer on this socket; `None` when the socket is not
+    /// open, or the phone says it is offline (its socket may not know yet).
+    fn buy(this: &Rc<RefCell<Self>>, message: &ClientMessage) -> Option<BuyAnswer> {
+        let ClientMessage::Buy { key, .. } = message else { return None };
+        if crate::api::browser_offline() || !this.borrow().send(message) {
+            return None;
+        }
+        let (answer, wait) = oneshot::channel();
+        this.borrow_mut().buys.push((key.clone(), answer));
+        let (weak, key) = (Rc::downgrade(this), key.clone());
+        set_timeout(
+            move || {
+                if let Some(this) = weak.upgrade() {
+                    this.borrow_mut().buys.retain(|(waiting, _)| *waiting != key);
+                }
+            },
+            BUY_ANSWER_WITHIN,
+        );
+        Some(wait)
+    }
+
     /// Closes the socket, if any, after detaching its callbacks; dropping them is then safe
-    /// (the browser is done calling them).
+    /// (the browser is done calling them). Buys still unanswered give up on it.
     fn drop_socket(&mut self) {
+        self.buys.clear();
         if let Some(ws) = self.ws.take() {
             ws.set_onopen(None);
             ws.set_onmessage(None);
@@ -76,6 +108,13 @@ impl Follower {
             false => (None, None),
         };
         self.send(&ClientMessage::Hello { last_seen, last_comment });
+    }
+
+    /// Hands a buy's answer to the tap waiting for it, if it still waits.
+    fn answer(&mut self, key: &str, answer: Result<OrderBrief, Problem>) {
+        if let Some(at) = self.buys.iter().position(|(waiting, _)| waiting == key) {
+            let _ = self.buys.swap_remove(at).1.send(answer);
+        }
     }
 
     fn receive(&mut self, text: &str) {
@@ -116,6 +155,8 @@ impl Follower {
             ServerMessage::Comments { comments } if self.synced => {
                 self.room.maybe_update(|room| room.apply_comments(&comments));
             }
+            ServerMessage::Bought { key, order, .. } => self.answer(&key, Ok(order)),
+            ServerMessage::BuyFailed { key, problem } => self.answer(&key, Err(problem)),
             ServerMessage::Events { .. } | ServerMessage::Comments { .. } | ServerMessage::Pong => {}
             ServerMessage::Error { problem } => self.problem.set(Some(problem)),
         }
@@ -187,15 +228,25 @@ fn retry_later(this: &Rc<RefCell<Follower>>) {
     );
 }
 
-/// Starts following `live`; returns how the page sends a message (false when the socket
-/// is not open). Stops when the room's view is dropped.
+/// How the page talks to the room over its socket.
+#[derive(Clone, Copy)]
+pub struct RoomSocket {
+    /// Sends a message (false when the socket is not open).
+    pub send: Callback<ClientMessage, bool>,
+    /// Sends a [`ClientMessage::Buy`] and waits for its answer (`None` when the socket is
+    /// not open).
+    pub buy: Callback<ClientMessage, Option<BuyAnswer>>,
+}
+
+/// Starts following `live`; returns how the page talks to the room. Stops when the room's
+/// view is dropped.
 pub fn follow_room(
     live: String,
     room: RwSignal<RoomSnapshot>,
     now: RwSignal<DateTime<Utc>>,
     problem: RwSignal<Option<Problem>>,
     reconnecting: RwSignal<bool>,
-) -> Callback<ClientMessage, bool> {
+) -> RoomSocket {
     let shared: Rc<RefCell<Option<Rc<RefCell<Follower>>>>> = Rc::new(RefCell::new(None));
     // Start after hydration, in an effect (effects never run on the server).
     Effect::new({
@@ -220,6 +271,7 @@ pub fn follow_room(
                 failures: 0,
                 stopped: false,
                 last_heard_ms: js_sys::Date::now(),
+                buys: Vec::new(),
             }));
             connect(&follower);
             let tick = {
@@ -266,7 +318,11 @@ pub fn follow_room(
         }
     });
     let shared = SendWrapper::new(shared);
-    Callback::new(move |message: ClientMessage| shared.borrow().as_ref().is_some_and(|f| f.borrow().send(&message)))
+    let for_buys = shared.clone();
+    RoomSocket {
+        send: Callback::new(move |message: ClientMessage| shared.borrow().as_ref().is_some_and(|f| f.borrow().send(&message))),
+        buy: Callback::new(move |message: ClientMessage| for_buys.borrow().as_ref().and_then(|f| Follower::buy(f, &message))),
+    }
 }
 
 /// The server's clock now, from the phone's clock and the offset measured against the

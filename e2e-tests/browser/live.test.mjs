@@ -103,12 +103,17 @@ test('a resident sees the pinned offer live, buys with one tap, and both phones 
   await until(() => room.timer.innerText(), (text) => /距结束 \d\d:\d\d/.test(text), { timeout: 3000, what: 'the offer timer' });
   assert.equal(await room.buyButton.innerText(), '立即抢购');
 
-  // Two units, one tap.
+  // Two units, one tap, over the room's open socket: no request of its own.
+  const buyRequests = [];
+  page.on('request', (r) => {
+    if (/^\/api\/v1\/lives\/[^/]+\/offers\/[^/]+\/orders$/.test(new URL(r.url()).pathname)) buyRequests.push(r.url());
+  });
   await room.addOne();
   assert.equal(await room.quantity.innerText(), '2');
   await shot(page, 'live-02-room-before-buy');
   await room.buyButton.click();
   await room.buySuccess.waitFor();
+  assert.deepEqual(buyRequests, [], 'the buy went over the socket');
   assert.match(await room.buySuccess.innerText(), /^抢到了！取货码 \d{6} · 查看订单/);
   const orderHref = await room.orderLink.getAttribute('href');
   assert.match(orderHref, new RegExp(`^/s/${STORE}/orders/o-`));

@@ -9,7 +9,7 @@ use futures::{SinkExt, StreamExt};
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde_json::json;
 use shared_model::{
-    api::{LiveDetail, LiveStatusChange},
+    api::{LiveDetail, LiveStatusChange, OrderBrief},
     live::{
         Applied, ChainEntry, ClientMessage, LiveSession, LiveSessionStatus, LiveSummary, NewLiveSession, NewOffer, Offer,
         RoomEventKind, RoomSnapshot, ServerMessage,
@@ -17,6 +17,7 @@ use shared_model::{
     Fen, LiveSessionId, OfferId, Problem, ProductId,
 };
 use std::{
+    collections::HashMap,
     sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::{Instant, SystemTime},
 };
@@ -228,6 +229,8 @@ pub struct Seen {
     pub closed: bool,
     /// The code the room closed the socket with, if it did.
     pub close_code: Option<u16>,
+    /// The answers to the buys sent over this socket, by key, with when each arrived.
+    pub buys: HashMap<String, (Instant, Result<OrderBrief, Problem>)>,
 }
 
 impl Seen {
@@ -254,6 +257,12 @@ impl Seen {
             }
             ServerMessage::Error { problem } => self.problems.push(problem),
             ServerMessage::Pong => self.pongs += 1,
+            ServerMessage::Bought { key, order, .. } => {
+                self.buys.insert(key, (at, Ok(order)));
+            }
+            ServerMessage::BuyFailed { key, problem } => {
+                self.buys.insert(key, (at, Err(problem)));
+            }
             ServerMessage::Comments { comments } => {
                 if let Some(room) = self.room.as_mut() {
                     room.apply_comments(&comments);
@@ -473,6 +482,26 @@ impl Viewer {
                 return false;
             }
         }
+    }
+
+    /// 立即抢购 over this socket, as the live page does when its socket is open: the
+    /// room's answer under `key`.
+    pub async fn buy(&self, offer: &OfferId, key: &str, quantity: i64) -> Result<OrderBrief, Problem> {
+        self.send_buy(offer, key, quantity);
+        self.buy_answer(key).await.1
+    }
+
+    /// Sends a buy over this socket without waiting (forgetting an earlier answer under
+    /// the same key, so [`Viewer::buy_answer`] waits for this one's).
+    pub fn send_buy(&self, offer: &OfferId, key: &str, quantity: i64) {
+        self.seen().buys.remove(key);
+        self.send(&ClientMessage::Buy { key: key.into(), offer_id: offer.clone(), quantity, pickup_point_id: None });
+    }
+
+    /// Waits for the answer to the buy sent under `key`, and when it arrived.
+    pub async fn buy_answer(&self, key: &str) -> (Instant, Result<OrderBrief, Problem>) {
+        self.wait_for(&format!("the answer to buy {key}"), |s| s.buys.contains_key(key)).await;
+        self.seen().buys.get(key).cloned().expect("answered")
     }
 
     /// Waits until `n` 接龙 lines are folded in.

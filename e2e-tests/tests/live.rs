@@ -2,7 +2,8 @@
 //! viewer sees the same 接龙 list, viewers resume after a drop, bad input gets its problem
 //! and leaves the room working, idempotent buys, the returning-customer price, settling
 //! unsold units with the shelf and the owner's summary, a stranded hold swept, cancelled
-//! live orders, comments, and a flash sale's rush of many residents at one instant.
+//! live orders, comments, a flash sale's rush of many residents at one instant, and the
+//! same buy over the room's socket.
 //!
 //! Each test runs its own live on its own product (store A's products by index: 40 and
 //! up; `orders.rs` and `shop.rs` use 0..=12, the browser journeys 16, 特价鲜鸡蛋), so tests
@@ -16,11 +17,11 @@ use futures::{future::join_all, stream, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use shared_model::{
-    api::{OrderList, PlaceOrderResponse},
+    api::{OrderBrief, OrderList, PlaceOrderResponse},
     identity::mask_name,
     live::{BasisPoints, ClientMessage, LiveSessionStatus},
     order::OrderStatus,
-    Fen,
+    Fen, OfferId, Problem,
 };
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -36,6 +37,7 @@ const SETTLE_PRODUCT: usize = 45;
 const STRANDED_PRODUCT: usize = 46;
 const CANCEL_PRODUCT: usize = 47;
 const RUSH_PRODUCT: usize = 51;
+const SOCKET_BUY_PRODUCT: usize = 52;
 
 /// `n` residents of store A, each in a building of their own (`{tag}{i}`), so a 接龙 line
 /// (masked name + building) tells who bought.
@@ -621,4 +623,64 @@ async fn rush_of_many_residents_at_one_instant_is_written_in_groups_exactly() {
         let listed: Vec<String> = list.orders.iter().map(|o| o.id.to_string()).collect();
         assert_eq!(listed, accepted.get(&n).cloned().into_iter().collect::<Vec<_>>(), "buyer {n}'s orders match her answers");
     }
+}
+
+/// 立即抢购 over the room's socket, as the live page buys once its socket is open: the
+/// same order, idempotency, cap and sign-in rules as a buy over HTTP, each answer under
+/// its key, and the 接龙 line for every viewer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buy_over_the_socket_is_the_same_buy_as_over_http() {
+    let capped = OfferTerms { per_buyer_cap: Some(3), ..OfferTerms::open_now(20) };
+    let OnAir { live, offer, .. } = live(SOCKET_BUY_PRODUCT, 30, &capped).await;
+    let buyer = resident(STORE_A, "掌上抢", "S1").await;
+    let watching = Viewer::joined(&live.id, None).await;
+    let socket = Viewer::joined(&live.id, Some(&buyer.cookie)).await;
+    let first = key("socket");
+
+    let order = socket.buy(&offer.id, &first, 2).await.expect("bought over the socket");
+    assert_eq!((order.item_count(), order.pickup_code.as_ref().map(String::len)), (2, Some(6)));
+    watching.wait_for_chain(1).await;
+    assert_eq!(watching.seen().chain[0].entry.buyer_display, mask_name(&buyer.me.nickname));
+    // The same key again, over the socket and over HTTP: the same order, replayed.
+    assert_eq!(socket.buy(&offer.id, &first, 2).await.expect("replayed").id, order.id);
+    let replayed: PlaceOrderResponse = json_of(live.buy(&buyer.client, offer.id.as_str(), &first, 2).await).await;
+    assert!(replayed.replayed);
+    assert_eq!(replayed.order.id, order.id);
+    // The same key for another quantity, over the cap, an unknown offer, a bad key.
+    let refused = |code: &'static str, status: u16| {
+        move |answer: Result<OrderBrief, Problem>| {
+            let problem = answer.expect_err(code);
+            assert_eq!((problem.code.as_str(), problem.status), (code, status));
+        }
+    };
+    refused("idempotency_key_reused", 409)(socket.buy(&offer.id, &first, 1).await);
+    refused("cap_exceeded", 409)(socket.buy(&offer.id, &key("socket-cap"), 2).await);
+    refused("offer_not_found", 404)(socket.buy(&OfferId::parse("f-0000000000000000").unwrap(), &key("socket-unknown"), 1).await);
+    refused("invalid_idempotency_key", 400)(socket.buy(&offer.id, "", 1).await);
+    refused("quantity_out_of_range", 422)(socket.buy(&offer.id, &key("socket-zero"), 0).await);
+    // A visitor, the store's owner, and a resident who signed out after connecting.
+    let visitor = Viewer::joined(&live.id, None).await;
+    refused("unauthenticated", 401)(visitor.buy(&offer.id, &key("socket-visitor"), 1).await);
+    let (_, owner_cookie) = e2e_tests::owner_session(OWNER_A_PHONE).await;
+    let owner_socket = Viewer::joined(&live.id, Some(&owner_cookie)).await;
+    refused("residents_only", 403)(owner_socket.buy(&offer.id, &key("socket-owner"), 1).await);
+    let leaving = resident(STORE_A, "先走了", "S2").await;
+    let left = Viewer::joined(&live.id, Some(&leaving.cookie)).await;
+    assert!(leaving.client.delete(url("/api/v1/sessions/current")).send().await.unwrap().status().is_success());
+    refused("unauthenticated", 401)(left.buy(&offer.id, &key("socket-signed-out"), 1).await);
+
+    // One more within the cap; every refusal took nothing.
+    let second = socket.buy(&offer.id, &key("socket-2"), 1).await.expect("the cap's last unit");
+    watching.wait_for_chain(2).await;
+    settle().await;
+    assert_eq!(watching.seen().chain_received, [1, 2]);
+    let detail = live.detail(&buyer.client).await;
+    assert_eq!((detail.room.offers[0].sold, detail.viewer.bought_from(&offer.id)), (3, 3));
+    let list: OrderList = json_of(buyer.client.get(url("/api/v1/orders")).send().await.unwrap()).await;
+    let mut ids: Vec<String> = list.orders.iter().map(|o| o.id.to_string()).collect();
+    ids.sort();
+    let mut bought = vec![order.id.to_string(), second.id.to_string()];
+    bought.sort();
+    assert_eq!(ids, bought);
+    assert!(socket.seen().problems.is_empty(), "a refused buy is answered under its key, not as an error frame");
 }

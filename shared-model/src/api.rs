@@ -188,8 +188,10 @@ pub struct PlacedOrderBrief {
     pub order: OrderBrief,
 }
 
-/// An [`Order`] as [`PlacedOrderBrief`] reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// An [`Order`] as [`PlacedOrderBrief`] reads it, and as the live room answers a buy
+/// over its socket (`live::ServerMessage::Bought`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderBrief {
     /// The order.
     pub id: OrderId,
@@ -201,10 +203,21 @@ pub struct OrderBrief {
 }
 
 /// An order line's units, as [`OrderBrief`] reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineUnits {
     /// Units of the line.
     pub quantity: u32,
+}
+
+impl From<&Order> for OrderBrief {
+    fn from(order: &Order) -> Self {
+        Self {
+            id: order.id.clone(),
+            lines: order.lines.iter().map(|l| LineUnits { quantity: l.quantity }).collect(),
+            pickup_code: order.pickup_code.clone(),
+        }
+    }
 }
 
 impl OrderBrief {

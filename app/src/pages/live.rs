@@ -10,7 +10,7 @@ use super::{
     use_param,
 };
 use crate::{
-    api::{self, ApiError},
+    api::{self, ApiError, BuyAnswer},
     components::{
         hydration::use_hydrated,
         layout::TopBar,
@@ -31,7 +31,7 @@ use shared_model::{
         RoomSnapshot, MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
     },
     locale::Noun,
-    Problem,
+    OfferId, Problem,
 };
 
 #[component]
@@ -94,6 +94,8 @@ struct RoomState {
     reconnecting: RwSignal<bool>,
     /// Sends a message over the socket (false when it is not open).
     send: Callback<ClientMessage, bool>,
+    /// Sends a buy over the socket and waits for its answer (`None` when it is not open).
+    buy: Callback<ClientMessage, Option<BuyAnswer>>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -112,6 +114,7 @@ impl RoomState {
             socket_problem: RwSignal::new(None),
             reconnecting: RwSignal::new(false),
             send: Callback::new(|_: ClientMessage| false),
+            buy: Callback::new(|_: ClientMessage| None),
         }
     }
 
@@ -119,7 +122,8 @@ impl RoomState {
     /// later islands find it.
     #[cfg(feature = "hydrate")]
     fn follow(mut self, live: String) {
-        self.send = crate::live_socket::follow_room(live, self.room, self.now, self.socket_problem, self.reconnecting);
+        let socket = crate::live_socket::follow_room(live, self.room, self.now, self.socket_problem, self.reconnecting);
+        (self.send, self.buy) = (socket.send, socket.buy);
         PAGE_ROOM.set(Some(self));
     }
 
@@ -255,7 +259,7 @@ fn LiveStage() -> impl IntoView {
 #[cfg_attr(any(feature = "ssr", feature = "live"), island)]
 fn LiveOffer() -> impl IntoView {
     let t = use_i18n();
-    let RoomState { room, now, viewer, .. } = RoomState::of_page();
+    let RoomState { room, now, viewer, buy, .. } = RoomState::of_page();
     let (live_id, store) = room.with_untracked(|r| (r.session.id.to_string(), r.session.store_id.to_string()));
     let status = Memo::new(move |_| room.with(|r| r.session.status));
     // Which offer is featured changes at most once a second; the clock ticks faster.
@@ -273,7 +277,7 @@ fn LiveOffer() -> impl IntoView {
     });
     move || match featured_id.get() {
         Some(_) => view! {
-            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone()/>
+            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone() buy_over_socket=buy/>
         }
         .into_any(),
         None => (status.get() == LiveSessionStatus::Live)
@@ -312,6 +316,8 @@ fn OfferCard(
     viewer: RwSignal<LiveViewer>,
     live_id: String,
     store: String,
+    /// The room's socket, which takes the buy when it is open.
+    buy_over_socket: Callback<ClientMessage, Option<BuyAnswer>>,
 ) -> impl IntoView {
     let t = use_i18n();
     let read = move |f: &dyn Fn(&Offer) -> String| offer.with(|o| o.as_ref().map(f).unwrap_or_default());
@@ -333,9 +339,17 @@ fn OfferCard(
     let pending_key = RwSignal::new(None::<(String, u32, String)>);
     let console = format!("/owner/lives/{live_id}");
     let join = format!("/s/{store}/join");
+    // Over the room's socket when it is open (no request of its own to make), else over HTTP.
     let buy = Action::new(move |(offer_id, qty, key): &(String, u32, String)| {
-        let buy = LiveBuy { quantity: i64::from(*qty), pickup_point_id: None };
-        api::buy_live_offer(&live_id, offer_id, &buy, key.clone())
+        let quantity = i64::from(*qty);
+        let over_socket = buy_over_socket.run(ClientMessage::Buy {
+            key: key.clone(),
+            offer_id: OfferId::new_unchecked(offer_id.clone()),
+            quantity,
+            pickup_point_id: None,
+        });
+        let buy = LiveBuy { quantity, pickup_point_id: None };
+        api::buy_live_offer_over(over_socket, live_id.clone(), offer_id.clone(), buy, key.clone())
     });
     let just_bought = RwSignal::new(false);
     Effect::new(move |_| match buy.value().get() {

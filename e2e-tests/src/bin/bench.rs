@@ -38,6 +38,25 @@ struct Settings {
     rush_phones: usize,
     rush_seats: u32,
     flash_buyers: usize,
+    buy_over: BuyOver,
+}
+
+/// How the flash rush's buyers buy (`BENCH_BUY_OVER`): over their socket on the room, as
+/// the live page does once its socket is open (the default), or over HTTP, as it does
+/// before.
+#[derive(Clone, Copy)]
+enum BuyOver {
+    Socket,
+    Http,
+}
+
+impl BuyOver {
+    fn name(self) -> &'static str {
+        match self {
+            BuyOver::Socket => "each buyer's socket on the room",
+            BuyOver::Http => "HTTP",
+        }
+    }
 }
 
 impl Settings {
@@ -55,6 +74,10 @@ impl Settings {
             rush_phones: get("BENCH_RUSH_PHONES", 200),
             rush_seats: get("BENCH_RUSH_SEATS", 20) as u32,
             flash_buyers: get("BENCH_FLASH_BUYERS", 200),
+            buy_over: match std::env::var("BENCH_BUY_OVER").as_deref() {
+                Ok("http") => BuyOver::Http,
+                _ => BuyOver::Socket,
+            },
         }
     }
 }
@@ -201,7 +224,8 @@ async fn live_delivery(s: &Settings) -> bool {
         s.viewers, s.live_units, on_air.sku, s.live_buyers
     );
 
-    let viewers = connect_viewers(s, &on_air.live.id).await;
+    let viewers = connect_viewers(s.viewers, &on_air.live.id).await;
+    let viewers: Vec<&Viewer> = viewers.iter().collect();
 
     // Each buyer's nickname starts with a character of its own, which the masked name in
     // a line keeps (the viewers are visitors, who see no buildings), so a line names its
@@ -266,20 +290,15 @@ async fn live_delivery(s: &Settings) -> bool {
     !viewers.is_empty() && complete == viewers.len() && viewers.len() == s.viewers
 }
 
-/// `s.viewers` visitors on `live`'s socket, each with the room's snapshot.
-async fn connect_viewers(s: &Settings, live: &LiveSessionId) -> Vec<Viewer> {
+/// `count` visitors on `live`'s socket, each with the room's snapshot.
+async fn connect_viewers(count: usize, live: &LiveSessionId) -> Vec<Viewer> {
     let started = Instant::now();
     let connected: Vec<Result<Viewer, String>> =
-        stream::iter(0..s.viewers).map(|_| Viewer::try_joined(live, None)).buffer_unordered(64).collect().await;
+        stream::iter(0..count).map(|_| Viewer::try_joined(live, None)).buffer_unordered(64).collect().await;
     let connect_time = started.elapsed();
     let failures: Vec<String> = connected.iter().filter_map(|v| v.as_ref().err().cloned()).collect();
     let viewers: Vec<Viewer> = connected.into_iter().filter_map(Result::ok).collect();
-    println!(
-        "  viewers connected: {} of {} in {:.2} s (snapshot received)",
-        viewers.len(),
-        s.viewers,
-        connect_time.as_secs_f64()
-    );
+    println!("  viewers connected: {} of {} in {:.2} s (snapshot received)", viewers.len(), count, connect_time.as_secs_f64());
     if let Some(first) = failures.first() {
         println!("  {} viewers failed to connect, e.g. {first}", failures.len());
     }
@@ -288,7 +307,7 @@ async fn connect_viewers(s: &Settings, live: &LiveSessionId) -> Vec<Viewer> {
 
 /// Waits until every viewer holds `bought` 接龙 lines (or [`DELIVERY_PATIENCE`] passed),
 /// and a little more for anything sent twice.
-async fn await_lines(viewers: &[Viewer], bought: usize) {
+async fn await_lines(viewers: &[&Viewer], bought: usize) {
     let deadline = Instant::now() + DELIVERY_PATIENCE;
     while viewers.iter().any(|v| v.seen().chain.len() < bought) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -317,7 +336,7 @@ struct Delivery {
 }
 
 impl Delivery {
-    fn of(viewers: &[Viewer], bought: usize, sent_at: &[Vec<Instant>]) -> Self {
+    fn of(viewers: &[&Viewer], bought: usize, sent_at: &[Vec<Instant>]) -> Self {
         let buyer_of: BTreeMap<char, usize> = (0..sent_at.len()).map(|b| (buyer_mark(b), b)).collect();
         let (mut from_accept, mut from_send, mut per_frame) = (Vec::new(), Vec::new(), Vec::new());
         let (mut slowest_accept, mut slowest_send) = (BTreeMap::<u64, Duration>::new(), BTreeMap::<u64, Duration>::new());
@@ -380,6 +399,9 @@ impl Delivery {
     }
 }
 
+/// A buy's answer: when it was sent, how long it took, and whether it was accepted (else why not).
+type Answer = (Instant, Duration, Result<(), String>);
+
 /// A flash sale's first second: `flash_buyers` residents tap 立即抢购 for one unit each at
 /// the same instant (a barrier), with `viewers` watching. Prints the answers, the lines
 /// per frame and each line's delivery; whether every buy was accepted and every viewer
@@ -391,40 +413,76 @@ async fn flash_rush(s: &Settings) -> bool {
         "flash rush: {} residents buy one unit of {} each at the same instant, {} viewers",
         s.flash_buyers, on_air.sku, s.viewers
     );
-    let viewers = connect_viewers(s, &on_air.live.id).await;
+    // Over sockets, the buyers watch too: their sockets are 200 of the viewers.
+    let visitors = match s.buy_over {
+        BuyOver::Socket => s.viewers.saturating_sub(s.flash_buyers),
+        BuyOver::Http => s.viewers,
+    };
+    let visitors = connect_viewers(visitors, &on_air.live.id).await;
     let buyers: Vec<Resident> = stream::iter(0..s.flash_buyers)
         .map(|i| async move { resident(STORE_A, &format!("{}抢购压测", buyer_mark(i)), &format!("R{i}")).await })
         .buffered(16)
         .collect()
         .await;
-    let (live, offer) = (Arc::new(on_air.live), on_air.offer.id.to_string());
     let run = unique_phone();
     let barrier = Arc::new(Barrier::new(buyers.len() + 1));
-    let tasks: Vec<_> = buyers
-        .iter()
-        .enumerate()
-        .map(|(b, buyer)| {
-            let (live, barrier, client) = (live.clone(), barrier.clone(), buyer.client.clone());
-            let (offer, key) = (offer.clone(), format!("rush-bench-{run}-{b}"));
-            tokio::spawn(async move {
-                let request = live.buy_request(&client, &offer, &key, 1);
-                barrier.wait().await;
-                let sent = Instant::now();
-                let resp = request.send().await.expect("live buy request");
-                let status = resp.status();
-                let body = resp.text().await.unwrap_or_default();
-                (sent, sent.elapsed(), status, body)
-            })
-        })
-        .collect();
+    // Each task waits at the barrier with its buy ready, then sends it: over the buyer's
+    // own socket on the room (as the live page buys once its socket is open), or over HTTP.
+    let mut buyer_sockets: Vec<Arc<Viewer>> = Vec::new();
+    let tasks: Vec<tokio::task::JoinHandle<Answer>> = match s.buy_over {
+        BuyOver::Socket => {
+            let sockets: Vec<Result<Viewer, String>> = stream::iter(&buyers)
+                .map(|buyer| Viewer::try_joined(&on_air.live.id, Some(&buyer.cookie)))
+                .buffered(64)
+                .collect()
+                .await;
+            buyer_sockets = sockets.into_iter().map(|s| s.map(Arc::new)).collect::<Result<_, _>>().expect("every buyer's socket");
+            buyer_sockets
+                .iter()
+                .enumerate()
+                .map(|(b, socket)| {
+                    let (barrier, offer, key) = (barrier.clone(), on_air.offer.id.clone(), format!("rush-bench-{run}-{b}"));
+                    let socket = socket.clone();
+                    tokio::spawn(async move {
+                        barrier.wait().await;
+                        let sent = Instant::now();
+                        socket.send_buy(&offer, &key, 1);
+                        let (arrived, answer) = socket.buy_answer(&key).await;
+                        (sent, arrived - sent, answer.map(drop).map_err(|p| format!("{} {}", p.status, p.code)))
+                    })
+                })
+                .collect()
+        }
+        BuyOver::Http => {
+            let (live, offer) = (Arc::new(on_air.live), on_air.offer.id.to_string());
+            buyers
+                .iter()
+                .enumerate()
+                .map(|(b, buyer)| {
+                    let (live, barrier, client) = (live.clone(), barrier.clone(), buyer.client.clone());
+                    let (offer, key) = (offer.clone(), format!("rush-bench-{run}-{b}"));
+                    tokio::spawn(async move {
+                        let request = live.buy_request(&client, &offer, &key, 1);
+                        barrier.wait().await;
+                        let sent = Instant::now();
+                        let resp = request.send().await.expect("live buy request");
+                        let status = resp.status();
+                        let body = resp.text().await.unwrap_or_default();
+                        let took = sent.elapsed();
+                        (sent, took, if status == StatusCode::CREATED { Ok(()) } else { Err(format!("{status}: {body}")) })
+                    })
+                })
+                .collect()
+        }
+    };
+    println!("  buying over {}", s.buy_over.name());
     barrier.wait().await;
     let started = Instant::now();
-    let answers: Vec<(Instant, Duration, StatusCode, String)> =
-        join_all(tasks).await.into_iter().map(|t| t.expect("buyer task")).collect();
+    let answers: Vec<Answer> = join_all(tasks).await.into_iter().map(|t| t.expect("buyer task")).collect();
     let total = started.elapsed();
-    let refused: Vec<&(Instant, Duration, StatusCode, String)> = answers.iter().filter(|a| a.2 != StatusCode::CREATED).collect();
-    if let Some((_, _, status, body)) = refused.first() {
-        println!("  {} buys refused, e.g. {status}: {body}", refused.len());
+    let refused: Vec<&Answer> = answers.iter().filter(|a| a.2.is_err()).collect();
+    if let Some((_, _, Err(why))) = refused.first() {
+        println!("  {} buys refused, e.g. {why}", refused.len());
     }
     let bought = answers.len() - refused.len();
     let mut took = Timings(answers.iter().map(|a| a.1).collect());
@@ -435,6 +493,7 @@ async fn flash_rush(s: &Settings) -> bool {
         took.line()
     );
 
+    let viewers: Vec<&Viewer> = visitors.iter().chain(buyer_sockets.iter().map(|b| &**b)).collect();
     await_lines(&viewers, bought).await;
     let sent_at: Vec<Vec<Instant>> = answers.iter().map(|a| vec![a.0]).collect();
     let mut d = Delivery::of(&viewers, bought, &sent_at);

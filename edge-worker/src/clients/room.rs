@@ -49,6 +49,10 @@ pub struct Viewer {
     /// The client's address, which counts the sockets of viewers not signed in.
     #[serde(default)]
     pub address: String,
+    /// Her session's token hash, with `person_id`: a buy over the socket checks it is
+    /// still there, as a buy over HTTP does. Never sent to anyone.
+    #[serde(default)]
+    pub session: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -4,6 +4,9 @@
 //!
 //! A buy is decided with shared-model's `decide_live_buy` from synchronous SQLite reads
 //! and writes with no `.await` in between, so an offer's allotment is never oversold.
+//! A buy comes over HTTP through the worker, or over the buyer's own socket, where the
+//! room makes the worker's checks itself (`LiveService::prepare_buy`), their reads batched
+//! with the other socket buys' ([`LiveRoom::read_in_group`]).
 //! The room then writes the order to D1 with the shop's own statements
 //! (`storage::orders::order_statements`, guarded by `voided_orders`), and only then
 //! appends the 接龙 line and broadcasts it, so every line anyone sees is a real order.
@@ -49,6 +52,11 @@ use crate::{
     },
     error::{AppError, AppResult},
     http::now,
+    services::{
+        identity::Shopper,
+        live::{BuyRequest, LiveService, PreparedBuy},
+        orders::Fault,
+    },
     storage::{
         self, changes,
         orders::{order_exists, order_statements},
@@ -59,6 +67,7 @@ use futures::channel::oneshot;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use shared_model::{
     access::AccessError,
+    api::{LiveBuy, OrderBrief},
     identity::mask_name,
     live::{
         comments_after, decide_live_buy, is_returning_customer, live_allotment_key, number_events, offer_state, oldest_kept,
@@ -77,9 +86,16 @@ use std::{
 };
 use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 use worker::{
-    durable_object, D1Database, D1PreparedStatement, DurableObject, Env, Request, Response, Result, SqlStorageValue, State,
-    WebSocket, WebSocketPair, WebSocketRequestResponsePair,
+    durable_object, D1Database, D1PreparedStatement, D1Result, DurableObject, Env, Request, Response, Result, SqlStorageValue,
+    State, WebSocket, WebSocketPair, WebSocketRequestResponsePair,
 };
+
+/// A [`ClientMessage::Buy`] as the room carries it out.
+struct SocketBuy {
+    key: String,
+    offer_id: OfferId,
+    buy: LiveBuy,
+}
 
 /// Only `fetch` and `alarm` are exported by the macro; the socket handlers are exported
 /// by hand below, to see a frame before it is copied.
@@ -111,6 +127,14 @@ pub struct LiveRoom {
     next_ticket: Cell<u64>,
     /// Buys waiting for a group write in flight to end.
     write_waiters: RefCell<Vec<oneshot::Sender<()>>>,
+    /// Socket buys' reads waiting for the next group read ([`LiveRoom::read_in_group`]).
+    queued_reads: RefCell<Vec<(u64, Vec<D1PreparedStatement>)>>,
+    /// Whether a group read is in flight.
+    reading: Cell<bool>,
+    /// What each group read found, by ticket, until its buy takes it.
+    read_results: RefCell<HashMap<u64, AppResult<Vec<D1Result>>>>,
+    /// Buys waiting for a group read in flight to end.
+    read_waiters: RefCell<Vec<oneshot::Sender<()>>>,
 }
 
 /// A held order's statements, waiting to be written with the next group.
@@ -139,6 +163,27 @@ const MAX_GROUP: usize = 50;
 /// about 600 ms instead of 200 ms); the price is that a buy arriving during a write waits
 /// for it (a paced sale's answers about 100 ms slower).
 const MAX_WRITES_IN_FLIGHT: usize = 1;
+
+/// Ends a group read, even one whose future was dropped: a read of the group with no
+/// result yet fails, and the buys waiting wake (one of them reads the next group).
+struct ReadingGuard<'a> {
+    room: &'a LiveRoom,
+    tickets: Vec<u64>,
+}
+
+impl Drop for ReadingGuard<'_> {
+    fn drop(&mut self) {
+        let mut results = self.room.read_results.borrow_mut();
+        for ticket in &self.tickets {
+            results.entry(*ticket).or_insert_with(|| Err(AppError::Internal("live buy read abandoned".into())));
+        }
+        drop(results);
+        self.room.reading.set(false);
+        for waiter in self.room.read_waiters.borrow_mut().drain(..) {
+            let _ = waiter.send(());
+        }
+    }
+}
 
 /// Ends a group write, even one whose future was dropped: a write of the group with no
 /// outcome yet is left to the sweep, the count in flight drops, and the buys waiting wake
@@ -369,6 +414,10 @@ impl DurableObject for LiveRoom {
             written: RefCell::new(HashMap::new()),
             next_ticket: Cell::new(0),
             write_waiters: RefCell::new(Vec::new()),
+            queued_reads: RefCell::new(Vec::new()),
+            reading: Cell::new(false),
+            read_results: RefCell::new(HashMap::new()),
+            read_waiters: RefCell::new(Vec::new()),
         }
     }
 
@@ -419,7 +468,9 @@ impl LiveRoom {
                 return Ok(JsValue::NULL);
             }
         };
-        self.on_frame(&ws, &text);
+        if let Some((viewer, buy)) = self.on_frame(&ws, &text) {
+            self.buy_over_socket(&ws, viewer, buy).await;
+        }
         self.flush().await;
         self.record_comments().await;
         Ok(JsValue::NULL)
@@ -750,6 +801,52 @@ impl LiveRoom {
         }
     }
 
+    /// Reads what a socket buy checks (its `statements`) with the next group, as
+    /// [`Self::write_order`] writes: while one group read is in flight, the buys that
+    /// arrive queue up, and when it ends one of them reads everything queued (up to
+    /// [`MAX_GROUP`] buys) in one D1 batch. A rush then reads in a few batches, not one per
+    /// buy. Returns this buy's results, in order.
+    async fn read_in_group(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<D1Result>> {
+        let db = self.env.d1("DB")?;
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket + 1);
+        self.queued_reads.borrow_mut().push((ticket, statements));
+        loop {
+            if let Some(read) = self.read_results.borrow_mut().remove(&ticket) {
+                return read;
+            }
+            if self.reading.get() {
+                let (done, wait) = oneshot::channel();
+                self.read_waiters.borrow_mut().push(done);
+                let _ = wait.await;
+                continue;
+            }
+            let group: Vec<(u64, Vec<D1PreparedStatement>)> = {
+                let mut queued = self.queued_reads.borrow_mut();
+                let n = queued.len().min(MAX_GROUP);
+                queued.drain(..n).collect()
+            };
+            self.reading.set(true);
+            let _reading = ReadingGuard { room: self, tickets: group.iter().map(|(ticket, _)| *ticket).collect() };
+            let sizes: Vec<(u64, usize)> = group.iter().map(|(ticket, reads)| (*ticket, reads.len())).collect();
+            let read = db.batch(group.into_iter().flat_map(|(_, reads)| reads).collect()).await;
+            let mut results = self.read_results.borrow_mut();
+            match read {
+                Ok(rows) => {
+                    let mut rows = rows.into_iter();
+                    for (ticket, size) in sizes {
+                        results.insert(ticket, Ok(rows.by_ref().take(size).collect()));
+                    }
+                }
+                Err(e) => {
+                    for (ticket, _) in sizes {
+                        results.insert(ticket, Err(AppError::Internal(format!("live buy reads: {e}"))));
+                    }
+                }
+            }
+        }
+    }
+
     /// Writes a held order (its `statements`) with the next group: while
     /// [`MAX_WRITES_IN_FLIGHT`] group writes are in flight, buys queue up; when one ends,
     /// one of them writes everything queued (up to [`MAX_GROUP`]) in one D1 batch,
@@ -1077,21 +1174,23 @@ impl LiveRoom {
         Response::from_websocket(pair.client)
     }
 
-    /// One text frame from a viewer, within the size limit. Every frame spends the
-    /// socket's budget; a socket that has spent it is closed.
-    fn on_frame(&self, ws: &WebSocket, text: &str) {
+    /// One text frame from a viewer, within the size limit, answered at once; a buy is
+    /// returned to be carried out (it waits on D1). Every frame spends the socket's budget;
+    /// a socket that has spent it is closed.
+    fn on_frame(&self, ws: &WebSocket, text: &str) -> Option<(Viewer, SocketBuy)> {
         let Ok(Some(mut state)) = ws.deserialize_attachment::<SocketState>() else {
             self.drop_socket(ws, CLOSE_POLICY, "unknown socket");
-            return;
+            return None;
         };
         let now = now_ms();
         match state.frames.attempt(Limit::SocketFrames, now) {
             Ok(frames) => state.frames = frames,
             Err(_) => {
                 self.drop_socket(ws, CLOSE_POLICY, "too many frames");
-                return;
+                return None;
             }
         }
+        let mut buy = None;
         let answer = match parse_client_message(text) {
             Ok(ClientMessage::Hello { last_seen, last_comment }) => match state.hellos.attempt(Limit::Hello, now) {
                 Ok(hellos) => {
@@ -1102,6 +1201,10 @@ impl LiveRoom {
             },
             Ok(ClientMessage::Comment { text }) => self.comment(&state.viewer, text),
             Ok(ClientMessage::Ping) => Ok(vec![ServerMessage::Pong]),
+            Ok(ClientMessage::Buy { key, offer_id, quantity, pickup_point_id }) => {
+                buy = Some((state.viewer.clone(), SocketBuy { key, offer_id, buy: LiveBuy { quantity, pickup_point_id } }));
+                Ok(vec![])
+            }
             Err(e) => Err(e.into()),
         };
         let replies = answer.unwrap_or_else(|e| vec![ServerMessage::Error { problem: problem_of(e) }]);
@@ -1110,6 +1213,35 @@ impl LiveRoom {
         }
         for reply in &replies {
             send(ws, reply);
+        }
+        buy
+    }
+
+    /// 立即抢购 over the socket, answered on it under the buy's key: the checks the worker
+    /// makes for a buy over HTTP (`LiveService::prepare_buy`: her session, the store, the
+    /// key's earlier order, the pickup point: one D1 batch), then [`Self::handle_buy`]. No
+    /// request, route or call between objects: in a rush, that is most of a buy's cost.
+    async fn buy_over_socket(&self, ws: &WebSocket, viewer: Viewer, buy: SocketBuy) {
+        let answer = match self.socket_buy(viewer, &buy).await {
+            Ok((order, replayed)) => ServerMessage::Bought { key: buy.key, order: OrderBrief::from(&order), replayed },
+            Err(e) => ServerMessage::BuyFailed { key: buy.key, problem: problem_of(e) },
+        };
+        send(ws, &answer);
+    }
+
+    async fn socket_buy(&self, viewer: Viewer, buy: &SocketBuy) -> AppResult<(Order, bool)> {
+        let (Some(person_id), Some(session)) = (viewer.person_id, viewer.session) else {
+            return Err(AccessError::Unauthenticated.into());
+        };
+        let live = self.session()?;
+        let shopper = Shopper { person_id, store_id: live.store_id, session, read_session: false };
+        let key = IdempotencyKey::parse(&buy.key)?;
+        let service = LiveService::new(&self.env)?;
+        let request = BuyRequest { offer: &buy.offer_id, key: &key, buy: &buy.buy, fault: Fault::None };
+        let read = self.read_in_group(service.buy_reads(&shopper, &live.id, &request)?).await?;
+        match service.prepare_buy(&shopper, request, &read, now()).await? {
+            PreparedBuy::Replayed(order) => Ok((order, true)),
+            PreparedBuy::New(call) => service.settle_buy(self.handle_buy(call).await?).await,
         }
     }
 

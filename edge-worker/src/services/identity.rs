@@ -356,9 +356,8 @@ impl IdentityService {
 
     /// Who sent this request, if its session cookie is valid and unexpired.
     pub async fn viewer(&self, req: &Request) -> AppResult<Option<Me>> {
-        let Some(value) = session_cookie_value(req) else { return Ok(None) };
-        let Some(token) = session_token(&value) else { return Ok(None) };
-        Self::read_viewer(&Self::viewer_query(&self.db, &session_token_hash(token))?.all().await?)
+        let Some(session) = session_hash(req) else { return Ok(None) };
+        Self::read_viewer(&Self::viewer_query(&self.db, &session)?.all().await?)
     }
 
     /// The read behind [`Self::viewer`] for the session whose token hashes to
@@ -383,7 +382,7 @@ impl IdentityService {
     /// there (`storage::orders::ShopGuards`), so a signed-out cookie places nothing.
     pub async fn shopper(&self, req: &Request) -> AppResult<Shopper> {
         let value = session_cookie_value(req).unwrap_or_default();
-        let session = session_token(&value).map(session_token_hash).unwrap_or_default();
+        let session = session_hash(req).unwrap_or_default();
         if let Some(claims) = session_claims(self.session_secret()?, &value, now()) {
             authorize_shop(claims.role)?;
             return Ok(Shopper { person_id: claims.person_id, store_id: claims.store_id, session, read_session: false });
@@ -400,13 +399,15 @@ impl IdentityService {
     }
 
     pub async fn sign_out(&self, req: &Request) -> AppResult<()> {
-        if let Some(token) = session_cookie_value(req).as_deref().and_then(session_token) {
-            self.db
-                .prepare("DELETE FROM sessions WHERE token_hash = ?1")
-                .bind(&[session_token_hash(token).into()])?
-                .run()
-                .await?;
+        if let Some(session) = session_hash(req) {
+            self.db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[session.into()])?.run().await?;
         }
         Ok(())
     }
+}
+
+/// The hash of the request's session token (`sessions.token_hash`), if its cookie holds a
+/// well-formed one: what a session is looked up and checked by.
+pub fn session_hash(req: &Request) -> Option<String> {
+    session_cookie_value(req).as_deref().and_then(session_token).map(session_token_hash)
 }

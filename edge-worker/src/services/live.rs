@@ -4,12 +4,12 @@
 
 use super::{
     catalog::CatalogService,
-    identity::{IdentityService, Shopper},
+    identity::{session_hash, IdentityService, Shopper},
     orders::{Fault, OrderService, FAULT_HOLD_GRACE_MS},
 };
 use crate::{
     clients::{
-        room::{BuyCall, KocCall, PinCall, RoomClient, StatusCall, UnpinCall, Viewer},
+        room::{BuyCall, BuyReply, KocCall, PinCall, RoomClient, StatusCall, UnpinCall, Viewer},
         stock::{KeeperReply, ReleaseCall, ReserveCall, StockClient, HOLD_GRACE_MS},
         throttle::client_address,
     },
@@ -34,7 +34,7 @@ use shared_model::{
     store::StoreError,
     Fen, LiveSessionId, OfferId, OrderId, PersonId, StoreId,
 };
-use worker::{D1Database, Env, Request, Response};
+use worker::{D1Database, D1PreparedStatement, D1Result, Env, Request, Response};
 
 /// Lives a store's list shows at most.
 const LIST_LIMIT: u32 = 50;
@@ -87,7 +87,13 @@ struct BuyContext {
     completed_orders: u32,
 }
 
-/// A resident's one-tap buy, as the route read it.
+/// A buy checked and ready for the room, or the order its key already placed.
+pub enum PreparedBuy {
+    Replayed(Order),
+    New(BuyCall),
+}
+
+/// A resident's one-tap buy, as the route (or the room's socket) read it.
 pub struct BuyRequest<'a> {
     pub offer: &'a OfferId,
     pub key: &'a IdempotencyKey,
@@ -379,11 +385,11 @@ impl LiveService {
         Ok(())
     }
 
-    /// One-tap buy: the same order, idempotency and pickup rules as the shop; the room
-    /// decides the stock and the price. One D1 batch of three reads (the buyer with her
-    /// session; the live with the key's earlier order and her completed orders; the pickup
-    /// point), then the room, which writes the order to D1 in a batch shared with the buys
-    /// around it (group commit).
+    /// One-tap buy over HTTP: the same order, idempotency and pickup rules as the shop;
+    /// the room decides the stock and the price. One D1 batch of reads
+    /// ([`Self::buy_reads`]), then the room, which writes the order to D1 in a batch shared
+    /// with the buys around it (group commit). A buy over the room's socket takes the same
+    /// steps in the room itself (`LiveRoom::buy_over_socket`).
     pub async fn buy(
         &self,
         shopper: &Shopper,
@@ -391,20 +397,36 @@ impl LiveService {
         request: BuyRequest<'_>,
         now: DateTime<Utc>,
     ) -> AppResult<(Order, bool)> {
+        let read = self.db.batch(self.buy_reads(shopper, live, &request)?).await?;
+        match self.prepare_buy(shopper, request, &read, now).await? {
+            PreparedBuy::Replayed(order) => Ok((order, true)),
+            PreparedBuy::New(call) => self.settle_buy(self.rooms.buy(live, &call).await?).await,
+        }
+    }
+
+    /// Everything a buy checks before the room, from what [`Self::buy_reads`] read: her
+    /// session, the live's store, the key's earlier order (a replay is answered from D1)
+    /// and the pickup point. What is left is the room's [`BuyCall`].
+    pub async fn prepare_buy(
+        &self,
+        shopper: &Shopper,
+        request: BuyRequest<'_>,
+        read: &[D1Result],
+        now: DateTime<Utc>,
+    ) -> AppResult<PreparedBuy> {
         let BuyRequest { offer, key, buy, fault } = request;
         let order_id = order_id_for(&shopper.person_id, key);
-        let context = self.buy_context(shopper, live, buy, &order_id).await?;
+        let context = read_buy_context(shopper, read)?;
         let me = &context.me;
         authorize(Some(me), Action::ShopAt(&context.session.store_id))?;
         let pickup = context.pickup.ok_or(StoreError::UnknownPickupPoint)?;
         let fingerprint = buy_fingerprint(offer, buy.quantity, &pickup.id);
-        let orders = OrderService::new(&self.env)?;
         if let Some(existing_fingerprint) = context.existing_fingerprint {
             if existing_fingerprint != fingerprint {
                 return Err(OrderError::IdempotencyKeyReused.into());
             }
-            if let Some((existing, _)) = orders.load(&order_id).await? {
-                return Ok((existing, true));
+            if let Some((existing, _)) = OrderService::new(&self.env)?.load(&order_id).await? {
+                return Ok(PreparedBuy::Replayed(existing));
             }
         }
         let secret = env_text(&self.env, "PICKUP_CODE_SECRET")
@@ -418,7 +440,7 @@ impl LiveService {
             note: None,
             placed_at: now,
         };
-        let call = BuyCall {
+        Ok(PreparedBuy::New(BuyCall {
             offer_id: offer.clone(),
             placement,
             idempotency_key: key.as_str().to_owned(),
@@ -430,67 +452,46 @@ impl LiveService {
             building: me.building.clone(),
             hold_grace_ms: if fault == Fault::AbandonAfterReserve { FAULT_HOLD_GRACE_MS } else { HOLD_GRACE_MS },
             abandon_after_hold: fault == Fault::AbandonAfterReserve,
-        };
-        let reply = self.rooms.buy(live, &call).await?;
+        }))
+    }
+
+    /// The buy's answer from the room's reply: a replayed order is read from D1, since the
+    /// first request may have moved on since (e.g. cancelled).
+    pub async fn settle_buy(&self, reply: BuyReply) -> AppResult<(Order, bool)> {
         if reply.replayed {
-            // The first request may have moved on since (e.g. cancelled): D1 has the truth.
-            if let Some((order, _)) = orders.load(&order_id).await? {
+            if let Some((order, _)) = OrderService::new(&self.env)?.load(&reply.order.id).await? {
                 return Ok((order, true));
             }
         }
         Ok((reply.order, reply.replayed))
     }
 
-    async fn buy_context(
+    /// What a buy checks before the room, as one D1 batch of three reads (the buyer with
+    /// her session; the live with the key's earlier order and her completed orders; the
+    /// pickup point): the worker sends it alone, the room with other buys' reads.
+    pub fn buy_reads(
         &self,
         shopper: &Shopper,
         live: &LiveSessionId,
-        buy: &LiveBuy,
-        order_id: &OrderId,
-    ) -> AppResult<BuyContext> {
-        /// What the buy needs of her orders, read with the live's row.
-        #[derive(Deserialize)]
-        struct OrdersRow {
-            existing_fingerprint: Option<String>,
-            completed: u32,
-        }
-        let catalog = CatalogService::new(&self.env)?;
-        let results = self
-            .db
-            .batch(vec![
-                IdentityService::viewer_query(&self.db, &shopper.session)?,
-                self.db
-                    .prepare(format!(
-                        "SELECT {SESSION_COLUMNS}, (SELECT fingerprint FROM orders WHERE id = ?2) AS existing_fingerprint, \
-                         {} AS completed FROM live_sessions ls WHERE ls.id = ?1",
-                        completed_orders("?3", "?4")
-                    ))
-                    .bind(&[
-                        live.as_str().into(),
-                        order_id.as_str().into(),
-                        shopper.person_id.as_str().into(),
-                        OrderStatus::PickedUp.as_str().into(),
-                    ])?,
-                catalog.pickup_point_query(&shopper.store_id, buy.pickup_point_id.as_ref())?,
-            ])
-            .await?;
-        let [me, session, pickup] = results.as_slice() else {
-            return Err(AppError::Internal("buy context batch returned a different shape".into()));
-        };
-        // The seal and the session name the same resident unless the cookie was forged
-        // with the secret.
-        let me = IdentityService::read_viewer(me)?
-            .filter(|me| me.person_id == shopper.person_id && me.store_id == shopper.store_id)
-            .ok_or(AccessError::Unauthenticated)?;
-        let orders = session.results::<OrdersRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?;
-        let session = session.results::<SessionRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?.into_session()?;
-        Ok(BuyContext {
-            me,
-            session,
-            pickup: CatalogService::read_pickup_point(pickup)?,
-            existing_fingerprint: orders.existing_fingerprint,
-            completed_orders: orders.completed,
-        })
+        request: &BuyRequest<'_>,
+    ) -> AppResult<Vec<D1PreparedStatement>> {
+        let order_id = order_id_for(&shopper.person_id, request.key);
+        Ok(vec![
+            IdentityService::viewer_query(&self.db, &shopper.session)?,
+            self.db
+                .prepare(format!(
+                    "SELECT {SESSION_COLUMNS}, (SELECT fingerprint FROM orders WHERE id = ?2) AS existing_fingerprint, \
+                     {} AS completed FROM live_sessions ls WHERE ls.id = ?1",
+                    completed_orders("?3", "?4")
+                ))
+                .bind(&[
+                    live.as_str().into(),
+                    order_id.as_str().into(),
+                    shopper.person_id.as_str().into(),
+                    OrderStatus::PickedUp.as_str().into(),
+                ])?,
+            CatalogService::new(&self.env)?.pickup_point_query(&shopper.store_id, request.buy.pickup_point_id.as_ref())?,
+        ])
     }
 
     /// Units and GMV per offer, buyers and the returning customers' share (owner).
@@ -652,18 +653,49 @@ impl LiveService {
     }
 
     /// Connects a viewer's socket to the room; the viewer's identity rides along so the
-    /// room can name and badge their comments.
+    /// room can name and badge their comments, and take her buys over the socket.
     pub async fn connect(&self, live: &LiveSessionId, req: &Request, me: Option<&Me>) -> AppResult<Response> {
         let session = self.session(live).await?;
         let address = client_address(req);
         let viewer = match member_of(me, &session.store_id) {
-            Some(me) => {
-                Viewer { person_id: Some(me.person_id.clone()), nickname: me.nickname.clone(), is_koc: me.is_koc, address }
-            }
+            Some(me) => Viewer {
+                person_id: Some(me.person_id.clone()),
+                nickname: me.nickname.clone(),
+                is_koc: me.is_koc,
+                address,
+                session: session_hash(req),
+            },
             None => Viewer { address, ..Viewer::default() },
         };
         self.rooms.connect(live, req, &viewer).await
     }
+}
+
+/// What [`LiveService::buy_reads`] found.
+fn read_buy_context(shopper: &Shopper, read: &[D1Result]) -> AppResult<BuyContext> {
+    /// What the buy needs of her orders, read with the live's row.
+    #[derive(Deserialize)]
+    struct OrdersRow {
+        existing_fingerprint: Option<String>,
+        completed: u32,
+    }
+    let [me, session, pickup] = read else {
+        return Err(AppError::Internal("buy context batch returned a different shape".into()));
+    };
+    // The seal and the session name the same resident unless the cookie was forged
+    // with the secret.
+    let me = IdentityService::read_viewer(me)?
+        .filter(|me| me.person_id == shopper.person_id && me.store_id == shopper.store_id)
+        .ok_or(AccessError::Unauthenticated)?;
+    let orders = session.results::<OrdersRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?;
+    let session = session.results::<SessionRow>()?.into_iter().next().ok_or(LiveError::LiveNotFound)?.into_session()?;
+    Ok(BuyContext {
+        me,
+        session,
+        pickup: CatalogService::read_pickup_point(pickup)?,
+        existing_fingerprint: orders.existing_fingerprint,
+        completed_orders: orders.completed,
+    })
 }
 
 /// How many orders the person `person` (a SQL expression) has picked up: what makes a

@@ -13,7 +13,7 @@ use super::{
     offer::{offer_state, Offer, OfferState},
     session::{LiveSession, LiveSessionStatus},
 };
-use crate::{problem::Problem, tagged::tag_first, text::one_line};
+use crate::{api::OrderBrief, problem::Problem, tagged::tag_first, text::one_line, OfferId, PickupPointId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +44,22 @@ pub enum ClientMessage {
     },
     /// Keep-alive.
     Ping,
+    /// 立即抢购 over the open socket: the same buy as `POST
+    /// /api/v1/lives/{live}/offers/{offer}/orders`, answered on this socket with
+    /// [`ServerMessage::Bought`] or [`ServerMessage::BuyFailed`] under the same `key`. The
+    /// socket is already there when she taps, so the buy skips a request of its own.
+    Buy {
+        /// The tap's idempotency key: a retry, over the socket or over HTTP, lands on the
+        /// same order.
+        key: String,
+        /// The pinned offer.
+        offer_id: OfferId,
+        /// Units wanted.
+        quantity: i64,
+        /// Where to collect it (the store's first pickup point when missing).
+        #[serde(default)]
+        pickup_point_id: Option<PickupPointId>,
+    },
 }
 
 /// Reads a viewer's frame: `MalformedMessage` for anything that is not a known message
@@ -92,6 +108,22 @@ tag_first! {
         },
         /// The answer to [`ClientMessage::Ping`].
         Pong,
+        /// The order a [`ClientMessage::Buy`] placed (or, `replayed`, had placed before).
+        Bought {
+            /// The buy's key.
+            key: String,
+            /// The order, briefly.
+            order: OrderBrief,
+            /// Whether the key had already placed it.
+            replayed: bool,
+        },
+        /// Why a [`ClientMessage::Buy`] was refused; nothing was bought.
+        BuyFailed {
+            /// The buy's key.
+            key: String,
+            /// Why, as the HTTP route would say it.
+            problem: Problem,
+        },
     }
 }
 
@@ -340,6 +372,16 @@ mod tests {
             ServerMessage::Comments { comments },
             ServerMessage::Error { problem: Problem::new(409, "sold_out", "已售罄") },
             ServerMessage::Pong,
+            ServerMessage::Bought {
+                key: "k-1".into(),
+                order: OrderBrief {
+                    id: crate::OrderId::parse("o-1").unwrap(),
+                    lines: vec![crate::api::LineUnits { quantity: 2 }],
+                    pickup_code: Some("384021".into()),
+                },
+                replayed: false,
+            },
+            ServerMessage::BuyFailed { key: "k-2".into(), problem: Problem::new(409, "cap_exceeded", "已达限购") },
         ] {
             let frame = serde_json::to_string(&message).unwrap();
             assert_eq!(serde_json::from_str::<ServerMessage>(&frame).unwrap(), message, "{frame}");
@@ -371,6 +413,12 @@ mod tests {
             ClientMessage::Hello { last_seen: Some(3), last_comment: Some(2) },
             ClientMessage::Ping,
             ClientMessage::Comment { text: "好".into() },
+            ClientMessage::Buy {
+                key: "k-1".into(),
+                offer_id: OfferId::parse("f-1").unwrap(),
+                quantity: 2,
+                pickup_point_id: None,
+            },
         ] {
             assert_eq!(parse_client_message(&serde_json::to_string(&m).unwrap()), Ok(m));
         }
