@@ -214,8 +214,8 @@ pub struct Seen {
     pub bytes: usize,
     /// Snapshots received (a first visit's, or a resume the log could not serve).
     pub snapshots: usize,
-    /// 接龙 lines whose `StockChanged` did not follow them in the same frame (a buy's two
-    /// events travel together).
+    /// 接龙 lines with no `StockChanged` after them in the same frame (a group of buys'
+    /// lines travel with the stock after them).
     pub lines_without_stock: usize,
     /// Times the viewer had to say `hello` again because of a gap.
     pub resyncs: usize,
@@ -275,7 +275,7 @@ impl Seen {
                     .enumerate()
                     .filter(|(i, e)| {
                         matches!(e.kind, RoomEventKind::ChainAppended { .. })
-                            && !matches!(events.get(i + 1).map(|n| &n.kind), Some(RoomEventKind::StockChanged { .. }))
+                            && !events[i + 1..].iter().any(|n| matches!(n.kind, RoomEventKind::StockChanged { .. }))
                     })
                     .count();
                 let mut gap = false;

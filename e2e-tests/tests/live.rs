@@ -131,7 +131,7 @@ async fn burst_of_500_buys_for_100_units_reaches_every_viewer_in_order() {
         assert_eq!(seen.chain_seqs(), want, "viewer {n} holds the 接龙 lines 1..=100 in order");
         assert_eq!(seen.chain_received, want, "viewer {n} received each line once, in order");
         assert!(seen.unreadable.is_empty() && seen.problems.is_empty(), "viewer {n}: {:?} {:?}", seen.unreadable, seen.problems);
-        assert_eq!(seen.lines_without_stock, 0, "viewer {n}: each line came with its stock change in one frame");
+        assert_eq!(seen.lines_without_stock, 0, "viewer {n}: each line came with the stock after it in one frame");
         let mut buyers_seen: BTreeMap<(String, String), usize> = BTreeMap::new();
         for arrival in &seen.chain {
             assert_eq!(arrival.entry.quantity, 1);
