@@ -123,10 +123,11 @@ pub struct LiveRoom {
     writing: Cell<usize>,
     /// What became of each write, by its ticket, until its buy takes it.
     written: RefCell<HashMap<u64, Written>>,
-    /// The next write's ticket (a key sent twice at once writes its order twice).
+    /// The next group read's or write's ticket (a key sent twice at once writes its order
+    /// twice).
     next_ticket: Cell<u64>,
     /// Buys waiting for a group write in flight to end.
-    write_waiters: RefCell<Vec<oneshot::Sender<()>>>,
+    write_waiters: Waiters,
     /// Socket buys' reads waiting for the next group read ([`LiveRoom::read_in_group`]).
     queued_reads: RefCell<Vec<(u64, Vec<D1PreparedStatement>)>>,
     /// Whether a group read is in flight.
@@ -134,7 +135,7 @@ pub struct LiveRoom {
     /// What each group read found, by ticket, until its buy takes it.
     read_results: RefCell<HashMap<u64, AppResult<Vec<D1Result>>>>,
     /// Buys waiting for a group read in flight to end.
-    read_waiters: RefCell<Vec<oneshot::Sender<()>>>,
+    read_waiters: Waiters,
 }
 
 /// A held order's statements, waiting to be written with the next group.
@@ -164,6 +165,25 @@ const MAX_GROUP: usize = 50;
 /// for it (a paced sale's answers about 100 ms slower).
 const MAX_WRITES_IN_FLIGHT: usize = 1;
 
+/// Buys waiting for a group (read or write) in flight to end.
+#[derive(Default)]
+struct Waiters(RefCell<Vec<oneshot::Sender<()>>>);
+
+impl Waiters {
+    /// Waits until [`Self::wake_all`].
+    async fn wait(&self) {
+        let (done, wait) = oneshot::channel();
+        self.0.borrow_mut().push(done);
+        let _ = wait.await;
+    }
+
+    fn wake_all(&self) {
+        for waiter in self.0.borrow_mut().drain(..) {
+            let _ = waiter.send(());
+        }
+    }
+}
+
 /// Ends a group read, even one whose future was dropped: a read of the group with no
 /// result yet fails, and the buys waiting wake (one of them reads the next group).
 struct ReadingGuard<'a> {
@@ -179,9 +199,7 @@ impl Drop for ReadingGuard<'_> {
         }
         drop(results);
         self.room.reading.set(false);
-        for waiter in self.room.read_waiters.borrow_mut().drain(..) {
-            let _ = waiter.send(());
-        }
+        self.room.read_waiters.wake_all();
     }
 }
 
@@ -201,9 +219,7 @@ impl Drop for WritingGuard<'_> {
         }
         drop(written);
         self.room.writing.set(self.room.writing.get().saturating_sub(1));
-        for waiter in self.room.write_waiters.borrow_mut().drain(..) {
-            let _ = waiter.send(());
-        }
+        self.room.write_waiters.wake_all();
     }
 }
 
@@ -413,11 +429,11 @@ impl DurableObject for LiveRoom {
             writing: Cell::new(0),
             written: RefCell::new(HashMap::new()),
             next_ticket: Cell::new(0),
-            write_waiters: RefCell::new(Vec::new()),
+            write_waiters: Waiters::default(),
             queued_reads: RefCell::new(Vec::new()),
             reading: Cell::new(false),
             read_results: RefCell::new(HashMap::new()),
-            read_waiters: RefCell::new(Vec::new()),
+            read_waiters: Waiters::default(),
         }
     }
 
@@ -801,6 +817,13 @@ impl LiveRoom {
         }
     }
 
+    /// A ticket for a read or write waiting for its group.
+    fn take_ticket(&self) -> u64 {
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket + 1);
+        ticket
+    }
+
     /// Reads what a socket buy checks (its `statements`) with the next group, as
     /// [`Self::write_order`] writes: while one group read is in flight, the buys that
     /// arrive queue up, and when it ends one of them reads everything queued (up to
@@ -808,17 +831,14 @@ impl LiveRoom {
     /// buy. Returns this buy's results, in order.
     async fn read_in_group(&self, statements: Vec<D1PreparedStatement>) -> AppResult<Vec<D1Result>> {
         let db = self.env.d1("DB")?;
-        let ticket = self.next_ticket.get();
-        self.next_ticket.set(ticket + 1);
+        let ticket = self.take_ticket();
         self.queued_reads.borrow_mut().push((ticket, statements));
         loop {
             if let Some(read) = self.read_results.borrow_mut().remove(&ticket) {
                 return read;
             }
             if self.reading.get() {
-                let (done, wait) = oneshot::channel();
-                self.read_waiters.borrow_mut().push(done);
-                let _ = wait.await;
+                self.read_waiters.wait().await;
                 continue;
             }
             let group: Vec<(u64, Vec<D1PreparedStatement>)> = {
@@ -854,8 +874,7 @@ impl LiveRoom {
     /// Between awaits the room runs one thing at a time, so the queue and the flags need
     /// no lock.
     async fn write_order(&self, order_id: OrderId, statements: Vec<D1PreparedStatement>) -> Written {
-        let ticket = self.next_ticket.get();
-        self.next_ticket.set(ticket + 1);
+        let ticket = self.take_ticket();
         self.queued_writes.borrow_mut().push(OrderWrite { ticket, order_id, statements });
         loop {
             if let Some(written) = self.written.borrow_mut().remove(&ticket) {
@@ -864,9 +883,7 @@ impl LiveRoom {
             // Queued (not yet taken into a group in flight) and room for one more write.
             let queued = self.queued_writes.borrow().iter().any(|w| w.ticket == ticket);
             if !queued || self.writing.get() >= MAX_WRITES_IN_FLIGHT {
-                let (done, wait) = oneshot::channel();
-                self.write_waiters.borrow_mut().push(done);
-                let _ = wait.await;
+                self.write_waiters.wait().await;
                 continue;
             }
             let group: Vec<OrderWrite> = {

@@ -382,7 +382,7 @@ impl IdentityService {
     /// there (`storage::orders::ShopGuards`), so a signed-out cookie places nothing.
     pub async fn shopper(&self, req: &Request) -> AppResult<Shopper> {
         let value = session_cookie_value(req).unwrap_or_default();
-        let session = session_hash(req).unwrap_or_default();
+        let session = session_hash_of(&value).unwrap_or_default();
         if let Some(claims) = session_claims(self.session_secret()?, &value, now()) {
             authorize_shop(claims.role)?;
             return Ok(Shopper { person_id: claims.person_id, store_id: claims.store_id, session, read_session: false });
@@ -409,5 +409,10 @@ impl IdentityService {
 /// The hash of the request's session token (`sessions.token_hash`), if its cookie holds a
 /// well-formed one: what a session is looked up and checked by.
 pub fn session_hash(req: &Request) -> Option<String> {
-    session_cookie_value(req).as_deref().and_then(session_token).map(session_token_hash)
+    session_cookie_value(req).as_deref().and_then(session_hash_of)
+}
+
+/// [`session_hash`] of a session cookie's value already read.
+fn session_hash_of(value: &str) -> Option<String> {
+    session_token(value).map(session_token_hash)
 }
