@@ -296,7 +296,9 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
             })
         }
         "insufficient_stock" => Some(format!("库存只剩{}件，请减少数量", arg("available")?)),
+        #[cfg(feature = "console")]
         "invalid_pickup_code" => Some(format!("取货码与订单不符，还可以再试{}次", arg("attempts_left")?)),
+        #[cfg(feature = "console")]
         "pickup_code_locked" => Some(format!("取货码错误次数过多，请{}分钟后再试", arg("minutes")?)),
         "sms_too_soon" => Some(format!("验证码已发送，请{}秒后再试", arg("seconds")?)),
         "sms_too_many" => Some(format!("验证码发送太频繁，请{}分钟后再试", arg("minutes")?)),
@@ -305,12 +307,14 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "comment_too_fast" => Some(format!("发言太快了，请{}后再发", wait_zh(arg("seconds")?))),
         "too_many_sockets" => Some(format!("同时打开的直播页面太多了（最多{}个），请关掉一些再试", arg("max")?)),
         "too_many_open_demands" => Some(format!("你已有{}条心愿在征集中，等店长回复后再来吧", arg("max")?)),
+        #[cfg(feature = "console")]
         "tasting_too_far_ahead" => Some(format!("品鉴会最多提前{}天发布", arg("max_days")?)),
         "invalid_seat_count" => Some(format!("每户可订1到{}个座位", arg("max")?)),
         "household_seat_cap" => Some(format!("每户最多订{}个座位，你家已订{}个", arg("cap")?, arg("already").unwrap_or(0))),
         "below_coupon_threshold" => {
             Some(format!("满{}可用，还差{}", Fen::from_fen(arg("threshold")?), Fen::from_fen(arg("short")?)))
         }
+        #[cfg(feature = "console")]
         "more_than_on_shelf" => Some(format!("货架上只有{}件，报损数量不能更多", arg("available")?)),
         "not_enough_seats" => Some(match arg("seats_left")? {
             0 => "座位已订满，可以排候补".to_owned(),
@@ -321,9 +325,10 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
 }
 
 /// Every code's message for people, in Chinese and in English: a row per message, with the
-/// codes that share it. One table for the worker and the browser, covering every code of
-/// this crate's errors and the worker's transport-level codes. Data rather than a `match`:
-/// 180 string arms, twice, compiled to about 15 KB of comparisons in every browser bundle.
+/// codes that share it. One table for the worker and the browser, covering with
+/// [`CONSOLE_MESSAGES`] every code of this crate's errors and the worker's transport-level
+/// codes. Data rather than a `match`: 180 string arms, twice, compiled to about 15 KB of
+/// comparisons in every browser bundle.
 const MESSAGES: &[(&[&str], &str, &str)] = &[
     // Generic and transport.
     (&["bad_request"], "请求格式不正确", "The request was not understood."),
@@ -334,27 +339,10 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["unauthorized", "unauthenticated", "not_signed_in"], "请先登录或加入门店", "Please sign in or join the store first."),
     (&["forbidden"], "没有权限进行此操作", "You are not allowed to do that."),
     (&["wrong_store"], "该账号属于其他门店", "This account belongs to another store."),
-    (&["hq_only"], "只有总部账号可以查看全部门店", "Only an HQ account can see every store."),
     (&["not_found", "no_such_route"], "找不到相关内容", "We could not find that."),
     (&["store_not_found"], "门店不存在", "This store does not exist."),
     (&["product_not_found"], "商品不存在或已下架", "This product does not exist or is no longer sold."),
-    (
-        &["batch_changed"],
-        "货架上的批次刚换过，请刷新后再设折扣",
-        "The batch on the shelf just changed; refresh and set the markdown again.",
-    ),
-    (
-        &["invalid_coupon_product"],
-        "店长发的券对整单可用，不能只限一个商品",
-        "An owner's coupon is for the whole order, not one product.",
-    ),
-    (
-        &["invalid_coupon_recipients"],
-        "优惠券只能发给本店的邻居（一次 1 到 200 位）",
-        "Coupons go to this store's residents, 1 to 200 at a time.",
-    ),
     (&["order_not_found"], "订单不存在", "This order does not exist."),
-    (&["resident_not_found"], "找不到这位居民", "We could not find this resident."),
     (&["method_not_allowed"], "不支持此操作", "That cannot be done here."),
     (&["conflict"], "情况有变，请刷新后重试", "Something changed. Please refresh and try again."),
     (
@@ -386,9 +374,6 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     // catalog
     (&["query_too_long"], "搜索词太长了，请控制在30个字以内", "Please search with at most 30 characters."),
     (&["invalid_category"], "没有这个分类", "There is no such category."),
-    (&["invalid_stock"], "库存数量超出范围", "The stock number is out of range."),
-    (&["invalid_cap"], "限购数量需在1到99之间", "A limit must be between 1 and 99."),
-    (&["empty_update"], "没有要修改的内容", "There is nothing to change."),
     // identity
     (&["invalid_nickname"], "昵称需为1到20个字", "Please enter a nickname of 1 to 20 characters."),
     (&["invalid_phone"], "请输入正确的11位手机号", "Please enter a valid 11-digit mobile number."),
@@ -463,48 +448,21 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["invalid_transition"], "订单状态不能这样变更", "The order cannot change like that."),
     (&["order_total_too_large"], "订单金额过大", "The order total is too large."),
     (&["order_timed_out"], "下单超时，请重新提交订单", "Placing the order took too long. Please place it again."),
-    // pickup counter (with their numbers, see `message_with_args_zh`)
-    (&["invalid_pickup_code"], "取货码与订单不符", "That pickup code does not match the order."),
-    (&["pickup_code_locked"], "取货码错误次数过多，请稍后再试", "Too many wrong pickup codes. Please try again later."),
-    (&["invalid_pickup_query"], "搜索内容需为1到20个字", "Please search with 1 to 20 characters."),
+    // lists
     (&["invalid_cursor"], "列表已变化，请从第一页重新查看", "The list has changed. Please start again from the first page."),
-    // live (cap_exceeded, sold_out, insufficient_stock, invalid_cap,
-    // quantity_out_of_range and product_not_found are shared with the codes above)
-    (&["invalid_live_title"], "直播标题需为1到40个字", "Please enter a title of 1 to 40 characters."),
-    (&["live_starts_in_past"], "开播时间不能早于现在", "The start time cannot be in the past."),
-    (
-        &["invalid_stream_url"],
-        "直播地址需以 http://、https:// 或 / 开头",
-        "The stream address must start with http://, https:// or /.",
-    ),
-    (
-        &["invalid_cover_url"],
-        "封面图片地址需以 http://、https:// 或 / 开头",
-        "The cover image address must start with http://, https:// or /.",
-    ),
-    (&["invalid_flash_price"], "秒杀价需大于0且不高于原价", "The flash price must be above 0 and at most the regular price."),
-    (
-        &["invalid_returning_price"],
-        "老顾客价需大于0且低于秒杀价",
-        "The returning-customer price must be above 0 and below the flash price.",
-    ),
-    (&["invalid_allotted"], "直播库存需在1到9999之间", "Units for the live must be between 1 and 9999."),
-    (&["invalid_offer_window"], "秒杀结束时间需晚于开始时间", "The offer must end after it opens."),
-    (&["offer_window_too_long"], "一场秒杀最长4小时", "A flash offer can run at most 4 hours."),
-    (&["offer_window_passed"], "秒杀结束时间已过", "The offer's end time has already passed."),
-    (&["gift_too_long"], "赠品说明最多30个字", "The gift line can be at most 30 characters."),
+    // live (cap_exceeded, sold_out, insufficient_stock, quantity_out_of_range and
+    // product_not_found are shared with the codes above)
     (&["invalid_comment"], "评论需为1到100个字", "A comment must be 1 to 100 characters."),
     (&["malformed_message"], "消息格式不正确，请刷新后重试", "The message was not understood. Please refresh and try again."),
     (&["not_store_owner"], "只有本店店主可以这样操作", "Only this store's owner can do that."),
     (&["live_not_found"], "直播不存在", "This live does not exist."),
     (&["offer_not_found"], "秒杀商品不存在或已下架", "This offer does not exist or was taken down."),
-    (&["live_already_started"], "直播已经开始了", "The live has already started."),
     (&["live_not_started"], "直播还没开始", "The live has not started yet."),
     (&["live_ended"], "直播已结束", "The live has ended."),
     (&["offer_not_open"], "秒杀还没开始，请稍候", "The offer is not open yet. Please wait."),
     (&["offer_closed"], "本轮秒杀已结束", "This offer has ended."),
-    // community (invalid_category, invalid_cover_url and order_not_found are shared
-    // with the codes above; those with numbers also in `message_with_args_zh`)
+    // community (order_not_found is shared with the codes above; those with numbers
+    // also in `message_with_args_zh`)
     (&["invalid_demand_text"], "心愿内容需为2到200个字，写在一行里", "A wish must be 2 to 200 characters on one line."),
     (&["invalid_demand_price"], "心理价位需大于0且不超过¥9999", "The price must be above 0 and at most ¥9999."),
     (
@@ -512,23 +470,9 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "你征集中的心愿已经够多了，等店长回复后再来吧",
         "You have enough wishes waiting. Wait for the owner's answer first.",
     ),
-    (&["invalid_decline_reason"], "暂不考虑的原因需为1到100个字", "Please give a reason of 1 to 100 characters."),
-    (&["invalid_demand_transition"], "心愿状态不能这样变更", "The wish cannot change like that."),
     (&["demand_closed"], "这条心愿已有结果，不能再投票了", "This wish has its answer; votes are closed."),
     (&["own_demand_vote"], "你发起的心愿已自动算你一票", "Your own wish always counts your vote."),
     (&["demand_not_found"], "心愿不存在", "That wish does not exist."),
-    (&["invalid_tasting_title"], "品鉴会标题需为1到40个字", "The title must be 1 to 40 characters."),
-    (&["tasting_starts_in_past"], "开始时间需晚于现在", "The start must be later than now."),
-    (&["tasting_too_far_ahead"], "品鉴会最多提前90天发布", "A tasting can be announced at most 90 days ahead."),
-    (&["invalid_tasting_place"], "地点需为1到60个字", "The place must be 1 to 60 characters."),
-    (&["invalid_seats"], "座位数需在1到200之间", "Seats must be between 1 and 200."),
-    (
-        &["invalid_seats_per_household"],
-        "每户座位数需在1到10之间，且不超过总座位数",
-        "Seats per household must be 1 to 10 and no more than the seats.",
-    ),
-    (&["too_many_tasting_products"], "一场品鉴会最多关联6个商品", "A tasting can link at most 6 products."),
-    (&["duplicate_tasting_product"], "关联的商品有重复", "A product is linked twice."),
     (&["invalid_seat_count"], "预约的座位数超出范围", "That number of seats is out of range."),
     (&["household_seat_cap"], "你家预约的座位已达每户上限", "Your household has booked as many seats as it may."),
     (&["not_enough_seats"], "座位不够了，可以少订几个或排候补", "Not enough seats left. Book fewer or join the waitlist."),
@@ -564,13 +508,93 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "A photo's longest side can be at most 1600 pixels. Please choose another.",
     ),
     (&["unreadable_photo"], "照片无法识别，请重新选择", "That photo cannot be read. Please choose another."),
+    (&["review_not_found"], "评价不存在", "That review does not exist."),
+    (&["photo_not_found"], "照片不存在", "That photo does not exist."),
+    // recommendations
+    (&["invalid_view_time"], "浏览时长不对（最多一天）", "That time on the page is not right (a day at most)."),
+    // coupons at checkout (below_coupon_threshold also in `message_with_args_zh`)
+    (&["coupon_not_found"], "优惠券不存在", "That coupon does not exist."),
+    (&["coupon_used"], "这张优惠券已经用过了", "This coupon has already been used."),
+    (&["coupon_expired"], "这张优惠券已过期", "This coupon has expired."),
+    (
+        &["coupon_product_missing"],
+        "这张优惠券只能用于指定商品，订单里还没有它",
+        "This coupon is for a product that is not in your order.",
+    ),
+    (&["below_coupon_threshold"], "订单金额未达到优惠券的使用门槛", "Your order does not reach this coupon's minimum spend."),
+];
+
+/// The messages for codes only the store console meets: its forms (lives and offers,
+/// tastings, markdowns, coupons, supply, stock, the store's size), the pickup counter
+/// and review moderation. The worker, server rendering and the owner's bundle have
+/// them; the residents' bundles leave them out, as they leave out the console itself.
+#[cfg(feature = "console")]
+const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
+    (&["hq_only"], "只有总部账号可以查看全部门店", "Only an HQ account can see every store."),
+    (
+        &["batch_changed"],
+        "货架上的批次刚换过，请刷新后再设折扣",
+        "The batch on the shelf just changed; refresh and set the markdown again.",
+    ),
+    (
+        &["invalid_coupon_product"],
+        "店长发的券对整单可用，不能只限一个商品",
+        "An owner's coupon is for the whole order, not one product.",
+    ),
+    (
+        &["invalid_coupon_recipients"],
+        "优惠券只能发给本店的邻居（一次 1 到 200 位）",
+        "Coupons go to this store's residents, 1 to 200 at a time.",
+    ),
+    (&["resident_not_found"], "找不到这位居民", "We could not find this resident."),
+    (&["invalid_stock"], "库存数量超出范围", "The stock number is out of range."),
+    (&["invalid_cap"], "限购数量需在1到99之间", "A limit must be between 1 and 99."),
+    (&["empty_update"], "没有要修改的内容", "There is nothing to change."),
+    (&["invalid_pickup_code"], "取货码与订单不符", "That pickup code does not match the order."),
+    (&["pickup_code_locked"], "取货码错误次数过多，请稍后再试", "Too many wrong pickup codes. Please try again later."),
+    (&["invalid_pickup_query"], "搜索内容需为1到20个字", "Please search with 1 to 20 characters."),
+    (&["invalid_live_title"], "直播标题需为1到40个字", "Please enter a title of 1 to 40 characters."),
+    (&["live_starts_in_past"], "开播时间不能早于现在", "The start time cannot be in the past."),
+    (
+        &["invalid_stream_url"],
+        "直播地址需以 http://、https:// 或 / 开头",
+        "The stream address must start with http://, https:// or /.",
+    ),
+    (
+        &["invalid_cover_url"],
+        "封面图片地址需以 http://、https:// 或 / 开头",
+        "The cover image address must start with http://, https:// or /.",
+    ),
+    (&["invalid_flash_price"], "秒杀价需大于0且不高于原价", "The flash price must be above 0 and at most the regular price."),
+    (
+        &["invalid_returning_price"],
+        "老顾客价需大于0且低于秒杀价",
+        "The returning-customer price must be above 0 and below the flash price.",
+    ),
+    (&["invalid_allotted"], "直播库存需在1到9999之间", "Units for the live must be between 1 and 9999."),
+    (&["invalid_offer_window"], "秒杀结束时间需晚于开始时间", "The offer must end after it opens."),
+    (&["offer_window_too_long"], "一场秒杀最长4小时", "A flash offer can run at most 4 hours."),
+    (&["offer_window_passed"], "秒杀结束时间已过", "The offer's end time has already passed."),
+    (&["gift_too_long"], "赠品说明最多30个字", "The gift line can be at most 30 characters."),
+    (&["live_already_started"], "直播已经开始了", "The live has already started."),
+    (&["invalid_decline_reason"], "暂不考虑的原因需为1到100个字", "Please give a reason of 1 to 100 characters."),
+    (&["invalid_demand_transition"], "心愿状态不能这样变更", "The wish cannot change like that."),
+    (&["invalid_tasting_title"], "品鉴会标题需为1到40个字", "The title must be 1 to 40 characters."),
+    (&["tasting_starts_in_past"], "开始时间需晚于现在", "The start must be later than now."),
+    (&["tasting_too_far_ahead"], "品鉴会最多提前90天发布", "A tasting can be announced at most 90 days ahead."),
+    (&["invalid_tasting_place"], "地点需为1到60个字", "The place must be 1 to 60 characters."),
+    (&["invalid_seats"], "座位数需在1到200之间", "Seats must be between 1 and 200."),
+    (
+        &["invalid_seats_per_household"],
+        "每户座位数需在1到10之间，且不超过总座位数",
+        "Seats per household must be 1 to 10 and no more than the seats.",
+    ),
+    (&["too_many_tasting_products"], "一场品鉴会最多关联6个商品", "A tasting can link at most 6 products."),
+    (&["duplicate_tasting_product"], "关联的商品有重复", "A product is linked twice."),
     (&["invalid_hide_reason"], "隐藏原因需为1到100个字", "Please give a reason of 1 to 100 characters."),
     (&["too_many_featured"], "每件商品最多精选3条评价", "At most 3 featured reviews per product."),
     (&["nothing_to_feature"], "只有星级的评价不能设为精选", "A review with only stars cannot be featured."),
     (&["review_is_hidden"], "评价已隐藏，请先恢复显示再设为精选", "The review is hidden. Show it again before featuring it."),
-    (&["review_not_found"], "评价不存在", "That review does not exist."),
-    (&["photo_not_found"], "照片不存在", "That photo does not exist."),
-    // markdowns (临期特价)
     (
         &["not_near_expiry"],
         "离保质期还远，暂不能设临期特价",
@@ -596,9 +620,6 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "最低价需大于0且不高于原价",
         "The lowest price must be above zero and at most the regular price.",
     ),
-    (&["invalid_view_time"], "浏览时长不对（最多一天）", "That time on the page is not right (a day at most)."),
-    // coupons (order_total_too_large is shared with orders; below_coupon_threshold
-    // also in `message_with_args_zh`)
     (&["invalid_coupon_amount"], "优惠金额需大于0且不超过¥100", "A coupon must take off more than zero and at most ¥100."),
     (
         &["invalid_coupon_threshold"],
@@ -606,23 +627,12 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "The minimum spend must be zero or more than the coupon's amount.",
     ),
     (&["invalid_coupon_validity"], "有效期需为1到30天", "A coupon must be valid for 1 to 30 days."),
-    (&["coupon_not_found"], "优惠券不存在", "That coupon does not exist."),
-    (&["coupon_used"], "这张优惠券已经用过了", "This coupon has already been used."),
-    (&["coupon_expired"], "这张优惠券已过期", "This coupon has expired."),
-    (
-        &["coupon_product_missing"],
-        "这张优惠券只能用于指定商品，订单里还没有它",
-        "This coupon is for a product that is not in your order.",
-    ),
-    (&["below_coupon_threshold"], "订单金额未达到优惠券的使用门槛", "Your order does not reach this coupon's minimum spend."),
-    // 备货 (supply)
     (&["supplier_not_found"], "供应商不存在", "No such supplier."),
     (&["nothing_to_order"], "这一天不需要向这家供应商订货", "Nothing needs ordering from this supplier for that day."),
     (&["purchase_order_not_found"], "采购单不存在", "No such purchase order."),
     (&["not_dead_lettered"], "只有发送失败的采购单可以重发", "Only a purchase order whose delivery failed can be sent again."),
     (&["inbox_closed"], "演示供应商暂停收单，请稍后再试", "The demo supplier is not taking orders right now. Try again later."),
     (&["bad_signature"], "采购单签名不对，供应商拒收", "The purchase order's signature does not match; the supplier refused it."),
-    // stock movements (收货, 报损, 盘点; more_than_on_shelf also in `message_with_args_zh`)
     (&["no_movement_lines"], "请至少填写一种商品", "Add at least one product."),
     (&["too_many_movement_lines"], "一次最多100种商品", "At most 100 products at a time."),
     (&["duplicate_movement_product"], "同一种商品只能填一行", "Each product may appear on one line only."),
@@ -630,10 +640,11 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["best_before_passed"], "保质期已过，不能收货", "These goods are past their best-before date and cannot be received."),
     (&["invalid_write_off_note"], "请用一句话（100字以内）写明原因", "Say why in one line of at most 100 characters."),
     (&["more_than_on_shelf"], "报损数量超过了货架上的库存", "That is more than is on the shelf."),
-    // a store's size (坪效, 人效)
     (&["invalid_store_area"], "营业面积需在1到10000平方米之间", "The selling area must be between 1 and 10,000 m²."),
     (&["invalid_staff_count"], "员工人数需在1到500之间", "Staff must be between 1 and 500."),
 ];
+#[cfg(not(feature = "console"))]
+const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[];
 
 /// The Chinese message shown to residents for a problem code, or `None` if unknown.
 pub fn message_zh(code: &str) -> Option<&'static str> {
@@ -645,9 +656,9 @@ pub fn message_en(code: &str) -> Option<&'static str> {
     messages_of(code).map(|(_, _, en)| *en)
 }
 
-/// The row of [`MESSAGES`] that holds `code`.
+/// The row of [`MESSAGES`] or [`CONSOLE_MESSAGES`] that holds `code`.
 fn messages_of(code: &str) -> Option<&'static (&'static [&'static str], &'static str, &'static str)> {
-    MESSAGES.iter().find(|(codes, ..)| codes.contains(&code))
+    MESSAGES.iter().chain(CONSOLE_MESSAGES).find(|(codes, ..)| codes.contains(&code))
 }
 
 /// The English message for a code that says this occurrence's numbers, when the problem
@@ -664,9 +675,11 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
             })
         }
         "insufficient_stock" => Some(format!("Only {} left. Please order fewer.", arg("available")?)),
+        #[cfg(feature = "console")]
         "invalid_pickup_code" => {
             Some(format!("That pickup code does not match the order. {} left.", plural(arg("attempts_left")?, "try", "tries")))
         }
+        #[cfg(feature = "console")]
         "pickup_code_locked" => {
             Some(format!("Too many wrong pickup codes. Try again in {}.", plural(arg("minutes")?, "minute", "minutes")))
         }
@@ -680,6 +693,7 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "too_many_sockets" => {
             Some(format!("Too many live pages are open (at most {}). Please close some and try again.", arg("max")?))
         }
+        #[cfg(feature = "console")]
         "more_than_on_shelf" => Some(format!("Only {} on the shelf; you cannot write off more.", arg("available")?)),
         "below_coupon_threshold" => Some(format!(
             "This coupon needs an order of {}; add {} more.",
@@ -938,7 +952,7 @@ mod tests {
     #[test]
     fn both_languages_cover_the_same_codes_with_sentences() {
         let mut seen = std::collections::HashSet::new();
-        for (codes, zh, en) in MESSAGES {
+        for (codes, zh, en) in MESSAGES.iter().chain(CONSOLE_MESSAGES) {
             assert!(!codes.is_empty() && !zh.is_empty(), "{zh}");
             assert!(en.starts_with(|c: char| c.is_ascii_uppercase()) && en.ends_with('.'), "{codes:?}: {en}");
             for code in *codes {
@@ -957,6 +971,39 @@ mod tests {
         assert_eq!(Problem::new(0, "offline", "").message(Locale::ZhCn), "网络不可用，请检查网络后重试");
         assert_eq!(Problem::from_status(502).message(Locale::En), "Something went wrong on our side. Please try again later.");
         assert_eq!(Problem::new(503, "", "").message(Locale::En), "Something went wrong on our side. Please try again later.");
+    }
+
+    /// Residents' bundles say only [`MESSAGES`] (they leave [`CONSOLE_MESSAGES`] out), so
+    /// every code their pages can meet is there: the browser's own, signing in and joining,
+    /// the cart and orders, the live room, wishes, bookings and ratings, reviews, coupons
+    /// at checkout.
+    #[test]
+    fn what_residents_meet_is_said_in_their_bundles() {
+        let residents = [
+            "bad_request malformed_json payload_too_large unauthorized unauthenticated forbidden wrong_store",
+            "residents_only not_found store_not_found product_not_found order_not_found conflict",
+            "too_many_requests internal_error service_unavailable network_error offline unexpected_response",
+            "unreadable_response invalid_id query_too_long invalid_category invalid_view_time",
+            "invalid_nickname invalid_phone invalid_building invalid_unit too_many_tags invalid_credentials",
+            "phone_already_joined invalid_device_code sms_too_soon sms_too_many too_many_sign_ins",
+            "too_many_joins sms_unavailable unknown_pickup_point quantity_out_of_range cart_full",
+            "unknown_product invalid_quantity cap_exceeded sold_out insufficient_stock empty_order",
+            "too_many_lines duplicate_line note_too_long invalid_idempotency_key idempotency_key_reused",
+            "not_cancellable cutoff_passed order_timed_out invalid_comment malformed_message",
+            "comment_too_fast too_many_frames hello_too_soon too_many_sockets live_not_found",
+            "offer_not_found live_not_started live_ended offer_not_open offer_closed invalid_demand_text",
+            "invalid_demand_price too_many_open_demands demand_closed own_demand_vote invalid_seat_count",
+            "household_seat_cap not_enough_seats already_booked tasting_cancelled tasting_started",
+            "booking_not_cancellable invalid_nps_score nps_comment_too_long not_an_attendee",
+            "nps_already_answered nps_not_open nps_closed order_not_picked_up product_not_in_order",
+            "already_reviewed review_window_passed invalid_stars review_too_long too_many_photos",
+            "photo_too_large unsupported_photo_type photo_too_big unreadable_photo coupon_not_found",
+            "coupon_used coupon_expired coupon_product_missing below_coupon_threshold",
+        ];
+        for code in residents.iter().flat_map(|line| line.split(' ')) {
+            assert!(MESSAGES.iter().any(|(codes, ..)| codes.contains(&code)), "{code}: only the console says it");
+        }
+        assert!(CONSOLE_MESSAGES.iter().any(|(codes, ..)| codes.contains(&"markdown_below_cost")));
     }
 
     #[test]
