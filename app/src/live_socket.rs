@@ -217,6 +217,13 @@ fn retry_later(this: &Rc<RefCell<Follower>>) {
         f.failures += 1;
         base * (0.75 + js_sys::Math::random() * 0.5)
     };
+    connect_after(this, Duration::from_millis(delay as u64));
+}
+
+/// Opens the socket after `delay`, in a task of its own: the first time, so the page's
+/// first hydration task does not also pay for opening it (and for compiling the code
+/// that does).
+fn connect_after(this: &Rc<RefCell<Follower>>, delay: Duration) {
     let weak = Rc::downgrade(this);
     set_timeout(
         move || {
@@ -224,7 +231,7 @@ fn retry_later(this: &Rc<RefCell<Follower>>) {
                 connect(&this);
             }
         },
-        Duration::from_millis(delay as u64),
+        delay,
     );
 }
 
@@ -273,7 +280,7 @@ pub fn follow_room(
                 last_heard_ms: js_sys::Date::now(),
                 buys: Vec::new(),
             }));
-            connect(&follower);
+            connect_after(&follower, Duration::ZERO);
             let tick = {
                 let weak: Weak<RefCell<Follower>> = Rc::downgrade(&follower);
                 set_interval_with_handle(
