@@ -27,8 +27,8 @@ use leptos_meta::{Meta, Title};
 use shared_model::{
     api::{LiveBuy, LiveDetail, LivePurchase, LiveViewer},
     live::{
-        countdown, format_countdown, most_per_buy, price_for, ClientMessage, LiveSessionStatus, Offer, OfferState, PriceTier,
-        RoomSnapshot, MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
+        countdown, format_countdown, most_per_buy, price_for, ClientMessage, Countdown, LiveSessionStatus, Offer, OfferState,
+        PriceTier, RoomSnapshot, MAX_COMMENT_CHARS, RETURNING_MIN_COMPLETED_ORDERS,
     },
     locale::Noun,
     OfferId, Problem,
@@ -140,9 +140,9 @@ impl RoomState {
 /// The room itself, once its first snapshot is here. Only its live parts hydrate, each an
 /// island of its own, hydrated in a task of its own so the phone can answer a tap between
 /// them (the first hydration of each part also pays for compiling its code): the room's
-/// snapshot and socket, the stage, the offer card (before the 接龙 list and the comments,
-/// so 立即抢购 works sooner), the 接龙 list and the comments. Only [`LiveRoomOpener`]
-/// carries the snapshot to the browser; the others share the room it opens.
+/// snapshot and socket, the stage, the offer card and its buying (before the 接龙 list and
+/// the comments, so 立即抢购 works sooner), the 接龙 list and the comments. Only
+/// [`LiveRoomOpener`] carries the snapshot to the browser; the others share the room it opens.
 #[component]
 fn LiveRoom(detail: LiveDetail) -> impl IntoView {
     let session = &detail.room.session;
@@ -155,7 +155,10 @@ fn LiveRoom(detail: LiveDetail) -> impl IntoView {
             <LiveRoomOpener detail/>
             <section class="live-stage">
                 <LiveStage/>
-                <LiveOffer/>
+                <div class="live-offer-dock">
+                    <LiveOffer/>
+                    <LiveOfferBuy/>
+                </div>
             </section>
             <LiveChain/>
             <LiveComments signed_in/>
@@ -254,20 +257,49 @@ fn LiveStage() -> impl IntoView {
     .into_any()
 }
 
-/// Over the stage: the featured offer's card, or a note that none is pinned while on air.
+/// The offer featured on the room's clock, shared by the card's two islands. Which offer
+/// it is changes at most once a second; the clock ticks faster.
+fn featured_offer(room: RwSignal<RoomSnapshot>, now: RwSignal<DateTime<Utc>>) -> Memo<Option<Offer>> {
+    let second = Memo::new(move |_| now.get().timestamp());
+    Memo::new(move |_| {
+        let at = DateTime::from_timestamp(second.get(), 0).unwrap_or_default();
+        room.with(|r| r.featured_offer(at).cloned())
+    })
+}
+
+/// Where the featured offer stands on the room's clock (scheduled, open, sold out, closed).
+fn offer_clock(offer: Memo<Option<Offer>>, now: RwSignal<DateTime<Utc>>) -> Memo<Option<Countdown>> {
+    Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| countdown(o, o.sold, now.get()))))
+}
+
+/// Over the stage: the featured offer's card (its product, prices, countdown and stock), or a
+/// note that none is pinned while on air. Its stepper and 立即抢购 are [`LiveOfferBuy`], an
+/// island of its own so each hydrates in a task short enough for the phone to answer a tap
+/// between them.
 #[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
 #[cfg_attr(any(feature = "ssr", feature = "live"), island)]
 fn LiveOffer() -> impl IntoView {
     let t = use_i18n();
+    let RoomState { room, now, viewer, .. } = RoomState::of_page();
+    let status = Memo::new(move |_| room.with(|r| r.session.status));
+    let featured = featured_offer(room, now);
+    let featured_id = Memo::new(move |_| featured.with(|o| o.as_ref().map(|o| o.id.to_string())));
+    move || match featured_id.get() {
+        Some(_) => view! { <OfferCard offer=featured now viewer/> }.into_any(),
+        None => (status.get() == LiveSessionStatus::Live)
+            .then(|| view! { <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p> })
+            .into_any(),
+    }
+}
+
+/// Under the card: what she bought from the featured offer, the stepper and 立即抢购 (or the
+/// console's link for the owner, the join link for a visitor), and why a buy was refused.
+#[cfg_attr(not(any(feature = "ssr", feature = "live")), component)]
+#[cfg_attr(any(feature = "ssr", feature = "live"), island)]
+fn LiveOfferBuy() -> impl IntoView {
     let RoomState { room, now, viewer, buy, .. } = RoomState::of_page();
     let (live_id, store) = room.with_untracked(|r| (r.session.id.to_string(), r.session.store_id.to_string()));
-    let status = Memo::new(move |_| room.with(|r| r.session.status));
-    // Which offer is featured changes at most once a second; the clock ticks faster.
-    let second = Memo::new(move |_| now.get().timestamp());
-    let featured = Memo::new(move |_| {
-        let at = DateTime::from_timestamp(second.get(), 0).unwrap_or_default();
-        room.with(|r| r.featured_offer(at).cloned())
-    });
+    let featured = featured_offer(room, now);
     let featured_id = Memo::new(move |_| featured.with(|o| o.as_ref().map(|o| o.id.to_string())));
     let quantity = RwSignal::new(1u32);
     // A new offer on the card starts again at one unit.
@@ -275,14 +307,12 @@ fn LiveOffer() -> impl IntoView {
         featured_id.track();
         quantity.set(1);
     });
-    move || match featured_id.get() {
-        Some(_) => view! {
-            <OfferCard offer=featured now quantity viewer live_id=live_id.clone() store=store.clone() buy_over_socket=buy/>
-        }
-        .into_any(),
-        None => (status.get() == LiveSessionStatus::Live)
-            .then(|| view! { <p class="live-no-offer" data-testid="no-offer">{t.live_no_offer()}</p> })
-            .into_any(),
+    move || {
+        featured_id.get().map(|_| {
+            view! {
+                <OfferBuy offer=featured now quantity viewer live_id=live_id.clone() store=store.clone() buy_over_socket=buy/>
+            }
+        })
     }
 }
 
@@ -305,11 +335,70 @@ fn LiveComments(signed_in: bool) -> impl IntoView {
     }
 }
 
-/// The pinned offer over the video: prices, countdown, stock bar, what she already bought
-/// here (and her pickup code), quantity and buy button. The stepper stops at what her
-/// per-buyer cap leaves, and once the cap is used up the button is off and says why.
+/// The pinned offer over the video: product, prices, countdown and stock bar.
 #[component]
-fn OfferCard(
+fn OfferCard(offer: Memo<Option<Offer>>, now: RwSignal<DateTime<Utc>>, viewer: RwSignal<LiveViewer>) -> impl IntoView {
+    let t = use_i18n();
+    let read = move |f: &dyn Fn(&Offer) -> String| offer.with(|o| o.as_ref().map(f).unwrap_or_default());
+    let clock = offer_clock(offer, now);
+    let returning = viewer.with_untracked(|v| v.returning_customer);
+    let completed = if returning { RETURNING_MIN_COMPLETED_ORDERS } else { 0 };
+    let price = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| price_for(o, completed))));
+    let timer = move || match clock.get() {
+        Some(c) if c.state == OfferState::Scheduled => {
+            Some(format!("{} {}", t.live_opens_in(), format_countdown(c.seconds_to_open.unwrap_or(0))))
+        }
+        Some(c) if matches!(c.state, OfferState::Open | OfferState::SoldOut) => {
+            Some(format!("{} {}", t.live_ends_in(), format_countdown(c.seconds_left.unwrap_or(0))))
+        }
+        _ => None,
+    };
+
+    view! {
+        <article class="live-offer" data-testid="live-offer" data-offer=move || read(&|o| o.id.to_string())>
+            <div class="live-offer-head">
+                <img class="live-offer-image" src=move || read(&|o| o.image_url.clone()) alt="" width="64" height="64"/>
+                <div class="live-offer-body">
+                    <p class="live-offer-name" data-testid="live-offer-name">
+                        {move || read(&|o| o.name.clone())} <span class="live-offer-unit">" " {move || read(&|o| o.unit.clone())}</span>
+                    </p>
+                    <p class="live-offer-prices">
+                        <span class="live-tier" data-testid="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
+                        <strong class="live-price" data-testid="live-price">{move || price.get().map(|(p, _)| p.to_string())}</strong>
+                        <s class="live-regular" data-testid="live-regular-price">{move || read(&|o| o.regular_price.to_string())}</s>
+                    </p>
+                    {move || {
+                        let other = offer.with(|o| o.as_ref().and_then(|o| match price.get() {
+                            Some((_, PriceTier::Returning)) => Some(format!("{} {}", t.live_flash_price(), o.flash_price)),
+                            _ => o.returning_price.map(|p| format!("{} {p}", t.live_returning_price())),
+                        }));
+                        other.map(|line| view! { <p class="live-offer-other" data-testid="live-other-price">{line}</p> })
+                    }}
+                    {move || offer.with(|o| o.as_ref().and_then(|o| o.gift.clone())).map(|gift| view! {
+                        <p class="live-offer-gift">{t.live_gift()} " " {gift}</p>
+                    })}
+                </div>
+                {move || timer().map(|text| view! { <span class="live-timer" data-testid="live-timer">{text}</span> })}
+            </div>
+            <div class="live-stock">
+                <div class="live-stock-bar"><span style:width=move || offer.with(|o| o.as_ref().map(|o| o.sold_share(o.sold).to_string()))></span></div>
+                <span class="live-stock-text" data-testid="live-stock">
+                    {move || read(&|o| format!("{} {}/{}", t.live_grabbed(), o.sold.min(o.allotted), o.allotted))}
+                </span>
+                {move || offer.with(|o| o.as_ref().and_then(|o| o.per_buyer_cap)).map(|cap| view! {
+                    <span class="live-cap">{format!("{} {cap}", t.cap())}</span>
+                })}
+            </div>
+        </article>
+    }
+    .into_any()
+}
+
+/// Under the card: what she already bought here (and her pickup code), quantity and buy
+/// button. The stepper stops at what her per-buyer cap leaves, and once the cap is used up
+/// the button is off and says why.
+#[component]
+fn OfferBuy(
     offer: Memo<Option<Offer>>,
     now: RwSignal<DateTime<Utc>>,
     quantity: RwSignal<u32>,
@@ -320,12 +409,9 @@ fn OfferCard(
     buy_over_socket: Callback<ClientMessage, Option<BuyAnswer>>,
 ) -> impl IntoView {
     let t = use_i18n();
-    let read = move |f: &dyn Fn(&Offer) -> String| offer.with(|o| o.as_ref().map(f).unwrap_or_default());
-    let clock = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| countdown(o, o.sold, now.get()))));
+    let clock = offer_clock(offer, now);
     let state = Memo::new(move |_| clock.get().map_or(OfferState::Closed, |c| c.state));
-    let (is_owner, signed_in, returning) = viewer.with_untracked(|v| (v.is_owner, v.signed_in, v.returning_customer));
-    let completed = if returning { RETURNING_MIN_COMPLETED_ORDERS } else { 0 };
-    let price = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| price_for(o, completed))));
+    let (is_owner, signed_in) = viewer.with_untracked(|v| (v.is_owner, v.signed_in));
     // What she holds from this offer, and the most one tap may ask for (`live::most_per_buy`).
     let already = Memo::new(move |_| offer.with(|o| o.as_ref().map_or(0, |o| viewer.with(|v| v.bought_from(&o.id)))));
     let limit = Memo::new(move |_| offer.with(|o| o.as_ref().map(|o| most_per_buy(o, already.get()))));
@@ -400,15 +486,6 @@ fn OfferCard(
             _ => t.live_offer_closed().to_string(),
         }
     };
-    let timer = move || match clock.get() {
-        Some(c) if c.state == OfferState::Scheduled => {
-            Some(format!("{} {}", t.live_opens_in(), format_countdown(c.seconds_to_open.unwrap_or(0))))
-        }
-        Some(c) if matches!(c.state, OfferState::Open | OfferState::SoldOut) => {
-            Some(format!("{} {}", t.live_ends_in(), format_countdown(c.seconds_left.unwrap_or(0))))
-        }
-        _ => None,
-    };
     let action = if is_owner {
         view! { <a class="btn btn-primary live-buy" href=console.clone() rel="external">{t.owner_console()}</a> }.into_any()
     } else if signed_in {
@@ -455,47 +532,14 @@ fn OfferCard(
     };
 
     view! {
-        <article class="live-offer" data-testid="live-offer" data-offer=move || read(&|o| o.id.to_string())>
-            <div class="live-offer-head">
-                <img class="live-offer-image" src=move || read(&|o| o.image_url.clone()) alt="" width="64" height="64"/>
-                <div class="live-offer-body">
-                    <p class="live-offer-name" data-testid="live-offer-name">
-                        {move || read(&|o| o.name.clone())} <span class="live-offer-unit">" " {move || read(&|o| o.unit.clone())}</span>
-                    </p>
-                    <p class="live-offer-prices">
-                        <span class="live-tier" data-testid="live-tier">{move || price.get().map(|(_, tier)| tier_label(t, tier))}</span>
-                        <strong class="live-price" data-testid="live-price">{move || price.get().map(|(p, _)| p.to_string())}</strong>
-                        <s class="live-regular" data-testid="live-regular-price">{move || read(&|o| o.regular_price.to_string())}</s>
-                    </p>
-                    {move || {
-                        let other = offer.with(|o| o.as_ref().and_then(|o| match price.get() {
-                            Some((_, PriceTier::Returning)) => Some(format!("{} {}", t.live_flash_price(), o.flash_price)),
-                            _ => o.returning_price.map(|p| format!("{} {p}", t.live_returning_price())),
-                        }));
-                        other.map(|line| view! { <p class="live-offer-other" data-testid="live-other-price">{line}</p> })
-                    }}
-                    {move || offer.with(|o| o.as_ref().and_then(|o| o.gift.clone())).map(|gift| view! {
-                        <p class="live-offer-gift">{t.live_gift()} " " {gift}</p>
-                    })}
-                </div>
-                {move || timer().map(|text| view! { <span class="live-timer" data-testid="live-timer">{text}</span> })}
-            </div>
-            <div class="live-stock">
-                <div class="live-stock-bar"><span style:width=move || offer.with(|o| o.as_ref().map(|o| o.sold_share(o.sold).to_string()))></span></div>
-                <span class="live-stock-text" data-testid="live-stock">
-                    {move || read(&|o| format!("{} {}/{}", t.live_grabbed(), o.sold.min(o.allotted), o.allotted))}
-                </span>
-                {move || offer.with(|o| o.as_ref().and_then(|o| o.per_buyer_cap)).map(|cap| view! {
-                    <span class="live-cap">{format!("{} {cap}", t.cap())}</span>
-                })}
-            </div>
+        <div class="live-offer-buy">
             {mine}
             <div class="live-offer-actions">{action}</div>
             {move || cap_reached.get().filter(|_| signed_in && !is_owner && state.get() == OfferState::Open).map(|reason| view! {
                 <p class="live-cap-reached" data-testid="live-cap-reason">{t.message(&reason)}</p>
             })}
             <ActionProblem result=buy.value().into()/>
-        </article>
+        </div>
     }
     .into_any()
 }
