@@ -530,6 +530,7 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
 /// them; the residents' bundles leave them out, as they leave out the console itself.
 #[cfg(feature = "console")]
 const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
+    // HQ, and the console's answers about batches, coupon recipients and residents
     (&["hq_only"], "只有总部账号可以查看全部门店", "Only an HQ account can see every store."),
     (
         &["batch_changed"],
@@ -547,12 +548,15 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
         "Coupons go to this store's residents, 1 to 200 at a time.",
     ),
     (&["resident_not_found"], "找不到这位居民", "We could not find this resident."),
+    // catalog
     (&["invalid_stock"], "库存数量超出范围", "The stock number is out of range."),
     (&["invalid_cap"], "限购数量需在1到99之间", "A limit must be between 1 and 99."),
     (&["empty_update"], "没有要修改的内容", "There is nothing to change."),
+    // pickup counter (with their numbers, see `message_with_args_zh`)
     (&["invalid_pickup_code"], "取货码与订单不符", "That pickup code does not match the order."),
     (&["pickup_code_locked"], "取货码错误次数过多，请稍后再试", "Too many wrong pickup codes. Please try again later."),
     (&["invalid_pickup_query"], "搜索内容需为1到20个字", "Please search with 1 to 20 characters."),
+    // lives and offers (invalid_cover_url is shared with tastings)
     (&["invalid_live_title"], "直播标题需为1到40个字", "Please enter a title of 1 to 40 characters."),
     (&["live_starts_in_past"], "开播时间不能早于现在", "The start time cannot be in the past."),
     (
@@ -577,6 +581,7 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["offer_window_passed"], "秒杀结束时间已过", "The offer's end time has already passed."),
     (&["gift_too_long"], "赠品说明最多30个字", "The gift line can be at most 30 characters."),
     (&["live_already_started"], "直播已经开始了", "The live has already started."),
+    // wishes and tastings (tasting_too_far_ahead also in `message_with_args_zh`)
     (&["invalid_decline_reason"], "暂不考虑的原因需为1到100个字", "Please give a reason of 1 to 100 characters."),
     (&["invalid_demand_transition"], "心愿状态不能这样变更", "The wish cannot change like that."),
     (&["invalid_tasting_title"], "品鉴会标题需为1到40个字", "The title must be 1 to 40 characters."),
@@ -591,10 +596,12 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
     ),
     (&["too_many_tasting_products"], "一场品鉴会最多关联6个商品", "A tasting can link at most 6 products."),
     (&["duplicate_tasting_product"], "关联的商品有重复", "A product is linked twice."),
+    // review moderation
     (&["invalid_hide_reason"], "隐藏原因需为1到100个字", "Please give a reason of 1 to 100 characters."),
     (&["too_many_featured"], "每件商品最多精选3条评价", "At most 3 featured reviews per product."),
     (&["nothing_to_feature"], "只有星级的评价不能设为精选", "A review with only stars cannot be featured."),
     (&["review_is_hidden"], "评价已隐藏，请先恢复显示再设为精选", "The review is hidden. Show it again before featuring it."),
+    // markdowns (临期特价)
     (
         &["not_near_expiry"],
         "离保质期还远，暂不能设临期特价",
@@ -620,6 +627,7 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
         "最低价需大于0且不高于原价",
         "The lowest price must be above zero and at most the regular price.",
     ),
+    // coupons issued
     (&["invalid_coupon_amount"], "优惠金额需大于0且不超过¥100", "A coupon must take off more than zero and at most ¥100."),
     (
         &["invalid_coupon_threshold"],
@@ -627,12 +635,14 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
         "The minimum spend must be zero or more than the coupon's amount.",
     ),
     (&["invalid_coupon_validity"], "有效期需为1到30天", "A coupon must be valid for 1 to 30 days."),
+    // 备货 (supply)
     (&["supplier_not_found"], "供应商不存在", "No such supplier."),
     (&["nothing_to_order"], "这一天不需要向这家供应商订货", "Nothing needs ordering from this supplier for that day."),
     (&["purchase_order_not_found"], "采购单不存在", "No such purchase order."),
     (&["not_dead_lettered"], "只有发送失败的采购单可以重发", "Only a purchase order whose delivery failed can be sent again."),
     (&["inbox_closed"], "演示供应商暂停收单，请稍后再试", "The demo supplier is not taking orders right now. Try again later."),
     (&["bad_signature"], "采购单签名不对，供应商拒收", "The purchase order's signature does not match; the supplier refused it."),
+    // stock movements (收货, 报损, 盘点; more_than_on_shelf also in `message_with_args_zh`)
     (&["no_movement_lines"], "请至少填写一种商品", "Add at least one product."),
     (&["too_many_movement_lines"], "一次最多100种商品", "At most 100 products at a time."),
     (&["duplicate_movement_product"], "同一种商品只能填一行", "Each product may appear on one line only."),
@@ -640,6 +650,7 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["best_before_passed"], "保质期已过，不能收货", "These goods are past their best-before date and cannot be received."),
     (&["invalid_write_off_note"], "请用一句话（100字以内）写明原因", "Say why in one line of at most 100 characters."),
     (&["more_than_on_shelf"], "报损数量超过了货架上的库存", "That is more than is on the shelf."),
+    // a store's size (坪效, 人效)
     (&["invalid_store_area"], "营业面积需在1到10000平方米之间", "The selling area must be between 1 and 10,000 m²."),
     (&["invalid_staff_count"], "员工人数需在1到500之间", "Staff must be between 1 and 500."),
 ];
