@@ -233,7 +233,8 @@ test('too many wrong passwords for one phone: the wait, in Chinese', async () =>
 test('English pages: dates, counts, messages and the pickup tabs', async () => {
   const { context, page, errors } = await phone();
   await english(context);
-  // The join form's refusal is a sentence for people.
+  // The join form's refusal is a sentence for people: words the resident's bundle does
+  // not carry, read from the problem the worker sent (`messages`).
   await page.goto(`${BASE}/s/${STORE}/join`);
   await hydrated(page);
   const join = new JoinPage(page);

@@ -6,6 +6,9 @@
 //!   message to show with [`Problem::message`] (Chinese from [`message_zh`], English from
 //!   [`message_en`], both with the occurrence's numbers); they never show `title` or
 //!   `detail`, which are for developers.
+//! - The worker sends each problem with its message in both languages (`messages`), so a
+//!   resident's browser bundle carries words only for the problems it raises itself
+//!   ([`BROWSER_MESSAGES`]); every code's words are behind the `all-messages` feature.
 //! - Each domain error implements [`ErrorCode`], so the worker maps any of them to a
 //!   status and a body in one place. Internal detail (SQL, stack traces) never goes in a
 //!   problem: the worker logs it and answers with [`Problem::internal`].
@@ -15,7 +18,9 @@
 //!   size, 422 for field validation, 429 while something is locked for too many tries
 //!   (a pickup code).
 
-use crate::{locale::Locale, money::Fen};
+use crate::locale::Locale;
+#[cfg(feature = "all-messages")]
+use crate::money::Fen;
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, fmt};
 
@@ -85,11 +90,21 @@ pub struct FieldError {
     pub code: String,
 }
 
-/// An RFC 9457 problem body with Linli's `code` extension member.
+/// A problem's message for people in each language the app speaks, as the sender's
+/// tables say it with the occurrence's numbers ([`Problem::message_zh`],
+/// [`Problem::message_en`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Messages {
+    pub zh: String,
+    pub en: String,
+}
+
+/// An RFC 9457 problem body with Linli's `code`, `args` and `messages` extension members.
 ///
 /// Lenient on input (missing members default) because the browser also decodes problems
 /// it did not make, e.g. from a proxy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// `https://linli.app/problems/<code>`, or `about:blank` for bare HTTP errors.
@@ -118,10 +133,61 @@ pub struct Problem {
     /// so a client can say them in its own language without parsing `title`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub args: BTreeMap<String, i64>,
+    /// Its message for people in both languages, with this occurrence's numbers: the
+    /// worker sends it with every problem, so a client without words of its own for the
+    /// code (a resident's browser, for most codes) still says it. Absent on a problem
+    /// made in this process and not yet sent.
+    #[serde(default)]
+    pub messages: Option<Messages>,
 }
 
 fn about_blank() -> String {
     ABOUT_BLANK.to_owned()
+}
+
+/// The same problem whatever words it came with: they follow from its code and numbers.
+impl PartialEq for Problem {
+    fn eq(&self, other: &Self) -> bool {
+        let Problem { type_, title, status, code, detail, errors, args, messages: _ } = self;
+        (type_, title, status, code, detail, errors, args)
+            == (&other.type_, &other.title, &other.status, &other.code, &other.detail, &other.errors, &other.args)
+    }
+}
+impl Eq for Problem {}
+
+/// Written as derived, but with `messages` said afresh from this build's tables when it
+/// has every code's words, so no problem the worker sends (an answer, a socket frame, a
+/// page's island) goes without them.
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            #[serde(rename = "type")]
+            type_: &'a str,
+            title: &'a str,
+            status: u16,
+            code: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            detail: Option<&'a str>,
+            #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+            errors: &'a [FieldError],
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            args: &'a BTreeMap<String, i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            messages: Option<Messages>,
+        }
+        Wire {
+            type_: &self.type_,
+            title: &self.title,
+            status: self.status,
+            code: &self.code,
+            detail: self.detail.as_deref(),
+            errors: &self.errors,
+            args: &self.args,
+            messages: self.messages_to_send(),
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Problem {
@@ -129,7 +195,16 @@ impl Problem {
     pub fn new(status: u16, code: impl Into<String>, title: impl Into<String>) -> Self {
         let code = code.into();
         let type_ = if code.is_empty() { about_blank() } else { format!("{PROBLEM_TYPE_BASE}{code}") };
-        Problem { type_, title: title.into(), status, code, detail: None, errors: Vec::new(), args: BTreeMap::new() }
+        Problem {
+            type_,
+            title: title.into(),
+            status,
+            code,
+            detail: None,
+            errors: Vec::new(),
+            args: BTreeMap::new(),
+            messages: None,
+        }
     }
 
     /// A problem meaning no more than its HTTP status: `type` is `about:blank` and the
@@ -144,6 +219,7 @@ impl Problem {
             detail: None,
             errors: Vec::new(),
             args: BTreeMap::new(),
+            messages: None,
         }
     }
 
@@ -181,20 +257,33 @@ impl Problem {
         self
     }
 
-    /// The message to show a resident: the Chinese text for `code` with this
-    /// occurrence's numbers ([`message_with_args_zh`]), else the text for `code`, else a
-    /// generic one for the status class.
-    pub fn message_zh(&self) -> String {
-        message_with_args_zh(&self.code, &self.args)
-            .unwrap_or_else(|| message_zh(&self.code).unwrap_or_else(|| fallback_message_zh(self.status)).to_owned())
+    /// The `messages` it is sent with: said afresh where this build has every code's
+    /// words, else as it came.
+    fn messages_to_send(&self) -> Option<Messages> {
+        #[cfg(feature = "all-messages")]
+        return Some(Messages { zh: self.message_zh(), en: self.message_en() });
+        #[cfg(not(feature = "all-messages"))]
+        self.messages.clone()
     }
 
-    /// The message to show in English: a sentence for people, from [`message_en`]'s
-    /// table with this occurrence's numbers ([`message_with_args_en`]), never the
-    /// developer's `title` or `detail`.
+    /// The message to show a resident: the Chinese text for `code` with this
+    /// occurrence's numbers ([`message_with_args_zh`]), else the text for `code`, else
+    /// the one the problem came with (`messages`), else a generic one for the status class.
+    pub fn message_zh(&self) -> String {
+        message_with_args_zh(&self.code, &self.args)
+            .or_else(|| message_zh(&self.code).map(str::to_owned))
+            .or_else(|| self.messages.as_ref().map(|m| m.zh.clone()))
+            .unwrap_or_else(|| fallback_message_zh(self.status).to_owned())
+    }
+
+    /// The message to show in English: a sentence for people, found as
+    /// [`Problem::message_zh`] is ([`message_with_args_en`], [`message_en`], `messages`),
+    /// never the developer's `title` or `detail`.
     pub fn message_en(&self) -> String {
         message_with_args_en(&self.code, &self.args)
-            .unwrap_or_else(|| message_en(&self.code).unwrap_or_else(|| fallback_message_en(self.status)).to_owned())
+            .or_else(|| message_en(&self.code).map(str::to_owned))
+            .or_else(|| self.messages.as_ref().map(|m| m.en.clone()))
+            .unwrap_or_else(|| fallback_message_en(self.status).to_owned())
     }
 
     /// The message to show in `locale` ([`Problem::message_zh`], [`Problem::message_en`]).
@@ -266,6 +355,7 @@ fn fallback_message_en(status: u16) -> &'static str {
 }
 
 /// A wait said in Chinese: seconds under two minutes, else whole minutes.
+#[cfg(feature = "all-messages")]
 fn wait_zh(seconds: i64) -> String {
     if seconds < 120 {
         format!("{seconds}秒")
@@ -275,11 +365,22 @@ fn wait_zh(seconds: i64) -> String {
 }
 
 /// A wait said in English, as [`wait_zh`].
+#[cfg(feature = "all-messages")]
 fn wait_en(seconds: i64) -> String {
     match seconds {
         1 => "1 second".to_owned(),
         s if s < 120 => format!("{s} seconds"),
         s => format!("{} minutes", (s + 59) / 60),
+    }
+}
+
+/// `n` and its noun in English, singular for one.
+#[cfg(feature = "all-messages")]
+fn plural_en(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
     }
 }
 
@@ -300,22 +401,33 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "invalid_pickup_code" => Some(format!("取货码与订单不符，还可以再试{}次", arg("attempts_left")?)),
         #[cfg(feature = "console")]
         "pickup_code_locked" => Some(format!("取货码错误次数过多，请{}分钟后再试", arg("minutes")?)),
+        #[cfg(feature = "all-messages")]
         "sms_too_soon" => Some(format!("验证码已发送，请{}秒后再试", arg("seconds")?)),
+        #[cfg(feature = "all-messages")]
         "sms_too_many" => Some(format!("验证码发送太频繁，请{}分钟后再试", arg("minutes")?)),
+        #[cfg(feature = "all-messages")]
         "too_many_sign_ins" => Some(format!("登录尝试次数过多，请{}后再试", wait_zh(arg("seconds")?))),
+        #[cfg(feature = "all-messages")]
         "too_many_joins" => Some(format!("这个网络加入门店太频繁，请{}后再试", wait_zh(arg("seconds")?))),
+        #[cfg(feature = "all-messages")]
         "comment_too_fast" => Some(format!("发言太快了，请{}后再发", wait_zh(arg("seconds")?))),
+        #[cfg(feature = "all-messages")]
         "too_many_sockets" => Some(format!("同时打开的直播页面太多了（最多{}个），请关掉一些再试", arg("max")?)),
+        #[cfg(feature = "all-messages")]
         "too_many_open_demands" => Some(format!("你已有{}条心愿在征集中，等店长回复后再来吧", arg("max")?)),
         #[cfg(feature = "console")]
         "tasting_too_far_ahead" => Some(format!("品鉴会最多提前{}天发布", arg("max_days")?)),
+        #[cfg(feature = "all-messages")]
         "invalid_seat_count" => Some(format!("每户可订1到{}个座位", arg("max")?)),
+        #[cfg(feature = "all-messages")]
         "household_seat_cap" => Some(format!("每户最多订{}个座位，你家已订{}个", arg("cap")?, arg("already").unwrap_or(0))),
+        #[cfg(feature = "all-messages")]
         "below_coupon_threshold" => {
             Some(format!("满{}可用，还差{}", Fen::from_fen(arg("threshold")?), Fen::from_fen(arg("short")?)))
         }
         #[cfg(feature = "console")]
         "more_than_on_shelf" => Some(format!("货架上只有{}件，报损数量不能更多", arg("available")?)),
+        #[cfg(feature = "all-messages")]
         "not_enough_seats" => Some(match arg("seats_left")? {
             0 => "座位已订满，可以排候补".to_owned(),
             left => format!("只剩{left}个座位，可以少订几个或排候补"),
@@ -324,11 +436,37 @@ pub fn message_with_args_zh(code: &str, args: &BTreeMap<String, i64>) -> Option<
     }
 }
 
-/// Every code's message for people, in Chinese and in English: a row per message, with the
-/// codes that share it. One table for the worker and the browser, covering with
-/// [`CONSOLE_MESSAGES`] every code of this crate's errors and the worker's transport-level
-/// codes. Data rather than a `match`: 180 string arms, twice, compiled to about 15 KB of
-/// comparisons in every browser bundle.
+/// The messages a resident's browser raises itself, with no worker to send their words: a
+/// request that got no answer or an unreadable one (the app's transport codes), and why a
+/// cart line or a live offer cannot be bought ([`crate::cart::LineAvailability::problem`],
+/// [`crate::live::most_per_buy`]). In every build; rows as in [`MESSAGES`].
+const BROWSER_MESSAGES: &[(&[&str], &str, &str)] = &[
+    (&["network_error"], "网络连接失败，请检查网络后重试", "Could not reach the store. Check your connection and try again."),
+    (&["offline"], "网络不可用，请检查网络后重试", "You are offline. Check your connection and try again."),
+    (
+        &["unexpected_response"],
+        "服务器返回了无法识别的内容，请稍后再试",
+        "The server sent something unexpected. Please try again later.",
+    ),
+    (
+        &["unreadable_response"],
+        "无法读取服务器的回复，请刷新页面后再试",
+        "The server's answer could not be read. Please reload the page.",
+    ),
+    (&["unknown_product"], "商品不存在或已下架", "This product does not exist or is no longer sold."),
+    (&["cap_exceeded"], "超出每人限购数量", "That is more than the limit per person."),
+    (&["sold_out"], "已售罄", "Sold out."),
+    (&["insufficient_stock"], "库存不足，请减少数量", "Not enough left. Please order fewer."),
+];
+
+/// Every other code's message for people, in Chinese and in English: a row per message,
+/// with the codes that share it. With [`BROWSER_MESSAGES`] and [`CONSOLE_MESSAGES`] it
+/// covers every code of this crate's errors and the worker's transport-level codes. Only
+/// in builds with `all-messages` (the worker, server rendering, the console): a resident's
+/// browser reads these words from the problems the worker sends (`Problem::messages`).
+/// Data rather than a `match`: 180 string arms, twice, compiled to about 15 KB of
+/// comparisons.
+#[cfg(feature = "all-messages")]
 const MESSAGES: &[(&[&str], &str, &str)] = &[
     // Generic and transport.
     (&["bad_request"], "请求格式不正确", "The request was not understood."),
@@ -357,18 +495,6 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "Something went wrong on our side. Please try again later.",
     ),
     (&["service_unavailable"], "服务暂时不可用，请稍后再试", "The service is unavailable right now. Please try again later."),
-    (&["network_error"], "网络连接失败，请检查网络后重试", "Could not reach the store. Check your connection and try again."),
-    (&["offline"], "网络不可用，请检查网络后重试", "You are offline. Check your connection and try again."),
-    (
-        &["unexpected_response"],
-        "服务器返回了无法识别的内容，请稍后再试",
-        "The server sent something unexpected. Please try again later.",
-    ),
-    (
-        &["unreadable_response"],
-        "无法读取服务器的回复，请刷新页面后再试",
-        "The server's answer could not be read. Please reload the page.",
-    ),
     // ids
     (&["invalid_id"], "编号格式不正确", "That ID is not valid."),
     // catalog
@@ -418,12 +544,8 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["quantity_out_of_range"], "数量需在1到99之间", "The quantity must be between 1 and 99."),
     (&["limit_out_of_range"], "推荐数量需在1到20之间", "Ask for between 1 and 20 recommendations."),
     (&["cart_full"], "购物车最多放30种商品", "A cart holds at most 30 products."),
-    (&["unknown_product"], "商品不存在或已下架", "This product does not exist or is no longer sold."),
     // stock
     (&["invalid_quantity"], "数量无效", "That quantity is not valid."),
-    (&["cap_exceeded"], "超出每人限购数量", "That is more than the limit per person."),
-    (&["sold_out"], "已售罄", "Sold out."),
-    (&["insufficient_stock"], "库存不足，请减少数量", "Not enough left. Please order fewer."),
     // order
     (&["empty_order"], "订单里还没有商品", "The order has no products yet."),
     (&["too_many_lines"], "一个订单最多30种商品", "An order holds at most 30 products."),
@@ -656,6 +778,8 @@ const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[
 ];
 #[cfg(not(feature = "console"))]
 const CONSOLE_MESSAGES: &[(&[&str], &str, &str)] = &[];
+#[cfg(not(feature = "all-messages"))]
+const MESSAGES: &[(&[&str], &str, &str)] = &[];
 
 /// The Chinese message shown to residents for a problem code, or `None` if unknown.
 pub fn message_zh(code: &str) -> Option<&'static str> {
@@ -667,16 +791,15 @@ pub fn message_en(code: &str) -> Option<&'static str> {
     messages_of(code).map(|(_, _, en)| *en)
 }
 
-/// The row of [`MESSAGES`] or [`CONSOLE_MESSAGES`] that holds `code`.
+/// The row of [`BROWSER_MESSAGES`], [`MESSAGES`] or [`CONSOLE_MESSAGES`] that holds `code`.
 fn messages_of(code: &str) -> Option<&'static (&'static [&'static str], &'static str, &'static str)> {
-    MESSAGES.iter().chain(CONSOLE_MESSAGES).find(|(codes, ..)| codes.contains(&code))
+    BROWSER_MESSAGES.iter().chain(MESSAGES).chain(CONSOLE_MESSAGES).find(|(codes, ..)| codes.contains(&code))
 }
 
 /// The English message for a code that says this occurrence's numbers, when the problem
 /// carries them; `None` sends the caller to [`message_en`].
 pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<String> {
     let arg = |name: &str| args.get(name).copied();
-    let plural = |n: i64, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
     match code {
         "cap_exceeded" => {
             let cap = arg("cap")?;
@@ -688,24 +811,33 @@ pub fn message_with_args_en(code: &str, args: &BTreeMap<String, i64>) -> Option<
         "insufficient_stock" => Some(format!("Only {} left. Please order fewer.", arg("available")?)),
         #[cfg(feature = "console")]
         "invalid_pickup_code" => {
-            Some(format!("That pickup code does not match the order. {} left.", plural(arg("attempts_left")?, "try", "tries")))
+            Some(format!("That pickup code does not match the order. {} left.", plural_en(arg("attempts_left")?, "try", "tries")))
         }
         #[cfg(feature = "console")]
         "pickup_code_locked" => {
-            Some(format!("Too many wrong pickup codes. Try again in {}.", plural(arg("minutes")?, "minute", "minutes")))
+            Some(format!("Too many wrong pickup codes. Try again in {}.", plural_en(arg("minutes")?, "minute", "minutes")))
         }
-        "sms_too_soon" => Some(format!("A code was just sent. Try again in {}.", plural(arg("seconds")?, "second", "seconds"))),
+        #[cfg(feature = "all-messages")]
+        "sms_too_soon" => {
+            Some(format!("A code was just sent. Try again in {}.", plural_en(arg("seconds")?, "second", "seconds")))
+        }
+        #[cfg(feature = "all-messages")]
         "sms_too_many" => {
-            Some(format!("Too many codes were sent. Try again in {}.", plural(arg("minutes")?, "minute", "minutes")))
+            Some(format!("Too many codes were sent. Try again in {}.", plural_en(arg("minutes")?, "minute", "minutes")))
         }
+        #[cfg(feature = "all-messages")]
         "too_many_sign_ins" => Some(format!("Too many sign-in attempts. Try again in {}.", wait_en(arg("seconds")?))),
+        #[cfg(feature = "all-messages")]
         "too_many_joins" => Some(format!("Too many sign-ups from this network. Try again in {}.", wait_en(arg("seconds")?))),
+        #[cfg(feature = "all-messages")]
         "comment_too_fast" => Some(format!("You are commenting too fast. Try again in {}.", wait_en(arg("seconds")?))),
+        #[cfg(feature = "all-messages")]
         "too_many_sockets" => {
             Some(format!("Too many live pages are open (at most {}). Please close some and try again.", arg("max")?))
         }
         #[cfg(feature = "console")]
         "more_than_on_shelf" => Some(format!("Only {} on the shelf; you cannot write off more.", arg("available")?)),
+        #[cfg(feature = "all-messages")]
         "below_coupon_threshold" => Some(format!(
             "This coupon needs an order of {}; add {} more.",
             Fen::from_fen(arg("threshold")?),
@@ -747,14 +879,16 @@ mod tests {
                 "status": 409,
                 "code": "sold_out",
                 "detail": "本地小白菜 (p-1)",
+                "messages": { "zh": "已售罄", "en": "Sold out." },
             })
         );
         // No detail, no errors: both members are left out.
         let bare = serde_json::to_value(Problem::new(404, "order_not_found", "Not found")).unwrap();
-        assert_eq!(bare.as_object().unwrap().len(), 4);
+        assert_eq!(bare.as_object().unwrap().len(), 5);
         assert!(bare.get("detail").is_none() && bare.get("errors").is_none());
         let back: Problem = serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
         assert_eq!(back, p);
+        assert_eq!(back.messages, Some(Messages { zh: "已售罄".into(), en: "Sold out.".into() }));
     }
 
     #[test]
@@ -963,7 +1097,7 @@ mod tests {
     #[test]
     fn both_languages_cover_the_same_codes_with_sentences() {
         let mut seen = std::collections::HashSet::new();
-        for (codes, zh, en) in MESSAGES.iter().chain(CONSOLE_MESSAGES) {
+        for (codes, zh, en) in BROWSER_MESSAGES.iter().chain(MESSAGES).chain(CONSOLE_MESSAGES) {
             assert!(!codes.is_empty() && !zh.is_empty(), "{zh}");
             assert!(en.starts_with(|c: char| c.is_ascii_uppercase()) && en.ends_with('.'), "{codes:?}: {en}");
             for code in *codes {
@@ -984,36 +1118,51 @@ mod tests {
         assert_eq!(Problem::new(503, "", "").message(Locale::En), "Something went wrong on our side. Please try again later.");
     }
 
-    /// Residents' bundles say only [`MESSAGES`] (they leave [`CONSOLE_MESSAGES`] out), so
-    /// every code their pages can meet is there: the browser's own, signing in and joining,
-    /// the cart and orders, the live room, wishes, bookings and ratings, reviews, coupons
-    /// at checkout.
+    /// The worker sends each problem with its words, the occurrence's numbers said, in both
+    /// languages, so a resident's bundle can leave [`MESSAGES`] out.
     #[test]
-    fn what_residents_meet_is_said_in_their_bundles() {
-        let residents = [
-            "bad_request malformed_json payload_too_large unauthorized unauthenticated forbidden wrong_store",
-            "residents_only not_found store_not_found product_not_found order_not_found conflict",
-            "too_many_requests internal_error service_unavailable network_error offline unexpected_response",
-            "unreadable_response invalid_id query_too_long invalid_category invalid_view_time",
-            "invalid_nickname invalid_phone invalid_building invalid_unit too_many_tags invalid_credentials",
-            "phone_already_joined invalid_device_code sms_too_soon sms_too_many too_many_sign_ins",
-            "too_many_joins sms_unavailable unknown_pickup_point quantity_out_of_range cart_full",
-            "unknown_product invalid_quantity cap_exceeded sold_out insufficient_stock empty_order",
-            "too_many_lines duplicate_line note_too_long invalid_idempotency_key idempotency_key_reused",
-            "not_cancellable cutoff_passed order_timed_out invalid_comment malformed_message",
-            "comment_too_fast too_many_frames hello_too_soon too_many_sockets live_not_found",
-            "offer_not_found live_not_started live_ended offer_not_open offer_closed invalid_demand_text",
-            "invalid_demand_price too_many_open_demands demand_closed own_demand_vote invalid_seat_count",
-            "household_seat_cap not_enough_seats already_booked tasting_cancelled tasting_started",
-            "booking_not_cancellable invalid_nps_score nps_comment_too_long not_an_attendee",
-            "nps_already_answered nps_not_open nps_closed order_not_picked_up product_not_in_order",
-            "already_reviewed review_window_passed invalid_stars review_too_long too_many_photos",
-            "photo_too_large unsupported_photo_type photo_too_big unreadable_photo coupon_not_found",
-            "coupon_used coupon_expired coupon_product_missing below_coupon_threshold",
+    fn problems_are_sent_with_their_words() {
+        let p = Problem::from_error(&TastingError::HouseholdCapReached { cap: 4, already: 3 });
+        assert_eq!(
+            serde_json::to_value(&p).unwrap()["messages"],
+            json!({ "zh": "每户最多订4个座位，你家已订3个", "en": p.message_en() })
+        );
+        // A bare 502 from the worker says what a resident can do about it, too.
+        let words = serde_json::to_value(Problem::from_status(502)).unwrap()["messages"]["zh"].clone();
+        assert_eq!(words, json!("服务器开小差了，请稍后再试"));
+    }
+
+    /// What a browser cannot word itself it shows as the problem came: a code no table
+    /// here has (as in a resident's bundle, for most), in the page's language.
+    #[test]
+    fn a_code_without_words_here_is_said_as_it_was_sent() {
+        let sent =
+            json!({ "status": 409, "code": "from_a_newer_worker", "messages": { "zh": "新情况", "en": "Something new." } });
+        let p: Problem = serde_json::from_value(sent).unwrap();
+        assert_eq!((p.message(Locale::ZhCn).as_str(), p.message(Locale::En).as_str()), ("新情况", "Something new."));
+        // Without them, a generic message for its status class.
+        let bare: Problem = serde_json::from_value(json!({ "status": 409, "code": "from_a_newer_worker" })).unwrap();
+        assert_eq!(bare.message_zh(), "情况有变，请刷新后重试");
+    }
+
+    /// Every problem a resident's browser raises itself (no answer, an unreadable one, a
+    /// cart line or a live offer she cannot buy) has words in every bundle.
+    #[test]
+    fn what_a_browser_raises_itself_is_said_in_its_bundle() {
+        use crate::cart::LineAvailability;
+        let lines = [
+            LineAvailability::Insufficient { available: 1 },
+            LineAvailability::SoldOut,
+            LineAvailability::OverCap { cap: 2, already: 2 },
+            LineAvailability::Unavailable,
         ];
-        for code in residents.iter().flat_map(|line| line.split(' ')) {
-            assert!(MESSAGES.iter().any(|(codes, ..)| codes.contains(&code)), "{code}: only the console says it");
+        let transport = ["network_error", "offline", "unexpected_response", "unreadable_response"];
+        let raised = lines.iter().filter_map(|l| l.problem()).map(|p| p.code).chain(transport.map(str::to_owned));
+        for code in raised {
+            assert!(BROWSER_MESSAGES.iter().any(|(codes, ..)| codes.contains(&code.as_str())), "{code}");
         }
+        let offer_refusal = Problem::from_error(&ReserveError::CapExceeded { cap: 2, already: 2 });
+        assert!(BROWSER_MESSAGES.iter().any(|(codes, ..)| codes.contains(&offer_refusal.code.as_str())));
         assert!(CONSOLE_MESSAGES.iter().any(|(codes, ..)| codes.contains(&"markdown_below_cost")));
     }
 
